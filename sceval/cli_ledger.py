@@ -1,0 +1,8 @@
+"""CLI commands for ledger (registered by sceval.cli)."""
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""

@@ -1,0 +1,58 @@
+"""The catalog as plain data: the public JSON of `sceval catalog --json` (keep it stable)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .methods import METHODS
+from .model import Catalog, Input, SecondLevel, SubItem
+
+
+def _number(value: Decimal | None):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def input_as_dict(item: Input) -> dict:
+    return {
+        "name": item.name, "role": item.role, "label": item.label, "unit": item.unit,
+        "min": _number(item.min), "max": _number(item.max), "integer": item.integer,
+        "source": item.source,
+        "choices": [{"label": c.label, "fraction": _number(c.fraction)} for c in item.choices],
+    }
+
+
+def sub_item_as_dict(sub: SubItem) -> dict:
+    return {
+        "code": sub.code, "name": sub.name, "weight_in_parent": _number(sub.weight),
+        "provisional": sub.is_provisional, "provisional_facts": list(sub.provisional),
+        "method": sub.method, "method_label": METHODS[sub.method].label,
+        "params": {k: _number(v) for k, v in sub.params},
+        "requirement": sub.requirement,
+        "inputs": [input_as_dict(i) for i in sub.inputs],
+    }
+
+
+def second_as_dict(second: SecondLevel) -> dict:
+    data = {"code": second.code, "name": second.name, "weight": _number(second.weight)}
+    if second.method:
+        data.update(method=second.method, inputs=[input_as_dict(i) for i in second.inputs])
+    data["sub_items"] = [sub_item_as_dict(s) for s in second.sub_items]
+    return data
+
+
+def catalog_as_dict(catalog: Catalog) -> dict:
+    return {
+        "edition": catalog.edition,
+        "title": catalog.title,
+        "fingerprint": catalog.fingerprint(),
+        "provisional": catalog.provisional,
+        "data_cutoff": catalog.data_cutoff,
+        "indicators": [
+            {
+                "code": f.code, "name": f.name, "weight": _number(f.weight), "kind": f.kind,
+                "children": [second_as_dict(s) for s in f.children],
+            }
+            for f in catalog.indicators
+        ],
+    }

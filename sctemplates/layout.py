@@ -1,0 +1,105 @@
+"""The contract between a rendered template and ingest: sheet names, defined names, passport.
+
+Render writes exactly these names; ingest reads exactly these names. Nothing here names an
+indicator: per-input names come from the catalog (``Input.name``); per-indicator names are
+derived from the indicator's code.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+TEMPLATE_KIND = "sceval-city-return"
+
+SHEET_COVER = "封面与填写说明"
+SHEET_BASE = "基础指标"
+SHEET_OPTIONAL = "自选指标"
+SHEET_FILER = "填报信息"
+SHEET_LISTS = "_lists"  # hidden: drop-down choices and choice fractions
+SHEET_PASSPORT = "_passport"  # very hidden: the passport, one field per row (A=key, B=value)
+VISIBLE_SHEETS = (SHEET_COVER, SHEET_BASE, SHEET_OPTIONAL, SHEET_FILER)
+
+# Passport carriers: the very hidden sheet, a defined name per field, a custom document property
+# per field. Ingest reads all three and reports when they disagree.
+PASSPORT_NAME_PREFIX = "SC_PASSPORT_"
+PASSPORT_PROPERTY_PREFIX = "sceval."
+
+# Filer information (填报信息) cells.
+FILER_FIELDS = {
+    "SC_FILER_NAME": "填报人",
+    "SC_FILER_DEPT": "填报单位（部门）",
+    "SC_FILER_PHONE": "联系电话",
+    "SC_FILER_EMAIL": "电子邮箱",
+    "SC_FILER_DATE": "填报日期",
+    "SC_FILER_ATTEST": "数据截止时间承诺",
+}
+ATTEST_CHOICE = "是，已确认"
+# The cover's city identity cells, for files that lost their passport.
+COVER_CITY_CODE = "SC_COVER_CITY_CODE"
+COVER_CITY_NAME = "SC_COVER_CITY_NAME"
+
+
+def code_key(code: str) -> str:
+    return code.replace("-", "_")
+
+
+def source_name(code: str) -> str:
+    """Defined name of a sub-item's 数据来源 cell."""
+    return f"SC_{code_key(code)}_SRC"
+
+
+def remark_name(code: str) -> str:
+    """Defined name of a sub-item's 说明 (remarks) cell."""
+    return f"SC_{code_key(code)}_NOTE"
+
+
+def score_name(code: str) -> str:
+    """Defined name of the live score formula cell of any indicator (or TOTAL / OPTIONAL)."""
+    return f"SC_SCORE_{code_key(code)}"
+
+
+TOTAL_SCORE = "SC_SCORE_TOTAL"
+OPTIONAL_TOTAL_SCORE = "SC_SCORE_OPTIONAL_TOTAL"
+STATUS_FILLED = "SC_STATUS_FILLED"
+STATUS_REQUIRED = "SC_STATUS_REQUIRED"
+STATUS_INVALID = "SC_STATUS_INVALID"
+
+
+@dataclass(frozen=True)
+class Passport:
+    """What identifies a rendered template; every field is text."""
+
+    template_kind: str
+    template_id: str
+    edition: str
+    fingerprint: str
+    optional_fingerprint: str  # "" when the city has no optional indicators
+    province_code: str
+    province_name: str
+    city_code: str
+    city_name: str
+    city_kind: str
+    deadline: str
+    generator: str
+    generated_at: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def from_mapping(cls, data: dict) -> "Passport | None":
+        """A passport from a key->value mapping, or None when any field is missing."""
+        if not all(key in data for key in cls.keys()):
+            return None
+        return cls(**{key: str(data[key]) for key in cls.keys()})
+
+
+def passport_defined_name(key: str) -> str:
+    return PASSPORT_NAME_PREFIX + key.upper()
+
+
+def file_name(city_code: str, city_name: str) -> str:
+    return f"{city_code}_{city_name}_新型智慧城市评价填报表.xlsx"

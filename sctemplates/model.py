@@ -1,0 +1,175 @@
+"""The pure indicator model: dataclasses and derived facts, no I/O.
+
+Everything here is built from catalog data (``catalogs/2016.yaml``) or from a province's
+optional-indicator workbook; nothing in this module names an indicator.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterator
+
+# Sources of an input's value: the city fills it, or the secretariat's central feed supplies it.
+SOURCE_CITY = "city"
+SOURCE_CENTRAL = "central"
+SOURCE_SURVEY = "survey"
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    fraction: Decimal
+
+
+@dataclass(frozen=True)
+class Input:
+    """One value a city (or the central feed) reports for a sub-item."""
+
+    name: str  # workbook-level defined name, e.g. SC_L1P1_A1_NUM
+    role: str  # numerator | denominator | choice | value | feed
+    label: str
+    unit: str = ""
+    integer: bool = False
+    min: Decimal | None = None
+    max: Decimal | None = None
+    choices: tuple[Choice, ...] = ()
+    source: str = SOURCE_CITY
+
+    @property
+    def city_fills(self) -> bool:
+        return self.source == SOURCE_CITY
+
+    def choice_fraction(self, label: str) -> Decimal | None:
+        for choice in self.choices:
+            if choice.label == label:
+                return choice.fraction
+        return None
+
+
+@dataclass(frozen=True)
+class SubItem:
+    code: str
+    name: str
+    weight: Decimal  # % of the parent second-level indicator
+    method: str
+    inputs: tuple[Input, ...]
+    requirement: str = ""
+    params: tuple[tuple[str, Decimal], ...] = ()
+    provisional: tuple[str, ...] = ()  # which facts are provisional: weight, method, ...
+
+    def input(self, role: str) -> Input:
+        for item in self.inputs:
+            if item.role == role:
+                return item
+        raise KeyError(f"{self.code} has no input with role {role}")
+
+    def param(self, key: str) -> Decimal:
+        return dict(self.params)[key]
+
+    @property
+    def is_provisional(self) -> bool:
+        return bool(self.provisional)
+
+
+@dataclass(frozen=True)
+class SecondLevel:
+    code: str
+    name: str
+    weight: Decimal  # points (of 100, or of 10 for optional indicators)
+    sub_items: tuple[SubItem, ...] = ()
+    method: str = ""  # set only when the indicator is scored directly (the survey)
+    inputs: tuple[Input, ...] = ()
+    about: str = ""
+    provisional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FirstLevel:
+    code: str
+    name: str
+    weight: Decimal
+    children: tuple[SecondLevel, ...]
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    edition: str
+    title: str
+    indicators: tuple[FirstLevel, ...]
+    data_cutoff: str = ""
+    source: str = ""  # file the catalog came from, for messages
+    total_points: Decimal = Decimal(100)
+
+    def first_levels(self) -> Iterator[FirstLevel]:
+        return iter(self.indicators)
+
+    def second_levels(self) -> Iterator[SecondLevel]:
+        for first in self.indicators:
+            yield from first.children
+
+    def sub_items(self) -> Iterator[SubItem]:
+        for second in self.second_levels():
+            yield from second.sub_items
+
+    def inputs(self) -> Iterator[tuple[SecondLevel, SubItem | None, Input]]:
+        """Every input in tree order, with the indicator that owns it."""
+        for second in self.second_levels():
+            for item in second.inputs:
+                yield second, None, item
+            for sub in second.sub_items:
+                for item in sub.inputs:
+                    yield second, sub, item
+
+    def input_by_name(self) -> dict[str, Input]:
+        return {item.name: item for _, _, item in self.inputs()}
+
+    @property
+    def provisional(self) -> bool:
+        return any(sub.is_provisional for sub in self.sub_items()) or any(
+            second.provisional for second in self.second_levels()
+        )
+
+    def provisional_codes(self) -> list[str]:
+        return [sub.code for sub in self.sub_items() if sub.is_provisional]
+
+    def fingerprint(self) -> str:
+        """A short hash of every fact that changes what a cell means or scores."""
+        text = json.dumps(_fingerprint_facts(self), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _input_facts(item: Input) -> list:
+    choices = [[c.label, str(c.fraction)] for c in item.choices]
+    return [item.name, item.role, item.label, item.unit, str(item.min), str(item.max), choices]
+
+
+def _fingerprint_facts(catalog: Catalog) -> list:
+    facts: list = [catalog.edition]
+    for first in catalog.indicators:
+        facts.append([first.code, first.name, str(first.weight)])
+        for second in first.children:
+            facts.append([second.code, second.name, str(second.weight), second.method])
+            facts.extend(_input_facts(i) for i in second.inputs)
+            for sub in second.sub_items:
+                params = [[k, str(v)] for k, v in sub.params]
+                facts.append([sub.code, sub.name, str(sub.weight), sub.method, params])
+                facts.extend(_input_facts(i) for i in sub.inputs)
+    return facts
+
+
+def defined_name(code: str, role: str) -> str:
+    """The workbook-level name of an input cell: SC_ + code with '-' as '_' + role tag."""
+    tag = ROLE_TAGS[role]
+    return f"SC_{code.replace('-', '_')}_{tag}"
+
+
+ROLE_TAGS = {
+    "numerator": "NUM",
+    "denominator": "DEN",
+    "choice": "CHOICE",
+    "value": "VALUE",
+    "feed": "FEED",
+}
