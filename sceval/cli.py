@@ -12,7 +12,9 @@ from typing import Optional
 
 import typer
 
-from . import __version__
+from . import __version__, cli_zh
+
+cli_zh.install()
 
 app = typer.Typer(
     name="sceval",
