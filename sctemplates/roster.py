@@ -1,7 +1,17 @@
-"""Rosters: which cities take part in a province's round (model; loaders are added below)."""
+"""Rosters: which cities take part in a province's round (model first, then the file loaders)."""
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .issues import Issue, has_errors, issue
 
 # Kinds of city that report straight to the national level and take no optional indicators.
 DIRECT_KINDS = ("直辖市", "计划单列市")
@@ -27,3 +37,248 @@ class Roster:
 
     def by_code(self) -> dict[str, City]:
         return {city.code: city for city in self.cities}
+
+
+# --- loaders ------------------------------------------------------------------------------
+# Everything below reads a roster file (CSV or .xlsx) into the model above. Bad data never
+# raises mid-way: every broken row becomes an Issue, and load_roster raises one RosterError
+# carrying them all so whoever keeps the roster can fix it in one pass.
+
+REGIONS_FILE = Path(__file__).with_name("regions.yaml")
+CODE_PATTERN = re.compile(r"^\d{6}$")
+# Header spellings accepted for each column (Chinese as typed by provinces, English for tools).
+HEADER_ALIASES = {
+    "code": ("代码", "行政区划代码", "城市代码", "code"),
+    "name": ("名称", "城市", "城市名称", "name"),
+    "kind": ("类型", "城市类型", "kind"),
+}
+DEFAULT_KIND = "地级市"
+
+
+class RosterError(ValueError):
+    """A roster file that cannot be used; ``issues`` says every reason, each with its cell."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        lines = "\n".join(f"  - {i.cell or '-'} {i.message}" for i in issues)
+        super().__init__(f"城市名单有 {len(issues)} 处错误：\n{lines}")
+
+
+@lru_cache(maxsize=1)
+def regions() -> dict:
+    """The parsed regions.yaml: provinces, corps, national_direct, national, city_kinds."""
+    return yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
+
+
+def province_by_code() -> dict[str, str]:
+    """6-digit province-level code -> name, including 兵团 and the national pseudo-province."""
+    data = regions()
+    entries = [*data["provinces"], *data["corps"], data["national"]]
+    return {entry["code"]: entry["name"] for entry in entries}
+
+
+def national_direct_cities() -> tuple[City, ...]:
+    """The 直辖市 and 计划单列市 that report straight to the national level."""
+    return tuple(City(e["code"], e["name"], e["kind"]) for e in regions()["national_direct"])
+
+
+def load_roster(path: str | Path, province_code: str | None = None) -> Roster:
+    """Read a roster (CSV in UTF-8/GBK, or the first sheet of an .xlsx); raise RosterError."""
+    roster, issues = check_roster(path, province_code)
+    if roster is None or has_errors(issues):
+        raise RosterError(issues)
+    return roster
+
+
+def check_roster(path: str | Path, province_code: str | None = None) -> tuple[Roster | None, list[Issue]]:
+    """The roster and every problem found; never raises on bad data."""
+    path = Path(path)
+    table, issues = _read_table(path)
+    if table is None:
+        return None, issues
+    columns, problem = _map_columns(table[0][1], path)
+    if problem:
+        return None, [problem]
+    rows = [(number, _row_fields(values, columns)) for number, values in table[1:]]
+    if not rows:
+        return None, [_bad_file(path, "名单中没有任何城市（表头下方为空）")]
+    cities, issues = _check_rows(rows, columns, path)
+    code, row_issues = _province_of(cities, province_code, path, columns)
+    issues += row_issues
+    name = province_by_code().get(code, "")
+    return Roster(code, name, tuple(c for _, c in cities), source=str(path)), issues
+
+
+def _bad_file(path: Path, message: str, cell: str = "") -> Issue:
+    return issue("ROSTER_BAD_FILE", f"城市名单 {path.name}：{message}", file=str(path), cell=cell)
+
+
+def _read_table(path: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Issue]]:
+    """Non-blank rows as (1-based row number, cell texts), the first being the header."""
+    if not path.is_file():
+        return None, [_bad_file(path, "文件不存在")]
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".txt"):
+        return None, [_bad_file(path, f"不支持的文件类型 {suffix or '（无扩展名）'}，请另存为 .xlsx 或 CSV")]
+    try:
+        raw = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
+    except Exception as exc:  # any reader failure on a stranger's file is a data problem
+        return None, [_bad_file(path, f"无法读取（{type(exc).__name__}）")]
+    rows = [(n, cells) for n, cells in enumerate(raw, start=1) if any(cells)]
+    if not rows:
+        return None, [_bad_file(path, "文件为空")]
+    return rows, []
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    # Chinese Excel saves CSV as GBK; gb18030 is its superset, so try it after UTF-8 (±BOM).
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    return [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _text(value) -> str:
+    """A cell as text; whole floats lose their '.0' (Excel stores 330100 as a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().lstrip("\ufeff")
+
+
+def _map_columns(header: list[str], path: Path) -> tuple[dict[str, int], Issue | None]:
+    """field -> column index from the header row; code and name are required."""
+    normal = [cell.strip().lower() for cell in header]
+    columns = {}
+    for field, aliases in HEADER_ALIASES.items():
+        found = [i for i, cell in enumerate(normal) if cell in aliases]
+        if found:
+            columns[field] = found[0]
+    missing = [HEADER_ALIASES[f][0] for f in ("code", "name") if f not in columns]
+    if missing:
+        wanted = "、".join(missing)
+        return columns, _bad_file(path, f"第一行表头缺少必需的列：{wanted}（可用表头：代码、名称、类型）", "A1")
+    return columns, None
+
+
+def _row_fields(values: list[str], columns: dict[str, int]) -> dict[str, str]:
+    return {field: values[i] if i < len(values) else "" for field, i in columns.items()}
+
+
+def _cell(columns: dict[str, int], field: str, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(columns.get(field, 0) + 1)}{row}"
+
+
+def _check_rows(rows, columns, path: Path) -> tuple[list[tuple[int, City]], list[Issue]]:
+    """Cities that pass the row rules, each with its row number, and the row problems."""
+    cities: list[tuple[int, City]] = []
+    issues: list[Issue] = []
+    seen_codes: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for number, fields in rows:
+        found = _row_problems(fields, columns, number, path)
+        found += _duplicate_problems(fields, columns, number, path, seen_codes, seen_names)
+        issues += found
+        if not found:
+            cities.append((number, City(fields["code"], fields["name"], _kind(fields))))
+    return cities, issues
+
+
+def _kind(fields: dict[str, str]) -> str:
+    """The stated kind, or the kind implied by the code when the 类型 cell is blank."""
+    if fields.get("kind"):
+        return fields["kind"]
+    direct = {c.code: c.kind for c in national_direct_cities()}
+    return direct.get(fields["code"], DEFAULT_KIND)
+
+
+def _row_problems(fields, columns, number: int, path: Path) -> list[Issue]:
+    code, name = fields["code"], fields["name"]
+    at = {"file": str(path), "indicator": code}
+    problems = []
+    if not CODE_PATTERN.match(code):
+        problems.append(issue(
+            "ROSTER_BAD_CODE", f"{path.name} 第{number}行：代码“{code}”应为 6 位数字（GB/T 2260 行政区划代码）",
+            cell=_cell(columns, "code", number), **at))
+    elif code[:2] + "0000" not in province_by_code():
+        problems.append(issue(
+            "ROSTER_BAD_CODE", f"{path.name} 第{number}行：代码“{code}”不属于任何省级行政区",
+            cell=_cell(columns, "code", number), **at))
+    if not name:
+        problems.append(issue(
+            "ROSTER_MISSING_NAME", f"{path.name} 第{number}行：城市名称为空",
+            cell=_cell(columns, "name", number), **at))
+    kind_problem = _kind_problem(fields, path.name, number)
+    if kind_problem:
+        problems.append(issue("ROSTER_UNKNOWN_KIND", kind_problem, cell=_cell(columns, "kind", number), **at))
+    return problems
+
+
+def _kind_problem(fields: dict[str, str], file_name: str, number: int) -> str:
+    """Why the kind is wrong, or ''. Direct kinds matter: they decide who takes optional items."""
+    kind, code = _kind(fields), fields["code"]
+    where = f"{file_name} 第{number}行：{fields['name']}（{code}）"
+    if kind not in regions()["city_kinds"]:
+        return f"{where}类型“{kind}”未知，应为 {'、'.join(regions()['city_kinds'])} 之一"
+    direct = {c.code: c.kind for c in national_direct_cities()}
+    if kind in DIRECT_KINDS and direct.get(code) != kind:
+        return f"{where}不在国家确定的{kind}名单中，类型应为地级市等"
+    if code in direct and kind != direct[code]:
+        return f"{where}是{direct[code]}（不设自选指标），类型应填写“{direct[code]}”"
+    return ""
+
+
+def _duplicate_problems(fields, columns, number, path, seen_codes, seen_names) -> list[Issue]:
+    problems = []
+    for field, seen, label in (("code", seen_codes, "代码"), ("name", seen_names, "名称")):
+        value = fields[field]
+        if value and value in seen:
+            problems.append(issue(
+                "ROSTER_DUPLICATE", f"{path.name} 第{number}行：城市{label}“{value}”与第{seen[value]}行重复",
+                file=str(path), cell=_cell(columns, field, number), indicator=fields["code"]))
+        elif value:
+            seen[value] = number
+    return problems
+
+
+def _province_of(cities, wanted: str | None, path: Path, columns) -> tuple[str, list[Issue]]:
+    """The roster's province code, and the cities that fall outside it."""
+    code = wanted or _guess_province(cities)
+    national = regions()["national"]["code"]
+    if code == national:
+        direct = {c.code for c in national_direct_cities()}
+        outside = [(n, c) for n, c in cities if c.code not in direct]
+    else:
+        outside = [(n, c) for n, c in cities if c.code[:2] != code[:2]]
+    name = province_by_code().get(code, code)
+    return code, [
+        issue("ROSTER_OUTSIDE_PROVINCE",
+              f"{path.name} 第{n}行：{c.name}（{c.code}）不属于{name}（{code}）",
+              file=str(path), cell=_cell(columns, "code", n), indicator=c.code)
+        for n, c in outside
+    ]
+
+
+def _guess_province(cities) -> str:
+    """The most common province among non-direct cities; a direct-only roster is national."""
+    direct = {c.code for c in national_direct_cities()}
+    prefixes = [c.code[:2] for _, c in cities if c.code not in direct]
+    if not prefixes:
+        return regions()["national"]["code"]
+    return Counter(prefixes).most_common(1)[0][0] + "0000"
