@@ -21,6 +21,13 @@ TYPICAL_SIZE = {
     "路": (10_000, 120_000), "万人次": (2_000, 30_000), "万人": (200, 1_000),
     "万户": (60, 350), "亿元": (800, 6_000), "公里": (1_500, 12_000), "万平方米": (300, 2_500),
 }
+MISTAKE_LABELS = {
+    "missing": "漏填一个数量",
+    "percent_for_count": "数量栏填了百分比“85%”",
+    "out_of_range": "粘贴了大于分母的分子",
+    "formula_remark": "说明栏以“=”开头",
+    "messy_text": "全角数字带千位分隔符和空格",
+}
 SOURCES = ("市统计局年报", "主管部门业务台账", "市大数据管理局平台统计", "行业主管部门报表")
 
 
@@ -117,7 +124,7 @@ def plant_mistake(fill: CityFill, catalog: Catalog, kind: str, offset: int = 0) 
         fill.values[den] = _fullwidth(f"{fill.values[den]:,}") + " "
     else:
         raise ValueError(kind)
-    fill.mistakes.append(f"{kind}:{sub.code}")
+    fill.mistakes.append(f"{sub.code} {MISTAKE_LABELS[kind]}")
 
 
 def _fullwidth(text: str) -> str:
@@ -140,3 +147,21 @@ def write_fill(template: Path, out: Path, fill: CityFill) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
+
+
+def fill_central(path: Path, values: dict[str, dict[str, Decimal]]) -> Path:
+    """Type the secretariat's values into a central-feed template, as the secretariat would."""
+    import openpyxl
+
+    from .central import CODE_KEY, FIRST_DATA_ROW, KEY_ROW, SHEET
+
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET]
+    keys = [cell.value for cell in sheet[KEY_ROW + 1]]
+    code_col = keys.index(CODE_KEY)
+    for row in sheet.iter_rows(min_row=FIRST_DATA_ROW + 1):
+        for name, value in values.get(str(row[code_col].value), {}).items():
+            if name in keys:
+                row[keys.index(name)].value = float(value)
+    book.save(path)
+    return path
