@@ -1,0 +1,21 @@
+"""What every sheet writer needs: the workbook, its worksheet and name, formats, choice lists."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .input_cells import InputColumns, ValidationGroups
+from .lists import ChoiceLists
+
+# Value, key, invalid-flag and required-flag columns of the indicator sheets (0-based: G, K, L, M).
+INDICATOR_COLUMNS = InputColumns(value=6, key=10, invalid=11, required=12)
+
+
+@dataclass
+class SheetContext:
+    workbook: object
+    worksheet: object
+    name: str
+    formats: dict
+    lists: ChoiceLists | None = None
+    columns: InputColumns = INDICATOR_COLUMNS
+    validations: ValidationGroups = field(default_factory=ValidationGroups)
