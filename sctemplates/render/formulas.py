@@ -47,9 +47,15 @@ def choice_fraction(choice_cell: str, labels: str, fractions: str) -> str:
     return f'IFERROR(INDEX({fractions},MATCH({choice_cell},{labels},0)),"")'
 
 
-def item_score(method: str, weight: Decimal, refs: dict[str, str], params: dict) -> str:
-    """=ROUND(points, 2) of one scored item (sub-item, or a directly scored second level)."""
-    return f"=ROUND({excel_points(method, weight, refs, params)},2)"
+def item_score(method: str, weight: Decimal, refs: dict[str, str], params: dict,
+               flags: str | None = None) -> str:
+    """=ROUND(points, 2) of one scored item (sub-item, or a directly scored second level).
+
+    ``flags`` is the range of its inputs' invalid flags: an item with any invalid input scores
+    0, as the Python scorer does (e.g. 12.5 typed into a whole-number cell).
+    """
+    points = f"ROUND({excel_points(method, weight, refs, params)},2)"
+    return f"=IF(SUM({flags})>0,0,{points})" if flags else f"={points}"
 
 
 def weighted_sum(weight: Decimal, refs: list[str]) -> str:

@@ -124,8 +124,9 @@ def _write_sub(sheet: SheetContext, sub: SubItem, row: int) -> int:
     _write_text_input(sheet, row, COL_SOURCE, source_name(sub.code))
     _write_text_input(sheet, row, COL_REMARK, remark_name(sub.code))
     refs, next_row = _write_inputs(sheet, sub.inputs, sub, row + 1)
+    flags = formulas.column_range(row + 1, next_row - 1, sheet.columns.invalid)
     _write_score(sheet, row, sub.code,
-                 formulas.item_score(sub.method, sub.weight, refs, dict(sub.params)), "score")
+                 formulas.item_score(sub.method, sub.weight, refs, dict(sub.params), flags), "score")
     return next_row
 
 

@@ -26,9 +26,9 @@ INVALID = {
     "SC_L1P2_A1_CHOICE": "每天发布",  # not one of the choices
     "SC_L1P2_A2_NUM": 2.5, "SC_L1P2_A2_DEN": 10,  # a fraction in a count (个) cell
 }
-# Scored 0 by the methods' own Excel guards; L1P2-A2 (a fraction in a count) is flagged red and
-# counted invalid, but methods.excel_points has no integer guard, so its preview still scores.
-ZERO_CODES = ("L1P1-A1", "L1P1-A2", "L1P1-A3", "L1P2-A1")
+# Every item with an invalid input scores 0 in the live preview, as in the Python scorer —
+# including L1P2-A2, whose only fault (a fraction in a count cell) the method itself ignores.
+ZERO_CODES = ("L1P1-A1", "L1P1-A2", "L1P1-A3", "L1P2-A1", "L1P2-A2")
 # L1P2 (3 points): 34 + 33 × 1/66 + 0 = 34.5, and 3 × 34.5 / 100 = 1.035 exactly → 1.04; in binary
 # floating point 1.035 is 1.03499999…, so this proves the spreadsheet rounds like the scorer.
 BOUNDARY = {"SC_L1P2_A1_CHOICE": "实时或准实时发布", "SC_L1P2_A2_NUM": 1, "SC_L1P2_A2_DEN": 66,
