@@ -87,9 +87,10 @@ def codes_command(as_json: bool = typer.Option(False, "--json", help="ไปฅ JSON ่
 
 
 def _register_all() -> None:
-    from . import cli_ingest, cli_ledger, cli_optional, cli_render, cli_summary
+    from . import cli_central, cli_demo, cli_ingest, cli_ledger, cli_optional, cli_render, cli_summary
 
-    for module in (cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary):
+    for module in (cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
+                   cli_demo):
         module.register(app)
 
 

@@ -19,6 +19,7 @@ from sctemplates.catalog import load_catalog
 from sctemplates.layout import file_name
 
 from .demo_fill import plant_mistake, realistic_fill, write_fill
+from .safety import sha256_file
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
 DEMO_INPUTS = {
@@ -46,6 +47,7 @@ class DemoRun:
     feedback: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ingest: object = None  # the IngestRun
+    digests: dict = field(default_factory=dict)  # sha256 of every return before ingest
 
 
 def load_demo_inputs(inputs: Path = WORKBOOKS):
@@ -71,6 +73,7 @@ def run_demo(out: Path, inputs: Path = WORKBOOKS, jobs: int | None = None, progr
                                province=province, progress=progress, jobs=jobs or 1)
     run.returns = _city_returns(run, catalog, roster, optional)
     run.central = _central_feed(out / "3_秘书处统一数据.xlsx", catalog, roster)
+    run.digests = {path: sha256_file(path) for path in run.returns}
     _ingest(run, catalog, roster, optional, jobs)
     return run
 
@@ -130,6 +133,7 @@ def _zip_some(run: DemoRun, returns: list[Path], inbox: Path, codes: set[str]) -
         for path in chosen:
             bundle.write(path, path.name)
             path.unlink()
+    os.utime(archive, (BASE_TIME + 12 * 3600,) * 2)
     run.notes.append(f"{'、'.join(p.name.split('_')[1] for p in chosen)}：随同一封邮件以压缩包报送")
     return [p for p in returns if p not in chosen] + [archive]
 
@@ -165,7 +169,8 @@ def _ingest(run: DemoRun, catalog, roster, optional, jobs) -> None:
     result_dir = run.out / "4_回收结果"
     feed, _ = read_central(run.central, catalog, roster)
     outcome = ingest([run.out / "2_回收邮件"], result_dir, catalog, central=feed,
-                     optional=optional, roster=roster, jobs=jobs)
+                     optional=optional, roster=roster, jobs=jobs,
+                     ledger_path=result_dir / "ledger.sqlite")
     run.results = result_dir / "results.json"
     run.summary = next(iter(sorted(result_dir.glob("汇总_*.xlsx"))), None)
     run.feedback = sorted((result_dir / "反馈").glob("*.xlsx")) if (result_dir / "反馈").exists() else []

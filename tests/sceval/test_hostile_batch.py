@@ -52,13 +52,7 @@ def _hostile_folder(folder: Path, good: dict[str, Path], gbk: bool) -> dict[str,
     return expected
 
 
-GBK_NAMES_BREAK_RESULTS = pytest.mark.xfail(
-    reason="sceval.results.write_results writes file paths with lone surrogates (a GBK-named "
-           "attachment) as UTF-8 and raises UnicodeEncodeError; paths need safe_filename_display",
-    raises=UnicodeEncodeError, strict=False)
-
-
-@pytest.mark.parametrize("gbk", [False, pytest.param(True, marks=GBK_NAMES_BREAK_RESULTS)],
+@pytest.mark.parametrize("gbk", [False, True],
                          ids=["utf8-names", "with-gbk-name"])
 def test_hostile_batch_never_stops_and_scores_the_good_ones_exactly(good_returns, tmp_path, gbk):
     alone = {code: _city(ingest([path], tmp_path / f"alone-{code}", CATALOG, roster=ROSTER, jobs=1,

@@ -1,0 +1,304 @@
+"""Ingest a batch of returns: gather files, process each in a worker, decide what counts, write.
+
+Inputs are files, folders (searched recursively) and .zip archives (members extracted, bounded in
+size, into ``out_dir/.work``; non-workbooks skipped with ARCHIVE_MEMBER_SKIPPED). Each file is
+hashed, then read, identified, parsed, checked and scored by ``ingest_file.process_file`` in a
+process pool — only small outcomes come back, never workbooks. The ledger (or, without one, the
+newest accepted file per city) decides which submission counts; outliers are found across counted
+cities; results.json, per-city feedback workbooks and the summary workbook are written atomically.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sctemplates.issues import Issue, issue
+from sctemplates.model import Catalog
+from sctemplates.roster import City, Roster
+
+from .gather import Gathered, gather
+from .ingest_file import FileTask, process_file
+from .outliers import find_outliers
+from .results import (
+    ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome, build_results,
+    now_iso, write_results,
+)
+
+WORK_DIR = ".work"
+RESULTS_FILE = "results.json"
+BACKSTOP_SECONDS = 30
+FEEDBACK_DIR = "反馈"
+
+
+@dataclass
+class IngestRun:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    results: dict = field(default_factory=dict)
+    results_path: Path | None = None
+    summary_path: Path | None = None
+    feedback_paths: list[Path] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # run-level (SCORE_PROVISIONAL, …)
+    counted: dict[str, FileOutcome] = field(default_factory=dict)
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- processing -----------------------------------------------------------------------------
+
+def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome]) -> list[FileTask]:
+    """Hash every file; identical bytes are processed once (later copies: duplicate)."""
+    tasks, seen = [], {}
+    for item in gathered:
+        digest, size = sha256_of(item.source), os.path.getsize(item.source)
+        if digest in seen:
+            duplicate = FileOutcome(path=item.display, sha256=digest, size=size,
+                                    received_at=item.received_at, status=DUPLICATE)
+            duplicate.issues.append(issue("FILE_DUPLICATE", f"文件 {item.display} 与 {seen[digest]} 内容完全相同，只记录一次",
+                                          file=item.display))
+            outcomes.append(duplicate)
+            continue
+        seen[digest] = item.display
+        tasks.append(FileTask(item.source, item.display, digest, size, item.received_at, **context))
+    return tasks
+
+
+def run_tasks(tasks: list[FileTask], jobs: int) -> list[FileOutcome]:
+    """Process in a pool of ``jobs`` workers (in-process for one job or one file).
+
+    Each worker enforces its file's time limit itself; the parent waits a little longer as a
+    backstop for a worker stuck where no signal reaches it, and reports FILE_TIMEOUT.
+    """
+    if jobs <= 1 or len(tasks) <= 1:
+        return [process_file(task) for task in tasks]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(jobs) as pool:
+        pending = [(task, pool.apply_async(process_file, (task,))) for task in tasks]
+        return [_collect(task, result) for task, result in pending]
+
+
+def _collect(task: FileTask, result) -> FileOutcome:
+    from multiprocessing import TimeoutError as PoolTimeout
+
+    try:
+        return result.get(task.timeout + BACKSTOP_SECONDS if task.timeout else None)
+    except PoolTimeout:
+        outcome = FileOutcome(path=task.display, source=task.source, sha256=task.sha256, size=task.size,
+                              received_at=task.received_at)
+        outcome.issues.append(issue("FILE_TIMEOUT", f"处理文件 {task.display} 超过时限，已停止", file=task.display))
+        return outcome
+
+
+# --- what counts ------------------------------------------------------------------------------
+
+@dataclass
+class Decision:
+    """Which outcome counts per city; cities counted from an earlier run come from the ledger."""
+
+    counted: dict[str, FileOutcome] = field(default_factory=dict)
+    corrected: set[str] = field(default_factory=set)
+    earlier: dict[str, dict] = field(default_factory=dict)  # city -> its results.json entry
+
+
+def choose_counted(outcomes: list[FileOutcome], ledger_path=None, roster: Roster | None = None) -> Decision:
+    """The ledger decides when given (and importable); otherwise the newest accepted file counts."""
+    if ledger_path is not None:
+        try:
+            from .ledger import Ledger
+        except ImportError:
+            Ledger = None
+        if Ledger is not None:
+            with Ledger(ledger_path) as ledger:
+                return _ledger_decision(ledger, outcomes, roster)
+    return _newest_accepted(outcomes)
+
+
+def _accepted_by_city(outcomes: list[FileOutcome]) -> dict[str, list[FileOutcome]]:
+    by_city: dict[str, list[FileOutcome]] = {}
+    for outcome in sorted(outcomes, key=lambda o: (o.received_at, o.path)):
+        if outcome.status == ACCEPTED and outcome.city is not None:
+            by_city.setdefault(outcome.city.code, []).append(outcome)
+    return by_city
+
+
+def _newest_accepted(outcomes: list[FileOutcome]) -> Decision:
+    decision = Decision()
+    for code, files in _accepted_by_city(outcomes).items():
+        chosen = files[-1]
+        decision.counted[code] = chosen
+        chosen.status = COUNTED
+        for older in files[:-1]:
+            older.status = SUPERSEDED
+            older.issues.append(issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 已被更新的报送 {chosen.path} 取代，不再计入",
+                                      file=older.path))
+            decision.corrected.add(code)
+        _note_newer_rejected(outcomes, chosen)
+    return decision
+
+
+def _note_newer_rejected(outcomes: list[FileOutcome], chosen: FileOutcome) -> None:
+    for other in outcomes:
+        if other.status == REJECTED and other.city == chosen.city and other.received_at > chosen.received_at:
+            chosen.issues.append(issue("SUBMISSION_NEWER_INVALID", f"该城市更新的报送 {other.path} 有错误无法采用，"
+                                                                   f"仍以较早的报送 {chosen.path} 为准", file=chosen.path))
+
+
+def _ledger_decision(ledger, outcomes: list[FileOutcome], roster: Roster | None) -> Decision:
+    from .ledger import ledger_issues
+
+    for outcome in outcomes:
+        if outcome.sha256 and outcome.status in (ACCEPTED, REJECTED):
+            ledger.record(ledger_record(outcome))
+    counting, invalidated = ledger.counting(), ledger.invalidated()
+    notes = ledger_issues(ledger)
+    decision = Decision()
+    for outcome in outcomes:
+        outcome.issues += [i for i in notes.get(outcome.sha256, []) if i not in outcome.issues]
+        _apply_ledger_status(outcome, counting, invalidated, decision)
+    for code, sub in counting.items():
+        if code not in decision.counted and sub.results:
+            decision.earlier[code] = sub.results
+        if len(ledger.history(code)) > 1 and any(s.counts_as_valid and s.order < sub.order
+                                                 for s in ledger.history(code)):
+            decision.corrected.add(code)
+    return decision
+
+
+def _apply_ledger_status(outcome: FileOutcome, counting: dict, invalidated: set, decision: Decision) -> None:
+    if outcome.status != ACCEPTED or outcome.city is None:
+        return
+    current = counting.get(outcome.city.code)
+    if outcome.sha256 in invalidated:
+        outcome.status = INVALIDATED
+    elif current is not None and current.sha256 == outcome.sha256:
+        outcome.status = COUNTED
+        decision.counted[outcome.city.code] = outcome
+    else:
+        outcome.status = SUPERSEDED
+
+
+def ledger_record(outcome: FileOutcome) -> dict:
+    """What the ledger keeps of one file (idempotent by sha256): its results.json city entry."""
+    from .results import city_entry
+
+    entry = city_entry(outcome.city, outcome, False) if outcome.city and outcome.result else None
+    return {"sha256": outcome.sha256, "size": outcome.size, "path": outcome.path,
+            "received_at": outcome.received_at, "city": outcome.city.code if outcome.city else None,
+            "status": ACCEPTED if outcome.status == ACCEPTED else REJECTED,
+            "issues": [i.as_dict() for i in outcome.issues], "results": entry}
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | None = None,
+           roster: Roster | None = None, jobs: int | None = os.cpu_count(), ledger_path=None,
+           received_at: str | None = None, timeout: int = 120, generated_at: str | None = None,
+           workbooks: bool = True) -> IngestRun:
+    """Ingest every input into ``out_dir``; bad files become Issues, never exceptions.
+
+    ``timeout``: seconds per file (0: none). ``workbooks=False`` writes results.json only (no
+    feedback or summary workbooks), for benchmarks and quick re-scoring.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work_dir = out_dir / WORK_DIR
+    run = IngestRun()
+    try:
+        gathered, run.outcomes = gather(inputs, work_dir, received_at, exclude=out_dir)
+        context = {"catalog": catalog, "optional": optional, "roster": roster,
+                   "central": central or {}, "timeout": timeout}
+        run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1)
+        decision = choose_counted(run.outcomes, ledger_path, roster)
+        run.counted = decision.counted
+        _add_outliers(run.counted)
+        run.issues += _run_issues(catalog, optional)
+        roster = roster or roster_from_outcomes(run.outcomes)
+        run.results = build_results(catalog, optional, roster, run.outcomes, run.counted, decision.corrected,
+                                    generated_at or now_iso(), decision.earlier)
+        run.results_path = out_dir / RESULTS_FILE
+        write_results(run.results, run.results_path)
+        if workbooks:
+            run.feedback_paths = _write_feedback(run, out_dir)
+            run.summary_path = _write_summary(run.results, out_dir)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return run
+
+
+def _add_outliers(counted: dict[str, FileOutcome]) -> None:
+    measured = {code: o.result.measured for code, o in counted.items() if o.result}
+    def where(city: str, sub: str) -> dict:
+        return counted[city].result.cells.get(sub, {"file": counted[city].path})
+
+    for code, found in find_outliers(measured, where).items():
+        counted[code].issues.extend(found)
+
+
+def _run_issues(catalog: Catalog, optional: Catalog | None) -> list[Issue]:
+    codes = catalog.provisional_codes() + (optional.provisional_codes() if optional else [])
+    if not codes:
+        return []
+    return [issue("SCORE_PROVISIONAL", f"本次计分有 {len(codes)} 个分项使用了暂定（非官方）的权重或计分方法"
+                                       f"（如 {'、'.join(codes[:5])}），得分仅供参考")]
+
+
+def roster_from_outcomes(outcomes: list[FileOutcome]) -> Roster:
+    """Without a roster: the cities that were identified, under the most common province."""
+    cities = {o.city.code: o.city for o in outcomes if o.city is not None}
+    provinces = Counter(o.province for o in outcomes if o.city is not None and o.province[0])
+    code, name = provinces.most_common(1)[0][0] if provinces else ("", "")
+    return Roster(code, name, tuple(sorted(cities.values(), key=lambda c: c.code)))
+
+
+def feedback_name(city: City) -> str:
+    return f"{city.code}_{city.name}_问题反馈.xlsx"
+
+
+def _write_feedback(run: IngestRun, out_dir: Path) -> list[Path]:
+    try:
+        from .feedback import write_feedback
+    except ImportError:
+        return []
+    written = []
+    for outcome in _feedback_outcomes(run):
+        target = out_dir / FEEDBACK_DIR / feedback_name(outcome.city)
+        try:
+            written.append(Path(write_feedback(outcome.source, outcome.issues, target)))
+        except Exception as exc:  # noqa: BLE001 - one feedback failing must not lose the others
+            run.issues.append(issue("FILE_UNREADABLE", f"无法为 {outcome.path} 生成问题反馈表（{exc}）", file=outcome.path))
+    return written
+
+
+def _feedback_outcomes(run: IngestRun) -> list[FileOutcome]:
+    """The counted file of each city with issues; else the newest identified rejected file."""
+    chosen = {code: o for code, o in run.counted.items() if o.issues}
+    for outcome in sorted(run.outcomes, key=lambda o: o.received_at):
+        if outcome.status == REJECTED and outcome.city and outcome.city.code not in run.counted and outcome.source:
+            chosen[outcome.city.code] = outcome
+    return list(chosen.values())
+
+
+def summary_name(results: dict) -> str:
+    day = (results.get("generated_at") or now_iso())[:10].replace("-", "")
+    return f"汇总_{results['province']['name'] or '未知省份'}_{day}.xlsx"
+
+
+def _write_summary(results: dict, out_dir: Path) -> Path | None:
+    try:
+        from .summary import write_summary
+    except ImportError:
+        return None
+    target = out_dir / summary_name(results)
+    write_summary(results, target)
+    return target

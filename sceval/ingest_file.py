@@ -1,0 +1,233 @@
+"""One returned workbook, start to finish: preflight, read, identify, parse, check, score.
+
+``process_file`` is a pure top-level function of a small picklable task, so it runs the same in a
+worker process or in-process, and always returns a FileOutcome: bad input is Issues, never an
+exception that stops the batch.
+"""
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sctemplates.issues import Issue, has_errors, issue
+from sctemplates.layout import (
+    FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_OPTIONAL, remark_name, source_name,
+)
+from sctemplates.model import Catalog
+from sctemplates.roster import Roster
+
+from . import checks, parse, scoring, template_rows
+from .identify import BLOCKING, Identity, identify
+from .parse import RawCell
+from .reader import Book, read_book
+from .results import ACCEPTED, REJECTED, CityResult, FileOutcome
+
+
+@dataclass(frozen=True)
+class FileTask:
+    source: str  # path on disk
+    display: str  # path shown to people
+    sha256: str
+    size: int
+    received_at: str
+    catalog: Catalog
+    optional: Catalog | None = None
+    roster: Roster | None = None
+    central: dict = field(default_factory=dict)  # city code -> {input name: Decimal}
+    timeout: int = 120  # seconds per file; 0 = no limit
+
+
+class FileTimeout(Exception):
+    pass
+
+
+def process_file(task: FileTask) -> FileOutcome:
+    outcome = FileOutcome(path=task.display, source=task.source, sha256=task.sha256,
+                          size=task.size, received_at=task.received_at)
+    try:
+        with _time_limit(task.timeout):
+            _run(task, outcome)
+    except FileTimeout:
+        outcome.status, outcome.result = REJECTED, None
+        outcome.issues.append(issue("FILE_TIMEOUT", f"读取文件 {task.display} 超过 {task.timeout} 秒，已停止",
+                                    file=task.display))
+    except Exception as exc:  # noqa: BLE001 - one broken file never stops the batch
+        outcome.status, outcome.result = REJECTED, None
+        outcome.issues.append(issue("FILE_UNREADABLE", f"文件 {task.display} 无法处理（{type(exc).__name__}: "
+                                                       f"{str(exc)[:160]}）", file=task.display))
+    return outcome
+
+
+class _time_limit:
+    """SIGALRM-based limit; a no-op where signals are unavailable (non-main thread, Windows)."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self):
+        try:
+            if self.seconds and hasattr(signal, "SIGALRM"):
+                signal.signal(signal.SIGALRM, _on_alarm)
+                signal.alarm(self.seconds)
+                self.armed = True
+        except ValueError:
+            pass  # not the main thread
+
+    def __exit__(self, *exc):
+        if self.armed:
+            signal.alarm(0)
+        return False
+
+
+def _on_alarm(signum, frame):
+    raise FileTimeout()
+
+
+def _preflight(path: str) -> list[Issue]:
+    try:
+        from .safety import preflight
+    except ImportError:  # the hostile-input guard ships separately
+        return []
+    return preflight(path)
+
+
+def _run(task: FileTask, outcome: FileOutcome) -> None:
+    outcome.issues += [i.at(file=task.display) for i in _preflight(task.source)]
+    if has_errors(outcome.issues):
+        return
+    book, problems = read_book(task.source, task.display)
+    outcome.issues += problems
+    if book is None:
+        return
+    ident = identify(book, task.catalog, task.roster, task.optional, task.display)
+    outcome.issues += ident.issues
+    outcome.city = ident.city
+    if ident.passport is not None:
+        outcome.template_id = ident.passport.template_id
+        outcome.province = (ident.passport.province_code, ident.passport.province_name)
+    if ident.blocked or ident.city is None:
+        return
+    outcome.issues += _locked_content_edits(book, task, ident)
+    if any(i.code in BLOCKING for i in outcome.issues):
+        return
+    outcome.result = _evaluate(book, task, ident, outcome.issues)
+    outcome.status = ACCEPTED
+
+
+def _uses_optional(task: FileTask, ident: Identity) -> bool:
+    return task.optional is not None and ident.optional_ok and ident.city.takes_optional
+
+
+def _locked_content_edits(book: Book, task: FileTask, ident: Identity) -> list[Issue]:
+    """Locked content (codes, names, weights) compared with the catalog."""
+    found = template_rows.template_edits(book, ident.sheets.get(SHEET_BASE, SHEET_BASE), task.catalog, task.display)
+    if _uses_optional(task, ident):
+        found += template_rows.template_edits(book, ident.sheets.get(SHEET_OPTIONAL, SHEET_OPTIONAL),
+                                              task.optional, task.display)
+    return found
+
+
+def _locator(book: Book, display: str):
+    def locate(name: str) -> dict:
+        sheet, cell = book.names.get(name, ("", ""))
+        return {"file": display, "sheet": sheet, "cell": cell}
+    return locate
+
+
+def _lookup(book: Book):
+    def lookup(name: str):
+        if name not in book.names:
+            return None
+        sheet, cell = book.names[name]
+        return book.cell(sheet, cell), sheet, cell
+    return lookup
+
+
+def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) -> CityResult:
+    catalogs = [task.catalog] + ([task.optional] if _uses_optional(task, ident) else [])
+    locate, feed = _locator(book, task.display), task.central.get(ident.city.code, {})
+    result = CityResult()
+    parsed_all: dict[str, parse.Parsed] = {}
+    for catalog in catalogs:
+        parsed = parse.parse_city_inputs(catalog, _lookup(book), task.display)
+        parsed_all.update(parsed)
+        issues += [i for p in parsed.values() for i in p.issues]
+        issues += checks.check_inputs(catalog, parsed, locate)
+    for index, catalog in enumerate(catalogs):
+        _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1)
+    result.completeness = _completeness(catalogs, parsed_all, issues, locate)
+    _texts_into(result, book, catalogs, task.display, issues)
+    result.inputs = _inputs_shown(catalogs, parsed_all, feed)
+    return result
+
+
+def _score_into(result: CityResult, catalog: Catalog, book: Book, parsed, issues, feed, locate,
+                optional: bool) -> None:
+    values = {name: p.value for name, p in parsed.items() if p.ok}
+    bad = frozenset(i.indicator for i in issues if i.is_error and i.indicator)
+    sheet = scoring.score_catalog(catalog, scoring.ScoreInputs(values, bad, feed, locate))
+    as_workbook = scoring.score_catalog(catalog, scoring.ScoreInputs(values, bad, {}, locate))
+    total_name = OPTIONAL_TOTAL_SCORE if optional else scoring.TOTAL_SCORE
+    issues += sheet.issues
+    issues += scoring.compare_cached(catalog, as_workbook, _cached_number(book), locate, total_name)
+    result.scores.update(sheet.scores)
+    result.points_at_stake += sheet.points_at_stake
+    result.measured.update(sheet.measured)
+    for sub in catalog.sub_items():
+        if sub.code in sheet.measured:
+            result.cells[sub.code] = {**locate(sub.inputs[0].name), "indicator": sub.code}
+    if optional:
+        result.optional_total = sheet.total
+    else:
+        result.total = sheet.total
+
+
+def _cached_number(book: Book):
+    def cached(name: str) -> Decimal | None:
+        raw = book.named(name)
+        if raw is None or isinstance(raw.value, bool) or not isinstance(raw.value, (int, float)):
+            return None
+        return parse.decimal_from_float(float(raw.value))
+    return cached
+
+
+def _completeness(catalogs, parsed, issues, locate) -> Decimal:
+    required = sum(1 for c in catalogs for _, _, item in c.inputs() if item.city_fills)
+    if not required:
+        return Decimal(100)
+    weighted = sum(checks.completeness(c, parsed, issues, locate) *
+                   sum(1 for _, _, item in c.inputs() if item.city_fills) for c in catalogs)
+    return weighted / required
+
+
+def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: list[Issue]) -> None:
+    for catalog in catalogs:
+        for sub in catalog.sub_items():
+            for target, name in ((result.sources, source_name(sub.code)), (result.remarks, remark_name(sub.code))):
+                text = parse.parse_text(book.named(name) or RawCell())
+                if text.ok:
+                    target[sub.code] = text.value
+    filer = {}
+    locate = _locator(book, display)
+    for name in FILER_FIELDS:
+        raw = book.named(name) or RawCell()
+        where = locate(name)
+        filer[name] = (parse.parse_date(raw, **where) if name == "SC_FILER_DATE"
+                       else parse.parse_text(raw, **where))
+        issues += filer[name].issues
+    result.filer = {name: p.value for name, p in filer.items() if p.ok}
+    issues += checks.check_filer(filer, locate)
+
+
+def _inputs_shown(catalogs, parsed, feed) -> dict[str, object]:
+    shown = {}
+    for catalog in catalogs:
+        for _, _, item in catalog.inputs():
+            if item.city_fills:
+                value = parsed.get(item.name)
+                shown[item.name] = value.value if value is not None and value.ok else None
+            else:
+                shown[item.name] = feed.get(item.name)
+    return shown

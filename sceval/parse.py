@@ -1,0 +1,286 @@
+"""Read a cell the way the person who typed it meant it — pure functions, no I/O.
+
+A city types ``１２３``, `` 1,234 ``, ``12个``, ``3.5万`` or ``—``; each is read as the number (or
+the blank) it plainly means, and every such coercion is reported as an info Issue so the city
+can confirm it. Anything that could mean two things (``12或13``, ``约100``, ``1,234.5.6``) is
+VAL_AMBIGUOUS: never a guess. Numbers become exact Decimals.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from sctemplates.issues import Issue, issue
+from sctemplates.model import Input
+
+# Parsed states: what checks and scoring need to know about a value.
+FILLED = "filled"
+BLANK = "blank"
+NOT_AVAILABLE = "not_available"
+INVALID = "invalid"
+
+SENTINELS = {"-", "—", "——", "–", "/", "\\", "--", "---", "…", "...", "、"}
+NOT_AVAILABLE_WORDS = {"无", "不适用", "暂无", "没有", "无数据", "N/A", "NA", "n/a", "na"}
+# Classifiers a person may type after a count ("12个") whatever the input's own unit is.
+COUNT_CLASSIFIERS = ("项", "个", "家", "人", "户", "所", "间", "件", "路", "次", "条", "座", "台")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# Full-width ASCII block (！..～) and the ideographic space map onto plain ASCII.
+FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """A cell as stored: its cached value, whether it is a formula, its Excel error text."""
+
+    value: object = None  # None | str | int | float | bool | date | datetime
+    formula: bool = False
+    error: str = ""  # e.g. "#DIV/0!" when the cell holds an Excel error value
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: object  # Decimal, a choice label, text, ISO date text, or None
+    state: str  # FILLED | BLANK | NOT_AVAILABLE | INVALID
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.state == FILLED
+
+
+def _invalid(code: str, message: str, where: dict, notes: list[Issue]) -> Parsed:
+    return Parsed(None, INVALID, (*notes, issue(code, message, **where)))
+
+
+def place_text(where: dict) -> str:
+    """'文件 a.xlsx 工作表“基础指标”单元格 G6' — every message says where, in Chinese."""
+    file = re.split(r"[\\/]", where.get("file", ""))[-1]
+    sheet, cell = where.get("sheet", ""), where.get("cell", "")
+    parts = [f"文件 {file}" if file else "", f"工作表“{sheet}”" if sheet else "", f"单元格 {cell}" if cell else ""]
+    return " ".join(p for p in parts if p) or "该单元格"
+
+
+def decimal_from_float(number: float) -> Decimal:
+    """A float read from a workbook as the decimal the person typed: 0.1 stays 0.1."""
+    if number == int(number):
+        return Decimal(int(number))
+    return Decimal(repr(number))
+
+
+def _unwrap_formula(raw: RawCell, where: dict, notes: list[Issue]) -> Parsed | None:
+    """Excel errors and formulas: an Invalid result, or None to go on with the cached value."""
+    place = place_text(where)
+    if raw.error:
+        return _invalid("VAL_EXCEL_ERROR", f"{place}是 Excel 错误值 {raw.error}，应填写有效数据", where, notes)
+    if raw.formula:
+        if raw.value is None or raw.value == "":
+            return _invalid("VAL_FORMULA_NO_VALUE",
+                            f"{place}是公式但没有保存计算结果，请直接填写数值（不要用公式）", where, notes)
+        notes.append(issue("PARSE_FORMULA_CACHED",
+                           f"{place}是公式，已采用其保存的计算结果 {raw.value}，请确认", **where))
+    return None
+
+
+def _clean_text(text: str, where: dict, notes: list[Issue]) -> str:
+    """Full-width → half-width, surrounding spaces removed; each change noted."""
+    place = place_text(where)
+    halfwidth = text.translate(FULLWIDTH)
+    if halfwidth != text:
+        notes.append(issue("PARSE_FULLWIDTH", f"{place}的全角字符“{text.strip()}”已转为半角", **where))
+    stripped = halfwidth.strip()
+    if stripped != halfwidth:
+        notes.append(issue("PARSE_WHITESPACE", f"{place}的首尾空格已去除", **where))
+    return stripped
+
+
+def _blank_or_unavailable(text: str, where: dict, notes: list[Issue]) -> Parsed | None:
+    place = place_text(where)
+    if text == "":
+        return Parsed(None, BLANK, tuple(notes))
+    if text in SENTINELS:
+        note = issue("PARSE_SENTINEL_BLANK", f"{place}填写的“{text}”视为未填写", **where)
+        return Parsed(None, BLANK, (*notes, note))
+    if text in NOT_AVAILABLE_WORDS:
+        note = issue("VAL_NOT_AVAILABLE",
+                     f"{place}填写了“{text}”，视为未提供数据，该分项计 0 分；如有数据请填写数值", **where)
+        return Parsed(None, NOT_AVAILABLE, (*notes, note))
+    return None
+
+
+def parse_number(raw: RawCell, item: Input, **where) -> Parsed:
+    """A number cell (numerator, denominator, value) read as the person meant it."""
+    notes: list[Issue] = []
+    stop = _unwrap_formula(raw, where, notes)
+    if stop is not None:
+        return stop
+    value, place = raw.value, place_text(where)
+    if value is None:
+        return Parsed(None, BLANK, tuple(notes))
+    if isinstance(value, bool):
+        return _invalid("VAL_NOT_NUMBER", f"{place}是逻辑值 {value}，应填写数字", where, notes)
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return _invalid("VAL_AMBIGUOUS",
+                        f"{place}是日期/时间 {value}，应填写数字（可能把单元格格式设成了日期）", where, notes)
+    if isinstance(value, (int, float)):
+        return _number_value(value, place, where, notes)
+    return _number_text(str(value), item, where, notes)
+
+
+def _number_value(value: int | float, place: str, where: dict, notes: list[Issue]) -> Parsed:
+    if isinstance(value, float) and not math.isfinite(value):
+        return _invalid("VAL_NOT_NUMBER", f"{place}不是有效数字", where, notes)
+    number = decimal_from_float(value) if isinstance(value, float) else Decimal(value)
+    return Parsed(number, FILLED, tuple(notes))
+
+
+def _number_text(text: str, item: Input, where: dict, notes: list[Issue]) -> Parsed:
+    original, place = text.strip(), place_text(where)
+    text = _clean_text(text, where, notes)
+    stop = _blank_or_unavailable(text, where, notes)
+    if stop is not None:
+        return stop
+    text, scale = _strip_suffixes(text, item, where, notes)
+    if isinstance(text, Parsed):
+        return text
+    number = _plain_decimal(text, where, notes)
+    if number is None:
+        code = "VAL_AMBIGUOUS" if re.search(r"\d", text) else "VAL_NOT_NUMBER"
+        expected = "请只填写一个明确的数字" if code == "VAL_AMBIGUOUS" else "应填写数字"
+        return _invalid(code, f"{place}填写的“{original}”无法确定为一个数值，{expected}", where, notes)
+    notes.append(issue("PARSE_TEXT_NUMBER", f"{place}的文本“{original}”已按数值 {number * scale} 读取", **where))
+    return Parsed(number * scale, FILLED, tuple(notes))
+
+
+def _strip_suffixes(text: str, item: Input, where: dict, notes: list[Issue]):
+    """Remove a %, the input's unit, a count classifier or 万; returns (text, scale) or a Parsed."""
+    place = place_text(where)
+    if text.endswith("%"):
+        if item.unit != "%":
+            return _invalid("VAL_PERCENT_FOR_COUNT",
+                            f"{place}填写了百分比“{text}”，此处应填写{item.label}的数量（单位：{item.unit}），"
+                            "比例由系统计算", where, notes), 1
+        notes.append(issue("PARSE_PERCENT", f"{place}的“{text}”已按百分数 {text[:-1].strip()} 读取", **where))
+        return text[:-1].strip(), 1
+    stripped = _strip_unit(text, item)
+    if stripped != text:
+        notes.append(issue("PARSE_UNIT_STRIPPED", f"{place}数值后的单位“{text[len(stripped):]}”已去除", **where))
+        text = stripped
+    if text.endswith("万") and not item.unit.startswith("万"):
+        notes.append(issue("PARSE_WAN", f"{place}的“{text}”已按 ×10000 换算", **where))
+        return text[:-1].strip(), Decimal(10000)
+    return text, 1
+
+
+def _strip_unit(text: str, item: Input) -> str:
+    candidates = [item.unit] if item.unit and item.unit != "%" else []
+    if item.integer:
+        candidates += list(COUNT_CLASSIFIERS)
+    for unit in sorted(candidates, key=len, reverse=True):
+        if not text.endswith(unit):
+            continue
+        head = text[: -len(unit)].strip()
+        if head and (head[-1].isdigit() or head.endswith("万")):
+            return head
+    return text
+
+
+def _plain_decimal(text: str, where: dict, notes: list[Issue]) -> Decimal | None:
+    if THOUSANDS.match(text):
+        notes.append(issue("PARSE_THOUSANDS", f"{place_text(where)}的千位分隔符已去除", **where))
+        text = text.replace(",", "")
+    if not PLAIN_NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _normalise_label(text: str) -> str:
+    return re.sub(r"\s+", "", text.translate(FULLWIDTH))
+
+
+def parse_choice(raw: RawCell, item: Input, **where) -> Parsed:
+    """A drop-down cell: the exact label, or a label equal after normalising spaces/width."""
+    notes: list[Issue] = []
+    stop = _unwrap_formula(raw, where, notes)
+    if stop is not None:
+        return stop
+    place = place_text(where)
+    text = "" if raw.value is None else str(raw.value)
+    labels = [c.label for c in item.choices]
+    if text in labels:
+        return Parsed(text, FILLED, tuple(notes))
+    cleaned = text.translate(FULLWIDTH).strip()
+    stop = _blank_or_unavailable(cleaned, where, notes)
+    if stop is not None:
+        return stop
+    matches = [label for label in labels if _normalise_label(label) == _normalise_label(text)]
+    if len(matches) == 1:
+        notes.append(issue("PARSE_CHOICE_NORMALISED",
+                           f"{place}的“{text}”已按选项“{matches[0]}”读取", **where))
+        return Parsed(matches[0], FILLED, tuple(notes))
+    return _invalid("VAL_NOT_A_CHOICE",
+                    f"{place}填写的“{text}”不是下拉选项，应从以下选项中选择：{'、'.join(labels)}", where, notes)
+
+
+def parse_text(raw: RawCell, **where) -> Parsed:
+    """Free text (sources, remarks, filer fields): trimmed; numbers shown as typed."""
+    value = raw.value
+    if raw.error or value is None or (isinstance(value, str) and not value.strip()):
+        return Parsed(None, BLANK)
+    if isinstance(value, float):
+        value = decimal_from_float(value)
+    return Parsed(str(value).strip(), FILLED)
+
+
+def parse_date(raw: RawCell, **where) -> Parsed:
+    """The filer date: a real date or a date typed as text, as ISO text (PARSE_DATE)."""
+    value, place = raw.value, place_text(where)
+    if isinstance(value, (dt.date, dt.datetime)):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        note = issue("PARSE_DATE", f"{place}已按日期 {day.isoformat()} 读取", **where)
+        return Parsed(day.isoformat(), FILLED, (note,))
+    text = parse_text(raw, **where)
+    if not text.ok:
+        return text
+    match = DATE_TEXT.match(text.value.translate(FULLWIDTH))
+    if match and ISO_DATE.match(text.value):
+        return text  # already a plain ISO date: nothing was interpreted
+    if match:
+        try:
+            day = dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            return text
+        note = issue("PARSE_DATE", f"{place}的“{text.value}”已按日期 {day.isoformat()} 读取", **where)
+        return Parsed(day.isoformat(), FILLED, (note,))
+    return text
+
+
+def parse_input(raw: RawCell, item: Input, **where) -> Parsed:
+    """Dispatch on the input's kind: a drop-down choice or a number."""
+    if item.choices:
+        return parse_choice(raw, item, **where)
+    return parse_number(raw, item, **where)
+
+
+def parse_city_inputs(catalog, lookup, file: str) -> dict[str, Parsed]:
+    """Every city-filled input of a catalog, parsed; ``lookup(name)`` -> (RawCell, sheet, cell).
+
+    An input whose defined name cannot be found at all reads as blank at no location, so the
+    missing-value check still names the indicator.
+    """
+    parsed = {}
+    for second, sub, item in catalog.inputs():
+        if not item.city_fills:
+            continue
+        raw, sheet, cell = lookup(item.name) or (RawCell(), "", "")
+        code = (sub or second).code
+        parsed[item.name] = parse_input(raw, item, file=file, sheet=sheet, cell=cell, indicator=code)
+    return parsed

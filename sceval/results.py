@@ -1,0 +1,170 @@
+"""What one run found, per file and per city, and results.json — the public output of ingest.
+
+results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 decimals)::
+
+    {"catalog": {"edition", "fingerprint", "provisional"},
+     "optional_catalog": <sctemplates.export.catalog_as_dict(optional)> | null,
+     "province": {"code", "name"},
+     "roster": [{"code", "name", "kind"}],
+     "generated_at": ISO-8601 UTC,
+     "files": [{"path", "sha256", "size", "received_at",
+                "status": "counted" | "superseded" | "rejected" | "duplicate" | "invalidated",
+                "city": code | null, "issues": [Issue.as_dict()]}],
+     "cities": [{"code", "name", "kind",
+                 "status": "submitted" | "has_errors" | "corrected" | "missing",
+                 "file", "sha256", "received_at",
+                 "total", "optional_total",            # null when missing / no optional indicators
+                 "scores": {"L1": …, "L1P1": …, "L1P1-A1": …, "ZX": …, "ZXP1-A1": …},
+                 "points_at_stake",                    # points lost to errors/missing city inputs
+                 "completeness",                       # % of required city inputs validly filled
+                 "inputs": {defined name: number | choice label | null},
+                 "sources": {sub-item code: text}, "remarks": {code: text},
+                 "filer": {field name: text},
+                 "issues": [{"code", "severity", "sheet", "cell", "indicator", "message"}]}]}
+
+Every roster city appears in "cities"; one with no counted file has status "missing" and null
+scores. A city whose counting file superseded an older accepted one is "corrected".
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sctemplates.atomic import write_text_atomic
+from sctemplates.issues import Issue, has_errors
+from sctemplates.methods import round_score
+from sctemplates.roster import City, Roster
+
+ACCEPTED, REJECTED = "accepted", "rejected"  # before the ledger decides
+COUNTED, SUPERSEDED, DUPLICATE, INVALIDATED = "counted", "superseded", "duplicate", "invalidated"
+CITY_ISSUE_KEYS = ("code", "severity", "sheet", "cell", "indicator", "message")
+
+
+@dataclass
+class CityResult:
+    scores: dict[str, Decimal] = field(default_factory=dict)
+    total: Decimal = Decimal(0)
+    optional_total: Decimal | None = None
+    points_at_stake: Decimal = Decimal(0)
+    completeness: Decimal = Decimal(0)
+    inputs: dict[str, object] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    remarks: dict[str, str] = field(default_factory=dict)
+    filer: dict[str, str] = field(default_factory=dict)
+    measured: dict[str, Decimal] = field(default_factory=dict)  # for batch outliers
+    cells: dict[str, dict] = field(default_factory=dict)  # sub-item -> location of its first input
+
+
+@dataclass
+class FileOutcome:
+    """One file's journey; picklable, returned by the worker."""
+
+    path: str  # as shown to people (archive members as archive.zip/member.xlsx)
+    source: str = ""  # where the bytes are on disk now (a temp copy for archive members)
+    sha256: str = ""
+    size: int = 0
+    received_at: str = ""
+    status: str = REJECTED
+    city: City | None = None
+    template_id: str = ""
+    province: tuple[str, str] = ("", "")  # (code, name) from the passport
+    issues: list[Issue] = field(default_factory=list)
+    result: CityResult | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "sha256": self.sha256, "size": self.size,
+                "received_at": self.received_at, "status": self.status,
+                "city": self.city.code if self.city else None,
+                "issues": [i.as_dict() for i in self.issues]}
+
+
+def json_number(value):
+    """A Decimal score as a JSON number with 2 decimals (output only, never computed on)."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(round_score(value))
+    return value
+
+
+def input_value(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def city_entry(city: City, outcome: FileOutcome | None, corrected: bool) -> dict:
+    entry = {"code": city.code, "name": city.name, "kind": city.kind}
+    if outcome is None or outcome.result is None:
+        return {**entry, **_missing_fields()}
+    result = outcome.result
+    status = "has_errors" if outcome.has_errors else ("corrected" if corrected else "submitted")
+    return {
+        **entry, "status": status, "file": outcome.path, "sha256": outcome.sha256,
+        "received_at": outcome.received_at, "total": json_number(result.total),
+        "optional_total": json_number(result.optional_total),
+        "scores": {code: json_number(v) for code, v in result.scores.items()},
+        "points_at_stake": json_number(result.points_at_stake),
+        "completeness": json_number(result.completeness),
+        "inputs": {name: input_value(v) for name, v in result.inputs.items()},
+        "sources": result.sources, "remarks": result.remarks, "filer": result.filer,
+        "issues": [{k: getattr(i, k) for k in CITY_ISSUE_KEYS} for i in outcome.issues],
+    }
+
+
+def _missing_fields() -> dict:
+    return {"status": "missing", "file": None, "sha256": None, "received_at": None, "total": None,
+            "optional_total": None, "scores": None, "points_at_stake": None, "completeness": None,
+            "inputs": {}, "sources": {}, "remarks": {}, "filer": {}, "issues": []}
+
+
+def build_results(catalog, optional, roster: Roster, outcomes: list[FileOutcome],
+                  counted: dict[str, FileOutcome], corrected: set[str], generated_at: str = "",
+                  earlier: dict[str, dict] | None = None) -> dict:
+    """``earlier``: city -> entry of a file counted in an earlier run (from the ledger)."""
+    from sctemplates.export import catalog_as_dict
+
+    return {
+        "catalog": {"edition": catalog.edition, "fingerprint": catalog.fingerprint(),
+                    "provisional": catalog.provisional},
+        "optional_catalog": catalog_as_dict(optional) if optional is not None else None,
+        "province": {"code": roster.province_code, "name": roster.province_name},
+        "roster": [{"code": c.code, "name": c.name, "kind": c.kind} for c in roster.cities],
+        "generated_at": generated_at or now_iso(),
+        "files": [o.as_dict() for o in outcomes],
+        "cities": [_city(c, counted, corrected, earlier or {}) for c in roster.cities],
+    }
+
+
+def _city(city: City, counted: dict, corrected: set[str], earlier: dict[str, dict]) -> dict:
+    if city.code not in counted and city.code in earlier:
+        entry = _json_safe(earlier[city.code])
+        if city.code in corrected and entry.get("status") == "submitted":
+            entry["status"] = "corrected"
+        return entry
+    return city_entry(city, counted.get(city.code), city.code in corrected)
+
+
+def _json_safe(value):
+    """An entry read back from the ledger (Decimals) as plain JSON values again."""
+    if isinstance(value, Decimal):
+        return input_value(value)
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def write_results(results: dict, path) -> None:
+    write_text_atomic(path, json.dumps(results, ensure_ascii=False, indent=2))
