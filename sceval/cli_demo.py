@@ -28,6 +28,9 @@ def demo_command(
 
 
 def _print_run(console, run) -> None:
+    from .cli_ingest import print_run_table
+
+    print_run_table(run.ingest, console)
     console.print(f"\n[bold]示例评价完成[/bold]（输出目录 {run.out}）")
     console.print(f"  填报模板：{len(run.templates)} 份 → {run.templates[0].parent if run.templates else '-'}")
     console.print(f"  模拟城市回收文件：{len(run.returns)} 个 → {run.out / '2_回收邮件'}")
