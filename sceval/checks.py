@@ -88,13 +88,18 @@ def _check_value(item: Input, parsed: Parsed | None, where: dict) -> list[Issue]
                       **where)]
     low, high = item.min, item.max
     if (low is not None and value < low) or (high is not None and value > high):
-        return [issue("VAL_OUT_OF_RANGE", f"{_place(where)}（{item.label}）为 {value}，应在 {_range(low, high)} 之间",
+        return [issue("VAL_OUT_OF_RANGE", f"{_place(where)}（{item.label}）为 {value}，{_range(low, high)}",
                       **where)]
     return []
 
 
 def _range(low: Decimal | None, high: Decimal | None) -> str:
-    return f"{'-∞' if low is None else low} 至 {'不限' if high is None else high}"
+    """'应在 -100 至 100 之间', or the one bound there is: a half-open range reads naturally."""
+    if high is None:
+        return f"不应小于 {low}"
+    if low is None:
+        return f"不应大于 {high}"
+    return f"应在 {low} 至 {high} 之间"
 
 
 def check_filer(parsed: dict[str, Parsed], locate) -> list[Issue]:

@@ -27,14 +27,34 @@ def _load_results_or_exit(paths: list[Path]) -> list[dict]:
     for path in paths:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            typer.echo(f"无法读取计分结果文件 {path}：{exc}", err=True)
+        except OSError as exc:
+            typer.echo(f"无法读取计分结果文件 {path}：{exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
+        except UnicodeDecodeError:
+            typer.echo(f"无法读取计分结果文件 {path}：不是 UTF-8 编码的文本文件", err=True)
+            raise typer.Exit(2) from None
+        except json.JSONDecodeError as exc:
+            typer.echo(f"无法读取计分结果文件 {path}：JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", err=True)
             raise typer.Exit(2) from None
         if not isinstance(data, dict) or "cities" not in data:
             typer.echo(f"{path} 不是计分结果文件（缺少 cities）", err=True)
             raise typer.Exit(2)
         results.append(data)
+    _refuse_repeated_provinces(paths, results)
     return results
+
+
+def _refuse_repeated_provinces(paths: list[Path], results: list[dict]) -> None:
+    """The same province twice would list every city twice and skew the national ranking."""
+    seen: dict[str, Path] = {}
+    for path, data in zip(paths, results):
+        province = data.get("province") or {}
+        code = str(province.get("code", "")) if isinstance(province, dict) else ""
+        if code and code in seen:
+            typer.echo(f"{seen[code]} 与 {path} 都是{province.get('name', '')}（{code}）的计分结果，"
+                       "同一省份只能指定一个 results.json（请选用最新一次回收的结果）", err=True)
+            raise typer.Exit(2)
+        seen[code] = path
 
 
 def summary_command(

@@ -90,13 +90,20 @@ def _rejected(display: str, code: str, message: str, received_at: str = "") -> F
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
-    """Zip names from Chinese Windows tools are GBK without the UTF-8 flag; decode them as such."""
+    """Names without the UTF-8 flag: Linux/macOS zip tools write UTF-8 bytes anyway, Chinese
+    Windows tools write GBK. UTF-8 is tried first because GBK text is almost never valid UTF-8."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def _gather_archive(path: Path, work_dir: Path, stamp: str, found: list, skipped: list) -> None:

@@ -204,9 +204,14 @@ def locate_sheets(book: Book, catalog: Catalog, file: str) -> tuple[dict[str, st
         if actual is not None and actual != wanted:
             issues.append(issue("ID_SHEET_RENAMED", f"文件 {file} 的工作表“{wanted}”被改名为“{actual}”，已按内容识别",
                                 file=file, sheet=actual))
-        elif actual is None and wanted in (SHEET_BASE, SHEET_FILER):
+        elif actual is None and wanted == SHEET_BASE:
             issues.append(issue("ID_SHEET_MISSING", f"文件 {file} 缺少工作表“{wanted}”，请使用下发的原始模板填报",
                                 file=file, sheet=wanted))
+        elif actual is None and wanted == SHEET_FILER:
+            # Only contact details live there: a blank 填报信息 is counted, so a deleted one is too.
+            issues.append(issue("ID_FILER_SHEET_MISSING",
+                                f"文件 {file} 缺少工作表“{wanted}”（填报人、联系方式和数据截止时间承诺），"
+                                "指标数据照常计分；请补充填报信息后用原始模板重新报送", file=file, sheet=wanted))
     issues += _order_check(book, found, file)
     return found, issues
 

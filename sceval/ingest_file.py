@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from sctemplates.issues import Issue, has_errors, issue
 from sctemplates.layout import (
-    FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_OPTIONAL, remark_name, source_name,
+    FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_FILER, SHEET_OPTIONAL, remark_name,
+    source_name,
 )
 from sctemplates.model import Catalog
 from sctemplates.roster import Roster
@@ -158,7 +159,7 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
     for index, catalog in enumerate(catalogs):
         _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1)
     result.completeness = _completeness(catalogs, parsed_all, issues, locate)
-    _texts_into(result, book, catalogs, task.display, issues)
+    _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)
     result.inputs = _inputs_shown(catalogs, parsed_all, feed)
     return result
 
@@ -202,7 +203,8 @@ def _completeness(catalogs, parsed, issues, locate) -> Decimal:
     return weighted / required
 
 
-def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: list[Issue]) -> None:
+def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: list[Issue],
+                filer_sheet: bool = True) -> None:
     for catalog in catalogs:
         for sub in catalog.sub_items():
             for target, name in ((result.sources, source_name(sub.code)), (result.remarks, remark_name(sub.code))):
@@ -218,7 +220,8 @@ def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: 
                        else parse.parse_text(raw, **where))
         issues += filer[name].issues
     result.filer = {name: p.value for name, p in filer.items() if p.ok}
-    issues += checks.check_filer(filer, locate)
+    if filer_sheet:  # without the sheet, ID_FILER_SHEET_MISSING already says it all
+        issues += checks.check_filer(filer, locate)
 
 
 def _inputs_shown(catalogs, parsed, feed) -> dict[str, object]:

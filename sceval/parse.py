@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from sctemplates.methods import HUNDRED
+
 from sctemplates.issues import Issue, issue
 from sctemplates.model import Input
 
@@ -41,6 +43,7 @@ class RawCell:
     value: object = None  # None | str | int | float | bool | date | datetime
     formula: bool = False
     error: str = ""  # e.g. "#DIV/0!" when the cell holds an Excel error value
+    percent: bool = False  # shown as a percentage: the stored number is the typed one ÷ 100
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ def parse_number(raw: RawCell, item: Input, **where) -> Parsed:
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
         return _invalid("VAL_AMBIGUOUS",
                         f"{place}是日期/时间 {value}，应填写数字（可能把单元格格式设成了日期）", where, notes)
+    if isinstance(value, (int, float)) and raw.percent:
+        return _percent_value(value, item, place, where, notes)
     if isinstance(value, (int, float)):
         return _number_value(value, place, where, notes)
     return _number_text(str(value), item, where, notes)
@@ -137,6 +142,22 @@ def _number_value(value: int | float, place: str, where: dict, notes: list[Issue
         return _invalid("VAL_NOT_NUMBER", f"{place}不是有效数字", where, notes)
     number = decimal_from_float(value) if isinstance(value, float) else Decimal(value)
     return Parsed(number, FILLED, tuple(notes))
+
+
+def _percent_value(value: int | float, item: Input, place: str, where: dict, notes: list[Issue]) -> Parsed:
+    """A cell formatted as 0.00% holds 0.035 when the city typed 3.5%: read it as the 3.5 shown."""
+    parsed = _number_value(value, place, where, notes)
+    if not parsed.ok:
+        return parsed
+    shown = (parsed.value * HUNDRED).normalize()
+    shown = shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown
+    if item.unit != "%":
+        return _invalid("VAL_PERCENT_FOR_COUNT",
+                        f"{place}显示为百分比“{shown}%”，此处应填写{item.label}的数量（单位：{item.unit}），"
+                        "比例由系统计算；请把单元格格式改为“常规”后填写数量", where, notes)
+    notes.append(issue("PARSE_PERCENT", f"{place}显示为百分比“{shown}%”（存储值 {parsed.value}），"
+                                        f"已按百分数 {shown} 读取", **where))
+    return Parsed(shown, FILLED, tuple(notes))
 
 
 def _number_text(text: str, item: Input, where: dict, notes: list[Issue]) -> Parsed:

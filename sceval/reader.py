@@ -37,6 +37,8 @@ class Book:
     properties: dict[str, str] = field(default_factory=dict)
     grids: dict[str, list[list]] = field(default_factory=dict)
     special: dict[str, dict[str, tuple[bool, str]]] = field(default_factory=dict)  # formula, error
+    # Cells shown as a percentage: Excel/LibreOffice store "3.5%" typed by a city as 0.035.
+    percent: dict[str, set[str]] = field(default_factory=dict)
 
     def cell(self, sheet: str, ref: str) -> RawCell:
         grid = self.grids.get(sheet)
@@ -46,7 +48,8 @@ class Book:
         row, col = int(match.group(2)) - 1, column_index(match.group(1))
         value = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
         formula, error = self.special.get(sheet, {}).get(ref, (False, ""))
-        return RawCell(None if value == "" else value, formula, error)
+        percent = ref in self.percent.get(sheet, ())
+        return RawCell(None if value == "" else value, formula, error, percent)
 
     def named(self, name: str) -> RawCell | None:
         target = self.names.get(name)
@@ -166,20 +169,42 @@ def _load_grids(path: str, book: Book) -> None:
         workbook.close()
 
 
+BUILTIN_PERCENT_FORMATS = {"9", "10"}  # 0% and 0.00%
+QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.')
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[str]:
+    """Indexes of cell styles whose number format shows a percentage (a '%' not in quotes)."""
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    root = _xml(archive, "xl/styles.xml")
+    percent_ids = set(BUILTIN_PERCENT_FORMATS)
+    for fmt in root.iter(f"{NS_MAIN}numFmt"):
+        if "%" in QUOTED_OR_ESCAPED.sub("", fmt.get("formatCode", "")):
+            percent_ids.add(fmt.get("numFmtId", ""))
+    cell_xfs = root.find(f"{NS_MAIN}cellXfs")
+    xfs = [] if cell_xfs is None else cell_xfs.findall(f"{NS_MAIN}xf")
+    return {str(index) for index, xf in enumerate(xfs) if xf.get("numFmtId", "0") in percent_ids}
+
+
 def _scan_special_cells(archive: zipfile.ZipFile, book: Book, sheet_files: dict[str, str]) -> None:
-    """Which cells are formulas or Excel errors: calamine shows neither (errors read as '')."""
+    """Formulas, Excel errors and percentage-formatted cells: calamine shows none of them."""
     from defusedxml.ElementTree import iterparse
 
+    percent_styles = _percent_styles(archive)
     for sheet, member in sheet_files.items():
         if sheet not in book.grids or member not in archive.namelist():
             continue
         found: dict[str, tuple[bool, str]] = {}
+        percent: set[str] = set()
         with archive.open(member) as stream:
             for _event, node in iterparse(stream):
                 if node.tag == f"{NS_MAIN}c":
                     _note_special(node, found)
+                    if node.get("s") in percent_styles:
+                        percent.add(node.get("r", ""))
                     node.clear()
-        book.special[sheet] = found
+        book.special[sheet], book.percent[sheet] = found, percent
 
 
 def _note_special(node, found: dict) -> None:

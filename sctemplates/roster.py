@@ -131,13 +131,22 @@ def _read_table(path: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Is
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    # Chinese Excel saves CSV as GBK; gb18030 is its superset, so try it after UTF-8 (±BOM).
+    text = _decode(path.read_bytes())
+    # Excel's "Unicode 文本" and copies out of other systems are tab-separated.
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    return [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-16 with a BOM (Excel's "Unicode 文本"), else UTF-8 (±BOM), else GBK: Chinese Excel
+    saves CSV as GBK, and gb18030 is its superset."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    return [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+        return data.decode("gb18030")
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:

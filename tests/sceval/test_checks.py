@@ -84,6 +84,10 @@ def test_out_of_range_uses_input_bounds():
     assert [(i.code, i.indicator) for i in issues] == [("VAL_OUT_OF_RANGE", RATE.code)]
     negative = found(parsed_with(**{RATIO.input("denominator").name: -5}))
     assert "VAL_OUT_OF_RANGE" in [i.code for i in negative]
+    # a bound that is not there is not spelled out ("应在 0 至 不限 之间" read badly)
+    message = next(i.message for i in negative if i.code == "VAL_OUT_OF_RANGE")
+    assert message.endswith("为 -5，不应小于 0") and "不限" not in message
+    assert "应在 -100 至 100 之间" in issues[0].message
 
 
 def test_bad_values_are_not_double_reported():

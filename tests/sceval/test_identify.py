@@ -125,8 +125,13 @@ def test_no_passport_and_no_cover_is_unidentified(template, tmp_path):
 
 
 def test_required_sheet_missing(template, tmp_path):
-    ident = ident_of(make(template, tmp_path, lambda book: book.remove(book[SHEET_FILER])))
+    ident = ident_of(make(template, tmp_path, lambda book: book.remove(book[SHEET_BASE])))
     assert "ID_SHEET_MISSING" in codes(ident) and ident.blocked
+
+
+def test_missing_filer_sheet_is_a_warning_like_a_blank_one(template, tmp_path):
+    ident = ident_of(make(template, tmp_path, lambda book: book.remove(book[SHEET_FILER])))
+    assert "ID_FILER_SHEET_MISSING" in codes(ident) and not ident.blocked
 
 
 def test_sheet_renamed_is_found_by_content(template, tmp_path):
