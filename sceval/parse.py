@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sctemplates.methods import HUNDRED
+from sctemplates.methods import HUNDRED, show_number
 
 from sctemplates.issues import Issue, issue
 from sctemplates.model import Input
@@ -149,15 +149,14 @@ def _percent_value(value: int | float, item: Input, place: str, where: dict, not
     parsed = _number_value(value, place, where, notes)
     if not parsed.ok:
         return parsed
-    shown = (parsed.value * HUNDRED).normalize()
-    shown = shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown
+    shown = show_number(parsed.value * HUNDRED)
     if item.unit != "%":
         return _invalid("VAL_PERCENT_FOR_COUNT",
                         f"{place}显示为百分比“{shown}%”，此处应填写{item.label}的数量（单位：{item.unit}），"
                         "比例由系统计算；请把单元格格式改为“常规”后填写数量", where, notes)
     notes.append(issue("PARSE_PERCENT", f"{place}显示为百分比“{shown}%”（存储值 {parsed.value}），"
                                         f"已按百分数 {shown} 读取", **where))
-    return Parsed(shown, FILLED, tuple(notes))
+    return Parsed(Decimal(shown), FILLED, tuple(notes))
 
 
 def _number_text(text: str, item: Input, where: dict, notes: list[Issue]) -> Parsed:
@@ -174,7 +173,7 @@ def _number_text(text: str, item: Input, where: dict, notes: list[Issue]) -> Par
         code = "VAL_AMBIGUOUS" if re.search(r"\d", text) else "VAL_NOT_NUMBER"
         expected = "请只填写一个明确的数字" if code == "VAL_AMBIGUOUS" else "应填写数字"
         return _invalid(code, f"{place}填写的“{original}”无法确定为一个数值，{expected}", where, notes)
-    notes.append(issue("PARSE_TEXT_NUMBER", f"{place}的文本“{original}”已按数值 {number * scale} 读取", **where))
+    notes.append(issue("PARSE_TEXT_NUMBER", f"{place}的文本“{original}”已按数值 {show_number(number * scale)} 读取", **where))
     return Parsed(number * scale, FILLED, tuple(notes))
 
 

@@ -14,6 +14,7 @@ from sctemplates.issues import Issue, issue
 from sctemplates.layout import (
     COVER_CITY_CODE, COVER_CITY_NAME, FILER_FIELDS, remark_name, score_name, source_name,
 )
+from sctemplates.methods import show_number
 from sctemplates.model import Catalog
 from sctemplates.render.indicator_sheet import (
     COL_CODE, COL_NAME, COL_REMARK, COL_SCORE, COL_SOURCE, COL_VALUE, COL_WEIGHT,
@@ -80,8 +81,8 @@ def _row_edits(grid, row: int, node, where: dict) -> list[Issue]:
     weight = _number(_cell(grid, row, COL_WEIGHT))
     if weight is not None and weight != node.weight:
         at["cell"] = f"{column_letters(COL_WEIGHT)}{row + 1}"
-        return [issue("ID_TEMPLATE_EDITED", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的权重被改为 {weight}，"
-                                            f"应为 {node.weight}；锁定内容不得修改，本文件不计分", **at)]
+        return [issue("ID_TEMPLATE_EDITED", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的权重被改为 {show_number(weight)}，"
+                                            f"应为 {show_number(node.weight)}；锁定内容不得修改，本文件不计分", **at)]
     if name == node.name:
         return []
     if _loose(name) == _loose(node.name):

@@ -23,6 +23,14 @@ def round_score(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def show_number(value) -> str:
+    """A number as people write it in a message: 35000 not 35000.0 or 3.5E+4, 0.5 not 0.50."""
+    number = Decimal(str(value)).normalize()
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number, "f")
+
+
 @dataclass(frozen=True)
 class MethodKind:
     name: str

@@ -44,3 +44,11 @@ def test_every_kind_has_an_excel_formula_and_unknown_kinds_fail():
         raw_points("expert", D(1), {}, {})
     with pytest.raises(ValueError):
         excel_points("expert", D(1), refs, {})
+
+
+@pytest.mark.parametrize("value, shown", [(D("35000.0"), "35000"), (D("3.5E+4"), "35000"),
+                                          (D("0.50"), "0.5"), (60.0, "60"), (D("-1.25"), "-1.25")])
+def test_show_number_writes_numbers_as_people_do(value, shown):
+    from sctemplates.methods import show_number
+
+    assert show_number(value) == shown
