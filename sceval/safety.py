@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import struct
 import time
 import zipfile
 import zlib
@@ -21,7 +20,8 @@ from dataclasses import dataclass, field
 
 from sctemplates.issues import Issue, issue
 
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+from .ole import OLE_MAGIC, ole_stream_names  # noqa: F401  (ole_stream_names: public here too)
+
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")  # ECMA-376 agile/standard encryption
 WPS_EXTENSIONS = (".et", ".ett")
@@ -195,52 +195,6 @@ def _inspect_ole(path, found: Inspection) -> None:
         found.add("FILE_NOT_WORKBOOK", "是旧版 Word/PowerPoint 文档，不是工作簿，请报送 .xlsx 填报表。")
     else:
         found.add("FILE_LEGACY_XLS", "是旧版 Excel 97-2003 (.xls) 文件，请另存为 .xlsx 后重新报送。")
-
-
-def ole_stream_names(data: bytes) -> list[str] | None:
-    """Names of every directory entry of a compound file (MS-CFB), or None if unreadable."""
-    if len(data) < 512 or not data.startswith(OLE_MAGIC):
-        return None
-    shift = struct.unpack_from("<H", data, 30)[0]
-    if shift not in (9, 12):
-        return None
-    sector = 1 << shift
-    fat = _ole_fat(data, sector)
-    first_directory = struct.unpack_from("<I", data, 48)[0]
-    names: list[str] = []
-    for number in _ole_chain(fat, first_directory, len(data) // sector + 1):
-        start = (number + 1) * sector
-        names.extend(_ole_entry_names(data[start:start + sector]))
-    return names or None
-
-
-def _ole_fat(data: bytes, sector: int) -> list[int]:
-    """The allocation table from the header's 109 DIFAT slots (enough for files < ~7 MB)."""
-    fat: list[int] = []
-    for slot in struct.unpack_from("<109I", data, 76):
-        start = (slot + 1) * sector
-        if slot >= 0xFFFFFFFA or start + sector > len(data):
-            continue
-        fat.extend(struct.unpack_from(f"<{sector // 4}I", data, start))
-    return fat
-
-
-def _ole_chain(fat: list[int], first: int, bound: int) -> list[int]:
-    chain, seen, current = [], set(), first
-    while current < len(fat) and len(chain) < bound and current not in seen:  # loops are hostile
-        chain.append(current)
-        seen.add(current)
-        current = fat[current]
-    return chain
-
-
-def _ole_entry_names(block: bytes) -> list[str]:
-    names = []
-    for offset in range(0, len(block) - 127, 128):
-        length, kind = struct.unpack_from("<HB", block, offset + 64)
-        if kind in (1, 2, 5) and 2 <= length <= 64:
-            names.append(block[offset:offset + length - 2].decode("utf-16-le", errors="replace"))
-    return names
 
 
 # --- zip containers: the workbook proper -----------------------------------------------------
