@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from sctemplates.methods import HUNDRED, show_number
@@ -63,8 +64,12 @@ def _invalid(code: str, message: str, where: dict, notes: list[Issue]) -> Parsed
 
 def place_text(where: dict) -> str:
     """'文件 a.xlsx 工作表“基础指标”单元格 G6' — every message says where, in Chinese."""
-    file = re.split(r"[\\/]", where.get("file", ""))[-1]
-    sheet, cell = where.get("sheet", ""), where.get("cell", "")
+    return _place(where.get("file", ""), where.get("sheet", ""), where.get("cell", ""))
+
+
+@lru_cache(maxsize=4096)
+def _place(file: str, sheet: str, cell: str) -> str:
+    file = re.split(r"[\\/]", file)[-1]
     parts = [f"文件 {file}" if file else "", f"工作表“{sheet}”" if sheet else "", f"单元格 {cell}" if cell else ""]
     return " ".join(p for p in parts if p) or "该单元格"
 

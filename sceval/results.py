@@ -167,4 +167,20 @@ def _json_safe(value):
 
 
 def write_results(results: dict, path) -> None:
-    write_text_atomic(path, json.dumps(results, ensure_ascii=False, indent=2))
+    write_text_atomic(path, results_text(results))
+
+
+def results_text(results: dict) -> str:
+    """results.json with one file or city per line: readable and diffable, yet written by json's
+    C encoder (an indented dump runs in pure Python, ~5× slower for 340 cities)."""
+    def compact(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    lines = []
+    for key, value in results.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            items = ",\n    ".join(compact(item) for item in value)
+            lines.append(f"  {compact(key)}: [\n    {items}\n  ]")
+        else:
+            lines.append(f"  {compact(key)}: {compact(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"

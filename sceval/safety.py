@@ -28,9 +28,6 @@ WPS_EXTENSIONS = (".et", ".ett")
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 HEAD_BYTES = 16 * 1024  # <dimension> sits right after the root element and <sheetPr>
 CHUNK = 1 << 20
-# Lower-cased markers; the UTF-16 form without its leading NUL matches both LE and BE text.
-UNSAFE_MARKERS = (b"<!doctype", b"<!entity", "<!doctype".encode("utf-16-le")[:-1],
-                  "<!entity".encode("utf-16-le")[:-1])
 ROW_TAG = re.compile(rb"<(?:[a-z0-9_]{1,16}:)?row[\s/>]")
 CELL_TAG = re.compile(rb"<(?:[a-z0-9_]{1,16}:)?c[\s/>]")
 DIMENSION = re.compile(
@@ -317,27 +314,91 @@ def _column_number(letters: bytes) -> int:
 
 
 def _scan_parts(archive, members, found: Inspection, limits: Limits, deadline: float) -> None:
-    """Stream every XML part once: DTD markers anywhere, and row/cell counts of the sheets."""
+    """Every XML part's prolog for DTDs; big sheets streamed once for their row/cell counts.
+
+    A DOCTYPE (and so any ENTITY) can only stand in the prolog, before the root element, so
+    reading up to the root element of each part is enough; a sheet whose declared size is too
+    small to hold more rows than allowed (6 bytes is the shortest row, <row/>) is not counted.
+    """
     sheets = {info.filename for info in _worksheets(members)}
+    smallest_too_big = limits.max_rows * len(b"<row/>")
     for info in members:
         if not info.filename.lower().endswith(XML_SUFFIXES):
             continue
-        unsafe, rows, cells = _scan_part(archive, info, found, deadline)
-        if time.monotonic() > deadline:
-            found.add("FILE_TIMEOUT", f"检查超过时间上限 {limits.seconds:g} 秒，已停止读取。")
-            return
-        if unsafe:
+        if _prolog_unsafe(archive, info, found):
             found.add("FILE_XML_UNSAFE", f"的部件“{info.filename}”含 DOCTYPE/ENTITY 声明"
                                          "（可能是实体扩展攻击），已拒绝读取。")
             return
-        if info.filename in sheets and (rows > limits.max_rows or cells > limits.max_cells):
-            found.add("FILE_TOO_MANY_ROWS", f"的工作表部件“{info.filename}”有 {rows:,} 行、"
-                                            f"{cells:,} 个单元格，超过上限 {limits.max_rows:,} 行"
-                                            f"或 {limits.max_cells:,} 个单元格。")
+        if info.filename in sheets and info.file_size >= smallest_too_big:
+            if _sheet_too_big(archive, info, found, limits, deadline):
+                return
+        if time.monotonic() > deadline:
+            found.add("FILE_TIMEOUT", f"检查超过时间上限 {limits.seconds:g} 秒，已停止读取。")
             return
 
 
-def _scan_part(archive, info, found: Inspection, deadline: float) -> tuple[bool, int, int]:
+def _sheet_too_big(archive, info, found: Inspection, limits: Limits, deadline: float) -> bool:
+    rows, cells = _count_rows(archive, info, found, deadline)
+    if rows > limits.max_rows or cells > limits.max_cells:
+        found.add("FILE_TOO_MANY_ROWS", f"的工作表部件“{info.filename}”有 {rows:,} 行、"
+                                        f"{cells:,} 个单元格，超过上限 {limits.max_rows:,} 行"
+                                        f"或 {limits.max_cells:,} 个单元格。")
+        return True
+    return False
+
+
+PROLOG_LIMIT = 1 << 20  # a real prolog is a line or two; a megabyte of it is an attack
+
+
+def _prolog_unsafe(archive, info, found: Inspection) -> bool:
+    """True when the part declares a DTD before its root element (or hides the root too deep)."""
+    buffer = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(4096):
+            found.bytes_decompressed += len(chunk)
+            buffer += chunk
+            state = _prolog_state(_as_text(buffer))
+            if state != "more":
+                return state == "unsafe"
+            if len(buffer) > PROLOG_LIMIT:
+                return True
+    return _prolog_state(_as_text(buffer), at_end=True) == "unsafe"
+
+
+def _as_text(buffer: bytes) -> str:
+    """The part's start as text, UTF-16 (with or without BOM) or UTF-8."""
+    if buffer[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buffer[:4]:
+        utf16 = "utf-16" if buffer[:2] in (b"\xff\xfe", b"\xfe\xff") else (
+            "utf-16-le" if buffer[1:2] == b"\x00" else "utf-16-be")
+        return buffer.decode(utf16, errors="ignore")
+    return buffer.decode("utf-8", errors="ignore")
+
+
+def _prolog_state(text: str, at_end: bool = False) -> str:
+    """'safe' at the root element, 'unsafe' at a <!DOCTYPE or other <! declaration, else 'more'.
+
+    Four characters of lookahead tell "<!--" (a comment) from "<!D…" before deciding.
+    """
+    position = 0
+    while True:
+        while position < len(text) and (text[position].isspace() or text[position] == "\ufeff"):
+            position += 1
+        if len(text) - position < 4 and not at_end:
+            return "more"
+        if position >= len(text):
+            return "safe"
+        for opener, closer in (("<?", "?>"), ("<!--", "-->")):
+            if text.startswith(opener, position):
+                end = text.find(closer, position + len(opener))
+                if end < 0:
+                    return "more"
+                position = end + len(closer)
+                break
+        else:
+            return "unsafe" if text.startswith("<!", position) else "safe"
+
+
+def _count_rows(archive, info, found: Inspection, deadline: float) -> tuple[int, int]:
     rows = cells = 0
     tail = b""
     with archive.open(info) as stream:
@@ -346,20 +407,14 @@ def _scan_part(archive, info, found: Inspection, deadline: float) -> tuple[bool,
             buffer = tail + chunk.lower()
             cut = _safe_cut(buffer)
             done, tail = buffer[:cut], buffer[cut:]
-            if _has_marker(buffer):
-                return True, rows, cells
             rows, cells = rows + len(ROW_TAG.findall(done)), cells + len(CELL_TAG.findall(done))
             if time.monotonic() > deadline:
                 break
     rows, cells = rows + len(ROW_TAG.findall(tail)), cells + len(CELL_TAG.findall(tail))
-    return False, rows, cells
+    return rows, cells
 
 
 def _safe_cut(buffer: bytes) -> int:
     """Where to split so that no tag straddles the cut: at the last '<' if it is near the end."""
     cut = buffer.rfind(b"<")
     return len(buffer) if cut < 0 or len(buffer) - cut > 64 else cut
-
-
-def _has_marker(buffer: bytes) -> bool:
-    return any(marker in buffer for marker in UNSAFE_MARKERS)

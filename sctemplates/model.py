@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Iterator
 
@@ -137,6 +138,10 @@ class Catalog:
 
     def fingerprint(self) -> str:
         """A short hash of every fact that changes what a cell means or scores."""
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:  # a frozen catalog never changes: hash it once
         text = json.dumps(_fingerprint_facts(self), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

@@ -93,3 +93,17 @@ def test_column_letters_round_trip():
     for index in (0, 25, 26, 701, 702):
         assert column_index(column_letters(index)) == index
     assert column_letters(6) == "G"
+
+
+SHEET_XML = (b'<worksheet><sheetData><row r="1"><c r="A1" t="e"><v>#DIV/0!</v></c>'
+             b'<c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C1"><f t="shared" si="0"/><v>2</v></c>'
+             b'<c r="D1" s="1"><v>3</v></c><c r="E1" t="s"><v>0</v></c></row></sheetData></worksheet>')
+
+
+def test_special_cell_scan_finds_formulas_and_errors_with_or_without_prefixes():
+    from sceval.reader import _special_cells
+
+    expected = {"A1": (False, "#DIV/0!"), "B1": (True, "#DIV/0!"), "C1": (True, "")}
+    assert _special_cells(SHEET_XML) == expected
+    prefixed = re.sub(rb"<(/?)(\w+)", rb"<\1x:\2", SHEET_XML)
+    assert b"<x:c " in prefixed and _special_cells(prefixed) == expected

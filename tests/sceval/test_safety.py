@@ -207,3 +207,26 @@ def test_a_template_resaved_by_libreoffice_passes(tmp_path):
 def test_the_time_bound_stops_the_scan(tmp_path):
     found = preflight(hostile.write_good(tmp_path), Limits(seconds=-1))  # a deadline already past
     assert _codes(found) == ["FILE_TIMEOUT"]
+
+
+def test_prolog_scan_decides_only_with_enough_lookahead():
+    from sceval.safety import _prolog_state
+
+    assert _prolog_state('<?xml version="1.0"?>\n<!') == "more"  # could be a comment or a DTD
+    assert _prolog_state('<?xml version="1.0"?>\n<!-- long --><worksheet>') == "safe"
+    assert _prolog_state('<?xml version="1.0"?><!-- a --><!DOCTYPE x [<!ENTITY a "b">]><x/>') == "unsafe"
+    assert _prolog_state("\ufeff  <root attr='1'>") == "safe"
+    assert _prolog_state("<!DO", at_end=True) == "unsafe"
+
+
+def test_doctype_after_a_long_comment_is_still_found(tmp_path):
+    import zipfile
+
+    from sceval.safety import preflight
+
+    path = tmp_path / "commented.xlsx"
+    padding = "<!--" + "x" * 20000 + "-->"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", f'<?xml version="1.0"?>{padding}<!DOCTYPE w [<!ENTITY e "x">]><workbook/>')
+    assert "FILE_XML_UNSAFE" in [found.code for found in preflight(path)]
