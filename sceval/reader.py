@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sctemplates.issues import Issue, issue
 from sctemplates.layout import SHEET_LISTS
@@ -41,11 +42,10 @@ class Book:
     percent: dict[str, set[str]] = field(default_factory=dict)
 
     def cell(self, sheet: str, ref: str) -> RawCell:
-        grid = self.grids.get(sheet)
-        match = CELL_REF.match(ref)
-        if grid is None or match is None:
+        grid, position = self.grids.get(sheet), _position(ref)
+        if grid is None or position is None:
             return RawCell()
-        row, col = int(match.group(2)) - 1, column_index(match.group(1))
+        row, col = position
         value = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
         formula, error = self.special.get(sheet, {}).get(ref, (False, ""))
         percent = ref in self.percent.get(sheet, ())
@@ -54,6 +54,13 @@ class Book:
     def named(self, name: str) -> RawCell | None:
         target = self.names.get(name)
         return None if target is None else self.cell(*target)
+
+
+@lru_cache(maxsize=8192)
+def _position(ref: str) -> tuple[int, int] | None:
+    """'G12' -> (11, 6), 0-based; None for anything else. Cached: every return has the same refs."""
+    match = CELL_REF.match(ref)
+    return None if match is None else (int(match.group(2)) - 1, column_index(match.group(1)))
 
 
 def column_index(letters: str) -> int:
@@ -162,6 +169,7 @@ def _workbook_tree(archive: zipfile.ZipFile, book: Book) -> dict[str, str]:
     return sheet_files
 
 
+@lru_cache(maxsize=8192)
 def _name_target(text: str) -> tuple[str, str] | None:
     """'基础指标'!$D$7 -> ('基础指标', 'D7'); ranges, formulas and #REF! give None."""
     match = NAME_TARGET.match(text.strip().lstrip("="))
