@@ -13,7 +13,7 @@ import hashlib
 import os
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sctemplates.issues import Issue, issue
@@ -21,7 +21,7 @@ from sctemplates.model import Catalog
 from sctemplates.roster import City, Roster
 
 from .gather import Gathered, gather
-from .ingest_file import FileTask, process_file
+from .ingest_file import FileTask, init_worker, process_file, process_shared
 from .outliers import find_outliers
 from .results import (
     ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome, build_results,
@@ -72,27 +72,32 @@ def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome])
     return tasks
 
 
-def run_tasks(tasks: list[FileTask], jobs: int) -> list[FileOutcome]:
+SHARED_FIELDS = ("catalog", "optional", "roster", "central", "timeout")
+
+
+def run_tasks(tasks: list[FileTask], jobs: int, on_outcome=lambda outcome: outcome) -> list[FileOutcome]:
     """Process in a pool of ``jobs`` workers (in-process for one job or one file).
 
     Each worker enforces its file's time limit itself; the parent waits a little longer as a
     backstop for a worker stuck where no signal reaches it, and reports FILE_TIMEOUT.
     """
     if jobs <= 1 or len(tasks) <= 1:
-        return [process_file(task) for task in tasks]
+        return [on_outcome(process_file(task)) for task in tasks]
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(jobs) as pool:
-        pending = [(task, pool.apply_async(process_file, (task,))) for task in tasks]
-        return [_collect(task, result) for task, result in pending]
+    shared = {key: getattr(tasks[0], key) for key in SHARED_FIELDS}
+    slim = [replace(task, **dict.fromkeys(SHARED_FIELDS)) for task in tasks]
+    with context.Pool(jobs, initializer=init_worker, initargs=(shared,)) as pool:
+        pending = [(task, pool.apply_async(process_shared, (task,))) for task in slim]
+        return [on_outcome(_collect(task, shared["timeout"], result)) for task, result in pending]
 
 
-def _collect(task: FileTask, result) -> FileOutcome:
+def _collect(task: FileTask, timeout: int, result) -> FileOutcome:
     from multiprocessing import TimeoutError as PoolTimeout
 
     try:
-        return result.get(task.timeout + BACKSTOP_SECONDS if task.timeout else None)
+        return result.get(timeout + BACKSTOP_SECONDS if timeout else None)
     except PoolTimeout:
         outcome = FileOutcome(path=task.display, source=task.source, sha256=task.sha256, size=task.size,
                               received_at=task.received_at)
@@ -111,17 +116,37 @@ class Decision:
     earlier: dict[str, dict] = field(default_factory=dict)  # city -> its results.json entry
 
 
-def choose_counted(outcomes: list[FileOutcome], ledger_path=None, roster: Roster | None = None) -> Decision:
-    """The ledger decides when given (and importable); otherwise the newest accepted file counts."""
-    if ledger_path is not None:
-        try:
-            from .ledger import Ledger
-        except ImportError:
-            Ledger = None
-        if Ledger is not None:
-            with Ledger(ledger_path) as ledger:
-                return _ledger_decision(ledger, outcomes, roster)
+def choose_counted(outcomes: list[FileOutcome], ledger=None, roster: Roster | None = None) -> Decision:
+    """The ledger (an open sceval.ledger.Ledger) decides when given; else the newest accepted file."""
+    if ledger is not None:
+        return _ledger_decision(ledger, outcomes, roster)
     return _newest_accepted(outcomes)
+
+
+class OutcomeKeeper:
+    """Takes outcomes as workers finish them: records each in the ledger at once, and keeps the full
+    result only of each city's newest accepted file, so memory stays flat however many
+    resubmissions a batch holds (the ledger keeps every file's results)."""
+
+    def __init__(self, ledger=None):
+        self.ledger = ledger
+        self.newest: dict[str, FileOutcome] = {}
+
+    def __call__(self, outcome: FileOutcome) -> FileOutcome:
+        if self.ledger is not None and outcome.sha256 and outcome.status in (ACCEPTED, REJECTED):
+            self.ledger.record(ledger_record(outcome))
+        if outcome.status == ACCEPTED and outcome.city is not None:
+            self._keep_newest(outcome)
+        return outcome
+
+    def _keep_newest(self, outcome: FileOutcome) -> None:
+        current = self.newest.get(outcome.city.code)
+        if current is None or (outcome.received_at, outcome.path) > (current.received_at, current.path):
+            if current is not None:
+                current.result = None
+            self.newest[outcome.city.code] = outcome
+        else:
+            outcome.result = None
 
 
 def _accepted_by_city(outcomes: list[FileOutcome]) -> dict[str, list[FileOutcome]]:
@@ -183,7 +208,8 @@ def _apply_ledger_status(outcome: FileOutcome, counting: dict, invalidated: set,
         outcome.status = INVALIDATED
     elif current is not None and current.sha256 == outcome.sha256:
         outcome.status = COUNTED
-        decision.counted[outcome.city.code] = outcome
+        if outcome.result is not None:  # else its stored results are used, as for an earlier run
+            decision.counted[outcome.city.code] = outcome
     else:
         outcome.status = SUPERSEDED
 
@@ -218,8 +244,10 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
         gathered, run.outcomes = gather(inputs, work_dir, received_at, exclude=out_dir)
         context = {"catalog": catalog, "optional": optional, "roster": roster,
                    "central": central or {}, "timeout": timeout}
-        run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1)
-        decision = choose_counted(run.outcomes, ledger_path, roster)
+        with _open_ledger(ledger_path) as ledger:
+            run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1,
+                                      OutcomeKeeper(ledger))
+            decision = choose_counted(run.outcomes, ledger, roster)
         run.counted = decision.counted
         _add_outliers(run.counted)
         run.issues += _run_issues(catalog, optional)
@@ -229,11 +257,22 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
         run.results_path = out_dir / RESULTS_FILE
         write_results(run.results, run.results_path)
         if workbooks:
-            run.feedback_paths = _write_feedback(run, out_dir)
+            run.feedback_paths = _write_feedback(run, out_dir, jobs or 1)
             run.summary_path = _write_summary(run.results, out_dir)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return run
+
+
+def _open_ledger(ledger_path):
+    """The run's ledger as a context manager, or a null context without one."""
+    import contextlib
+
+    if ledger_path is None:
+        return contextlib.nullcontext(None)
+    from .ledger import Ledger
+
+    return Ledger(ledger_path)
 
 
 def _add_outliers(counted: dict[str, FileOutcome]) -> None:
@@ -265,19 +304,30 @@ def feedback_name(city: City) -> str:
     return f"{city.code}_{city.name}_问题反馈.xlsx"
 
 
-def _write_feedback(run: IngestRun, out_dir: Path) -> list[Path]:
+def _write_feedback(run: IngestRun, out_dir: Path, jobs: int = 1) -> list[Path]:
+    """One feedback workbook per city with issues; openpyxl is slow, so workers share the load."""
+    jobs_list = [(o.source, o.issues, out_dir / FEEDBACK_DIR / feedback_name(o.city), o.path)
+                 for o in _feedback_outcomes(run)]
+    if jobs > 1 and len(jobs_list) > 2:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        with context.Pool(jobs) as pool:
+            done = pool.map(_feedback_job, jobs_list, chunksize=4)
+    else:
+        done = [_feedback_job(job) for job in jobs_list]
+    run.issues += [found for _path, found in done if found is not None]
+    return [path for path, _found in done if path is not None]
+
+
+def _feedback_job(job) -> tuple[Path | None, Issue | None]:
+    from .feedback import write_feedback
+
+    source, issues, target, shown = job
     try:
-        from .feedback import write_feedback
-    except ImportError:
-        return []
-    written = []
-    for outcome in _feedback_outcomes(run):
-        target = out_dir / FEEDBACK_DIR / feedback_name(outcome.city)
-        try:
-            written.append(Path(write_feedback(outcome.source, outcome.issues, target)))
-        except Exception as exc:  # noqa: BLE001 - one feedback failing must not lose the others
-            run.issues.append(issue("FILE_UNREADABLE", f"无法为 {outcome.path} 生成问题反馈表（{exc}）", file=outcome.path))
-    return written
+        return Path(write_feedback(source, issues, target)), None
+    except Exception as exc:  # noqa: BLE001 - one feedback failing must not lose the others
+        return None, issue("FILE_UNREADABLE", f"无法为 {shown} 生成问题反馈表（{exc}）", file=shown)
 
 
 def _feedback_outcomes(run: IngestRun) -> list[FileOutcome]:

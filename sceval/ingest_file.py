@@ -7,7 +7,7 @@ exception that stops the batch.
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sctemplates.issues import Issue, has_errors, issue
@@ -41,6 +41,21 @@ class FileTask:
 
 class FileTimeout(Exception):
     pass
+
+
+# What every task of a run shares (catalogs, roster, central feed, time limit), set once per worker
+# process by the pool's initializer instead of being pickled into each task.
+_SHARED: dict = {}
+
+
+def init_worker(shared: dict) -> None:
+    _SHARED.clear()
+    _SHARED.update(shared)
+
+
+def process_shared(task: FileTask) -> FileOutcome:
+    """process_file for a slim task whose shared fields come from init_worker."""
+    return process_file(replace(task, **_SHARED))
 
 
 def process_file(task: FileTask) -> FileOutcome:
