@@ -118,10 +118,12 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="并行进程数。"),
         ledger: Optional[Path] = typer.Option(None, "--ledger", help="报送台账文件（记录历次报送），默认为输出目录下的 ledger.sqlite。"),
         timeout: int = typer.Option(120, "--timeout", min=0, help="单个文件的处理时限（秒），0 为不限。"),
+        max_size: float = typer.Option(20, "--max-size", min=0.01, help="单个文件大小上限（MB），超过则拒收。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from .cli import load_catalog_or_exit, warn_if_provisional
         from .ingest import ingest
+        from .safety import Limits
 
         loaded = load_catalog_or_exit(catalog)
         city_roster = _load_roster(roster)
@@ -129,7 +131,8 @@ def register(app: typer.Typer) -> None:
         feed = _load_central(central, loaded, city_roster)
         _check_writable(out)
         run = ingest(inputs, out, loaded, central=feed, optional=optional_catalog, roster=city_roster,
-                     jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout)
+                     jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
+                     limits=Limits(max_bytes=int(max_size * 1024 * 1024)))
         print_run_table(run)
         warn_if_provisional(loaded)
         typer.echo(f"结果已写入 {run.results_path}")

@@ -72,7 +72,7 @@ def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome])
     return tasks
 
 
-SHARED_FIELDS = ("catalog", "optional", "roster", "central", "timeout")
+SHARED_FIELDS = ("catalog", "optional", "roster", "central", "timeout", "limits")
 
 
 def run_tasks(tasks: list[FileTask], jobs: int, on_outcome=lambda outcome: outcome) -> list[FileOutcome]:
@@ -230,10 +230,11 @@ def ledger_record(outcome: FileOutcome) -> dict:
 def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | None = None,
            roster: Roster | None = None, jobs: int | None = os.cpu_count(), ledger_path=None,
            received_at: str | None = None, timeout: int = 120, generated_at: str | None = None,
-           workbooks: bool = True) -> IngestRun:
+           workbooks: bool = True, limits=None) -> IngestRun:
     """Ingest every input into ``out_dir``; bad files become Issues, never exceptions.
 
-    ``timeout``: seconds per file (0: none). ``workbooks=False`` writes results.json only (no
+    ``timeout``: seconds per file (0: none); ``limits``: sceval.safety.Limits (size, zip ratio, rows)
+    for the preflight of each file. ``workbooks=False`` writes results.json only (no
     feedback or summary workbooks), for benchmarks and quick re-scoring.
     """
     out_dir = Path(out_dir)
@@ -243,7 +244,7 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
     try:
         gathered, run.outcomes = gather(inputs, work_dir, received_at, exclude=out_dir)
         context = {"catalog": catalog, "optional": optional, "roster": roster,
-                   "central": central or {}, "timeout": timeout}
+                   "central": central or {}, "timeout": timeout, "limits": limits}
         with _open_ledger(ledger_path) as ledger:
             run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1,
                                       OutcomeKeeper(ledger))

@@ -37,6 +37,7 @@ class FileTask:
     roster: Roster | None = None
     central: dict = field(default_factory=dict)  # city code -> {input name: Decimal}
     timeout: int = 120  # seconds per file; 0 = no limit
+    limits: object = None  # sceval.safety.Limits for preflight; None = its defaults
 
 
 class FileTimeout(Exception):
@@ -101,16 +102,14 @@ def _on_alarm(signum, frame):
     raise FileTimeout()
 
 
-def _preflight(path: str) -> list[Issue]:
-    try:
-        from .safety import preflight
-    except ImportError:  # the hostile-input guard ships separately
-        return []
-    return preflight(path)
+def _preflight(path: str, limits=None) -> list[Issue]:
+    from .safety import Limits, preflight
+
+    return preflight(path, limits or Limits())
 
 
 def _run(task: FileTask, outcome: FileOutcome) -> None:
-    outcome.issues += [i.at(file=task.display) for i in _preflight(task.source)]
+    outcome.issues += [i.at(file=task.display) for i in _preflight(task.source, task.limits)]
     if has_errors(outcome.issues):
         return
     book, problems = read_book(task.source, task.display)

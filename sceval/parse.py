@@ -83,6 +83,8 @@ def decimal_from_float(number: float) -> Decimal:
 
 def _unwrap_formula(raw: RawCell, where: dict, notes: list[Issue]) -> Parsed | None:
     """Excel errors and formulas: an Invalid result, or None to go on with the cached value."""
+    if not (raw.error or raw.formula):
+        return None
     place = place_text(where)
     if raw.error:
         return _invalid("VAL_EXCEL_ERROR", f"{place}是 Excel 错误值 {raw.error}，应填写有效数据", where, notes)
@@ -127,9 +129,12 @@ def parse_number(raw: RawCell, item: Input, **where) -> Parsed:
     stop = _unwrap_formula(raw, where, notes)
     if stop is not None:
         return stop
-    value, place = raw.value, place_text(where)
+    value = raw.value
     if value is None:
         return Parsed(None, BLANK, tuple(notes))
+    if type(value) in (int, float) and not raw.percent and math.isfinite(value):  # the usual case
+        return Parsed(decimal_from_float(value) if type(value) is float else Decimal(value), FILLED, tuple(notes))
+    place = place_text(where)
     if isinstance(value, bool):
         return _invalid("VAL_NOT_NUMBER", f"{place}是逻辑值 {value}，应填写数字", where, notes)
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
@@ -237,11 +242,11 @@ def parse_choice(raw: RawCell, item: Input, **where) -> Parsed:
     stop = _unwrap_formula(raw, where, notes)
     if stop is not None:
         return stop
-    place = place_text(where)
     text = "" if raw.value is None else str(raw.value)
     labels = [c.label for c in item.choices]
     if text in labels:
         return Parsed(text, FILLED, tuple(notes))
+    place = place_text(where)
     cleaned = text.translate(FULLWIDTH).strip()
     stop = _blank_or_unavailable(cleaned, where, notes)
     if stop is not None:
