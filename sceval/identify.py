@@ -123,16 +123,29 @@ def _passport_checks(passport: Passport, catalog: Catalog, roster: Roster | None
     if roster is not None and passport.province_code != roster.province_code:
         found.append(issue("ID_OTHER_PROVINCE", f"文件 {file} 属于{passport.province_name}（{passport.province_code}），"
                                                 f"本次为{roster.province_name}（{roster.province_code}）的评价", file=file))
-    elif roster is not None and passport.city_code not in roster.by_code():
+    elif roster is not None and passport.city_code not in _by_code(roster):
         found.append(issue("ID_NOT_IN_ROSTER", f"文件 {file} 的城市 {passport.city_name}（{passport.city_code}）"
                                                f"不在{roster.province_name}的城市名单中", file=file))
     return found
 
 
 def _city_of_passport(passport: Passport, roster: Roster | None) -> City:
-    if roster is not None and passport.city_code in roster.by_code():
-        return roster.by_code()[passport.city_code]
+    if roster is not None and passport.city_code in _by_code(roster):
+        return _by_code(roster)[passport.city_code]
     return City(passport.city_code, passport.city_name, passport.city_kind)
+
+
+def _by_code(roster: Roster) -> dict[str, City]:
+    """roster.by_code(), built once per roster object (rosters are immutable) rather than per file."""
+    kept = _BY_CODE.get(id(roster))
+    if kept is None or kept[0] is not roster:
+        if len(_BY_CODE) > 64:
+            _BY_CODE.clear()
+        kept = _BY_CODE[id(roster)] = (roster, roster.by_code())
+    return kept[1]
+
+
+_BY_CODE: dict[int, tuple[Roster, dict[str, City]]] = {}
 
 
 def _optional_ok(ident: Identity, optional: Catalog | None, file: str) -> bool:
@@ -218,6 +231,8 @@ def locate_sheets(book: Book, catalog: Catalog, file: str) -> tuple[dict[str, st
 
 def follow_renamed_sheets(book: Book, sheets: dict[str, str]) -> None:
     """Names still pointing at a layout sheet that was renamed (tools that do not update names)."""
+    if {sheet for sheet, _cell in book.names.values()} <= set(book.sheet_names):
+        return  # the usual case: every name points at a sheet that exists
     for name, (sheet, cell) in list(book.names.items()):
         if sheet not in book.sheet_names and sheets.get(sheet, sheet) in book.sheet_names:
             book.names[name] = (sheets[sheet], cell)

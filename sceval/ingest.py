@@ -9,6 +9,7 @@ cities; results.json, per-city feedback workbooks and the summary workbook are w
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -21,7 +22,7 @@ from sctemplates.model import Catalog
 from sctemplates.roster import City, Roster
 
 from .gather import Gathered, gather
-from .ingest_file import FileTask, init_worker, process_file, process_shared
+from .ingest_file import FileTask, init_worker, process_file, process_shared_chunk
 from .outliers import find_outliers
 from .results import (
     ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome, build_results,
@@ -79,7 +80,9 @@ def run_tasks(tasks: list[FileTask], jobs: int, on_outcome=lambda outcome: outco
     """Process in a pool of ``jobs`` workers (in-process for one job or one file).
 
     Each worker enforces its file's time limit itself; the parent waits a little longer as a
-    backstop for a worker stuck where no signal reaches it, and reports FILE_TIMEOUT.
+    backstop for a worker stuck where no signal reaches it, and reports FILE_TIMEOUT. Files go to
+    the workers a few at a time: one message per file cost the parent ~2 ms of CPU per file,
+    taken from the workers on a 2-core machine.
     """
     if jobs <= 1 or len(tasks) <= 1:
         return [on_outcome(process_file(task)) for task in tasks]
@@ -87,22 +90,61 @@ def run_tasks(tasks: list[FileTask], jobs: int, on_outcome=lambda outcome: outco
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     shared = {key: getattr(tasks[0], key) for key in SHARED_FIELDS}
-    slim = [replace(task, **dict.fromkeys(SHARED_FIELDS)) for task in tasks]
-    with context.Pool(jobs, initializer=init_worker, initargs=(shared,)) as pool:
-        pending = [(task, pool.apply_async(process_shared, (task,))) for task in slim]
-        return [on_outcome(_collect(task, shared["timeout"], result)) for task, result in pending]
+    chunks = _chunks([replace(task, **dict.fromkeys(SHARED_FIELDS)) for task in tasks], jobs)
+    with _frozen_heap(), context.Pool(jobs, initializer=init_worker, initargs=(shared,)) as pool:
+        pending = [(chunk, pool.apply_async(process_shared_chunk, (chunk,))) for chunk in chunks]
+        return [on_outcome(outcome) for chunk, result in pending
+                for outcome in _collect_chunk(pool, chunk, shared["timeout"], result)]
 
 
-def _collect(task: FileTask, timeout: int, result) -> FileOutcome:
+def _chunks(slim: list[FileTask], jobs: int) -> list[list[FileTask]]:
+    size = max(1, min(CHUNK_FILES, len(slim) // (jobs * 4)))  # small enough to balance the load
+    return [slim[start:start + size] for start in range(0, len(slim), size)]
+
+
+@contextlib.contextmanager
+def _frozen_heap():
+    """Frozen, the parent's objects are never visited by the workers' collector, so forked workers
+    neither spend time on them nor copy their pages. Left alone if the caller froze some itself."""
+    import gc
+
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+CHUNK_FILES = 8
+
+
+def _collect_chunk(pool, chunk: list[FileTask], timeout: int, result) -> list[FileOutcome]:
+    """A chunk's outcomes; if the chunk hangs past the backstop, each of its files is tried again
+    on its own, so only the file that really hangs is lost to FILE_TIMEOUT, never its neighbours."""
+    outcomes = _collect(chunk, timeout, result)
+    if outcomes is not None or len(chunk) == 1:
+        return outcomes or [_timed_out(chunk[0])]
+    return [(_collect([task], timeout, pool.apply_async(process_shared_chunk, ([task],))) or
+             [_timed_out(task)])[0] for task in chunk]
+
+
+def _collect(chunk: list[FileTask], timeout: int, result) -> list[FileOutcome] | None:
     from multiprocessing import TimeoutError as PoolTimeout
 
     try:
-        return result.get(timeout + BACKSTOP_SECONDS if timeout else None)
+        return result.get(timeout * len(chunk) + BACKSTOP_SECONDS if timeout else None)
     except PoolTimeout:
-        outcome = FileOutcome(path=task.display, source=task.source, sha256=task.sha256, size=task.size,
-                              received_at=task.received_at)
-        outcome.issues.append(issue("FILE_TIMEOUT", f"处理文件 {task.display} 超过时限，已停止", file=task.display))
-        return outcome
+        return None
+
+
+def _timed_out(task: FileTask) -> FileOutcome:
+    outcome = FileOutcome(path=task.display, source=task.source, sha256=task.sha256, size=task.size,
+                          received_at=task.received_at)
+    outcome.issues.append(issue("FILE_TIMEOUT", f"处理文件 {task.display} 超过时限，已停止", file=task.display))
+    return outcome
 
 
 # --- what counts ------------------------------------------------------------------------------
@@ -267,8 +309,6 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
 
 def _open_ledger(ledger_path):
     """The run's ledger as a context manager, or a null context without one."""
-    import contextlib
-
     if ledger_path is None:
         return contextlib.nullcontext(None)
     from .ledger import Ledger

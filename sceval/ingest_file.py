@@ -21,7 +21,7 @@ from sctemplates.roster import Roster
 from . import checks, parse, scoring, template_rows
 from .identify import BLOCKING, Identity, identify
 from .parse import RawCell
-from .reader import Book, read_book
+from .reader import EMPTY_CELL, Book, read_book
 from .results import ACCEPTED, REJECTED, CityResult, FileOutcome
 
 
@@ -57,6 +57,11 @@ def init_worker(shared: dict) -> None:
 def process_shared(task: FileTask) -> FileOutcome:
     """process_file for a slim task whose shared fields come from init_worker."""
     return process_file(replace(task, **_SHARED))
+
+
+def process_shared_chunk(tasks: list[FileTask]) -> list[FileOutcome]:
+    """process_shared for a few slim tasks at once (one message each way instead of one per file)."""
+    return [process_shared(task) for task in tasks]
 
 
 def process_file(task: FileTask) -> FileOutcome:
@@ -102,17 +107,20 @@ def _on_alarm(signum, frame):
     raise FileTimeout()
 
 
-def _preflight(path: str, limits=None) -> list[Issue]:
+def _preflight(path: str, limits=None, parts: dict[str, bytes] | None = None) -> list[Issue]:
+    from .reader import wanted_part
     from .safety import Limits, preflight
 
-    return preflight(path, limits or Limits())
+    return preflight(path, limits or Limits(), parts, wanted_part)
 
 
 def _run(task: FileTask, outcome: FileOutcome) -> None:
-    outcome.issues += [i.at(file=task.display) for i in _preflight(task.source, task.limits)]
+    parts: dict[str, bytes] = {}  # inflated once by preflight, read again by nobody
+    outcome.issues += [i.at(file=task.display) for i in _preflight(task.source, task.limits, parts)]
     if has_errors(outcome.issues):
         return
-    book, problems = read_book(task.source, task.display)
+    book, problems = read_book(task.source, task.display, parts)
+    parts.clear()
     outcome.issues += problems
     if book is None:
         return
@@ -211,12 +219,25 @@ def _cached_number(book: Book):
 
 
 def _completeness(catalogs, parsed, issues, locate) -> Decimal:
-    required = sum(1 for c in catalogs for _, _, item in c.inputs() if item.city_fills)
+    required = sum(_city_input_count(c) for c in catalogs)
     if not required:
         return Decimal(100)
-    weighted = sum(checks.completeness(c, parsed, issues, locate) *
-                   sum(1 for _, _, item in c.inputs() if item.city_fills) for c in catalogs)
+    weighted = sum(checks.completeness(c, parsed, issues, locate) * _city_input_count(c) for c in catalogs)
     return weighted / required
+
+
+def _city_input_count(catalog: Catalog) -> int:
+    """How many inputs the city fills; counted once per catalog object (catalogs are immutable)."""
+    kept = _CITY_INPUT_COUNTS.get(id(catalog))
+    if kept is None or kept[0] is not catalog:
+        if len(_CITY_INPUT_COUNTS) > 64:
+            _CITY_INPUT_COUNTS.clear()
+        kept = _CITY_INPUT_COUNTS[id(catalog)] = (catalog, sum(1 for _, _, item in catalog.inputs()
+                                                               if item.city_fills))
+    return kept[1]
+
+
+_CITY_INPUT_COUNTS: dict[int, tuple[Catalog, int]] = {}
 
 
 def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: list[Issue],
@@ -224,7 +245,10 @@ def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: 
     for catalog in catalogs:
         for sub in catalog.sub_items():
             for target, name in ((result.sources, source_name(sub.code)), (result.remarks, remark_name(sub.code))):
-                text = parse.parse_text(book.named(name) or RawCell())
+                raw = book.named(name)
+                if raw is None or raw is EMPTY_CELL:  # most are left blank: nothing to parse
+                    continue
+                text = parse.parse_text(raw)
                 if text.ok:
                     target[sub.code] = text.value
     filer = {}

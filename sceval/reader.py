@@ -15,6 +15,7 @@ from functools import lru_cache
 from sctemplates.issues import Issue, issue
 from sctemplates.layout import SHEET_LISTS
 
+from .cell_marks import _special_cells, scan_special_cells  # noqa: F401  (_special_cells: tests)
 from .parse import RawCell
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -24,6 +25,8 @@ CUSTOM_PROPS_TYPE = "custom-properties"
 NAME_TARGET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)$")
 TEXT_CONSTANT = re.compile(r'^=?"((?:[^"]|"")*)"$')
 CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+PLAIN_CELL = (False, "")  # not a formula, no Excel error
+EMPTY_CELL = RawCell()
 MAX_GRID_ROWS = 5000  # a template has a few hundred rows; more is not ours to read
 
 
@@ -47,9 +50,12 @@ class Book:
             return RawCell()
         row, col = position
         value = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
-        formula, error = self.special.get(sheet, {}).get(ref, (False, ""))
-        percent = ref in self.percent.get(sheet, ())
-        return RawCell(None if value == "" else value, formula, error, percent)
+        special, percent = self.special.get(sheet), self.percent.get(sheet)
+        formula, error = special.get(ref, PLAIN_CELL) if special else PLAIN_CELL
+        shown_percent = bool(percent) and ref in percent
+        if (value is None or value == "") and not (formula or error or shown_percent):
+            return EMPTY_CELL  # most source and remark cells: one shared immutable blank
+        return RawCell(None if value == "" else value, formula, error, shown_percent)
 
     def named(self, name: str) -> RawCell | None:
         target = self.names.get(name)
@@ -79,16 +85,41 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def read_book(path: str, display_name: str = "") -> tuple[Book | None, list[Issue]]:
-    """Read a workbook; unreadable files give (None, [Issue]) instead of raising."""
+def wanted_part(member: str) -> bool:
+    """The package parts read_book inflates itself (preflight may hand them over, see read_book)."""
+    return member in WANTED_PARTS or (member.startswith("xl/worksheets/") and member.endswith(".xml"))
+
+
+WANTED_PARTS = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels",
+                          "docProps/custom.xml"})
+
+
+class _Parts(zipfile.ZipFile):
+    """The package, where the parts preflight already inflated are not inflated again."""
+
+    def __init__(self, path, parts: dict[str, bytes]):
+        super().__init__(path)
+        self.parts = parts
+
+    def read(self, name, pwd=None):
+        kept = self.parts.get(name) if isinstance(name, str) else None
+        return kept if kept is not None else super().read(name, pwd)
+
+
+def read_book(path: str, display_name: str = "", parts: dict[str, bytes] | None = None
+              ) -> tuple[Book | None, list[Issue]]:
+    """Read a workbook; unreadable files give (None, [Issue]) instead of raising.
+
+    ``parts``: member -> bytes that sceval.safety.preflight already inflated from this same file.
+    """
     where = display_name or str(path)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with _Parts(path, parts or {}) as archive:
             book = Book(path=str(path))
             sheet_files = _workbook_xml(archive, book)
             book.properties = _custom_properties(archive)
             _load_grids(path, book)
-            _scan_special_cells(archive, book, sheet_files)
+            scan_special_cells(archive, book, sheet_files)
             return book, []
     except Exception as exc:  # noqa: BLE001 - any failure of a stranger's file is data, not a crash
         message = f"文件 {where} 无法作为 .xlsx 工作簿读取（{type(exc).__name__}: {str(exc)[:120]}）"
@@ -126,6 +157,11 @@ def _attributes(text: str) -> dict[str, str]:
 
 
 NAME_ATTRIBUTE = re.compile(r"""\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# The form every writer we know uses: `<definedName name="X">'基础指标'!$G$7</definedName>` (print
+# areas add localSheetId="n"). When each of the file's names has exactly this form (the
+# "definedName" tally proves it: two per plain name, one per <definedNames> container tag), one
+# C-level findall replaces a regex per name.
+PLAIN_DEFINED_NAME = re.compile(r'<definedName name="([^"]*)"( localSheetId="\d+")?>([^<]*)</definedName>')
 
 
 def _workbook_xml(archive: zipfile.ZipFile, book: Book) -> dict[str, str]:
@@ -139,6 +175,10 @@ def _workbook_xml(archive: zipfile.ZipFile, book: Book) -> dict[str, str]:
         attrs = _attributes(tag.group(1))
         book.sheet_names.append(attrs.get("name", ""))
         sheet_files[attrs.get("name", "")] = targets.get(attrs.get("id", ""), "")
+    plain = PLAIN_DEFINED_NAME.findall(text)
+    if text.count("definedName") - text.count("definedNames") == 2 * len(plain):
+        _note_plain_names(book, plain, escaped="&" in text)
+        return sheet_files
     for node in DEFINED_NAME.finditer(text):
         attrs, name = node.group(1), NAME_ATTRIBUTE.search(node.group(1))
         if name and "localSheetId" not in attrs:  # sheet-scoped names are not ours
@@ -146,12 +186,27 @@ def _workbook_xml(archive: zipfile.ZipFile, book: Book) -> dict[str, str]:
     return sheet_files
 
 
+def _note_plain_names(book: Book, plain: list[tuple[str, str, str]], escaped: bool) -> None:
+    """The names PLAIN_DEFINED_NAME found; a flat loop, as a return has ~340 of them."""
+    names = book.names
+    for name, scoped, text in plain:
+        if scoped:  # sheet-scoped names (print areas) are not ours
+            continue
+        if escaped:
+            name, text = _unescape(name), _unescape(text)
+        target = _name_target(text)
+        if target:
+            names[name] = target
+        else:
+            _note_name(book, name, text)
+
+
 def _note_name(book: Book, name: str, text: str) -> None:
     target = _name_target(text)
     if target:
         book.names[name] = target
-    elif TEXT_CONSTANT.match(text.strip()):
-        book.constants[name] = TEXT_CONSTANT.match(text.strip()).group(1).replace('""', '"')
+    elif (constant := TEXT_CONSTANT.match(text.strip())) is not None:
+        book.constants[name] = constant.group(1).replace('""', '"')
 
 
 def _workbook_tree(archive: zipfile.ZipFile, book: Book) -> dict[str, str]:
@@ -183,10 +238,28 @@ def _relationship_targets(archive: zipfile.ZipFile, member: str, base: str) -> d
     if member not in archive.namelist():
         return {}
     targets = {}
-    for rel in _xml(archive, member).iter(f"{NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        targets[rel.get("Id", "")] = target.lstrip("/") if target.startswith("/") else base + target
+    for rel_id, _type, target in _relationships(archive, member):
+        targets[rel_id] = target.lstrip("/") if target.startswith("/") else base + target
     return targets
+
+
+def _relationships(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str, str], ...]:
+    """(Id, Type, Target) of each relationship in a .rels part. Parsed once per distinct content:
+    every return of a template has the very same bytes here."""
+    data = archive.read(member)
+    found = _RELATIONSHIPS_SEEN.get(data)
+    if found is None:
+        from defusedxml.ElementTree import fromstring
+
+        found = tuple((rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", ""))
+                      for rel in fromstring(data).iter(f"{NS_PKG_REL}Relationship"))
+        if len(_RELATIONSHIPS_SEEN) > 256:
+            _RELATIONSHIPS_SEEN.clear()
+        _RELATIONSHIPS_SEEN[data] = found
+    return found
+
+
+_RELATIONSHIPS_SEEN: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
 
 
 def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -203,9 +276,9 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
 def _custom_member(archive: zipfile.ZipFile) -> str | None:
     names = set(archive.namelist())
     if "_rels/.rels" in names:
-        for rel in _xml(archive, "_rels/.rels").iter(f"{NS_PKG_REL}Relationship"):
-            if rel.get("Type", "").endswith(CUSTOM_PROPS_TYPE):
-                return rel.get("Target", "").lstrip("/")
+        for _id, rel_type, target in _relationships(archive, "_rels/.rels"):
+            if rel_type.endswith(CUSTOM_PROPS_TYPE):
+                return target.lstrip("/")
     return "docProps/custom.xml" if "docProps/custom.xml" in names else None
 
 
@@ -222,126 +295,3 @@ def _load_grids(path: str, book: Book) -> None:
             book.grids[name] = sheet.to_python(skip_empty_area=False, nrows=MAX_GRID_ROWS)
     finally:
         workbook.close()
-
-
-BUILTIN_PERCENT_FORMATS = {"9", "10"}  # 0% and 0.00%
-QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.')
-
-
-def _percent_styles(archive: zipfile.ZipFile) -> set[str]:
-    """Indexes of cell styles whose number format shows a percentage (a '%' not in quotes)."""
-    if "xl/styles.xml" not in archive.namelist():
-        return set()
-    info = archive.getinfo("xl/styles.xml")
-    key = (info.CRC, info.file_size)  # returns from one template share their styles: read once
-    if key not in _PERCENT_STYLES_SEEN:
-        if len(_PERCENT_STYLES_SEEN) > 256:
-            _PERCENT_STYLES_SEEN.clear()
-        _PERCENT_STYLES_SEEN[key] = frozenset(_read_percent_styles(archive))
-    return set(_PERCENT_STYLES_SEEN[key])
-
-
-_PERCENT_STYLES_SEEN: dict[tuple[int, int], frozenset[str]] = {}
-
-
-def _read_percent_styles(archive: zipfile.ZipFile) -> set[str]:
-    root = _xml(archive, "xl/styles.xml")
-    percent_ids = set(BUILTIN_PERCENT_FORMATS)
-    for fmt in root.iter(f"{NS_MAIN}numFmt"):
-        if "%" in QUOTED_OR_ESCAPED.sub("", fmt.get("formatCode", "")):
-            percent_ids.add(fmt.get("numFmtId", ""))
-    cell_xfs = root.find(f"{NS_MAIN}cellXfs")
-    xfs = [] if cell_xfs is None else cell_xfs.findall(f"{NS_MAIN}xf")
-    return {str(index) for index, xf in enumerate(xfs) if xf.get("numFmtId", "0") in percent_ids}
-
-
-# Only cells that matter are matched, by one C-level regex pass over the sheet's bytes: a formula
-# (<f> is the first child of <c>), an Excel error (t="e") or, when the file has percentage
-# styles, a percentage-styled cell. Any namespace prefix is accepted (<x:c>). No tree is built and
-# nothing is expanded (preflight refused DTDs), so a 1,500-cell sheet takes well under a ms.
-PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
-FORMULA_OR_ERROR = re.compile(
-    rb"<" + PREFIX + rb"c\s([^>]*)>\s*<" + PREFIX + rb"f[\s/>]"
-    rb"|<" + PREFIX + rb'c\s([^>]*\bt="e"[^>]*)>')
-REF_ATTRIBUTE = re.compile(rb'\br="([A-Za-z]{1,3}\d+)"')
-VALUE_TEXT = re.compile(rb"<" + PREFIX + rb"v>([^<]*)<")
-
-
-def _scan_special_cells(archive: zipfile.ZipFile, book: Book, sheet_files: dict[str, str]) -> None:
-    """Formulas, Excel errors and percentage-formatted cells: calamine shows none of them."""
-    percent_cell = _percent_pattern(_percent_styles(archive))
-    members = set(archive.namelist())
-    for sheet, member in sheet_files.items():
-        if sheet in book.grids and member in members:
-            data = archive.read(member)
-            book.special[sheet] = _special_cells(data)
-            book.percent[sheet] = _refs(percent_cell.findall(data)) if percent_cell else set()
-
-
-def _percent_pattern(styles: set[str]) -> re.Pattern | None:
-    if not styles:
-        return None
-    ids = b"|".join(re.escape(style.encode()) for style in sorted(styles))
-    return re.compile(rb"<" + PREFIX + rb'c\s([^>]*\bs="(?:' + ids + rb')"[^>]*)>')
-
-
-def _refs(start_tags: list[bytes]) -> set[str]:
-    found = (REF_ATTRIBUTE.search(tag) for tag in start_tags)
-    return {match.group(1).decode("ascii") for match in found if match}
-
-
-def _special_cells(data: bytes) -> dict[str, tuple[bool, str]]:
-    """ref -> (is a formula, Excel error text or "") for every formula or error cell."""
-    if b"<sheetData" not in data:  # a prefixed sheet (<x:c>): the general regex
-        return _special_cells_regex(data)
-    found: dict[str, tuple[bool, str]] = {}
-    for start, tag_end, is_formula in _formula_cells(data):
-        _note_cell(data, found, start, tag_end, is_formula)
-    position = data.find(b't="e"')
-    while position >= 0:  # errors typed or pasted as values: rare
-        start = data.rfind(b"<c ", 0, position)
-        if start >= 0 and data.rfind(b"<", 0, position) == start:
-            _note_cell(data, found, start, data.find(b">", position), False)
-        position = data.find(b't="e"', position + 1)
-    return found
-
-
-def _formula_cells(data: bytes):
-    """(start of <c, end of its start tag, True) for each cell whose first child is <f>."""
-    position = data.find(b"<f")
-    while position >= 0:
-        if data[position + 2:position + 3] in (b">", b" ", b"/"):
-            start = data.rfind(b"<c ", 0, position)
-            tag_end = data.find(b">", start)
-            if start >= 0 and not data[tag_end + 1:position].strip():
-                yield start, tag_end, True
-        position = data.find(b"<f", position + 2)
-
-
-def _note_cell(data: bytes, found: dict, start: int, tag_end: int, is_formula: bool) -> None:
-    tag = data[start:tag_end]
-    ref = REF_ATTRIBUTE.search(tag)
-    if ref is None:
-        return
-    key = ref.group(1).decode("ascii")
-    formula, error = found.get(key, (False, ""))
-    if b't="e"' in tag:
-        value = VALUE_TEXT.search(data, tag_end, tag_end + 4096)
-        error = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-    found[key] = (formula or is_formula, error)
-
-
-def _special_cells_regex(data: bytes) -> dict[str, tuple[bool, str]]:
-    found: dict[str, tuple[bool, str]] = {}
-    for match in FORMULA_OR_ERROR.finditer(data):
-        formula_tag, error_tag = match.group(1), match.group(2)
-        ref = REF_ATTRIBUTE.search(formula_tag or error_tag)
-        if ref is None:
-            continue
-        is_error = error_tag is not None or b't="e"' in formula_tag
-        error = ""
-        if is_error:
-            value = VALUE_TEXT.search(data, match.end(), match.end() + 4096)
-            error = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-        found[ref.group(1).decode("ascii")] = (formula_tag is not None, error)
-    return found

@@ -16,11 +16,13 @@ import re
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sctemplates.issues import Issue, issue
 
 from .ole import OLE_MAGIC, ole_stream_names  # noqa: F401  (ole_stream_names: public here too)
+from .xml_prolog import PROLOG_CHUNK, _prolog_state, prolog_verdict  # noqa: F401  (_prolog_state: tests)
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")  # ECMA-376 agile/standard encryption
@@ -61,6 +63,9 @@ class Inspection:
     issues: list[Issue] = field(default_factory=list)
     bytes_decompressed: int = 0
     kind: str = ""  # xlsx | ole2 | text | other | zip | missing
+    # Parts read whole on the way, for the reader (one inflate per part): see preflight(parts=…).
+    parts: dict[str, bytes] | None = field(default=None, repr=False)
+    wanted: Callable[[str], bool] | None = field(default=None, repr=False)
 
     def add(self, code: str, message: str) -> None:
         self.issues.append(issue(code, f"文件“{self.name}”{message}", file=self.path))
@@ -101,14 +106,21 @@ def classify_extension(path) -> str:
 
 # --- entry point -----------------------------------------------------------------------------
 
-def preflight(path, limits: Limits = Limits()) -> list[Issue]:
-    """Error/warning Issues for a file that must not (or must carefully) be parsed; [] if fine."""
-    return inspect(path, limits).issues
+def preflight(path, limits: Limits = Limits(), parts: dict[str, bytes] | None = None,
+              wanted: Callable[[str], bool] | None = None) -> list[Issue]:
+    """Error/warning Issues for a file that must not (or must carefully) be parsed; [] if fine.
+
+    With ``parts`` and ``wanted``: each XML part for which wanted(name) holds and that is at most
+    KEEP_BYTES is inflated whole (not just its head) and left in ``parts``, so that the reader
+    need not open and inflate it a second time. The verdict is the same either way.
+    """
+    return inspect(path, limits, parts, wanted).issues
 
 
-def inspect(path, limits: Limits = Limits()) -> Inspection:
+def inspect(path, limits: Limits = Limits(), parts: dict[str, bytes] | None = None,
+            wanted: Callable[[str], bool] | None = None) -> Inspection:
     display = safe_filename_display(path)
-    found = Inspection(path=display, name=os.path.basename(display) or display)
+    found = Inspection(path=display, name=os.path.basename(display) or display, parts=parts, wanted=wanted)
     try:
         _inspect_file(path, found, limits)
     except Exception as exc:  # noqa: BLE001 — hostile input must never stop the batch
@@ -284,10 +296,12 @@ def _worksheets(members) -> list[zipfile.ZipInfo]:
 def _dimensions_too_big(archive, members, found: Inspection, limits: Limits) -> bool:
     """Decide from each sheet's <dimension ref>, read from its first few kilobytes only."""
     for info in _worksheets(members):
-        with archive.open(info) as stream:
-            head = stream.read(HEAD_BYTES)
-        found.bytes_decompressed += len(head)
-        match = DIMENSION.search(head)
+        head = _kept(archive, info, found)
+        if head is None:
+            with archive.open(info) as stream:
+                head = stream.read(HEAD_BYTES)
+            found.bytes_decompressed += len(head)
+        match = DIMENSION.search(head[:HEAD_BYTES])
         rows, columns = _dimension_size(match) if match else (0, 0)
         if rows > limits.max_rows or rows * columns > limits.max_cells:
             ref = match.group(0).decode("ascii", "replace").split("=")[-1]
@@ -347,55 +361,40 @@ def _sheet_too_big(archive, info, found: Inspection, limits: Limits, deadline: f
     return False
 
 
-PROLOG_LIMIT = 1 << 20  # a real prolog is a line or two; a megabyte of it is an attack
+KEEP_BYTES = 4 << 20  # parts kept for the reader are this small at most (a real sheet: ~120 kB)
+
+
+def _kept(archive, info, found: Inspection) -> bytes | None:
+    """The whole part when the reader wants it (inflated once, then kept); else None."""
+    if found.parts is None or found.wanted is None or not found.wanted(info.filename):
+        return None
+    if info.filename not in found.parts:
+        if info.file_size > KEEP_BYTES:
+            return None
+        try:
+            data = archive.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            return None  # decided by the head reads, exactly as without keeping
+        found.bytes_decompressed += len(data)
+        found.parts[info.filename] = data
+    return found.parts[info.filename]
 
 
 def _prolog_unsafe(archive, info, found: Inspection) -> bool:
     """True when the part declares a DTD before its root element (or hides the root too deep)."""
-    buffer = b""
+    data = _kept(archive, info, found)
+    if data is not None:  # the same 4 kB steps as from the stream below, so the same verdict
+        return prolog_verdict(data[:end] for end in range(PROLOG_CHUNK, len(data) + PROLOG_CHUNK, PROLOG_CHUNK))
     with archive.open(info) as stream:
-        while chunk := stream.read(4096):
-            found.bytes_decompressed += len(chunk)
-            buffer += chunk
-            state = _prolog_state(_as_text(buffer))
-            if state != "more":
-                return state == "unsafe"
-            if len(buffer) > PROLOG_LIMIT:
-                return True
-    return _prolog_state(_as_text(buffer), at_end=True) == "unsafe"
+        return prolog_verdict(_growing(stream, found))
 
 
-def _as_text(buffer: bytes) -> str:
-    """The part's start as text, UTF-16 (with or without BOM) or UTF-8."""
-    if buffer[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in buffer[:4]:
-        utf16 = "utf-16" if buffer[:2] in (b"\xff\xfe", b"\xfe\xff") else (
-            "utf-16-le" if buffer[1:2] == b"\x00" else "utf-16-be")
-        return buffer.decode(utf16, errors="ignore")
-    return buffer.decode("utf-8", errors="ignore")
-
-
-def _prolog_state(text: str, at_end: bool = False) -> str:
-    """'safe' at the root element, 'unsafe' at a <!DOCTYPE or other <! declaration, else 'more'.
-
-    Four characters of lookahead tell "<!--" (a comment) from "<!D…" before deciding.
-    """
-    position = 0
-    while True:
-        while position < len(text) and (text[position].isspace() or text[position] == "\ufeff"):
-            position += 1
-        if len(text) - position < 4 and not at_end:
-            return "more"
-        if position >= len(text):
-            return "safe"
-        for opener, closer in (("<?", "?>"), ("<!--", "-->")):
-            if text.startswith(opener, position):
-                end = text.find(closer, position + len(opener))
-                if end < 0:
-                    return "more"
-                position = end + len(closer)
-                break
-        else:
-            return "unsafe" if text.startswith("<!", position) else "safe"
+def _growing(stream, found: Inspection):
+    buffer = b""
+    while chunk := stream.read(PROLOG_CHUNK):
+        found.bytes_decompressed += len(chunk)
+        buffer += chunk
+        yield buffer
 
 
 def _count_rows(archive, info, found: Inspection, deadline: float) -> tuple[int, int]:

@@ -64,6 +64,40 @@ def template_edits(book: Book, sheet: str, catalog: Catalog, file: str) -> list[
     """ID_TEMPLATE_EDITED for changed codes/names/weights; ID_TEMPLATE_COSMETIC for spacing/width."""
     grid = book.grids.get(sheet) or []
     rows = code_rows(grid)
+    key = _locked_key(grid, rows, catalog)
+    if _CLEAN_LOCKED.get(key) is catalog:
+        return []  # the very locked content already found clean for this catalog
+    found = _template_edits(grid, rows, sheet, catalog, file)
+    if not found:
+        if len(_CLEAN_LOCKED) > 64:
+            _CLEAN_LOCKED.clear()
+        _CLEAN_LOCKED[key] = catalog
+    return found
+
+
+# Every return of one template carries the same locked content, so a clean verdict is remembered.
+# It depends only on whether each indicator's code row exists and on that row's name and weight
+# cells: those values (with their types, as 1 == 1.0 == True but they read differently) and the
+# catalog are the key. Only clean verdicts are kept, so any edit gives a new key, checked in full.
+_CLEAN_LOCKED: dict[tuple, Catalog] = {}
+
+
+def _locked_key(grid: list[list], rows: dict[str, int], catalog: Catalog) -> tuple:
+    cells = []
+    for node in _nodes(catalog):
+        row = rows.get(node.code)
+        if row is None:
+            cells.append(_NO_ROW)  # never equal to a cell value, so the flat list stays unambiguous
+        else:
+            cells += (_cell(grid, row, COL_NAME), _cell(grid, row, COL_WEIGHT))
+    return id(catalog), tuple(cells), tuple(map(type, cells))
+
+
+_NO_ROW = object()
+
+
+def _template_edits(grid: list[list], rows: dict[str, int], sheet: str, catalog: Catalog,
+                    file: str) -> list[Issue]:
     found = []
     for node in _nodes(catalog):
         where = {"file": file, "sheet": sheet, "indicator": node.code}
