@@ -47,10 +47,8 @@ def _load_central(path: Optional[Path], catalog, roster):
         return None
     if not path.is_file():
         _fail(f"秘书处统一数据文件 {path} 不存在")
-    try:
-        from .central import read_central
-    except ImportError:
-        _fail("本版本不支持读取秘书处统一数据文件（缺少 sceval.central）")
+    from .central import read_central
+
     feed, issues = read_central(path, catalog, roster)
     for item in issues:
         typer.secho(f"{item.code} {item.message}", fg="yellow", err=True)
@@ -92,11 +90,9 @@ def print_run_table(run, console=None) -> None:
         console.print(f"[red]未计入[/red] {entry['path']}：{reason}")
 
 
-def _default_ledger(out: Path) -> Optional[Path]:
-    try:
-        from .ledger import default_ledger_path
-    except ImportError:
-        return None
+def _default_ledger(out: Path) -> Path:
+    from .ledger import default_ledger_path
+
     return default_ledger_path(out)
 
 

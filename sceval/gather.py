@@ -32,10 +32,8 @@ class Gathered:
 def display_name(path) -> str:
     """A printable path: e-mailed attachments may have GBK bytes in their names (lone surrogates
     after os.fsdecode), which results.json and messages must never carry."""
-    try:
-        from .safety import safe_filename_display
-    except ImportError:
-        return os.fsencode(os.fspath(path)).decode("utf-8", errors="replace")
+    from .safety import safe_filename_display
+
     return safe_filename_display(path)
 
 

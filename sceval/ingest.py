@@ -385,11 +385,9 @@ def summary_name(results: dict) -> str:
     return f"汇总_{results['province']['name'] or '未知省份'}_{day}.xlsx"
 
 
-def _write_summary(results: dict, out_dir: Path) -> Path | None:
-    try:
-        from .summary import write_summary
-    except ImportError:
-        return None
+def _write_summary(results: dict, out_dir: Path) -> Path:
+    from .summary import write_summary
+
     target = out_dir / summary_name(results)
     write_summary(results, target)
     return target

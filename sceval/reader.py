@@ -15,7 +15,7 @@ from functools import lru_cache
 from sctemplates.issues import Issue, issue
 from sctemplates.layout import SHEET_LISTS
 
-from .cell_marks import _special_cells, scan_special_cells  # noqa: F401  (_special_cells: tests)
+from .cell_marks import scan_special_cells
 from .parse import RawCell
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sctemplates.issues import Issue, issue
 
 from .ole import OLE_MAGIC, ole_stream_names  # noqa: F401  (ole_stream_names: public here too)
-from .xml_prolog import PROLOG_CHUNK, _prolog_state, prolog_verdict  # noqa: F401  (_prolog_state: tests)
+from .xml_prolog import PROLOG_CHUNK, prolog_verdict
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")  # ECMA-376 agile/standard encryption

@@ -101,7 +101,7 @@ SHEET_XML = (b'<worksheet><sheetData><row r="1"><c r="A1" t="e"><v>#DIV/0!</v></
 
 
 def test_special_cell_scan_finds_formulas_and_errors_with_or_without_prefixes():
-    from sceval.reader import _special_cells
+    from sceval.cell_marks import _special_cells
 
     expected = {"A1": (False, "#DIV/0!"), "B1": (True, "#DIV/0!"), "C1": (True, "")}
     assert _special_cells(SHEET_XML) == expected

@@ -210,7 +210,7 @@ def test_the_time_bound_stops_the_scan(tmp_path):
 
 
 def test_prolog_scan_decides_only_with_enough_lookahead():
-    from sceval.safety import _prolog_state
+    from sceval.xml_prolog import _prolog_state
 
     assert _prolog_state('<?xml version="1.0"?>\n<!') == "more"  # could be a comment or a DTD
     assert _prolog_state('<?xml version="1.0"?>\n<!-- long --><worksheet>') == "safe"
