@@ -44,7 +44,7 @@ def _load_optional(path: Optional[Path], catalog):
 
 def _load_central(path: Optional[Path], catalog, roster):
     if path is None:
-        return None
+        return None, []
     if not path.is_file():
         _fail(f"秘书处统一数据文件 {path} 不存在")
     from .central import read_central
@@ -52,7 +52,7 @@ def _load_central(path: Optional[Path], catalog, roster):
     feed, issues = read_central(path, catalog, roster)
     for item in issues:
         typer.secho(f"{item.code} {item.message}", fg="yellow", err=True)
-    return feed
+    return feed, issues
 
 
 def _check_writable(out: Path) -> None:
@@ -124,11 +124,11 @@ def register(app: typer.Typer) -> None:
         loaded = load_catalog_or_exit(catalog)
         city_roster = _load_roster(roster)
         optional_catalog = _load_optional(optional, loaded)
-        feed = _load_central(central, loaded, city_roster)
+        feed, feed_issues = _load_central(central, loaded, city_roster)
         _check_writable(out)
         run = ingest(inputs, out, loaded, central=feed, optional=optional_catalog, roster=city_roster,
                      jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
-                     limits=Limits(max_bytes=int(max_size * 1024 * 1024)))
+                     limits=Limits(max_bytes=int(max_size * 1024 * 1024)), feed_issues=feed_issues)
         print_run_table(run)
         warn_if_provisional(loaded)
         typer.echo(f"结果已写入 {run.results_path}")

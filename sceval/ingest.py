@@ -272,12 +272,13 @@ def ledger_record(outcome: FileOutcome) -> dict:
 def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | None = None,
            roster: Roster | None = None, jobs: int | None = os.cpu_count(), ledger_path=None,
            received_at: str | None = None, timeout: int = 120, generated_at: str | None = None,
-           workbooks: bool = True, limits=None) -> IngestRun:
+           workbooks: bool = True, limits=None, feed_issues: list[Issue] = ()) -> IngestRun:
     """Ingest every input into ``out_dir``; bad files become Issues, never exceptions.
 
     ``timeout``: seconds per file (0: none); ``limits``: sceval.safety.Limits (size, zip ratio, rows)
     for the preflight of each file. ``workbooks=False`` writes results.json only (no
-    feedback or summary workbooks), for benchmarks and quick re-scoring.
+    feedback or summary workbooks), for benchmarks and quick re-scoring. ``feed_issues``: what
+    sceval.central.read_central found in the central feed file, kept in results.json.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -293,10 +294,10 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
             decision = choose_counted(run.outcomes, ledger, roster)
         run.counted = decision.counted
         _add_outliers(run.counted)
-        run.issues += _run_issues(catalog, optional)
+        run.issues += list(feed_issues) + _run_issues(catalog, optional)
         roster = roster or roster_from_outcomes(run.outcomes)
         run.results = build_results(catalog, optional, roster, run.outcomes, run.counted, decision.corrected,
-                                    generated_at or now_iso(), decision.earlier)
+                                    generated_at or now_iso(), decision.earlier, run.issues)
         run.results_path = out_dir / RESULTS_FILE
         write_results(run.results, run.results_path)
         if workbooks:

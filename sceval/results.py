@@ -22,6 +22,9 @@ results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 deci
                  "filer": {field name: text},
                  "issues": [{"code", "severity", "sheet", "cell", "indicator", "message"}]}]}
 
+"run_issues" (added after the first release): [Issue.as_dict()] about the run itself — the
+secretariat's central feed file (CENTRAL_BAD, CENTRAL_UNKNOWN_CITY) and SCORE_PROVISIONAL.
+
 Every roster city appears in "cities"; one with no counted file has status "missing" and null
 scores. A city whose counting file superseded an older accepted one is "corrected".
 """
@@ -130,8 +133,9 @@ def _missing_fields() -> dict:
 
 def build_results(catalog, optional, roster: Roster, outcomes: list[FileOutcome],
                   counted: dict[str, FileOutcome], corrected: set[str], generated_at: str = "",
-                  earlier: dict[str, dict] | None = None) -> dict:
-    """``earlier``: city -> entry of a file counted in an earlier run (from the ledger)."""
+                  earlier: dict[str, dict] | None = None, run_issues: list[Issue] = ()) -> dict:
+    """``earlier``: city -> entry of a file counted in an earlier run (from the ledger);
+    ``run_issues``: issues of the run itself (the central feed file, provisional scoring)."""
     from sctemplates.export import catalog_as_dict
 
     return {
@@ -143,6 +147,7 @@ def build_results(catalog, optional, roster: Roster, outcomes: list[FileOutcome]
         "generated_at": generated_at or now_iso(),
         "files": [o.as_dict() for o in outcomes],
         "cities": [_city(c, counted, corrected, earlier or {}) for c in roster.cities],
+        "run_issues": [i.as_dict() for i in run_issues],
     }
 
 

@@ -77,6 +77,9 @@ def _issue_rows(data: SummaryData) -> list[tuple]:
             if (city.province_code, city.code, _issue_key(item)) not in seen:
                 rows.append((city.province_name, city.code, city.name,
                              city.record.get("file") or "", item))
+    for province in data.provinces:  # the run's own: the central feed file, provisional scoring
+        for item in (province.results or {}).get("run_issues") or []:
+            rows.append((province.name, "", "", item.get("file", ""), item))
     return rows
 
 

@@ -64,7 +64,8 @@ def test_results_json_shape_and_missing_cities(templates, tmp_path):
     path = fill(templates[HANGZHOU.code], tmp_path / "杭州.xlsx", valid_values(CATALOG))
     run = ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
     results = run.results
-    assert set(results) == {"catalog", "optional_catalog", "province", "roster", "generated_at", "files", "cities"}
+    assert set(results) == {"catalog", "optional_catalog", "province", "roster", "generated_at", "files", "cities",
+                            "run_issues"}
     assert results["catalog"] == {"edition": "2016", "fingerprint": CATALOG.fingerprint(), "provisional": True}
     assert results["province"] == {"code": "330000", "name": "浙江省"}
     assert [c["code"] for c in results["cities"]] == [c.code for c in ROSTER.cities]
@@ -73,6 +74,7 @@ def test_results_json_shape_and_missing_cities(templates, tmp_path):
     assert results["files"][0]["status"] == "counted" and results["files"][0]["city"] == HANGZHOU.code
     assert len(results["files"][0]["sha256"]) == 64
     assert any(i.code == "SCORE_PROVISIONAL" for i in run.issues)
+    assert [i["code"] for i in results["run_issues"]] == ["SCORE_PROVISIONAL"]
 
 
 @pytest.mark.libreoffice
@@ -266,3 +268,26 @@ def test_results_only_run_writes_no_workbooks(templates, tmp_path):
     run = ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED, workbooks=False)
     assert run.summary_path is None and run.feedback_paths == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["results.json"]
+
+
+def test_central_feed_problems_are_kept_in_results_and_summary(templates, tmp_path):
+    import openpyxl
+
+    from sceval.central import read_central, write_central_template
+    from sceval.demo_fill import fill_central
+
+    feed_file = tmp_path / "统一数据.xlsx"
+    write_central_template(ROSTER, feed_file, CATALOG)
+    survey = CATALOG.indicators[-1].children[0].inputs[0]
+    fill_central(feed_file, {HANGZHOU.code: {survey.name: Decimal("180")}})  # beyond 0–100
+    feed, problems = read_central(feed_file, CATALOG, ROSTER)
+    assert [p.code for p in problems] == ["CENTRAL_BAD"] and feed == {}
+    return_path = fill(templates[HANGZHOU.code], tmp_path / "in" / "hz.xlsx", valid_values(CATALOG))
+    run = ingest([return_path], tmp_path / "out", CATALOG, central=feed, roster=ROSTER, jobs=1,
+                 feed_issues=problems)
+    kept = [i for i in run.results["run_issues"] if i["code"] == "CENTRAL_BAD"]
+    assert kept and kept[0]["cell"] == problems[0].cell
+    stored = json.loads(run.results_path.read_text(encoding="utf-8"))
+    assert stored["run_issues"] == run.results["run_issues"]
+    listed = openpyxl.load_workbook(run.summary_path)["问题清单"]
+    assert any(cell.value == "CENTRAL_BAD" for row in listed.iter_rows() for cell in row)
