@@ -12,16 +12,11 @@ from sctemplates.layout import (
     COVER_CITY_NAME, PASSPORT_PROPERTY_PREFIX, SHEET_BASE, SHEET_FILER, SHEET_PASSPORT, Passport,
     passport_defined_name,
 )
-from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+from tests.sceval.ingest_helpers import base_catalog, fill, valid_values, zhejiang
 
 CATALOG = base_catalog()
 ROSTER = zhejiang()
 CITY = ROSTER.cities[0]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return render(CATALOG, CITY, ROSTER, tmp_path_factory.mktemp("identify"))
 
 
 def make(template, tmp_path, edit=None, name=None) -> Path:

@@ -4,22 +4,16 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from sceval.ingest_file import FileTask, process_file
 from sceval.reader import read_book, wanted_part
 from sceval.safety import inspect
 from sctemplates.layout import SHEET_BASE
-from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+from tests.sceval.ingest_helpers import base_catalog, fill, valid_values, zhejiang
 
 CATALOG = base_catalog()
 ROSTER = zhejiang()
 CITY = ROSTER.cities[0]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return render(CATALOG, CITY, ROSTER, tmp_path_factory.mktemp("caches"))
 
 
 def run(path: Path):
