@@ -10,7 +10,6 @@ cities; results.json, per-city feedback workbooks and the summary workbook are w
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 from collections import Counter
@@ -28,6 +27,7 @@ from .results import (
     ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome, build_results,
     now_iso, write_results,
 )
+from .safety import sha256_file
 
 WORK_DIR = ".work"
 RESULTS_FILE = "results.json"
@@ -46,21 +46,13 @@ class IngestRun:
     counted: dict[str, FileOutcome] = field(default_factory=dict)
 
 
-def sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --- processing -----------------------------------------------------------------------------
 
 def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome]) -> list[FileTask]:
     """Hash every file; identical bytes are processed once (later copies: duplicate)."""
     tasks, seen = [], {}
     for item in gathered:
-        digest, size = sha256_of(item.source), os.path.getsize(item.source)
+        digest, size = sha256_file(item.source), os.path.getsize(item.source)
         if digest in seen:
             duplicate = FileOutcome(path=item.display, sha256=digest, size=size,
                                     received_at=item.received_at, status=DUPLICATE)
