@@ -1,55 +1,82 @@
-"""What calamine does not show of a cell: a formula, an Excel error value, a percentage format.
+"""The calamine engine, for workbooks sheet_xml does not read itself: calamine's grids, plus what
+calamine does not show of a cell (a formula, an Excel error value, a percentage format).
 
-Read straight from the sheet's XML bytes, never through a tree and never evaluated (preflight
-has refused any DTD, so nothing can expand); the results land in Book.special and Book.percent.
+Those marks are read straight from the sheet's XML bytes, never through a tree and never
+evaluated (preflight has refused any DTD, so nothing can expand).
 """
 from __future__ import annotations
 
 import re
-import zipfile
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .reader import Book
+from sctemplates.layout import SHEET_LISTS
 
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+from .cell_refs import position
+from .parse import RawCell
+from .sheet_xml import EMPTY_CELL
 
-
-def _xml(archive: zipfile.ZipFile, member: str):
-    from defusedxml.ElementTree import fromstring
-
-    return fromstring(archive.read(member))
+PLAIN_CELL = (False, "")  # not a formula, no Excel error
+MAX_GRID_ROWS = 5000  # a template has a few hundred rows; more is not ours to read
 
 
-BUILTIN_PERCENT_FORMATS = {"9", "10"}  # 0% and 0.00%
-QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.')
+class GridSheet:
+    """One sheet read by calamine: a grid of values, plus the formulas, errors and percentage
+    styles found in its XML. Answers the same questions as sheet_xml.XmlSheet."""
+
+    def __init__(self, grid: list[list], special: dict[str, tuple[bool, str]], percent: set[str]):
+        self.grid, self.special, self.percent = grid, special, percent
+
+    def raw(self, ref: str) -> RawCell:
+        at = position(ref)
+        if at is None:
+            return EMPTY_CELL
+        value = self.value(*at)
+        formula, error = self.special.get(ref, PLAIN_CELL)
+        shown_percent = ref in self.percent
+        if value == "" and not (formula or error or shown_percent):
+            return EMPTY_CELL
+        return RawCell(None if value == "" else value, formula, error, shown_percent)
+
+    def value(self, row: int, col: int):
+        grid = self.grid
+        return grid[row][col] if row < len(grid) and col < len(grid[row]) else ""
+
+    def column(self, col: int) -> list:
+        return [row[col] if col < len(row) else "" for row in self.grid]
+
+    def rows(self) -> list[list]:
+        return self.grid
+
+    def marks(self) -> dict[str, tuple[bool, str, bool]]:
+        """ref -> (formula, error, percentage style) for every cell with any of them."""
+        refs = set(self.special) | self.percent
+        return {ref: (*self.special.get(ref, PLAIN_CELL), ref in self.percent) for ref in refs}
 
 
-def _percent_styles(archive: zipfile.ZipFile) -> set[str]:
-    """Indexes of cell styles whose number format shows a percentage (a '%' not in quotes)."""
+
+def calamine_sheets(path: str, archive, sheet_files: dict[str, str]) -> dict[str, GridSheet]:
+    """Every sheet but the drop-down lists, as rows of cached values (calamine), with the
+    formulas, errors and percentage styles cell_marks finds in the XML."""
+    from python_calamine import CalamineWorkbook
+
+    grids = {}
+    workbook = CalamineWorkbook.from_path(str(path))
+    try:
+        for name in workbook.sheet_names:
+            if name != SHEET_LISTS:
+                grids[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_GRID_ROWS)
+    finally:
+        workbook.close()
+    marks = scan_special_cells(archive, set(grids), sheet_files)
+    return {name: GridSheet(grid, *marks.get(name, ({}, set()))) for name, grid in grids.items()}
+
+
+def _percent_styles(archive) -> frozenset[str]:
+    """Indexes of cell styles whose number format shows a percentage (see number_formats)."""
+    from .number_formats import style_kinds
+
     if "xl/styles.xml" not in archive.namelist():
-        return set()
-    info = archive.getinfo("xl/styles.xml")
-    key = (info.CRC, info.file_size)  # returns from one template share their styles: read once
-    if key not in _PERCENT_STYLES_SEEN:
-        if len(_PERCENT_STYLES_SEEN) > 256:
-            _PERCENT_STYLES_SEEN.clear()
-        _PERCENT_STYLES_SEEN[key] = frozenset(_read_percent_styles(archive))
-    return set(_PERCENT_STYLES_SEEN[key])
-
-
-_PERCENT_STYLES_SEEN: dict[tuple[int, int], frozenset[str]] = {}
-
-
-def _read_percent_styles(archive: zipfile.ZipFile) -> set[str]:
-    root = _xml(archive, "xl/styles.xml")
-    percent_ids = set(BUILTIN_PERCENT_FORMATS)
-    for fmt in root.iter(f"{NS_MAIN}numFmt"):
-        if "%" in QUOTED_OR_ESCAPED.sub("", fmt.get("formatCode", "")):
-            percent_ids.add(fmt.get("numFmtId", ""))
-    cell_xfs = root.find(f"{NS_MAIN}cellXfs")
-    xfs = [] if cell_xfs is None else cell_xfs.findall(f"{NS_MAIN}xf")
-    return {str(index) for index, xf in enumerate(xfs) if xf.get("numFmtId", "0") in percent_ids}
+        return frozenset()
+    return style_kinds(archive.read("xl/styles.xml")).percent
 
 
 # Only cells that matter are matched, by one C-level regex pass over the sheet's bytes: a formula
@@ -64,18 +91,20 @@ REF_ATTRIBUTE = re.compile(rb'\br="([A-Za-z]{1,3}\d+)"')
 VALUE_TEXT = re.compile(rb"<" + PREFIX + rb"v>([^<]*)<")
 
 
-def scan_special_cells(archive: zipfile.ZipFile, book: Book, sheet_files: dict[str, str]) -> None:
-    """Formulas, Excel errors and percentage-formatted cells: calamine shows none of them."""
+def scan_special_cells(archive, sheets: set[str], sheet_files: dict[str, str]
+                       ) -> dict[str, tuple[dict[str, tuple[bool, str]], set[str]]]:
+    """Sheet -> (formula and error cells, percentage-formatted cells): calamine shows neither."""
     percent_cell = _percent_pattern(_percent_styles(archive))
     members = set(archive.namelist())
+    marks = {}
     for sheet, member in sheet_files.items():
-        if sheet in book.grids and member in members:
+        if sheet in sheets and member in members:
             data = archive.read(member)
-            book.special[sheet] = _special_cells(data)
-            book.percent[sheet] = _refs(percent_cell.findall(data)) if percent_cell else set()
+            marks[sheet] = (_special_cells(data), _refs(percent_cell.findall(data)) if percent_cell else set())
+    return marks
 
 
-def _percent_pattern(styles: set[str]) -> re.Pattern | None:
+def _percent_pattern(styles: frozenset[str]) -> re.Pattern | None:
     if not styles:
         return None
     ids = b"|".join(re.escape(style.encode()) for style in sorted(styles))

@@ -46,7 +46,7 @@ class Identity:
 
 def passport_carriers(book: Book) -> dict[str, Passport | None]:
     """The passport as each carrier holds it (None when that carrier is absent or incomplete)."""
-    grid = book.grids.get(SHEET_PASSPORT) or []
+    grid = book.rows(SHEET_PASSPORT)
     sheet = {str(row[0]).strip(): _text(row[1]) for row in grid if len(row) > 1 and row[0] != ""}
     names = {key: book.constants[passport_defined_name(key)]
              for key in Passport.keys() if passport_defined_name(key) in book.constants}
@@ -246,8 +246,8 @@ def _sheet_by_names(book: Book, names: list[str]) -> str | None:
 def _sheet_by_codes(book: Book, catalog: Catalog) -> str | None:
     codes = {sub.code for sub in catalog.sub_items()}
     best, best_hits = None, 0
-    for name, grid in book.grids.items():
-        hits = sum(1 for row in grid for value in row if isinstance(value, str) and value.strip() in codes)
+    for name in book.sheets:
+        hits = sum(1 for row in book.rows(name) for value in row if isinstance(value, str) and value.strip() in codes)
         if hits > best_hits:
             best, best_hits = name, hits
     return best if best_hits >= len(codes) // 2 else None

@@ -107,19 +107,20 @@ def _on_alarm(signum, frame):
     raise FileTimeout()
 
 
-def _preflight(path: str, limits=None, parts: dict[str, bytes] | None = None) -> list[Issue]:
+def _preflight(path: str, limits=None, parts: dict[str, bytes] | None = None):
     from .reader import wanted_part
-    from .safety import Limits, preflight
+    from .safety import Limits, inspect
 
-    return preflight(path, limits or Limits(), parts, wanted_part)
+    return inspect(path, limits or Limits(), parts, wanted_part)
 
 
 def _run(task: FileTask, outcome: FileOutcome) -> None:
     parts: dict[str, bytes] = {}  # inflated once by preflight, read again by nobody
-    outcome.issues += [i.at(file=task.display) for i in _preflight(task.source, task.limits, parts)]
+    found = _preflight(task.source, task.limits, parts)
+    outcome.issues += [i.at(file=task.display) for i in found.issues]
     if has_errors(outcome.issues):
         return
-    book, problems = read_book(task.source, task.display, parts)
+    book, problems = read_book(task.source, task.display, parts, found.members)
     parts.clear()
     outcome.issues += problems
     if book is None:

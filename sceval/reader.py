@@ -1,9 +1,11 @@
 """Fast, safe reading of a returned workbook: defined names, custom properties, cell values.
 
-calamine reads cell values ~30× faster than openpyxl but sees neither defined names nor Excel
-error values nor whether a cell was a formula; those few facts come straight from the package's
-XML (parsed with defusedxml, never evaluated). Only the sheets the template defines are loaded,
-as plain grids of small values, so memory per file stays small.
+Defined names, sheet names and properties come straight from the package's XML (regexes over
+parts preflight has checked for DTDs, or defusedxml; never evaluated). Cells come from
+sheet_xml, which cuts each sheet part into cells and decodes only the few hundred ingest asks
+for; a sheet in any other form sends the workbook to calamine (~30× faster than openpyxl, but
+blind to formulas, error values and percentage styles, which cell_marks then reads). The two
+engines agree cell for cell (tests/sceval/test_sheet_xml.py); engine="calamine" forces the second.
 """
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ from functools import lru_cache
 from sctemplates.issues import Issue, issue
 from sctemplates.layout import SHEET_LISTS
 
-from .cell_marks import scan_special_cells
+from . import sheet_xml
+from .cell_marks import calamine_sheets
+from .number_formats import style_kinds
 from .parse import RawCell
+from .sheet_xml import EMPTY_CELL, NotPlain
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -24,10 +29,6 @@ NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CUSTOM_PROPS_TYPE = "custom-properties"
 NAME_TARGET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)$")
 TEXT_CONSTANT = re.compile(r'^=?"((?:[^"]|"")*)"$')
-CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
-PLAIN_CELL = (False, "")  # not a formula, no Excel error
-EMPTY_CELL = RawCell()
-MAX_GRID_ROWS = 5000  # a template has a few hundred rows; more is not ours to read
 
 
 @dataclass
@@ -39,50 +40,35 @@ class Book:
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (sheet, "B5")
     constants: dict[str, str] = field(default_factory=dict)  # name -> text of a ="..." name
     properties: dict[str, str] = field(default_factory=dict)
-    grids: dict[str, list[list]] = field(default_factory=dict)
-    special: dict[str, dict[str, tuple[bool, str]]] = field(default_factory=dict)  # formula, error
-    # Cells shown as a percentage: Excel/LibreOffice store "3.5%" typed by a city as 0.035.
-    percent: dict[str, set[str]] = field(default_factory=dict)
+    sheets: dict = field(default_factory=dict)  # sheet name -> XmlSheet | GridSheet (not _lists)
 
     def cell(self, sheet: str, ref: str) -> RawCell:
-        grid, position = self.grids.get(sheet), _position(ref)
-        if grid is None or position is None:
-            return RawCell()
-        row, col = position
-        value = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
-        special, percent = self.special.get(sheet), self.percent.get(sheet)
-        formula, error = special.get(ref, PLAIN_CELL) if special else PLAIN_CELL
-        shown_percent = bool(percent) and ref in percent
-        if (value is None or value == "") and not (formula or error or shown_percent):
-            return EMPTY_CELL  # most source and remark cells: one shared immutable blank
-        return RawCell(None if value == "" else value, formula, error, shown_percent)
+        found = self.sheets.get(sheet)
+        return EMPTY_CELL if found is None else found.raw(ref)
 
     def named(self, name: str) -> RawCell | None:
         target = self.names.get(name)
         return None if target is None else self.cell(*target)
 
+    def value(self, sheet: str, row: int, col: int):
+        """A cell's value by 0-based position; "" for empty or absent."""
+        found = self.sheets.get(sheet)
+        return "" if found is None else found.value(row, col)
 
-@lru_cache(maxsize=8192)
-def _position(ref: str) -> tuple[int, int] | None:
-    """'G12' -> (11, 6), 0-based; None for anything else. Cached: every return has the same refs."""
-    match = CELL_REF.match(ref)
-    return None if match is None else (int(match.group(2)) - 1, column_index(match.group(1)))
+    def column(self, sheet: str, col: int) -> list:
+        """One column's values from row 1 to the sheet's last row."""
+        found = self.sheets.get(sheet)
+        return [] if found is None else found.column(col)
 
+    def rows(self, sheet: str) -> list[list]:
+        """The whole sheet as rows of values (every cell decoded: for small sheets and rare paths)."""
+        found = self.sheets.get(sheet)
+        return [] if found is None else found.rows()
 
-def column_index(letters: str) -> int:
-    index = 0
-    for char in letters.upper():
-        index = index * 26 + ord(char) - 64
-    return index - 1
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    def snapshot(self) -> dict:
+        """Everything read, as plain comparable data (every cell decoded): for tests and checks."""
+        return {**{key: value for key, value in self.__dict__.items() if key != "sheets"},
+                "sheets": {name: (sheet.rows(), sheet.marks()) for name, sheet in self.sheets.items()}}
 
 
 def wanted_part(member: str) -> bool:
@@ -91,42 +77,64 @@ def wanted_part(member: str) -> bool:
 
 
 WANTED_PARTS = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels",
-                          "docProps/custom.xml"})
+                          "docProps/custom.xml", "xl/sharedStrings.xml", "xl/styles.xml"})
 
 
-class _Parts(zipfile.ZipFile):
-    """The package, where the parts preflight already inflated are not inflated again."""
+class _Package:
+    """The package's parts: those preflight already inflated are not inflated again, and when
+    preflight also listed the members, the zip is opened only for a part it did not keep."""
 
-    def __init__(self, path, parts: dict[str, bytes]):
-        super().__init__(path)
-        self.parts = parts
+    def __init__(self, path, parts: dict[str, bytes], members: list[str] | None):
+        self.path, self.parts, self.archive = path, parts, None
+        self.members = members if members is not None else self._open().namelist()
 
-    def read(self, name, pwd=None):
-        kept = self.parts.get(name) if isinstance(name, str) else None
-        return kept if kept is not None else super().read(name, pwd)
+    def _open(self) -> zipfile.ZipFile:
+        if self.archive is None:
+            self.archive = zipfile.ZipFile(self.path)
+        return self.archive
+
+    def namelist(self) -> list[str]:
+        return self.members
+
+    def read(self, name: str) -> bytes:
+        kept = self.parts.get(name)
+        return kept if kept is not None else self._open().read(name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.archive is not None:
+            self.archive.close()
+        return False
 
 
-def read_book(path: str, display_name: str = "", parts: dict[str, bytes] | None = None
-              ) -> tuple[Book | None, list[Issue]]:
+def read_book(path: str, display_name: str = "", parts: dict[str, bytes] | None = None,
+              members: list[str] | None = None, engine: str = "auto") -> tuple[Book | None, list[Issue]]:
     """Read a workbook; unreadable files give (None, [Issue]) instead of raising.
 
-    ``parts``: member -> bytes that sceval.safety.preflight already inflated from this same file.
+    ``parts``: member -> bytes that sceval.safety.preflight already inflated from this same file;
+    ``members``: the member names preflight listed (the zip is then not opened again).
+    ``engine``: "auto" reads plain sheets with sheet_xml and the rest with calamine; "calamine"
+    reads every sheet with calamine (the two agree cell for cell: tests/sceval/test_sheet_xml.py).
     """
+    if engine not in ("auto", "calamine"):
+        raise ValueError(f"unknown engine {engine!r}")
     where = display_name or str(path)
     try:
-        with _Parts(path, parts or {}) as archive:
+        with _Package(path, parts or {}, members) as archive:
             book = Book(path=str(path))
-            sheet_files = _workbook_xml(archive, book)
+            sheet_files, date1904 = _workbook_xml(archive, book)
             book.properties = _custom_properties(archive)
-            _load_grids(path, book)
-            scan_special_cells(archive, book, sheet_files)
+            fast = _xml_sheets(archive, sheet_files, date1904) if engine == "auto" else None
+            book.sheets = fast or calamine_sheets(path, archive, sheet_files)
             return book, []
     except Exception as exc:  # noqa: BLE001 - any failure of a stranger's file is data, not a crash
         message = f"文件 {where} 无法作为 .xlsx 工作簿读取（{type(exc).__name__}: {str(exc)[:120]}）"
         return None, [issue("FILE_UNREADABLE", message, file=where)]
 
 
-def _xml(archive: zipfile.ZipFile, member: str):
+def _xml(archive, member: str):
     from defusedxml.ElementTree import fromstring
 
     return fromstring(archive.read(member))
@@ -164,11 +172,20 @@ NAME_ATTRIBUTE = re.compile(r"""\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 PLAIN_DEFINED_NAME = re.compile(r'<definedName name="([^"]*)"( localSheetId="\d+")?>([^<]*)</definedName>')
 
 
-def _workbook_xml(archive: zipfile.ZipFile, book: Book) -> dict[str, str]:
-    """Sheet names and defined names from xl/workbook.xml; returns sheet name -> XML member."""
+DATE_1904 = re.compile(r"""\bdate1904\s*=\s*["'](?:1|true)["']""")
+
+
+def _workbook_xml(archive, book: Book) -> tuple[dict[str, str], bool]:
+    """Sheet names and defined names from xl/workbook.xml; returns (sheet name -> XML member,
+    whether the workbook counts dates from 1904)."""
     text = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    date1904 = "date1904" in text and DATE_1904.search(text) is not None
     if "<![CDATA[" in text:
-        return _workbook_tree(archive, book)  # rare: let the XML parser handle CDATA
+        return _workbook_tree(archive, book), date1904  # rare: let the XML parser handle CDATA
+    return _workbook_names(archive, book, text), date1904
+
+
+def _workbook_names(archive, book: Book, text: str) -> dict[str, str]:
     targets = _relationship_targets(archive, "xl/_rels/workbook.xml.rels", base="xl/")
     sheet_files = {}
     for tag in SHEET_TAG.finditer(text):
@@ -209,7 +226,7 @@ def _note_name(book: Book, name: str, text: str) -> None:
         book.constants[name] = constant.group(1).replace('""', '"')
 
 
-def _workbook_tree(archive: zipfile.ZipFile, book: Book) -> dict[str, str]:
+def _workbook_tree(archive, book: Book) -> dict[str, str]:
     """The same as _workbook_xml, through the (defused) XML parser."""
     root = _xml(archive, "xl/workbook.xml")
     targets = _relationship_targets(archive, "xl/_rels/workbook.xml.rels", base="xl/")
@@ -234,7 +251,7 @@ def _name_target(text: str) -> tuple[str, str] | None:
     return sheet, f"{match.group(3).upper()}{match.group(4)}"
 
 
-def _relationship_targets(archive: zipfile.ZipFile, member: str, base: str) -> dict[str, str]:
+def _relationship_targets(archive, member: str, base: str) -> dict[str, str]:
     if member not in archive.namelist():
         return {}
     targets = {}
@@ -243,7 +260,7 @@ def _relationship_targets(archive: zipfile.ZipFile, member: str, base: str) -> d
     return targets
 
 
-def _relationships(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, str, str], ...]:
+def _relationships(archive, member: str) -> tuple[tuple[str, str, str], ...]:
     """(Id, Type, Target) of each relationship in a .rels part. Parsed once per distinct content:
     every return of a template has the very same bytes here."""
     data = archive.read(member)
@@ -262,7 +279,7 @@ def _relationships(archive: zipfile.ZipFile, member: str) -> tuple[tuple[str, st
 _RELATIONSHIPS_SEEN: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
 
 
-def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
+def _custom_properties(archive) -> dict[str, str]:
     member = _custom_member(archive)
     if member is None:
         return {}
@@ -273,7 +290,7 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     return props
 
 
-def _custom_member(archive: zipfile.ZipFile) -> str | None:
+def _custom_member(archive) -> str | None:
     names = set(archive.namelist())
     if "_rels/.rels" in names:
         for _id, rel_type, target in _relationships(archive, "_rels/.rels"):
@@ -282,16 +299,30 @@ def _custom_member(archive: zipfile.ZipFile) -> str | None:
     return "docProps/custom.xml" if "docProps/custom.xml" in names else None
 
 
-def _load_grids(path: str, book: Book) -> None:
-    """Every sheet but the drop-down lists, as rows of cached values (calamine)."""
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_path(str(path))
+def _xml_sheets(archive, sheet_files: dict[str, str], date1904: bool) -> dict | None:
+    """Every sheet but the drop-down lists, cut from its XML (sheet_xml); None when any part is
+    not in the plain form, or the workbook counts dates from 1904: calamine reads those."""
+    if date1904:
+        return None
+    members = set(archive.namelist())
+    wanted = {sheet: member for sheet, member in sheet_files.items() if sheet != SHEET_LISTS}
+    if not all(member in members for member in wanted.values()):
+        return None
     try:
-        for name in workbook.sheet_names:
-            if name == SHEET_LISTS:
-                continue
-            sheet = workbook.get_sheet_by_name(name)
-            book.grids[name] = sheet.to_python(skip_empty_area=False, nrows=MAX_GRID_ROWS)
-    finally:
-        workbook.close()
+        shared = sheet_xml.SharedStrings(_part_of_type(archive, members, "/sharedStrings"))
+        kinds = style_kinds(_part_of_type(archive, members, "/styles"))
+        return {sheet: sheet_xml.parse_sheet(archive.read(member), shared, kinds)
+                for sheet, member in wanted.items()}
+    except NotPlain:
+        return None
+
+
+def _part_of_type(archive, members: set[str], type_suffix: str) -> bytes | None:
+    """The workbook part a relationship of this type points to (sharedStrings, styles), if any."""
+    if "xl/_rels/workbook.xml.rels" not in members:
+        return None
+    for _id, rel_type, target in _relationships(archive, "xl/_rels/workbook.xml.rels"):
+        if rel_type.endswith(type_suffix):
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            return archive.read(member) if member in members else None
+    return None

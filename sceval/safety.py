@@ -66,6 +66,7 @@ class Inspection:
     # Parts read whole on the way, for the reader (one inflate per part): see preflight(parts=…).
     parts: dict[str, bytes] | None = field(default=None, repr=False)
     wanted: Callable[[str], bool] | None = field(default=None, repr=False)
+    members: list[str] | None = field(default=None, repr=False)  # the zip's member names, in order
 
     def add(self, code: str, message: str) -> None:
         self.issues.append(issue(code, f"文件“{self.name}”{message}", file=self.path))
@@ -213,6 +214,7 @@ def _inspect_zip(path, found: Inspection, limits: Limits) -> None:
     try:  # opened by us: zipfile takes no bytes paths, and "rb" can never alter the input
         with open(path, "rb") as raw, zipfile.ZipFile(raw) as archive:
             members = archive.infolist()
+            found.members = [info.filename for info in members]
             if _zip_directory_bad(members, found, limits) or _package_bad(archive, members, found):
                 return
             _note_warnings(members, found)

@@ -21,17 +21,17 @@ from sctemplates.render.indicator_sheet import (
 )
 
 from .parse import FULLWIDTH
-from .reader import Book, column_letters
+from .cell_refs import column_letters
+from .reader import Book
 
 COVER_LABELS = {"城市代码": COVER_CITY_CODE, "城市名称": COVER_CITY_NAME}
 PROVISIONAL_SUFFIX = re.compile(r"（暂定：[^）]*）$")
 
 
-def code_rows(grid: list[list]) -> dict[str, int]:
+def code_rows(book: Book, sheet: str) -> dict[str, int]:
     """Indicator code -> 0-based row, from the code column."""
     rows = {}
-    for index, row in enumerate(grid):
-        value = row[COL_CODE] if len(row) > COL_CODE else ""
+    for index, value in enumerate(book.column(sheet, COL_CODE)):
         if isinstance(value, str) and value.strip():
             rows.setdefault(value.strip(), index)
     return rows
@@ -43,10 +43,6 @@ def _nodes(catalog: Catalog):
         for second in first.children:
             yield second
             yield from second.sub_items
-
-
-def _cell(grid: list[list], row: int, col: int):
-    return grid[row][col] if row < len(grid) and col < len(grid[row]) else ""
 
 
 def _loose(text: str) -> str:
@@ -62,12 +58,11 @@ def _number(value) -> Decimal | None:
 
 def template_edits(book: Book, sheet: str, catalog: Catalog, file: str) -> list[Issue]:
     """ID_TEMPLATE_EDITED for changed codes/names/weights; ID_TEMPLATE_COSMETIC for spacing/width."""
-    grid = book.grids.get(sheet) or []
-    rows = code_rows(grid)
-    key = _locked_key(grid, rows, catalog)
+    rows = code_rows(book, sheet)
+    key = _locked_key(book, sheet, rows, catalog)
     if _CLEAN_LOCKED.get(key) is catalog:
         return []  # the very locked content already found clean for this catalog
-    found = _template_edits(grid, rows, sheet, catalog, file)
+    found = _template_edits(book, rows, sheet, catalog, file)
     if not found:
         if len(_CLEAN_LOCKED) > 64:
             _CLEAN_LOCKED.clear()
@@ -82,21 +77,21 @@ def template_edits(book: Book, sheet: str, catalog: Catalog, file: str) -> list[
 _CLEAN_LOCKED: dict[tuple, Catalog] = {}
 
 
-def _locked_key(grid: list[list], rows: dict[str, int], catalog: Catalog) -> tuple:
+def _locked_key(book: Book, sheet: str, rows: dict[str, int], catalog: Catalog) -> tuple:
     cells = []
     for node in _nodes(catalog):
         row = rows.get(node.code)
         if row is None:
             cells.append(_NO_ROW)  # never equal to a cell value, so the flat list stays unambiguous
         else:
-            cells += (_cell(grid, row, COL_NAME), _cell(grid, row, COL_WEIGHT))
+            cells += (book.value(sheet, row, COL_NAME), book.value(sheet, row, COL_WEIGHT))
     return id(catalog), tuple(cells), tuple(map(type, cells))
 
 
 _NO_ROW = object()
 
 
-def _template_edits(grid: list[list], rows: dict[str, int], sheet: str, catalog: Catalog,
+def _template_edits(book: Book, rows: dict[str, int], sheet: str, catalog: Catalog,
                     file: str) -> list[Issue]:
     found = []
     for node in _nodes(catalog):
@@ -105,14 +100,14 @@ def _template_edits(grid: list[list], rows: dict[str, int], sheet: str, catalog:
             found.append(issue("ID_TEMPLATE_EDITED", f"工作表“{sheet}”中找不到指标 {node.code}（{node.name}）的行，"
                                                      "锁定内容被删除或修改，请使用下发的原始模板重新填报", **where))
             continue
-        found += _row_edits(grid, rows[node.code], node, where)
+        found += _row_edits(book, rows[node.code], node, where)
     return found
 
 
-def _row_edits(grid, row: int, node, where: dict) -> list[Issue]:
+def _row_edits(book: Book, row: int, node, where: dict) -> list[Issue]:
     at = {**where, "cell": f"{column_letters(COL_NAME)}{row + 1}"}
-    name = PROVISIONAL_SUFFIX.sub("", str(_cell(grid, row, COL_NAME)).strip())
-    weight = _number(_cell(grid, row, COL_WEIGHT))
+    name = PROVISIONAL_SUFFIX.sub("", str(book.value(where["sheet"], row, COL_NAME)).strip())
+    weight = _number(book.value(where["sheet"], row, COL_WEIGHT))
     if weight is not None and weight != node.weight:
         at["cell"] = f"{column_letters(COL_WEIGHT)}{row + 1}"
         return [issue("ID_TEMPLATE_EDITED", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的权重被改为 {show_number(weight)}，"
@@ -135,8 +130,7 @@ def names_lost(book: Book, catalog: Catalog) -> bool:
 
 def rebuild_names(book: Book, catalog: Catalog, sheet: str) -> int:
     """Put back the names of one indicator sheet from its code rows; returns how many."""
-    grid = book.grids.get(sheet) or []
-    rows = code_rows(grid)
+    rows = code_rows(book, sheet)
     added = 0
     for second, sub, item in catalog.inputs():
         owner = sub or second
@@ -157,7 +151,7 @@ def rebuild_names(book: Book, catalog: Catalog, sheet: str) -> int:
 def rebuild_labelled(book: Book, sheet: str, labels: dict[str, str]) -> int:
     """Names of label/value sheets (填报信息, the cover): label in column A, value in column B."""
     added = 0
-    for index, row in enumerate(book.grids.get(sheet) or []):
+    for index, row in enumerate(book.rows(sheet)):
         label = str(row[0]).strip() if row else ""
         if label in labels:
             added += _add(book, labels[label], sheet, index, 1)

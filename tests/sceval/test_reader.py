@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sceval.reader import column_index, column_letters, read_book
+from sceval.cell_refs import column_index, column_letters
+from sceval.reader import read_book
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_defined_names_point_to_sheet_and_cell(book_path):
 def test_custom_properties_and_very_hidden_sheet(book_path):
     book, _ = read_book(book_path)
     assert book.properties == {"sceval.city_code": "330100"}
-    assert book.grids["_passport"][0][:2] == ["city_code", "330100"]
+    assert book.rows("_passport")[0][:2] == ["city_code", "330100"]
 
 
 def test_values_errors_and_formulas(book_path):
