@@ -2,6 +2,8 @@
 
 - render floor: a bare xlsxwriter workbook with the template's cells (same sheets, values, strings
   and formula texts) written plainly — no formats, validations, names, protection or properties;
+  also written with render's formula cache (sctemplates.render.worksheet), to show what is left
+  once both skip xlsxwriter's formula rewriting;
 - calamine floor: python-calamine reading every cell of every sheet;
 - openpyxl read: what a typical script does — load_workbook(data_only=True), every cell.
 """
@@ -29,12 +31,13 @@ def _plain(value):
     return text if text is not None else value
 
 
-def write_floor(cells: Cells, path: Path) -> None:
+def write_floor(cells: Cells, path: Path, worksheet_class=None) -> None:
+    """The bare workbook; ``worksheet_class=TemplateWorksheet`` gives it render's formula cache too."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": False})
     for name, entries in cells.items():
-        sheet = workbook.add_worksheet(name)
+        sheet = workbook.add_worksheet(name, worksheet_class=worksheet_class)
         for row, col, value in entries:
             _write(sheet, row, col, value)
     workbook.close()

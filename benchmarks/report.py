@@ -14,6 +14,8 @@ def ratios(f: dict) -> dict:
     render, ingest = f["render"], f["ingest"]
     found = {
         "render_vs_floor": ratio(render["jobs1"]["ms_per_file"], f["render_floor"]["ms_per_file"]),
+        "render_vs_floor_kept_formulas": ratio(render["jobs1"]["ms_per_file"],
+                                               f["render_floor"]["kept_formulas"]["ms_per_file"]),
         "render_speedup": ratio(render["jobs1"]["ms_per_file"], render["jobs2"]["ms_per_file"]),
         "ingest_vs_calamine": ratio(ingest["core_jobs1"]["ms_per_file"], ingest["floors"]["calamine"]["ms_per_file"]),
         "openpyxl_vs_ingest": ratio(ingest["floors"]["openpyxl"]["ms_per_file"], ingest["core_jobs1"]["ms_per_file"]),
@@ -50,6 +52,7 @@ def print_table(f: dict) -> None:
         ("模板生成 jobs=1", render["jobs1"]["ms_per_file"], "毫秒/份"),
         ("模板生成 jobs=2", render["jobs2"]["ms_per_file"], "毫秒/份"),
         ("下限：裸 xlsxwriter 同样单元格", f["render_floor"]["ms_per_file"], "毫秒/份"),
+        ("下限（同样缓存公式预处理）", f["render_floor"]["kept_formulas"]["ms_per_file"], "毫秒/份"),
         ("回收核心 jobs=1（识别/解析/检查/计分/results.json）", ingest["core_jobs1"]["ms_per_file"], "毫秒/份"),
         ("回收核心 jobs=2", ingest["core_jobs2"]["ms_per_file"], "毫秒/份"),
         ("回收含汇总表与反馈表 jobs=1", ingest["full_jobs1"]["ms_per_file"], "毫秒/份"),

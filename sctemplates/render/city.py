@@ -50,7 +50,10 @@ def render_city(catalog: Catalog, city: City, province, path, optional: Catalog 
 
 
 def _fill(workbook, catalog, city, province, optional, deadline, passport) -> None:
-    sheets = {name: workbook.add_worksheet(name) for name in sheet_order(optional is not None)}
+    from .worksheet import TemplateWorksheet
+
+    sheets = {name: workbook.add_worksheet(name, worksheet_class=TemplateWorksheet)
+              for name in sheet_order(optional is not None)}
     formats = make_formats(workbook)
     lists = write_lists(sheets[SHEET_LISTS], [c for c in (catalog, optional) if c], formats)
     sheets[SHEET_LISTS].hide()
