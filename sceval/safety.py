@@ -11,6 +11,7 @@ opened for reading. Problems come back as Issues, never as exceptions.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import time
@@ -211,8 +212,11 @@ def _inspect_ole(path, found: Inspection) -> None:
 
 def _inspect_zip(path, found: Inspection, limits: Limits) -> None:
     deadline = time.monotonic() + limits.seconds
-    try:  # opened by us: zipfile takes no bytes paths, and "rb" can never alter the input
-        with open(path, "rb") as raw, zipfile.ZipFile(raw) as archive:
+    try:  # read by us, whole (its size is already within the limit): "rb" can never alter the input,
+        # and zipfile's many small seeks and reads are cheaper in memory than on the file
+        with open(path, "rb") as raw:
+            data = raw.read()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             found.members = [info.filename for info in members]
             if _zip_directory_bad(members, found, limits) or _package_bad(archive, members, found):

@@ -118,6 +118,10 @@ def test_phonetic_runs_and_rich_shared_strings(plain_book, tmp_path):
      lambda d: re.sub(rb"<(/?)(sheetData|row|c|v|f)\b", rb"<\1x:\2", d).replace(
          b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ')),
     ("cell without a reference", "xl/worksheets/sheet1.xml", lambda d: d.replace(b'<c r="A2"', b"<c", 1)),
+    ("reference not first", "xl/worksheets/sheet1.xml", lambda d: d.replace(b'<c r="A2"', b'<c s="0" r="A2"', 1)),
+    ("lower-case reference", "xl/worksheets/sheet1.xml", lambda d: d.replace(b'<c r="A2"', b'<c r="a2"', 1)),
+    ("ISO date cell", "xl/worksheets/sheet1.xml",
+     lambda d: d.replace(b'<c r="A2"', b'<c r="Z1" t="d"><v>2016-12-20T00:00:00</v></c><c r="A2"', 1)),
     ("a comment in the sheet data", "xl/worksheets/sheet1.xml", lambda d: d.replace(b"<row ", b"<!-- x --><row ", 1)),
 ])
 def test_other_forms_go_to_calamine(plain_book, tmp_path, why, member, change):
@@ -173,3 +177,18 @@ def test_a_number_in_a_time_styled_cell_of_a_return_still_reads(template, tmp_pa
     fast, _ = read_book(str(path))
     assert engines(fast) == {GridSheet}
     assert fast.named("SC_L1P1_A2_NUM").value == dt.date(1900, 4, 9)  # 100, as calamine shows it
+
+
+def test_same_cell_bytes_with_different_shared_strings(tmp_path):
+    """Decoded cells are kept across files by their bytes; a shared-string cell never is."""
+    import xlsxwriter
+
+    books = []
+    for text in ("甲市", "乙市"):
+        path = tmp_path / f"{text}.xlsx"
+        wb = xlsxwriter.Workbook(str(path))
+        wb.add_worksheet("表").write_string("A1", text)
+        wb.close()
+        books.append(read_book(str(path))[0])
+    assert [book.cell("表", "A1").value for book in books] == ["甲市", "乙市"]
+    assert engines(books[0]) == {XmlSheet}
