@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenario import WORK, code_version, load_round  # noqa: E402
-from stages import floor_stage, ingest_stage, memory_stage, render_stage, warm_up  # noqa: E402
+from stages import ingest_stage, memory_stage, render_stage, warm_up  # noqa: E402
 from report import print_table  # noqa: E402
 
 LAST_RUN = Path(__file__).resolve().parent / "last-run.json"
@@ -31,7 +31,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="34 cities / 340 returns")
     parser.add_argument("--skip-3400", action="store_true", help="skip the 10× memory run")
     parser.add_argument("--profile", action="store_true", help="cProfile single-job render and ingest core")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per timed stage; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of each timed stage; the fastest run counts")
     parser.add_argument("--cities", type=int, default=None, help="override the city count")
     parser.add_argument("--work", type=Path, default=WORK, help="work folder (cached returns live here)")
     parser.add_argument("--record", type=Path, default=LAST_RUN, help="where to write the figures (JSON)")
@@ -51,7 +51,6 @@ def main(argv=None) -> dict:
     warm_up(rnd, work)
     render = render_stage(rnd, work, args.repeat)
     figures["render"] = render
-    figures["render_floor"] = floor_stage(render["templates"], work / "floor", args.repeat)
     figures["ingest"] = ingest_stage(rnd, render["templates"], version, work, args.repeat)
     figures["memory"] = memory_stage(rnd, figures["ingest"]["returns"], version, work, not args.skip_3400)
     if args.profile:

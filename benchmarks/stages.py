@@ -4,55 +4,56 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from timing import best_of, timed
+from timing import Step, interleaved, timed
 
 JOBS = (1, 2)
 OPENPYXL_SAMPLE = 68  # openpyxl is slow; a fifth of the national round is plenty for its rate
 
 
 def render_stage(rnd, work: Path, repeat: int) -> dict:
-    """render_all with jobs=1 and jobs=2, each into an empty folder."""
-    from sctemplates.render import render_all
+    """render_all with jobs=1 and jobs=2, each into an empty folder, side by side with the floors:
+    a bare xlsxwriter workbook with the same cells, one file per city, single process, plainly and
+    with render's formula cache ("floor_kept_formulas")."""
+    from floors import template_cells, write_floor
 
-    figures, templates = {}, []
+    from sctemplates.render import render_all
+    from sctemplates.render.worksheet import TemplateWorksheet
+
     count = len(rnd.roster.cities)
-    for jobs in JOBS:
+    first = work / "render-first"
+    shutil.rmtree(first, ignore_errors=True)
+    templates = render_all(rnd.catalog, rnd.roster, first, optional=rnd.optional, province=rnd.province)
+    cells = template_cells(templates[0])  # every synthetic city is a 地级市: one cell layout
+
+    def render(jobs: int) -> Step:
         out = work / f"render-j{jobs}"
-        empty = lambda: shutil.rmtree(out, ignore_errors=True)  # noqa: E731 - render_all refuses to overwrite
-        took, paths = best_of(repeat, count, empty, render_all, rnd.catalog, rnd.roster, out,
-                              optional=rnd.optional, province=rnd.province, jobs=jobs)
-        figures[f"jobs{jobs}"] = took.as_dict()
-        templates = templates or paths
+        return Step(f"jobs{jobs}", count, lambda: render_all(rnd.catalog, rnd.roster, out, optional=rnd.optional,
+                                                               province=rnd.province, jobs=jobs),
+                    lambda: shutil.rmtree(out, ignore_errors=True))  # render_all refuses to overwrite
+
+    def floor(name: str, worksheet_class) -> Step:
+        out = work / "floor"
+
+        def empty():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+        return Step(name, count, lambda: [write_floor(cells, out / f"{index:04d}.xlsx", worksheet_class)
+                                          for index in range(count)], empty)
+
+    timings, _ = interleaved(repeat, [render(1), render(2), floor("floor", None),
+                                      floor("floor_kept_formulas", TemplateWorksheet)])
+    figures = {name: took.as_dict() for name, took in timings.items()}
     figures["bytes_per_file"] = sum(p.stat().st_size for p in templates) // len(templates)
+    figures["floor_cells"] = sum(len(v) for v in cells.values())
+    figures["floor_sheets"] = list(cells)
     figures["templates"] = templates
     return figures
 
 
-def floor_stage(templates: list[Path], out: Path, repeat: int) -> dict:
-    """The bare-xlsxwriter floor: the same cells, one file per template, single process; and the
-    same with render's formula cache (the "kept_formulas" figure)."""
-    from floors import template_cells, write_floor
-
-    from sctemplates.render.worksheet import TemplateWorksheet
-
-    cells = template_cells(templates[0])  # every synthetic city is a 地级市: one cell layout
-
-    def empty():
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
-
-    def write_all(worksheet_class=None):
-        for index, _ in enumerate(templates):
-            write_floor(cells, out / f"{index:04d}.xlsx", worksheet_class)
-
-    took, _ = best_of(repeat, len(templates), empty, write_all)
-    kept, _ = best_of(repeat, len(templates), empty, write_all, TemplateWorksheet)
-    return {**took.as_dict(), "kept_formulas": kept.as_dict(), "cells": sum(len(v) for v in cells.values()),
-            "sheets": list(cells)}
-
-
 def ingest_stage(rnd, templates: list[Path], version: str, work: Path, repeat: int) -> dict:
-    """Fill (cached), then ingest core-only and with workbooks, jobs=1 and 2; then the read floors."""
+    """Fill (cached); then, side by side, ingest core-only with jobs=1 and 2 and the read floors;
+    then ingest with the workbooks written, jobs=1 and 2."""
+    from floors import calamine_read, openpyxl_read
     from ingest_run import describe, run_ingest
     from returns import fill_returns, returns_dir
 
@@ -60,21 +61,23 @@ def ingest_stage(rnd, templates: list[Path], version: str, work: Path, repeat: i
     fill_dir = returns_dir(work, version, count)
     took_fill, returns = timed(count, fill_returns, rnd, templates, fill_dir)
     figures = {"fill": {**took_fill.as_dict(), "cached": took_fill.seconds < 5}, "returns": returns}
-    for workbooks in (False, True):
-        for jobs in JOBS:
-            took, run = best_of(repeat, count, None, run_ingest, fill_dir, work / "ingest-out", rnd, jobs, workbooks)
-            figures[f"{'full' if workbooks else 'core'}_jobs{jobs}"] = {**took.as_dict(), "run": describe(run)}
-    figures["floors"] = read_floors(returns, repeat)
-    return figures
-
-
-def read_floors(returns: list[Path], repeat: int) -> dict:
-    from floors import calamine_read, openpyxl_read
-
-    took_cal, _ = best_of(repeat, len(returns), None, lambda: [calamine_read(p) for p in returns])
     sample = returns[:OPENPYXL_SAMPLE]
-    took_opx, _ = best_of(repeat, len(sample), None, lambda: [openpyxl_read(p) for p in sample])
-    return {"calamine": took_cal.as_dict(), "openpyxl": took_opx.as_dict()}
+
+    def ingest(jobs: int, workbooks: bool) -> Step:
+        name = f"{'full' if workbooks else 'core'}_jobs{jobs}"
+        return Step(name, count, lambda: run_ingest(fill_dir, work / "ingest-out", rnd, jobs, workbooks))
+
+    core, runs = interleaved(repeat, [ingest(1, False), ingest(2, False),
+                                      Step("calamine", count, lambda: [calamine_read(p) for p in returns]),
+                                      Step("openpyxl", len(sample), lambda: [openpyxl_read(p) for p in sample])])
+    full, full_runs = interleaved(repeat, [ingest(1, True), ingest(2, True)])
+    for name, took in (*core.items(), *full.items()):
+        if name in ("calamine", "openpyxl"):
+            continue
+        figures[name] = {**took.as_dict(), "run": describe({**runs, **full_runs}[name])}
+    figures["floors"] = {"calamine": core["calamine"].as_dict(), "openpyxl": core["openpyxl"].as_dict()}
+    shutil.rmtree(work / "render-first", ignore_errors=True)
+    return figures
 
 
 def memory_stage(rnd, returns: list[Path], version: str, work: Path, with_tenfold: bool) -> dict:

@@ -27,7 +27,9 @@ def test_bench_runs_every_stage_on_a_tiny_round(tmp_path):
     tenfold = saved["memory"]["x10_core"]["run"]
     assert tenfold["statuses"] == {"counted": 3, "superseded": 27}  # ten distinct submissions per city
     assert saved["memory"]["x1_core"]["main_mib"] > 0
-    assert set(figures["ratios"]) >= {"render_vs_floor", "ingest_vs_calamine", "memory_x10_vs_x1_full"}
+    assert saved["render"]["floor"]["files"] == saved["render"]["floor_kept_formulas"]["files"] == 3
+    assert set(figures["ratios"]) >= {"render_vs_floor", "render_vs_floor_kept_formulas", "ingest_vs_calamine",
+                                      "ingest_speedup", "memory_x10_vs_x1_full"}
 
 
 def test_resubmissions_are_distinct_files(tmp_path):

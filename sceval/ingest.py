@@ -10,9 +10,11 @@ cities; results.json, per-city feedback workbooks and the summary workbook are w
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -48,9 +50,10 @@ class IngestRun:
 
 # --- processing -----------------------------------------------------------------------------
 
-def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome]) -> list[FileTask]:
-    """Hash every file; identical bytes are processed once (later copies: duplicate)."""
-    tasks, seen = [], {}
+def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome]) -> Iterator[FileTask]:
+    """Hash each file as it is needed (the pool is already working on the earlier ones); identical
+    bytes are processed once (later copies: duplicate, noted in ``outcomes``)."""
+    seen = {}
     for item in gathered:
         digest, size = sha256_file(item.source), os.path.getsize(item.source)
         if digest in seen:
@@ -61,37 +64,54 @@ def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome])
             outcomes.append(duplicate)
             continue
         seen[digest] = item.display
-        tasks.append(FileTask(item.source, item.display, digest, size, item.received_at, **context))
-    return tasks
+        yield FileTask(item.source, item.display, digest, size, item.received_at, **context)
 
 
 SHARED_FIELDS = ("catalog", "optional", "roster", "central", "timeout", "limits")
 
 
-def run_tasks(tasks: list[FileTask], jobs: int, on_outcome=lambda outcome: outcome) -> list[FileOutcome]:
+def run_tasks(tasks: Iterable[FileTask], jobs: int, on_outcome=lambda outcome: outcome,
+              expected: int | None = None) -> list[FileOutcome]:
     """Process in a pool of ``jobs`` workers (in-process for one job or one file).
 
-    Each worker enforces its file's time limit itself; the parent waits a little longer as a
-    backstop for a worker stuck where no signal reaches it, and reports FILE_TIMEOUT. Files go to
-    the workers a few at a time: one message per file cost the parent ~2 ms of CPU per file,
-    taken from the workers on a 2-core machine.
+    ``tasks`` may be lazy (``expected``: about how many it yields, to size the chunks): chunks go
+    to the workers as soon as they are complete. Each worker enforces its file's time limit
+    itself; the parent waits a little longer as a backstop for a worker stuck where no signal
+    reaches it, and reports FILE_TIMEOUT. Files go to the workers a few at a time: one message per
+    file cost the parent ~2 ms of CPU per file, taken from the workers on a 2-core machine.
     """
-    if jobs <= 1 or len(tasks) <= 1:
-        return [on_outcome(process_file(task)) for task in tasks]
+    tasks = iter(tasks)
+    first = next(tasks, None)
+    if first is None:
+        return []
+    expected = expected if expected is not None else 2
+    if jobs <= 1 or expected <= 1:
+        return [on_outcome(process_file(task)) for task in itertools.chain([first], tasks)]
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    shared = {key: getattr(tasks[0], key) for key in SHARED_FIELDS}
-    chunks = _chunks([replace(task, **dict.fromkeys(SHARED_FIELDS)) for task in tasks], jobs)
+    shared = {key: getattr(first, key) for key in SHARED_FIELDS}
+    slim = (replace(task, **dict.fromkeys(SHARED_FIELDS)) for task in itertools.chain([first], tasks))
     with _frozen_heap(), context.Pool(jobs, initializer=init_worker, initargs=(shared,)) as pool:
-        pending = [(chunk, pool.apply_async(process_shared_chunk, (chunk,))) for chunk in chunks]
+        pending = [(chunk, pool.apply_async(process_shared_chunk, (chunk,)))
+                   for chunk in _chunks(slim, _chunk_size(expected, jobs))]
         return [on_outcome(outcome) for chunk, result in pending
                 for outcome in _collect_chunk(pool, chunk, shared["timeout"], result)]
 
 
-def _chunks(slim: list[FileTask], jobs: int) -> list[list[FileTask]]:
-    size = max(1, min(CHUNK_FILES, len(slim) // (jobs * 4)))  # small enough to balance the load
-    return [slim[start:start + size] for start in range(0, len(slim), size)]
+def _chunk_size(expected: int, jobs: int) -> int:
+    return max(1, min(CHUNK_FILES, expected // (jobs * 4)))  # small enough to balance the load
+
+
+def _chunks(slim: Iterable[FileTask], size: int) -> Iterator[list[FileTask]]:
+    chunk = []
+    for task in slim:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @contextlib.contextmanager
@@ -282,7 +302,7 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
                    "central": central or {}, "timeout": timeout, "limits": limits}
         with _open_ledger(ledger_path) as ledger:
             run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1,
-                                      OutcomeKeeper(ledger))
+                                      OutcomeKeeper(ledger), expected=len(gathered))
             decision = choose_counted(run.outcomes, ledger, roster)
         run.counted = decision.counted
         _add_outliers(run.counted)
