@@ -32,14 +32,27 @@ def check_inputs(catalog: Catalog, parsed: dict[str, Parsed], locate) -> list[Is
         city_inputs = [item for item in sub.inputs if item.city_fills]
         if not city_inputs:
             continue
-        where = {item.name: {**locate(item.name), "indicator": sub.code} for item in city_inputs}
+        where = _Places(locate, sub.code)
         if sub.method in RATIO_METHODS:
             found += _check_ratio(sub, parsed, where)
         else:
             found += _check_presence(city_inputs, parsed, where)
         for item in city_inputs:
-            found += _check_value(item, parsed.get(item.name), where[item.name])
+            found += _check_value(item, parsed.get(item.name), where)
     return found
+
+
+class _Places(dict):
+    """Input name -> where it is (file, sheet, cell, indicator), looked up only when an issue
+    needs it: most inputs of most returns have none."""
+
+    def __init__(self, locate, indicator: str):
+        super().__init__()
+        self.locate, self.indicator = locate, indicator
+
+    def __missing__(self, name: str) -> dict:
+        place = self[name] = {**self.locate(name), "indicator": self.indicator}
+        return place
 
 
 def _check_presence(items: list[Input], parsed: dict[str, Parsed], where: dict) -> list[Issue]:
@@ -77,20 +90,21 @@ def _check_ratio_values(sub: SubItem, num: Decimal, den: Decimal, where: dict) -
     return []
 
 
-def _check_value(item: Input, parsed: Parsed | None, where: dict) -> list[Issue]:
+def _check_value(item: Input, parsed: Parsed | None, places: _Places) -> list[Issue]:
     if parsed is None or not parsed.ok:
         return []
     value: Decimal = parsed.value
     if not isinstance(value, Decimal):
         return []  # a choice label: already matched against the list
-    if item.integer and value != value.to_integral_value():
+    whole = not item.integer or value == value.to_integral_value()
+    low, high = item.min, item.max
+    if whole and (low is None or value >= low) and (high is None or value <= high):
+        return []
+    where = places[item.name]
+    if not whole:
         return [issue("VAL_NOT_INTEGER", f"{_place(where)}（{item.label}）为 {value}，单位为“{item.unit}”，应填写整数",
                       **where)]
-    low, high = item.min, item.max
-    if (low is not None and value < low) or (high is not None and value > high):
-        return [issue("VAL_OUT_OF_RANGE", f"{_place(where)}（{item.label}）为 {value}，{_range(low, high)}",
-                      **where)]
-    return []
+    return [issue("VAL_OUT_OF_RANGE", f"{_place(where)}（{item.label}）为 {value}，{_range(low, high)}", **where)]
 
 
 def _range(low: Decimal | None, high: Decimal | None) -> str:
@@ -121,13 +135,16 @@ def check_filer(parsed: dict[str, Parsed], locate) -> list[Issue]:
 def completeness(catalog: Catalog, parsed: dict[str, Parsed], issues: list[Issue], locate) -> Decimal:
     """% of required city inputs filled with a usable value (no error at their cell)."""
     bad_cells = {(i.sheet, i.cell) for i in issues if i.is_error and i.cell}
-    required = [item for _, _, item in catalog.inputs() if item.city_fills]
+    required = [item for _, item in catalog.city_inputs()]
     if not required:
         return Decimal(100)
     good = 0
     for item in required:
-        where = locate(item.name)
         value = parsed.get(item.name)
-        if value is not None and value.ok and (where.get("sheet"), where.get("cell")) not in bad_cells:
+        if value is not None and value.ok and not (bad_cells and _at(locate(item.name)) in bad_cells):
             good += 1
     return Decimal(100) * good / len(required)
+
+
+def _at(where: dict) -> tuple[str, str]:
+    return where.get("sheet"), where.get("cell")

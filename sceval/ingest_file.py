@@ -228,30 +228,35 @@ def _completeness(catalogs, parsed, issues, locate) -> Decimal:
 
 
 def _city_input_count(catalog: Catalog) -> int:
-    """How many inputs the city fills; counted once per catalog object (catalogs are immutable)."""
-    kept = _CITY_INPUT_COUNTS.get(id(catalog))
+    return len(catalog.city_inputs())
+
+
+def _text_names(catalog: Catalog) -> tuple[tuple[str, str, str], ...]:
+    """(code, source name, remark name) of every sub-item; built once per catalog object."""
+    kept = _TEXT_NAMES.get(id(catalog))
     if kept is None or kept[0] is not catalog:
-        if len(_CITY_INPUT_COUNTS) > 64:
-            _CITY_INPUT_COUNTS.clear()
-        kept = _CITY_INPUT_COUNTS[id(catalog)] = (catalog, sum(1 for _, _, item in catalog.inputs()
-                                                               if item.city_fills))
+        if len(_TEXT_NAMES) > 64:
+            _TEXT_NAMES.clear()
+        names = tuple((sub.code, source_name(sub.code), remark_name(sub.code)) for sub in catalog.sub_items())
+        kept = _TEXT_NAMES[id(catalog)] = (catalog, names)
     return kept[1]
 
 
-_CITY_INPUT_COUNTS: dict[int, tuple[Catalog, int]] = {}
+_TEXT_NAMES: dict[int, tuple[Catalog, tuple]] = {}
 
 
 def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: list[Issue],
                 filer_sheet: bool = True) -> None:
+    named = book.named
     for catalog in catalogs:
-        for sub in catalog.sub_items():
-            for target, name in ((result.sources, source_name(sub.code)), (result.remarks, remark_name(sub.code))):
-                raw = book.named(name)
+        for code, source, remark in _text_names(catalog):
+            for target, name in ((result.sources, source), (result.remarks, remark)):
+                raw = named(name)
                 if raw is None or raw is EMPTY_CELL:  # most are left blank: nothing to parse
                     continue
                 text = parse.parse_text(raw)
                 if text.ok:
-                    target[sub.code] = text.value
+                    target[code] = text.value
     filer = {}
     locate = _locator(book, display)
     for name in FILER_FIELDS:

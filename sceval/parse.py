@@ -307,10 +307,8 @@ def parse_city_inputs(catalog, lookup, file: str) -> dict[str, Parsed]:
     missing-value check still names the indicator.
     """
     parsed = {}
-    for second, sub, item in catalog.inputs():
-        if not item.city_fills:
-            continue
+    for code, item in catalog.city_inputs():
         raw, sheet, cell = lookup(item.name) or (RawCell(), "", "")
-        code = (sub or second).code
-        parsed[item.name] = parse_input(raw, item, file=file, sheet=sheet, cell=cell, indicator=code)
+        parse = parse_choice if item.choices else parse_number
+        parsed[item.name] = parse(raw, item, file=file, sheet=sheet, cell=cell, indicator=code)
     return parsed

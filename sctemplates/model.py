@@ -124,6 +124,14 @@ class Catalog:
                 for item in sub.inputs:
                     yield second, sub, item
 
+    def city_inputs(self) -> tuple[tuple[str, Input], ...]:
+        """(owning indicator's code, input) of every input the city fills, in tree order."""
+        return self._city_inputs
+
+    @cached_property
+    def _city_inputs(self) -> tuple[tuple[str, Input], ...]:  # ingest asks for it once per file
+        return tuple(((sub or second).code, item) for second, sub, item in self.inputs() if item.city_fills)
+
     def input_by_name(self) -> dict[str, Input]:
         return {item.name: item for _, _, item in self.inputs()}
 
