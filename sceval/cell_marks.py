@@ -40,6 +40,9 @@ class GridSheet:
         grid = self.grid
         return grid[row][col] if row < len(grid) and col < len(grid[row]) else ""
 
+    def values(self, positions: tuple[tuple[int, int], ...]) -> list:
+        return [self.value(row, col) for row, col in positions]
+
     def column(self, col: int) -> list:
         return [row[col] if col < len(row) else "" for row in self.grid]
 

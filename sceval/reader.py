@@ -55,6 +55,11 @@ class Book:
         found = self.sheets.get(sheet)
         return "" if found is None else found.value(row, col)
 
+    def values(self, sheet: str, positions: tuple[tuple[int, int], ...]) -> list:
+        """The values at these 0-based (row, column) positions; "" for empty or absent."""
+        found = self.sheets.get(sheet)
+        return [""] * len(positions) if found is None else found.values(positions)
+
     def column(self, sheet: str, col: int) -> list:
         """One column's values from row 1 to the sheet's last row."""
         found = self.sheets.get(sheet)

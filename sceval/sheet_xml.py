@@ -222,6 +222,11 @@ class XmlSheet:
         chunk = self.cells.get(_column_letters(col) + _row_number(row + 1))
         return "" if chunk is None else self.decode(chunk)[0]
 
+    def values(self, positions: tuple[tuple[int, int], ...]) -> list:
+        get, decode = self.cells.get, self.decode
+        found = [get(ref) for ref in _references(positions)]
+        return ["" if chunk is None else decode(chunk)[0] for chunk in found]
+
     def column(self, col: int) -> list:
         letters, get, decode = _column_letters(col), self.cells.get, self.decode
         found = [get(letters + number) for number in _row_numbers(self.nrows)]
@@ -267,6 +272,19 @@ def _decoded_cache(kinds: StyleKinds) -> dict[bytes, tuple]:
             _DECODED.clear()
         found = _DECODED[kinds] = {}
     return found
+
+
+def _references(positions: tuple[tuple[int, int], ...]) -> tuple[bytes, ...]:
+    """b"B7", … for (row, column) positions; kept per positions, as every return asks the same."""
+    found = _REFERENCES.get(positions)
+    if found is None:
+        if len(_REFERENCES) > 256:
+            _REFERENCES.clear()
+        found = _REFERENCES[positions] = tuple(_column_letters(col) + _row_number(row + 1) for row, col in positions)
+    return found
+
+
+_REFERENCES: dict[tuple, tuple[bytes, ...]] = {}
 
 
 def _row_numbers(count: int) -> list[bytes]:

@@ -78,17 +78,11 @@ _CLEAN_LOCKED: dict[tuple, Catalog] = {}
 
 
 def _locked_key(book: Book, sheet: str, rows: dict[str, int], catalog: Catalog) -> tuple:
-    cells = []
-    for node in _nodes(catalog):
-        row = rows.get(node.code)
-        if row is None:
-            cells.append(_NO_ROW)  # never equal to a cell value, so the flat list stays unambiguous
-        else:
-            cells += (book.value(sheet, row, COL_NAME), book.value(sheet, row, COL_WEIGHT))
-    return id(catalog), tuple(cells), tuple(map(type, cells))
+    found = tuple(rows.get(node.code) for node in _nodes(catalog))  # None: no row (in the key too)
+    positions = tuple((row, col) for row in found if row is not None for col in (COL_NAME, COL_WEIGHT))
+    cells = book.values(sheet, positions)
+    return id(catalog), found, tuple(cells), tuple(map(type, cells))
 
-
-_NO_ROW = object()
 
 
 def _template_edits(book: Book, rows: dict[str, int], sheet: str, catalog: Catalog,
