@@ -68,9 +68,26 @@ def plain_sum(refs: list[str]) -> str:
     return f"=ROUND(SUM({','.join(refs)}),2)"
 
 
+def shows_percent(value: str) -> str:
+    """Excel condition: the cell is formatted as a percentage (CELL gives "P0", "P2", … for those),
+    as it is once a city types "3.5%": the cell then holds 0.035."""
+    return f'LEFT(CELL("format",{value}),1)="P"'
+
+
+def shown(value: str, item: Input) -> str:
+    """The number a city sees in a `%` input: 3.5 for "3.5%" (stored 0.035), as ingest reads it."""
+    if item.unit != "%":
+        return value
+    return f"IF({shows_percent(value)},{value}*100,{value})"
+
+
 def number_valid(value: str, item: Input, sub: SubItem | None, partner: str | None) -> str:
-    """Excel condition (value known to be a number) that the value keeps its input's rules."""
-    conditions = []
+    """Excel condition (value known to be a number) that the value keeps its input's rules.
+
+    A `%` input is checked as shown; any other number input must not be shown as a percentage
+    (ingest refuses "85%" where a count is asked for)."""
+    raw, value = value, shown(value, item)
+    conditions = [] if item.unit == "%" else [f"NOT({shows_percent(raw)})"]
     if item.min is not None:
         conditions.append(f"{value}>={number(item.min)}")
     if item.max is not None:

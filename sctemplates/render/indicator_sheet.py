@@ -153,7 +153,7 @@ def _write_input_row(sheet: SheetContext, row: int, item: Input, sub: SubItem | 
     address = write_city_input(sheet, row, item, sub, addresses.get("denominator"), labels)
     if item.choices:
         return formulas.choice_fraction(address, labels, sheet.lists.fractions(item.choices))
-    return address
+    return formulas.shown(address, item)
 
 
 def _write_row(ws, row: int, style, values: list, extra=(), band: bool = False) -> None:

@@ -12,8 +12,9 @@ import pytest
 
 from sceval.ingest import ingest
 from sceval.parse import RawCell, parse_number
+from sctemplates.layout import score_name
 from sctemplates.methods import raw_points, round_score
-from tests.libreoffice import needs_soffice, resave_xlsx
+from tests.libreoffice import needs_soffice, recalculated_values, resave_xlsx
 from tests.sceval.ingest_helpers import base_catalog, fill, first_sub, render, valid_values, zhejiang
 
 CATALOG = base_catalog()
@@ -91,6 +92,27 @@ def test_percent_cell_survives_a_libreoffice_save(template, tmp_path):
     (resaved,) = resave_xlsx([path], tmp_path / "lo")
     entry = city_entry(ingest([resaved], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1))
     assert entry["inputs"][name] == 3.5
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_live_scores_read_percent_cells_as_ingest_does(template, tmp_path):
+    """LibreOffice's recalculated template shows what ingest scores: 3.5 for "3.5%" in a `%`
+    input, and 0 (flagged invalid) for a count shown as "85%"."""
+    rate, count = RATE.inputs[0].name, RATIO.input("numerator").name
+    values = valid_values(CATALOG) | {rate: 0.035, count: 0.85}
+    path = fill(template, tmp_path / "in" / "x.xlsx", values, formatted(values, "0.00%", rate, count))
+    live = recalculated_values(path)
+    run = ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1)
+    entry = city_entry(run)
+    assert entry["inputs"][rate] == 3.5 and entry["scores"][RATE.code] > 0
+    assert entry["scores"][RATIO.code] == 0
+    assert Decimal(str(live[score_name(RATE.code)])) == Decimal(str(entry["scores"][RATE.code]))
+    assert live[score_name(RATIO.code)] == 0
+    (resaved,) = resave_xlsx([path], tmp_path / "lo")
+    codes = [i["code"] for i in city_entry(ingest([resaved], tmp_path / "out2", CATALOG, roster=ROSTER,
+                                                  jobs=1))["issues"]]
+    assert "VAL_PERCENT_FOR_COUNT" in codes and "SCORE_FORMULA_DIFFERS" not in codes
 
 
 def test_a_deleted_filer_sheet_still_counts_the_data(template, tmp_path):
