@@ -1,6 +1,7 @@
 """Ratios against targets, the printed table (Chinese, like every user-facing text), the record."""
 from __future__ import annotations
 
+import statistics
 import unicodedata
 
 from timing import ratio
@@ -27,6 +28,33 @@ def ratios(f: dict) -> dict:
     return found
 
 
+# The figures each ratio divides, for the paired reading: the same ratio taken within each round
+# (runs made side by side), then the median over the rounds. Best-of runs estimate each figure's
+# undisturbed cost; paired medians show how much the machine's drift moves the ratio.
+PAIRS = {"render_vs_floor": (("render", "jobs1"), ("render", "floor")),
+         "render_vs_floor_kept_formulas": (("render", "jobs1"), ("render", "floor_kept_formulas")),
+         "render_speedup": (("render", "jobs1"), ("render", "jobs2")),
+         "ingest_vs_calamine": (("ingest", "core_jobs1"), ("ingest", "floors", "calamine")),
+         "ingest_speedup": (("ingest", "core_jobs1"), ("ingest", "core_jobs2"))}
+
+
+def paired_ratios(f: dict) -> dict:
+    found = {}
+    for name, (top, bottom) in PAIRS.items():
+        a, b = _runs(f, top), _runs(f, bottom)
+        if a and len(a) == len(b):
+            per_round = sorted(x / y for x, y in zip(a, b) if y)
+            found[name] = round(statistics.median(per_round), 2)
+    return found
+
+
+def _runs(f: dict, path: tuple[str, ...]) -> list[float]:
+    node = f
+    for key in path:
+        node = node.get(key, {}) if isinstance(node, dict) else {}
+    return node.get("runs", []) if isinstance(node, dict) else []
+
+
 def _peak(report: dict) -> float:
     return report["tree_bound_mib"]
 
@@ -47,6 +75,7 @@ def pad(text: str, width: int) -> str:
 
 def print_table(f: dict) -> None:
     f["ratios"] = ratios(f)
+    f["paired_ratios"] = paired_ratios(f)
     render, ingest, memory = f["render"], f["ingest"], f["memory"]
     rows = [
         ("模板生成 jobs=1", render["jobs1"]["ms_per_file"], "毫秒/份"),
@@ -69,6 +98,8 @@ def print_table(f: dict) -> None:
     print(f"\nsceval 性能基准：{f['cities']} 个城市，{f['machine']['cpus']} 核，Python {f['machine']['python']}")
     for label, value, unit in rows:
         print(f"  {pad(label, 56)}{value:>10.1f} {unit}")
-    print("比值：")
+    print("比值（各取最快一次之比）：")
     for name, value in f["ratios"].items():
         print(f"  {pad(name, 30)}{value:>8.2f}×  {verdict(name, value)}")
+    print("同轮比值的中位数（同一轮里先后运行，抵消机器快慢的漂移）：")
+    print("  " + "，".join(f"{name} {value:.2f}×" for name, value in f["paired_ratios"].items()))

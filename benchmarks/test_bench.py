@@ -30,6 +30,8 @@ def test_bench_runs_every_stage_on_a_tiny_round(tmp_path):
     assert saved["render"]["floor"]["files"] == saved["render"]["floor_kept_formulas"]["files"] == 3
     assert set(figures["ratios"]) >= {"render_vs_floor", "render_vs_floor_kept_formulas", "ingest_vs_calamine",
                                       "ingest_speedup", "memory_x10_vs_x1_full"}
+    assert set(saved["paired_ratios"]) == {"render_vs_floor", "render_vs_floor_kept_formulas", "render_speedup",
+                                           "ingest_vs_calamine", "ingest_speedup"}
 
 
 def test_resubmissions_are_distinct_files(tmp_path):
