@@ -23,6 +23,7 @@ from .identify import BLOCKING, Identity, identify
 from .parse import RawCell
 from .reader import EMPTY_CELL, Book, read_book
 from .results import ACCEPTED, REJECTED, CityResult, FileOutcome
+from .sheet_xml import DamagedCell
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ def process_file(task: FileTask) -> FileOutcome:
     try:
         with _time_limit(task.timeout):
             _run(task, outcome)
+    except DamagedCell as exc:  # read lazily, so found while identifying or evaluating
+        outcome.status, outcome.result = REJECTED, None
+        outcome.issues.append(_damaged(task.display, exc))
     except FileTimeout:
         outcome.status, outcome.result = REJECTED, None
         outcome.issues.append(issue("FILE_TIMEOUT", f"读取文件 {task.display} 超过 {task.timeout} 秒，已停止",
@@ -79,6 +83,11 @@ def process_file(task: FileTask) -> FileOutcome:
         outcome.issues.append(issue("FILE_UNREADABLE", f"文件 {task.display} 无法处理（{type(exc).__name__}: "
                                                        f"{str(exc)[:160]}）", file=task.display))
     return outcome
+
+
+def _damaged(display: str, exc: DamagedCell) -> Issue:
+    return issue("FILE_UNREADABLE", f"文件 {display} 工作表“{exc.sheet}”单元格 {exc.ref} 的内容已损坏（{exc.detail}），"
+                                    "无法读取。请用 Excel 或 WPS 打开后重新保存，再报送", file=display, sheet=exc.sheet, cell=exc.ref)
 
 
 class _time_limit:

@@ -316,7 +316,7 @@ def _xml_sheets(archive, sheet_files: dict[str, str], date1904: bool) -> dict | 
     try:
         shared = sheet_xml.SharedStrings(_part_of_type(archive, members, "/sharedStrings"))
         kinds = style_kinds(_part_of_type(archive, members, "/styles"))
-        return {sheet: sheet_xml.parse_sheet(archive.read(member), shared, kinds)
+        return {sheet: sheet_xml.parse_sheet(archive.read(member), shared, kinds, sheet)
                 for sheet, member in wanted.items()}
     except NotPlain:
         return None

@@ -42,6 +42,15 @@ class NotPlain(Exception):
     """The part is not in the plain form this module reads; calamine reads the workbook instead."""
 
 
+class DamagedCell(Exception):
+    """A cell whose XML cannot be read (a number that is not one, a missing end tag, bad UTF-8…),
+    found when ingest asks for it; ingest_file reports it with its sheet and cell."""
+
+    def __init__(self, sheet: str, ref: str, detail: str):
+        super().__init__(f"{sheet}!{ref}: {detail}")
+        self.sheet, self.ref, self.detail = sheet, ref, detail
+
+
 def xml_text(raw: bytes) -> str:
     """Element text as an XML parser gives it: line ends normalised, references and _xHHHH_ decoded."""
     text = raw.decode("utf-8")
@@ -89,13 +98,13 @@ def _body(data: bytes) -> bytes:
     return data[start:end if end > start else len(data)]
 
 
-def parse_sheet(data: bytes, shared: SharedStrings, kinds: StyleKinds) -> XmlSheet:
+def parse_sheet(data: bytes, shared: SharedStrings, kinds: StyleKinds, name: str = "") -> XmlSheet:
     """Cut a sheet part into cells; NotPlain when it is not the plain form (see the module doc)."""
     body = _body(data)
     if ODD_MARKUP.search(body) or ISO_DATE_CELL.search(body):
         raise NotPlain("sheet form")
     chunks = body.split(CELL_START)[1:]
-    sheet = XmlSheet({chunk[:chunk.find(b'"')]: chunk for chunk in chunks}, shared, kinds, _row_count(chunks))
+    sheet = XmlSheet({chunk[:chunk.find(b'"')]: chunk for chunk in chunks}, shared, kinds, _row_count(chunks), name)
     sheet.check_dated_cells(body)
     return sheet
 
@@ -148,15 +157,20 @@ def _column_letters(index: int) -> bytes:
 class XmlSheet:
     """One sheet's cells by reference, decoded lazily; the same questions as reader.GridSheet."""
 
-    def __init__(self, cells: dict[bytes, bytes], shared: SharedStrings, kinds: StyleKinds, nrows: int):
-        self.cells, self.shared, self.kinds, self.nrows = cells, shared, kinds, nrows
+    def __init__(self, cells: dict[bytes, bytes], shared: SharedStrings, kinds: StyleKinds, nrows: int,
+                 name: str = ""):
+        self.cells, self.shared, self.kinds, self.nrows, self.name = cells, shared, kinds, nrows, name
         self.seen = _decoded_cache(kinds)
 
     def decode(self, chunk: bytes) -> tuple[object, bool, str, bool]:
         """(value, is a formula, Excel error text, shown as a percentage) of one cut-out cell."""
         found = self.seen.get(chunk)
         if found is None:
-            found = self._decode(chunk)
+            try:
+                found = self._decode(chunk)
+            except (ValueError, IndexError, UnicodeDecodeError) as exc:
+                reference = chunk[:chunk.find(b'"')].decode("ascii", "replace")
+                raise DamagedCell(self.name, reference, f"{type(exc).__name__}: {str(exc)[:80]}") from exc
             if _type_and_style(_attributes_of(chunk))[0] != b"s":  # a shared string's text is elsewhere
                 if len(self.seen) > DECODED_KEPT:
                     self.seen.clear()

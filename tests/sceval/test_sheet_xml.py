@@ -192,3 +192,24 @@ def test_same_cell_bytes_with_different_shared_strings(tmp_path):
         books.append(read_book(str(path))[0])
     assert [book.cell("表", "A1").value for book in books] == ["甲市", "乙市"]
     assert engines(books[0]) == {XmlSheet}
+
+
+@pytest.mark.parametrize("why, change, cell", [
+    ("not a number", lambda d: re.sub(rb'(<c r="G9"[^>]*><v>)[^<]*', rb"\1abc", d, count=1), "G9"),
+    ("no such shared string", lambda d: re.sub(rb'<c r="G9"([^>]*)t="n"><v>[^<]*', rb'<c r="G9"\1t="s"><v>99999',
+                                               d, count=1), "G9"),
+    ("missing end tag", lambda d: d.replace(b"</c>", b"", 1), "A1"),
+])
+def test_a_damaged_cell_rejects_the_file_naming_sheet_and_cell(template, tmp_path, why, change, cell):
+    from sceval.ingest import ingest
+    from tests.sceval.ingest_helpers import zhejiang
+
+    good = fill(template, tmp_path / "good.xlsx", valid_values(CATALOG))
+    (tmp_path / "in").mkdir()
+    damaged = rewrite_part(good, tmp_path / "in" / "damaged.xlsx", "xl/worksheets/sheet2.xml", change)
+    before = damaged.read_bytes()
+    (outcome,) = ingest([damaged], tmp_path / "out", CATALOG, roster=zhejiang(), jobs=1, workbooks=False).outcomes
+    (problem,) = [i for i in outcome.issues if i.is_error]
+    assert outcome.status == "rejected" and problem.code == "FILE_UNREADABLE", why
+    assert (problem.sheet, problem.cell) == ("基础指标", cell) and f"单元格 {cell}" in problem.message
+    assert damaged.read_bytes() == before
