@@ -19,7 +19,7 @@ from sctemplates.catalog import load_catalog
 from sctemplates.layout import file_name
 
 from .demo_fill import plant_mistake, realistic_fill, write_fill
-from .safety import sha256_file
+from .filenames import sha256_file
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
 DEMO_INPUTS = {

@@ -32,7 +32,7 @@ class Gathered:
 def display_name(path) -> str:
     """A printable path: e-mailed attachments may have GBK bytes in their names (lone surrogates
     after os.fsdecode), which results.json and messages must never carry."""
-    from .safety import safe_filename_display
+    from .filenames import safe_filename_display
 
     return safe_filename_display(path)
 

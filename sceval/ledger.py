@@ -121,7 +121,7 @@ class Submission:
 
     @property
     def file_name(self) -> str:
-        from .safety import safe_filename_display
+        from .filenames import safe_filename_display
 
         return os.path.basename(safe_filename_display(self.path))
 
@@ -335,7 +335,7 @@ def _newer_invalid(current: Submission, newer: Submission) -> Issue:
 
 def duplicate_issue(path, existing: Submission) -> Issue:
     """FILE_DUPLICATE for a file whose content the ledger already holds."""
-    from .safety import safe_filename_display
+    from .filenames import safe_filename_display
 
     name = os.path.basename(safe_filename_display(path))
     return issue("FILE_DUPLICATE", f"文件“{name}”与已收到的“{existing.file_name}”（收到于 "

@@ -10,7 +10,6 @@ opened for reading. Problems come back as Issues, never as exceptions.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -21,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sctemplates.issues import Issue, issue
+
+from .filenames import classify_extension, safe_filename_display
 
 from .ole import OLE_MAGIC, ole_stream_names  # noqa: F401  (ole_stream_names: public here too)
 from .xml_prolog import PROLOG_CHUNK, prolog_verdict
@@ -75,35 +76,6 @@ class Inspection:
     @property
     def failed(self) -> bool:
         return any(item.is_error for item in self.issues)
-
-
-# --- names and hashes ---------------------------------------------------------------------
-
-def safe_filename_display(path) -> str:
-    """A printable form of any path: UTF-8, else GB18030 (Chinese mail clients), else replaced."""
-    raw = path if isinstance(path, bytes) else os.fsencode(os.fspath(path))
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
-
-
-def sha256_file(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while block := stream.read(CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def classify_extension(path) -> str:
-    """xlsx | xlsm | xls | et | zip | csv | html | other — from the name only."""
-    suffix = os.path.splitext(safe_filename_display(path))[1].lower()
-    known = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".et": "et", ".ett": "et",
-             ".zip": "zip", ".csv": "csv", ".txt": "csv", ".htm": "html", ".html": "html"}
-    return known.get(suffix, "other")
 
 
 # --- entry point -----------------------------------------------------------------------------

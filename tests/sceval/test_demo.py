@@ -65,6 +65,6 @@ def test_direct_city_has_no_optional_score_and_scores_are_in_range(demo):
 
 def test_demo_never_touches_the_returns_it_ingests(demo):
     run, _ = demo
-    from sceval.safety import sha256_file
+    from sceval.filenames import sha256_file
 
     assert run.digests and all(sha256_file(path) == digest for path, digest in run.digests.items())

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import hostile  # noqa: E402
 from sceval.ingest import ingest  # noqa: E402
-from sceval.safety import safe_filename_display, sha256_file  # noqa: E402
+from sceval.filenames import safe_filename_display, sha256_file  # noqa: E402
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang  # noqa: E402
 
 CATALOG = base_catalog()

@@ -14,10 +14,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import hostile  # noqa: E402
-from sceval.safety import (  # noqa: E402
-    HEAD_BYTES, Limits, classify_extension, inspect, ole_stream_names, preflight,
-    safe_filename_display, sha256_file,
-)
+from sceval.filenames import classify_extension, safe_filename_display, sha256_file  # noqa: E402
+from sceval.safety import HEAD_BYTES, Limits, inspect, ole_stream_names, preflight  # noqa: E402
 from sctemplates.issues import issue_codes  # noqa: E402
 
 
