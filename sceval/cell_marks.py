@@ -56,9 +56,10 @@ class GridSheet:
 
 
 
-def calamine_sheets(path: str, archive, sheet_files: dict[str, str]) -> dict[str, GridSheet]:
+def calamine_sheets(path: str, archive, sheet_files: dict[str, str], percent_styles: frozenset[str]
+                    ) -> dict[str, GridSheet]:
     """Every sheet but the drop-down lists, as rows of cached values (calamine), with the
-    formulas, errors and percentage styles cell_marks finds in the XML."""
+    formulas, errors and cells in ``percent_styles`` that the sheets' XML shows."""
     from python_calamine import CalamineWorkbook
 
     grids = {}
@@ -69,17 +70,8 @@ def calamine_sheets(path: str, archive, sheet_files: dict[str, str]) -> dict[str
                 grids[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_GRID_ROWS)
     finally:
         workbook.close()
-    marks = scan_special_cells(archive, set(grids), sheet_files)
+    marks = scan_special_cells(archive, set(grids), sheet_files, percent_styles)
     return {name: GridSheet(grid, *marks.get(name, ({}, set()))) for name, grid in grids.items()}
-
-
-def _percent_styles(archive) -> frozenset[str]:
-    """Indexes of cell styles whose number format shows a percentage (see number_formats)."""
-    from .number_formats import style_kinds
-
-    if "xl/styles.xml" not in archive.namelist():
-        return frozenset()
-    return style_kinds(archive.read("xl/styles.xml")).percent
 
 
 # Only cells that matter are matched, by one C-level regex pass over the sheet's bytes: a formula
@@ -94,10 +86,10 @@ REF_ATTRIBUTE = re.compile(rb'\br="([A-Za-z]{1,3}\d+)"')
 VALUE_TEXT = re.compile(rb"<" + PREFIX + rb"v>([^<]*)<")
 
 
-def scan_special_cells(archive, sheets: set[str], sheet_files: dict[str, str]
+def scan_special_cells(archive, sheets: set[str], sheet_files: dict[str, str], percent_styles: frozenset[str]
                        ) -> dict[str, tuple[dict[str, tuple[bool, str]], set[str]]]:
     """Sheet -> (formula and error cells, percentage-formatted cells): calamine shows neither."""
-    percent_cell = _percent_pattern(_percent_styles(archive))
+    percent_cell = _percent_pattern(percent_styles)
     members = set(archive.namelist())
     marks = {}
     for sheet, member in sheet_files.items():

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .xml_attributes import attributes
+
 NUMBER, DATE, UNSURE = "number", "date", "unsure"
 BUILTIN_PERCENT = frozenset({"9", "10"})  # 0% and 0.00%
 BUILTIN_DATE = frozenset({"14", "15", "16", "17"})  # m/d/yyyy, d-mmm-yy, d-mmm, mmm-yy
@@ -64,15 +66,6 @@ def builtin_kind(format_id: str) -> str:
 NUM_FMT = re.compile(r"<(?:\w+:)?numFmt\s([^>]*?)/?>")
 CELL_XFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 XF = re.compile(r"<(?:\w+:)?xf\b([^>]*?)/?>")
-ATTRIBUTE = re.compile(r"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def _attributes(text: str) -> dict[str, str]:
-    from html import unescape
-
-    return {key.rsplit(":", 1)[-1]: unescape(double or single) for key, double, single in ATTRIBUTE.findall(text)}
-
-
 def style_kinds(styles_xml: bytes | None) -> StyleKinds:
     """The kinds of every cell style of a styles part; cached per content (a template's returns share it)."""
     if not styles_xml:
@@ -90,14 +83,17 @@ _SEEN: dict[bytes, StyleKinds] = {}
 
 def _read_style_kinds(text: str) -> StyleKinds:
     custom = {attrs.get("numFmtId", ""): attrs.get("formatCode", "")
-              for attrs in map(_attributes, NUM_FMT.findall(text))}
+              for attrs in map(attributes, NUM_FMT.findall(text))}
     block = CELL_XFS.search(text)
     percent, date, unsure = set(), set(), set()
     for index, xf in enumerate(XF.findall(block.group(1)) if block else []):
-        format_id = _attributes(xf).get("numFmtId", "0")
+        format_id = attributes(xf).get("numFmtId", "0")
         code = custom.get(format_id)
         kind = format_kind(code) if code is not None else builtin_kind(format_id)
         if (is_percent_format(code) if code is not None else format_id in BUILTIN_PERCENT):
             percent.add(str(index))
-        {DATE: date, UNSURE: unsure}.get(kind, set()).add(str(index))
+        if kind == DATE:
+            date.add(str(index))
+        elif kind == UNSURE:
+            unsure.add(str(index))
     return StyleKinds(frozenset(percent), frozenset(date), frozenset(unsure))

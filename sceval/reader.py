@@ -19,9 +19,10 @@ from sctemplates.layout import SHEET_LISTS
 
 from . import sheet_xml
 from .cell_marks import calamine_sheets
-from .number_formats import style_kinds
+from .number_formats import StyleKinds, style_kinds
 from .parse import RawCell
 from .sheet_xml import EMPTY_CELL, NotPlain
+from .xml_attributes import attributes, unescape
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -131,8 +132,9 @@ def read_book(path: str, display_name: str = "", parts: dict[str, bytes] | None 
             book = Book(path=str(path))
             sheet_files, date1904 = _workbook_xml(archive, book)
             book.properties = _custom_properties(archive)
-            fast = _xml_sheets(archive, sheet_files, date1904) if engine == "auto" else None
-            book.sheets = fast or calamine_sheets(path, archive, sheet_files)
+            kinds = style_kinds(_part_of_type(archive, set(archive.namelist()), "/styles"))
+            fast = _xml_sheets(archive, sheet_files, date1904, kinds) if engine == "auto" else None
+            book.sheets = fast or calamine_sheets(path, archive, sheet_files, kinds.percent)
             return book, []
     except Exception as exc:  # noqa: BLE001 - any failure of a stranger's file is data, not a crash
         message = f"文件 {where} 无法作为 .xlsx 工作簿读取（{type(exc).__name__}: {str(exc)[:120]}）"
@@ -152,21 +154,6 @@ SHEET_TAG = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?sheet\s([^>]*?)/?>")
 DEFINED_NAME = re.compile(
     r"<(?:[A-Za-z_][\w.-]*:)?definedName\s([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?definedName>)",
     re.S)
-XML_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def _unescape(text: str) -> str:
-    if "&" not in text:
-        return text
-    from html import unescape
-
-    return unescape(text)
-
-
-def _attributes(text: str) -> dict[str, str]:
-    """Attributes by local name (r:id -> id), values unescaped."""
-    return {key.rsplit(":", 1)[-1]: _unescape(double or single)
-            for key, double, single in XML_ATTRIBUTE.findall(text)}
 
 
 NAME_ATTRIBUTE = re.compile(r"""\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -194,7 +181,7 @@ def _workbook_names(archive, book: Book, text: str) -> dict[str, str]:
     targets = _relationship_targets(archive, "xl/_rels/workbook.xml.rels", base="xl/")
     sheet_files = {}
     for tag in SHEET_TAG.finditer(text):
-        attrs = _attributes(tag.group(1))
+        attrs = attributes(tag.group(1))
         book.sheet_names.append(attrs.get("name", ""))
         sheet_files[attrs.get("name", "")] = targets.get(attrs.get("id", ""), "")
     plain = PLAIN_DEFINED_NAME.findall(text)
@@ -204,7 +191,7 @@ def _workbook_names(archive, book: Book, text: str) -> dict[str, str]:
     for node in DEFINED_NAME.finditer(text):
         attrs, name = node.group(1), NAME_ATTRIBUTE.search(node.group(1))
         if name and "localSheetId" not in attrs:  # sheet-scoped names are not ours
-            _note_name(book, _unescape(name.group(1) or name.group(2) or ""), _unescape(node.group(2) or ""))
+            _note_name(book, unescape(name.group(1) or name.group(2) or ""), unescape(node.group(2) or ""))
     return sheet_files
 
 
@@ -215,7 +202,7 @@ def _note_plain_names(book: Book, plain: list[tuple[str, str, str]], escaped: bo
         if scoped:  # sheet-scoped names (print areas) are not ours
             continue
         if escaped:
-            name, text = _unescape(name), _unescape(text)
+            name, text = unescape(name), unescape(text)
         target = _name_target(text)
         if target:
             names[name] = target
@@ -304,7 +291,7 @@ def _custom_member(archive) -> str | None:
     return "docProps/custom.xml" if "docProps/custom.xml" in names else None
 
 
-def _xml_sheets(archive, sheet_files: dict[str, str], date1904: bool) -> dict | None:
+def _xml_sheets(archive, sheet_files: dict[str, str], date1904: bool, kinds: StyleKinds) -> dict | None:
     """Every sheet but the drop-down lists, cut from its XML (sheet_xml); None when any part is
     not in the plain form, or the workbook counts dates from 1904: calamine reads those."""
     if date1904:
@@ -315,7 +302,6 @@ def _xml_sheets(archive, sheet_files: dict[str, str], date1904: bool) -> dict | 
         return None
     try:
         shared = sheet_xml.SharedStrings(_part_of_type(archive, members, "/sharedStrings"))
-        kinds = style_kinds(_part_of_type(archive, members, "/styles"))
         return {sheet: sheet_xml.parse_sheet(archive.read(member), shared, kinds, sheet)
                 for sheet, member in wanted.items()}
     except NotPlain:

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from html import unescape
 
+from .cell_refs import column_index, column_letters
 from .number_formats import StyleKinds
 from .parse import RawCell
 
@@ -131,27 +132,11 @@ def _type_and_style(attributes: bytes) -> tuple[bytes, str]:
     return found
 
 
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + char - 64
-    return index - 1
-
-
-def _letters(index: int) -> bytes:
-    letters = b""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = bytes((65 + rem,)) + letters
-    return letters
-
-
-COLUMN_LETTERS = tuple(_letters(index) for index in range(702))  # A … ZZ
+COLUMN_LETTERS = tuple(column_letters(index).encode() for index in range(702))  # A … ZZ
 
 
 def _column_letters(index: int) -> bytes:
-    return COLUMN_LETTERS[index] if 0 <= index < len(COLUMN_LETTERS) else _letters(index)
+    return COLUMN_LETTERS[index] if 0 <= index < len(COLUMN_LETTERS) else column_letters(index).encode()
 
 
 class XmlSheet:
@@ -166,20 +151,20 @@ class XmlSheet:
         """(value, is a formula, Excel error text, shown as a percentage) of one cut-out cell."""
         found = self.seen.get(chunk)
         if found is None:
+            tag_end = chunk.find(b">")
+            cell_type, style = _type_and_style(chunk[chunk.find(b'"') + 1:tag_end])
             try:
-                found = self._decode(chunk)
+                found = self._decode(chunk, tag_end, cell_type, style)
             except (ValueError, IndexError, UnicodeDecodeError) as exc:
                 reference = chunk[:chunk.find(b'"')].decode("ascii", "replace")
                 raise DamagedCell(self.name, reference, f"{type(exc).__name__}: {str(exc)[:80]}") from exc
-            if _type_and_style(_attributes_of(chunk))[0] != b"s":  # a shared string's text is elsewhere
+            if cell_type != b"s":  # a shared string's text lives in another part: never kept
                 if len(self.seen) > DECODED_KEPT:
                     self.seen.clear()
                 self.seen[chunk] = found
         return found
 
-    def _decode(self, chunk: bytes) -> tuple[object, bool, str, bool]:
-        tag_end = chunk.find(b">")
-        cell_type, style = _type_and_style(chunk[chunk.find(b'"') + 1:tag_end])
+    def _decode(self, chunk: bytes, tag_end: int, cell_type: bytes, style: str) -> tuple[object, bool, str, bool]:
         percent = style in self.kinds.percent
         if chunk[tag_end - 1] == 47:  # "/>": a styled empty cell
             return "", False, "", percent
@@ -253,7 +238,7 @@ class XmlSheet:
             value = self.decode(chunk)[0]
             if value != "":
                 letters = ref.rstrip(b"0123456789")
-                values[(int(ref[len(letters):]) - 1, _column_index(letters))] = value
+                values[(int(ref[len(letters):]) - 1, column_index(letters.decode("ascii")))] = value
         if not values:
             return []
         width = max(col for _, col in values) + 1
