@@ -24,7 +24,7 @@ from sctemplates.roster import City, Roster
 from .gather import Gathered, gather
 from .ingest_file import FileTask
 from .outliers import find_outliers
-from .pool import run_tasks
+from .pool import frozen_heap, run_tasks
 from .results import (
     ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome, build_results,
     now_iso, write_results,
@@ -204,24 +204,25 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
     work_dir = out_dir / WORK_DIR
     run = IngestRun()
     try:
-        gathered, run.outcomes = gather(inputs, work_dir, received_at, exclude=out_dir)
-        context = {"catalog": catalog, "optional": optional, "roster": roster,
-                   "central": central or {}, "timeout": timeout, "limits": limits}
-        with _open_ledger(ledger_path) as ledger:
-            run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1,
-                                      OutcomeKeeper(ledger), expected=len(gathered))
-            decision = choose_counted(run.outcomes, ledger, roster)
-        run.counted = decision.counted
-        _add_outliers(run.counted)
-        run.issues += list(feed_issues) + _run_issues(catalog, optional)
-        roster = roster or roster_from_outcomes(run.outcomes)
-        run.results = build_results(catalog, optional, roster, run.outcomes, run.counted, decision.corrected,
-                                    generated_at or now_iso(), decision.earlier, run.issues)
-        run.results_path = out_dir / RESULTS_FILE
-        write_results(run.results, run.results_path)
-        if workbooks:
-            run.feedback_paths = _write_feedback(run, out_dir, jobs or 1)
-            run.summary_path = _write_summary(run.results, out_dir)
+        with frozen_heap():
+            gathered, run.outcomes = gather(inputs, work_dir, received_at, exclude=out_dir)
+            context = {"catalog": catalog, "optional": optional, "roster": roster,
+                       "central": central or {}, "timeout": timeout, "limits": limits}
+            with _open_ledger(ledger_path) as ledger:
+                run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1,
+                                          OutcomeKeeper(ledger), expected=len(gathered))
+                decision = choose_counted(run.outcomes, ledger, roster)
+            run.counted = decision.counted
+            _add_outliers(run.counted)
+            run.issues += list(feed_issues) + _run_issues(catalog, optional)
+            roster = roster or roster_from_outcomes(run.outcomes)
+            run.results = build_results(catalog, optional, roster, run.outcomes, run.counted, decision.corrected,
+                                        generated_at or now_iso(), decision.earlier, run.issues)
+            run.results_path = out_dir / RESULTS_FILE
+            write_results(run.results, run.results_path)
+            if workbooks:
+                run.feedback_paths = _write_feedback(run, out_dir, jobs or 1)
+                run.summary_path = _write_summary(run.results, out_dir)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return run
