@@ -240,7 +240,8 @@ def _open_ledger(ledger_path):
 def _add_outliers(counted: dict[str, FileOutcome]) -> None:
     measured = {code: o.result.measured for code, o in counted.items() if o.result}
     def where(city: str, sub: str) -> dict:
-        return counted[city].result.cells.get(sub, {"file": counted[city].path})
+        sheet, cell = counted[city].result.cells.get(sub, ("", ""))
+        return {"file": counted[city].path, "sheet": sheet, "cell": cell, "indicator": sub}
 
     for code, found in find_outliers(measured, where).items():
         counted[code].issues.extend(found)

@@ -51,8 +51,14 @@ _SHARED: dict = {}
 
 
 def init_worker(shared: dict) -> None:
+    """Set the shared context of a pool worker. Frozen with the rest of the worker's start-up
+    heap, so the collector's full passes skip the catalogs, as they do in a single process (see
+    sceval.pool.frozen_heap); the worker belongs to the pool alone, so nothing else is affected."""
+    import gc
+
     _SHARED.clear()
     _SHARED.update(shared)
+    gc.freeze()
 
 
 def process_shared(task: FileTask) -> FileOutcome:
@@ -212,7 +218,7 @@ def _score_into(result: CityResult, catalog: Catalog, book: Book, parsed, issues
     result.measured.update(sheet.measured)
     for sub in catalog.sub_items():
         if sub.code in sheet.measured:
-            result.cells[sub.code] = {**locate(sub.inputs[0].name), "indicator": sub.code}
+            result.cells[sub.code] = book.names.get(sub.inputs[0].name, ("", ""))
     if optional:
         result.optional_total = sheet.total
     else:

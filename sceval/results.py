@@ -57,30 +57,28 @@ class CityResult:
     remarks: dict[str, str] = field(default_factory=dict)
     filer: dict[str, str] = field(default_factory=dict)
     measured: dict[str, Decimal] = field(default_factory=dict)  # for batch outliers
-    cells: dict[str, dict] = field(default_factory=dict)  # sub-item -> location of its first input
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # sub-item -> (sheet, cell) of its first input
 
-    # A result travels from a worker to the parent pickled. Decimals pickled one by one were a
-    # twentieth of a worker's time per file; as text (exact: Decimal(str(d)) == d, digits kept)
-    # they cost a third of that.
+    # A result travels from a worker to the parent pickled, and the parent only writes scores and
+    # inputs out as JSON (results.json, the ledger) and computes on ``measured`` alone (outliers).
+    # So the worker, in parallel, turns scores and inputs into their JSON values (json_number,
+    # input_value: what city_entry would do) and ``measured`` into exact text; pickling Decimals one
+    # by one, and converting them in the parent, was a tenth of what the parent did per file.
+    # After the trip ``json_ready`` is True and scores/inputs hold those JSON values.
+    json_ready: bool = False
+
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for key in DECIMAL_MAPS:
-            values = state[key]
-            numbers = [name for name, value in values.items() if type(value) is Decimal]
-            state[key] = ({name: str(value) if type(value) is Decimal else value for name, value in values.items()},
-                          numbers)
+        if not self.json_ready:
+            state["scores"] = {code: json_number(value) for code, value in self.scores.items()}
+            state["inputs"] = {name: input_value(value) for name, value in self.inputs.items()}
+            state["json_ready"] = True
+        state["measured"] = {code: str(value) for code, value in self.measured.items()}
         return state
 
     def __setstate__(self, state: dict) -> None:
-        for key in DECIMAL_MAPS:
-            values, numbers = state[key]
-            for name in numbers:
-                values[name] = Decimal(values[name])
-            state[key] = values
+        state["measured"] = {code: Decimal(value) for code, value in state["measured"].items()}
         self.__dict__.update(state)
-
-
-DECIMAL_MAPS = ("scores", "inputs", "measured")
 
 
 @dataclass

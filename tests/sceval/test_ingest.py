@@ -291,3 +291,17 @@ def test_central_feed_problems_are_kept_in_results_and_summary(templates, tmp_pa
     assert stored["run_issues"] == run.results["run_issues"]
     listed = openpyxl.load_workbook(run.summary_path)["问题清单"]
     assert any(cell.value == "CENTRAL_BAD" for row in listed.iter_rows() for cell in row)
+
+
+def test_two_jobs_write_the_very_same_results_as_one(templates, tmp_path):
+    """Results cross a process boundary in a compact form (sceval.results.CityResult); the
+    results.json written from them is byte for byte the single-process one."""
+    folder = tmp_path / "收件箱"
+    for index, city in enumerate(ROSTER.cities):
+        fill(templates[city.code], folder / f"{city.code}_{city.name}.xlsx", messy_return(index))
+    texts = []
+    for jobs in (1, 2):
+        run = ingest([folder], tmp_path / f"out{jobs}", CATALOG, roster=ROSTER, jobs=jobs, received_at=RECEIVED,
+                     generated_at="2016-12-31T00:00:00+00:00", workbooks=False)
+        texts.append(run.results_path.read_text(encoding="utf-8"))
+    assert texts[0] == texts[1] and '"scores": {"L1P1-A1": ' in texts[0]
