@@ -2,7 +2,7 @@
 
 Inputs are files, folders (searched recursively) and .zip archives (members extracted, bounded in
 size, into ``out_dir/.work``; non-workbooks skipped with ARCHIVE_MEMBER_SKIPPED). Each file is
-hashed, then read, identified, parsed, checked and scored by ``ingest_file.process_file`` in a
+read once, hashed, identified, parsed, checked and scored by ``ingest_file.process_file`` in a
 process pool (sceval.pool) — only small outcomes come back, never workbooks. The ledger (or, without one, the
 newest accepted file per city) decides which submission counts; outliers are found across counted
 cities; results.json, per-city feedback workbooks and the summary workbook are written atomically.
@@ -29,7 +29,6 @@ from .results import (
     ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome, build_results,
     now_iso, write_results,
 )
-from .filenames import sha256_file
 
 WORK_DIR = ".work"
 RESULTS_FILE = "results.json"
@@ -49,21 +48,27 @@ class IngestRun:
 
 # --- processing -----------------------------------------------------------------------------
 
-def _tasks(gathered: list[Gathered], context: dict, outcomes: list[FileOutcome]) -> Iterator[FileTask]:
-    """Hash each file as it is needed (the pool is already working on the earlier ones); identical
-    bytes are processed once (later copies: duplicate, noted in ``outcomes``)."""
-    seen = {}
+def _tasks(gathered: list[Gathered], context: dict) -> Iterator[FileTask]:
+    """One task per gathered file; the worker hashes each file as it reads it (see FirstCopies)."""
     for item in gathered:
-        digest, size = sha256_file(item.source), os.path.getsize(item.source)
-        if digest in seen:
-            duplicate = FileOutcome(path=item.display, sha256=digest, size=size,
-                                    received_at=item.received_at, status=DUPLICATE)
-            duplicate.issues.append(issue("FILE_DUPLICATE", f"文件 {item.display} 与 {seen[digest]} 内容完全相同，只记录一次",
-                                          file=item.display))
-            outcomes.append(duplicate)
-            continue
-        seen[digest] = item.display
-        yield FileTask(item.source, item.display, digest, size, item.received_at, **context)
+        yield FileTask(item.source, item.display, "", os.path.getsize(item.source), item.received_at, **context)
+
+
+class FirstCopies:
+    """Passes each outcome on, in the batch's order, as a DUPLICATE when an earlier file of the
+    batch had the very same bytes: identical files count once (the copy is read, then dropped)."""
+
+    def __init__(self, then):
+        self.then, self.seen = then, {}
+
+    def __call__(self, outcome: FileOutcome) -> FileOutcome:
+        first = self.seen.setdefault(outcome.sha256, outcome) if outcome.sha256 else outcome
+        if first is not outcome:
+            outcome = FileOutcome(path=outcome.path, sha256=outcome.sha256, size=outcome.size,
+                                  received_at=outcome.received_at, status=DUPLICATE)
+            outcome.issues.append(issue("FILE_DUPLICATE", f"文件 {outcome.path} 与 {first.path} 内容完全相同，只记录一次",
+                                        file=outcome.path))
+        return self.then(outcome)
 
 
 # --- what counts ------------------------------------------------------------------------------
@@ -209,8 +214,8 @@ def ingest(inputs, out_dir, catalog: Catalog, central=None, optional: Catalog | 
             context = {"catalog": catalog, "optional": optional, "roster": roster,
                        "central": central or {}, "timeout": timeout, "limits": limits}
             with _open_ledger(ledger_path) as ledger:
-                run.outcomes += run_tasks(_tasks(gathered, context, run.outcomes), jobs or 1,
-                                          OutcomeKeeper(ledger), expected=len(gathered))
+                run.outcomes += run_tasks(_tasks(gathered, context), jobs or 1,
+                                          FirstCopies(OutcomeKeeper(ledger)), expected=len(gathered))
                 decision = choose_counted(run.outcomes, ledger, roster)
             run.counted = decision.counted
             _add_outliers(run.counted)

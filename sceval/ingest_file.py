@@ -30,7 +30,7 @@ from .sheet_xml import DamagedCell
 class FileTask:
     source: str  # path on disk
     display: str  # path shown to people
-    sha256: str
+    sha256: str  # "" when not known yet: the worker hashes the bytes preflight reads anyway
     size: int
     received_at: str
     catalog: Catalog
@@ -129,9 +129,20 @@ def _preflight(path: str, limits=None, parts: dict[str, bytes] | None = None):
     return inspect(path, limits or Limits(), parts, wanted_part)
 
 
+def _streamed_sha256(path: str) -> str:
+    """The hash of a file preflight did not read whole (too large, empty); "" if it cannot be read."""
+    from .filenames import sha256_file
+
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
+
+
 def _run(task: FileTask, outcome: FileOutcome) -> None:
     parts: dict[str, bytes] = {}  # inflated once by preflight, read again by nobody
     found = _preflight(task.source, task.limits, parts)
+    outcome.sha256 = outcome.sha256 or found.sha256 or _streamed_sha256(task.source)
     outcome.issues += [i.at(file=task.display) for i in found.issues]
     if has_errors(outcome.issues):
         return

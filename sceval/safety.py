@@ -10,6 +10,7 @@ opened for reading. Problems come back as Issues, never as exceptions.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -69,6 +70,7 @@ class Inspection:
     parts: dict[str, bytes] | None = field(default=None, repr=False)
     wanted: Callable[[str], bool] | None = field(default=None, repr=False)
     members: list[str] | None = field(default=None, repr=False)  # the zip's member names, in order
+    sha256: str = ""  # of the whole file, when it was read (not for an empty, missing or too large file)
 
     def add(self, code: str, message: str) -> None:
         self.issues.append(issue(code, f"文件“{self.name}”{message}", file=self.path))
@@ -112,16 +114,18 @@ def _inspect_file(path, found: Inspection, limits: Limits) -> None:
     if size > limits.max_bytes:
         found.add("FILE_TOO_LARGE", f"大小为 {size:,} 字节，超过上限 {limits.max_bytes:,} 字节。")
         return
-    with open(path, "rb") as stream:
-        head = stream.read(4096)
+    with open(path, "rb") as stream:  # whole, once ("rb" can never alter the input): within the limit
+        data = stream.read()
+    found.sha256 = hashlib.sha256(data).hexdigest()
+    head = data[:4096]
     if classify_extension(path) == "et":
         found.add("FILE_WPS_ET", "是 WPS 表格 (.et) 文件，请在 WPS 中另存为 .xlsx 后重新报送。")
     elif head.startswith(ZIP_MAGICS):
         found.kind = "zip"
-        _inspect_zip(path, found, limits)
+        _inspect_zip(data, found, limits)
     elif head.startswith(OLE_MAGIC):
         found.kind = "ole2"
-        _inspect_ole(path, found)
+        _inspect_ole(data, found)
     else:
         _inspect_other(head, found)
 
@@ -165,9 +169,7 @@ def _guess_text_kind(head: bytes) -> str:
 
 # --- OLE2 compound files: legacy .xls, or an encrypted .xlsx -------------------------------
 
-def _inspect_ole(path, found: Inspection) -> None:
-    with open(path, "rb") as stream:
-        data = stream.read()
+def _inspect_ole(data: bytes, found: Inspection) -> None:
     names = ole_stream_names(data)
     if names is None:  # a damaged directory: fall back to the names' UTF-16 bytes
         names = [name for name in ENCRYPTION_STREAMS if name.encode("utf-16-le") in data]
@@ -182,12 +184,9 @@ def _inspect_ole(path, found: Inspection) -> None:
 
 # --- zip containers: the workbook proper -----------------------------------------------------
 
-def _inspect_zip(path, found: Inspection, limits: Limits) -> None:
+def _inspect_zip(data: bytes, found: Inspection, limits: Limits) -> None:
     deadline = time.monotonic() + limits.seconds
-    try:  # read by us, whole (its size is already within the limit): "rb" can never alter the input,
-        # and zipfile's many small seeks and reads are cheaper in memory than on the file
-        with open(path, "rb") as raw:
-            data = raw.read()
+    try:  # in memory: zipfile's many small seeks and reads cost more on a file
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             found.members = [info.filename for info in members]

@@ -99,13 +99,14 @@ def test_libreoffice_resaved_return_scores_identically(templates, tmp_path):
     assert differs and differs[-1]["indicator"] == ""  # the total on the cover
 
 
-def test_archive_members_duplicates_and_skips(templates, tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_archive_members_duplicates_and_skips(templates, tmp_path, jobs):
     good = fill(templates[HANGZHOU.code], tmp_path / "杭州.xlsx", valid_values(CATALOG))
     archive = tmp_path / "来信附件.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(good, "杭州市/杭州.xlsx")
         zf.writestr("说明.txt", "附件说明")
-    run = ingest([archive, good], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
+    run = ingest([archive, good], tmp_path / "out", CATALOG, roster=ROSTER, jobs=jobs, received_at=RECEIVED)
     by_status = {f["status"]: f for f in run.results["files"]}
     assert by_status["rejected"]["issues"][0]["code"] == "ARCHIVE_MEMBER_SKIPPED"
     assert by_status["counted"]["path"].endswith("来信附件.zip/杭州市/杭州.xlsx")
