@@ -8,7 +8,7 @@ def run_ingest(inputs, out: Path, rnd, jobs: int, workbooks: bool):
     """``inputs``: a folder, or a list of files and folders. ``out`` is emptied first."""
     import shutil
 
-    from sceval.ingest import ingest
+    from sceval.ingest.batch import ingest
 
     shutil.rmtree(out, ignore_errors=True)
     inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]

@@ -42,7 +42,7 @@ def fill_returns(rnd, templates: list[Path], out: Path, jobs: int = 2) -> list[P
 
 
 def _fill_one(work) -> Path:
-    from sceval.demo_fill import plant_mistake, realistic_fill, write_fill
+    from sceval.demo.fill import plant_mistake, realistic_fill, write_fill
 
     index, city, template, out = work
     catalogs = [_CATALOGS["base"], _CATALOGS["optional"]] if city.takes_optional else [_CATALOGS["base"]]

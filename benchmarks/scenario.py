@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / ".work"
-OPTIONAL_FILE = ROOT / "workbooks" / "optional_330000_浙江省.xlsx"
+OPTIONAL_FILE = ROOT / "sceval" / "demo" / "inputs" / "optional_330000_浙江省.xlsx"
 PROVINCE_CODE, PROVINCE_NAME = "330000", "浙江省"
 
 
@@ -44,7 +44,7 @@ def central_feed(catalog, roster) -> dict:
 
 def load_round(count: int) -> Round:
     from sctemplates.catalog import load_catalog
-    from sctemplates.optional import load_optional
+    from sctemplates.optional.definition import load_optional
     from sctemplates.province import default_province
 
     catalog = load_catalog()
@@ -57,7 +57,7 @@ def code_version(rnd: Round) -> str:
     """Changes whenever the template layout, the fill or the catalogs change: keys the return cache."""
     digest = hashlib.sha256(rnd.catalog.fingerprint().encode() + rnd.optional.fingerprint().encode())
     sources = sorted((ROOT / "sctemplates" / "render").glob("*.py"))
-    sources += [ROOT / "sctemplates" / "layout.py", ROOT / "sceval" / "demo_fill.py"]
+    sources += [ROOT / "sctemplates" / "layout.py", ROOT / "sceval" / "demo" / "fill.py"]
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

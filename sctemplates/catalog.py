@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from .methods import METHODS
-from .model import (
+from sctemplates.methods import METHODS
+from sctemplates.model import (
     Catalog, Choice, FirstLevel, Input, SecondLevel, SubItem, defined_name,
 )
 

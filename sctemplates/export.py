@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .methods import METHODS
-from .model import Catalog, Input, SecondLevel, SubItem
+from sctemplates.methods import METHODS
+from sctemplates.model import Catalog, Input, SecondLevel, SubItem
 
 
 def _number(value: Decimal | None):

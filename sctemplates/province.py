@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .issues import Issue, has_errors, issue
-from .roster import Roster, province_by_code
+from sctemplates.issues import Issue, has_errors, issue
+from sctemplates.roster import Roster, province_by_code
 
 # Notice 发改办高技[2016]2476号: cities complete their returns by 2016-12-30.
 DEFAULT_DEADLINE = "2016-12-30"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .issues import Issue, has_errors, issue
+from sctemplates.issues import Issue, has_errors, issue
 
 # Kinds of city that report straight to the national level and take no optional indicators.
 DIRECT_KINDS = ("直辖市", "计划单列市")

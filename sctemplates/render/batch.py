@@ -5,10 +5,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
-from ..layout import file_name
-from ..model import Catalog
-from ..roster import City, Roster
-from .city import DEFAULT_DEADLINE, now_iso, render_city
+from sctemplates.layout import file_name
+from sctemplates.model import Catalog
+from sctemplates.roster import City, Roster
+from sctemplates.render.city import DEFAULT_DEADLINE, now_iso, render_city
 
 Progress = Callable[[City, Path], None]  # called once per finished workbook
 
@@ -36,7 +36,7 @@ def render_all(catalog: Catalog, roster: Roster, out_dir, optional: Catalog | No
     generated_at. Raises FileExistsError before writing anything when a target exists.
     """
     if province is None:
-        from ..province import default_province
+        from sctemplates.province import default_province
 
         province = default_province(roster)
     deadline = deadline or getattr(province, "deadline", "") or DEFAULT_DEADLINE

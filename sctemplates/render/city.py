@@ -4,18 +4,18 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..atomic import atomic_path
-from ..layout import SHEET_BASE, SHEET_COVER, SHEET_FILER, SHEET_LISTS, SHEET_OPTIONAL, SHEET_PASSPORT
-from ..model import Catalog
-from ..roster import City
-from .context import SheetContext
-from .cover import write_cover
-from .filer import write_filer
-from .formats import FONT, FONT_SIZE, make_formats
-from .formulas import number
-from .indicator_sheet import write_indicator_sheet
-from .lists import write_lists
-from .passport import build_passport, write_passport
+from sctemplates.atomic import atomic_path
+from sctemplates.layout import SHEET_BASE, SHEET_COVER, SHEET_FILER, SHEET_LISTS, SHEET_OPTIONAL, SHEET_PASSPORT
+from sctemplates.model import Catalog
+from sctemplates.roster import City
+from sctemplates.render.context import SheetContext
+from sctemplates.render.cover import write_cover
+from sctemplates.render.filer import write_filer
+from sctemplates.render.formats import FONT, FONT_SIZE, make_formats
+from sctemplates.render.formulas import number
+from sctemplates.render.indicator_sheet import write_indicator_sheet
+from sctemplates.render.lists import write_lists
+from sctemplates.render.passport import build_passport, write_passport
 
 DEFAULT_DEADLINE = "2016-12-30"
 
@@ -50,7 +50,7 @@ def render_city(catalog: Catalog, city: City, province, path, optional: Catalog 
 
 
 def _fill(workbook, catalog, city, province, optional, deadline, passport) -> None:
-    from .worksheet import TemplateWorksheet
+    from sctemplates.render.worksheet import TemplateWorksheet
 
     sheets = {name: workbook.add_worksheet(name, worksheet_class=TemplateWorksheet)
               for name in sheet_order(optional is not None)}

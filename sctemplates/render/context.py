@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .input_cells import InputColumns, ValidationGroups
-from .lists import ChoiceLists
+from sctemplates.render.input_cells import InputColumns, ValidationGroups
+from sctemplates.render.lists import ChoiceLists
 
 # Value, key, invalid-flag and required-flag columns of the indicator sheets (0-based: G, K, L, M).
 INDICATOR_COLUMNS = InputColumns(value=6, key=10, invalid=11, required=12)

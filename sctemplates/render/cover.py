@@ -1,16 +1,16 @@
 """封面与填写说明: what the workbook is, for whom, how to fill it, and a live status panel."""
 from __future__ import annotations
 
-from ..layout import (
+from sctemplates.layout import (
     COVER_CITY_CODE, COVER_CITY_NAME, OPTIONAL_TOTAL_SCORE, SHEET_COVER, SHEET_FILER,
     STATUS_FILLED, STATUS_INVALID, STATUS_REQUIRED, TOTAL_SCORE,
 )
-from ..model import Catalog
-from ..roster import City
-from . import formulas
-from .formats import LEGEND, row_height
-from .input_cells import BLANK_RULE
-from .indicator_sheet import SheetSummary
+from sctemplates.model import Catalog
+from sctemplates.roster import City
+from sctemplates.render import formulas
+from sctemplates.render.formats import LEGEND, row_height
+from sctemplates.render.input_cells import BLANK_RULE
+from sctemplates.render.indicator_sheet import SheetSummary
 
 NO_CONTACT = "请与本省评价工作牵头部门联系"
 LABEL_COL, VALUE_COL = 0, 1

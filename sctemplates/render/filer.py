@@ -1,11 +1,11 @@
 """填报信息: who filled the workbook, how to reach them, and the data cut-off attestation."""
 from __future__ import annotations
 
-from ..layout import ATTEST_CHOICE, FILER_FIELDS, SHEET_FILER
-from ..model import Catalog
-from . import formulas
-from .formats import row_height
-from .input_cells import clip
+from sctemplates.layout import ATTEST_CHOICE, FILER_FIELDS, SHEET_FILER
+from sctemplates.model import Catalog
+from sctemplates.render import formulas
+from sctemplates.render.formats import row_height
+from sctemplates.render.input_cells import clip
 
 # Why each field is asked for, shown beside the cell and as its input message.
 HINTS = {

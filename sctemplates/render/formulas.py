@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..methods import excel_points
-from ..model import Input, SubItem
+from sctemplates.methods import excel_points
+from sctemplates.model import Input, SubItem
 
 
 def quote_sheet(name: str) -> str:

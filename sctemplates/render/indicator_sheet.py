@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..layout import remark_name, score_name, source_name
-from ..methods import METHODS
-from ..model import Catalog, FirstLevel, Input, SecondLevel, SubItem
-from . import formulas
-from .input_cells import ROLE_LABELS, write_central_input, write_city_input
-from .context import INDICATOR_COLUMNS, SheetContext
-from .formats import MIN_ROW_HEIGHT, row_height
+from sctemplates.layout import remark_name, score_name, source_name
+from sctemplates.methods import METHODS
+from sctemplates.model import Catalog, FirstLevel, Input, SecondLevel, SubItem
+from sctemplates.render import formulas
+from sctemplates.render.input_cells import ROLE_LABELS, write_central_input, write_city_input
+from sctemplates.render.context import INDICATOR_COLUMNS, SheetContext
+from sctemplates.render.formats import MIN_ROW_HEIGHT, row_height
 
 HEADERS = (
     ("编码", 9), ("指标名称 / 填报项", 42), ("权重", 7), ("计分方法", 11),

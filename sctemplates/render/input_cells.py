@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..model import Input, SubItem
-from . import formulas
+from sctemplates.model import Input, SubItem
+from sctemplates.render import formulas
 
 ROLE_LABELS = {
     "numerator": "分子", "denominator": "分母", "choice": "选择档次", "value": "数值",

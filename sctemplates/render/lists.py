@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..layout import ATTEST_CHOICE, SHEET_LISTS
-from ..model import Catalog, Choice
-from .formulas import column_range
+from sctemplates.layout import ATTEST_CHOICE, SHEET_LISTS
+from sctemplates.model import Catalog, Choice
+from sctemplates.render.formulas import column_range
 
 
 @dataclass

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 
-from .. import __version__
-from ..layout import (
+from sctemplates import __version__
+from sctemplates.layout import (
     PASSPORT_PROPERTY_PREFIX, TEMPLATE_KIND, Passport, passport_defined_name,
 )
-from ..model import Catalog
-from ..roster import City
-from .formulas import text_literal
+from sctemplates.model import Catalog
+from sctemplates.roster import City
+from sctemplates.render.formulas import text_literal
 
 
 def template_id(*parts: str) -> str:

@@ -13,9 +13,10 @@ from sctemplates.model import Catalog
 from sctemplates.province import default_province
 from sctemplates.render.city import render_city
 from sctemplates.roster import City, Roster
+from sceval.demo.round import INPUTS_DIR as DEMO_INPUTS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-ROSTER_CSV = ROOT / "workbooks" / "roster_330000_浙江省.csv"
+ROSTER_CSV = DEMO_INPUTS_DIR / "roster_330000_浙江省.csv"
 GENERATED_AT = "2016-11-01T08:00:00+00:00"
 
 

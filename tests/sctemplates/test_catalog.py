@@ -9,7 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sceval.cli import app
+from sceval.cli.app import app
 from sctemplates.catalog import CatalogError, default_catalog_path, load_catalog, parse_catalog
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "indicators-2016.yaml"

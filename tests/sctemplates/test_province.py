@@ -11,8 +11,9 @@ from sctemplates.province import (
     NO_CONTACT_TEXT, ProvinceError, check_province, default_province, load_province, roster_mismatch,
 )
 from sctemplates.roster import load_roster
+from sceval.demo.round import INPUTS_DIR as DEMO_INPUTS_DIR
 
-WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
+WORKBOOKS = DEMO_INPUTS_DIR
 DEMO = WORKBOOKS / "province_330000.yaml"
 VALID = {
     "code": "330000", "name": "浙江省", "organiser": "示例牵头部门", "round_name": "示例评价",

@@ -62,7 +62,7 @@ def test_default_province_comes_from_roster(tmp_path, catalog, roster):
 
 
 def test_cli_render_then_refuse_then_force(tmp_path):
-    from sceval.cli import app
+    from sceval.cli.app import app
 
     roster_file = tmp_path / "roster.csv"
     roster_file.write_text("代码,名称,类型\n330100,杭州市,副省级市\n330200,宁波市,计划单列市\n",
@@ -80,7 +80,7 @@ def test_cli_render_then_refuse_then_force(tmp_path):
 
 
 def test_cli_bad_roster_exits_2_with_chinese_message(tmp_path):
-    from sceval.cli import app
+    from sceval.cli.app import app
 
     missing = tmp_path / "nope.csv"
     result = CliRunner().invoke(app, ["render", "--roster", str(missing), "--out", str(tmp_path)])

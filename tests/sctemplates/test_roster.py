@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from sctemplates.roster import (
     RosterError, check_roster, load_roster, national_direct_cities, province_by_code, regions,
 )
+from sceval.demo.round import INPUTS_DIR as DEMO_INPUTS_DIR
 
-WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
+WORKBOOKS = DEMO_INPUTS_DIR
 DEMO_CSV = WORKBOOKS / "roster_330000_浙江省.csv"
 DEMO_XLSX = WORKBOOKS / "roster_330000_浙江省.xlsx"
 HEADER = ["代码", "名称", "类型"]
@@ -163,7 +164,7 @@ def test_loading_never_modifies_the_input(tmp_path):
 
 
 def test_cli_roster_check(tmp_path):
-    from sceval.cli import app
+    from sceval.cli.app import app
 
     runner = CliRunner()
     good = runner.invoke(app, ["roster", "check", str(DEMO_CSV)])

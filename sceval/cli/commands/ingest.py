@@ -1,0 +1,138 @@
+"""`sceval ingest`: read returned workbooks, check, score, write results.json and summaries.
+
+Exit code 0 whenever every file was processed, even when returns carry data errors (they are
+reported, not fatal); 2 when the run cannot proceed (bad arguments, unreadable catalog, roster,
+optional indicators or central feed, output folder not writable).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+EXIT_CANNOT_RUN = 2
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg="red", err=True)
+    raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+def _load_roster(path: Optional[Path]):
+    if path is None:
+        return None
+    from sctemplates.roster import RosterError, load_roster
+
+    try:
+        return load_roster(path)
+    except RosterError as exc:
+        _fail(f"城市名单 {path} 无法使用：\n{exc}")
+
+
+def _load_optional(path: Optional[Path], catalog):
+    if path is None:
+        return None
+    from sctemplates.optional.definition import OptionalError, load_optional
+
+    try:
+        return load_optional(path, catalog)
+    except OptionalError as exc:
+        _fail(f"自选指标文件 {path} 无法使用：\n{exc}")
+
+
+def _load_central(path: Optional[Path], catalog, roster):
+    if path is None:
+        return None, []
+    if not path.is_file():
+        _fail(f"秘书处统一数据文件 {path} 不存在")
+    from sceval.ingest.central import read_central
+
+    feed, issues = read_central(path, catalog, roster)
+    for item in issues:
+        typer.secho(f"{item.code} {item.message}", fg="yellow", err=True)
+    return feed, issues
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".sceval-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        _fail(f"输出目录 {out} 不可写：{exc}")
+
+
+def print_run_table(run, console=None) -> None:
+    """City, status, total, errors, warnings — one row per roster city."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    table = Table(title="回收与计分结果")
+    for heading in ("城市代码", "城市", "状态", "总分", "自选", "错误", "警告", "文件"):
+        table.add_column(heading)
+    labels = {"submitted": "已报送", "has_errors": "[red]有错误[/red]", "corrected": "已更正",
+              "missing": "[yellow]未报送[/yellow]"}
+    for city in run.results.get("cities", []):
+        counts = {"error": 0, "warning": 0}
+        for item in city["issues"]:
+            counts[item["severity"]] = counts.get(item["severity"], 0) + 1
+        table.add_row(city["code"], city["name"], labels.get(city["status"], city["status"]),
+                      _shown(city["total"]), _shown(city["optional_total"]), str(counts["error"]),
+                      str(counts["warning"]), Path(city["file"]).name if city["file"] else "")
+    console.print(table)
+    rejected = [f for f in run.results.get("files", []) if f["status"] == "rejected"]
+    for entry in rejected:
+        reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"), "")
+        console.print(f"[red]未计入[/red] {entry['path']}：{reason}")
+
+
+def _default_ledger(out: Path) -> Path:
+    from sceval.ingest.ledger import default_ledger_path
+
+    return default_ledger_path(out)
+
+
+def _shown(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+
+    @app.command("ingest")
+    def ingest_command(
+        inputs: List[Path] = typer.Argument(..., help="回收的工作簿、文件夹（递归）或 .zip 压缩包。"),
+        out: Path = typer.Option(..., "--out", "-o", help="输出目录：results.json、汇总表、反馈表。"),
+        central: Optional[Path] = typer.Option(None, "--central", help="秘书处统一数据文件（.xlsx）。"),
+        optional: Optional[Path] = typer.Option(None, "--optional", help="本省自选指标定义文件（.xlsx）。"),
+        roster: Optional[Path] = typer.Option(None, "--roster", help="城市名单（CSV 或 .xlsx）。"),
+        catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="指标目录文件（YAML）。"),
+        jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="并行进程数。"),
+        ledger: Optional[Path] = typer.Option(None, "--ledger", help="报送台账文件（记录历次报送），默认为输出目录下的 ledger.sqlite。"),
+        timeout: int = typer.Option(120, "--timeout", min=0, help="单个文件的处理时限（秒），0 为不限。"),
+        max_size: float = typer.Option(20, "--max-size", min=0.01, help="单个文件大小上限（MB），超过则拒收。"),
+    ) -> None:
+        """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
+        from sceval.cli.app import load_catalog_or_exit, warn_if_provisional
+        from sceval.ingest.batch import ingest
+        from sceval.safety.preflight import Limits
+
+        loaded = load_catalog_or_exit(catalog)
+        city_roster = _load_roster(roster)
+        optional_catalog = _load_optional(optional, loaded)
+        feed, feed_issues = _load_central(central, loaded, city_roster)
+        _check_writable(out)
+        run = ingest(inputs, out, loaded, central=feed, optional=optional_catalog, roster=city_roster,
+                     jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
+                     limits=Limits(max_bytes=int(max_size * 1024 * 1024)), feed_issues=feed_issues)
+        print_run_table(run)
+        warn_if_provisional(loaded)
+        typer.echo(f"结果已写入 {run.results_path}")
+        if run.summary_path:
+            typer.echo(f"汇总表：{run.summary_path}")
+        if run.feedback_paths:
+            typer.echo(f"问题反馈表 {len(run.feedback_paths)} 份：{out / '反馈'}")

@@ -1,0 +1,103 @@
+"""CLI commands for the submission ledger (registered by sceval.cli).
+
+`sceval ledger` lists every submission ever received; `sceval ledger invalidate SHA --why …`
+excludes one, after which the city's previous valid submission counts.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+LEDGER_OPTION = typer.Option(None, "--ledger", help="台账文件路径（默认 <输出目录>/ledger.sqlite）。")
+OUT_OPTION = typer.Option(None, "--out", "-o", help="回收输出目录（台账位于其中的 ledger.sqlite）。")
+
+
+def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
+    """The ledger file to open; exit with a Chinese message when there is none yet."""
+    from sceval.ingest.ledger import default_ledger_path
+
+    path = ledger or default_ledger_path(out or Path("."))
+    if not path.is_file():
+        typer.secho(f"尚无报送台账：{path} 不存在。请先运行 sceval ingest，或用 --ledger/--out 指定。",
+                    fg="red", err=True)
+        raise typer.Exit(1)
+    return path
+
+
+def show_ledger(ctx: typer.Context, ledger: Optional[Path] = LEDGER_OPTION,
+                out: Optional[Path] = OUT_OPTION) -> None:
+    """列出台账中的全部报送：收到时间、城市、状态、问题数、是否计入、SHA-256 和文件名。"""
+    if ctx.invoked_subcommand:
+        return
+    from rich.console import Console
+
+    from sceval.ingest.ledger import Ledger
+
+    with Ledger(_ledger_path(ledger, out)) as opened:
+        Console().print(submissions_table(opened))
+
+
+def submissions_table(ledger):
+    """A rich table of every submission, oldest first."""
+    from rich.table import Table
+
+    counting = {sub.sha256 for sub in ledger.counting().values()}
+    table = Table(title=f"报送台账（{ledger.path}）")
+    for header in ("收到时间", "城市", "状态", "错误/警告/提示", "计入", "SHA-256", "文件"):
+        table.add_column(header)
+    for sub in ledger.submissions():
+        table.add_row(_local(sub.received_at), _city(sub), _status(sub, sub.sha256 in counting),
+                      f"{sub.errors}/{sub.warnings}/{sub.infos}",
+                      "✓" if sub.sha256 in counting else "", sub.sha256[:12], sub.file_name)
+    return table
+
+
+def _local(moment: str) -> str:
+    from datetime import datetime
+
+    return datetime.fromisoformat(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _city(sub) -> str:
+    name = (sub.results or {}).get("name", "") if isinstance(sub.results, dict) else ""
+    return f"{sub.city_code or '未识别'} {name}".strip()
+
+
+def _status(sub, counts: bool) -> str:
+    if sub.invalidated:
+        return "已作废"
+    if sub.status == "rejected":
+        return "无效"
+    return "有效" if counts else "有效（已被替代）"
+
+
+def invalidate_command(
+    sha: str = typer.Argument(..., help="要作废的报送的 SHA-256（可只写开头几位，须唯一）。"),
+    why: str = typer.Option(..., "--why", help="作废原因（记入台账）。"),
+    ledger: Optional[Path] = LEDGER_OPTION,
+    out: Optional[Path] = OUT_OPTION,
+) -> None:
+    """作废一次报送；该城市此前最新的有效报送随即计入。"""
+    from sceval.ingest.ledger import Ledger
+
+    with Ledger(_ledger_path(ledger, out)) as opened:
+        try:
+            target = opened.invalidate(sha, why)
+        except LookupError as exc:
+            typer.secho(str(exc), fg="red", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"已作废：{target.file_name}（城市 {target.city_code or '未识别'}，"
+                   f"SHA-256 {target.sha256[:12]}），原因：{target.invalidated_why}")
+        now = opened.counting().get(target.city_code or "")
+        typer.echo(f"城市 {target.city_code} 现计入：{now.file_name}（SHA-256 {now.sha256[:12]}）"
+                   if now else f"城市 {target.city_code or '未识别'} 现在没有可计入的有效报送。")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `sceval ledger` and `sceval ledger invalidate` to the app."""
+    group = typer.Typer(help="报送台账：查看收到的全部文件，作废某次报送。")
+    group.callback(invoke_without_command=True)(show_ledger)
+    group.command("invalidate")(invalidate_command)
+    app.add_typer(group, name="ledger")

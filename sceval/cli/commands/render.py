@@ -1,0 +1,66 @@
+"""CLI: `sceval render` writes one fill-in workbook per roster city."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("render")(render_command)
+
+
+def render_command(
+    roster: Path = typer.Option(..., "--roster", "-r", help="参评城市名单（CSV 或 .xlsx）。"),
+    out: Path = typer.Option(..., "--out", "-o", help="输出文件夹。"),
+    optional: Optional[Path] = typer.Option(None, "--optional", help="省级自选指标定义文件（.xlsx）。"),
+    province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）：牵头部门、联系人、截止日期。"),
+    catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="指标目录文件（YAML），默认使用内置 2016 版。"),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="报送截止日期，如 2016-12-30（默认取省级配置，否则 2016-12-30）。"),
+    force: bool = typer.Option(False, "--force", help="覆盖输出文件夹中已存在的同名文件。"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="并行生成的进程数。"),
+) -> None:
+    """为名单中的每个城市生成填报模板（.xlsx）。"""
+    from sceval.cli.app import load_catalog_or_exit, warn_if_provisional
+
+    loaded = load_catalog_or_exit(catalog)
+    warn_if_provisional(loaded)
+    city_roster = _load_or_exit("sctemplates.roster", "load_roster", roster)
+    extra = _load_or_exit("sctemplates.optional.definition", "load_optional", optional, loaded) if optional else None
+    config = _load_or_exit("sctemplates.province", "load_province", province) if province else None
+    paths = _render_with_progress(loaded, city_roster, out, extra, config, deadline, force, jobs)
+    typer.echo(f"已生成 {len(paths)} 个填报模板，保存在 {out}")
+
+
+def _load_or_exit(module: str, function: str, *args):
+    """Call a loader; its ValueError subclasses carry Chinese messages: show them, exit 2."""
+    import importlib
+
+    loader = getattr(importlib.import_module(module), function)
+    try:
+        return loader(*args)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _render_with_progress(catalog, roster, out, optional, province, deadline, force, jobs):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sctemplates.render import render_all
+
+    columns = (TextColumn("生成模板"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("", total=len(roster.cities))
+        def advance(city, _path) -> None:
+            bar.update(task, advance=1, description=city.name)
+        try:
+            return render_all(catalog, roster, out, optional=optional, province=province,
+                              deadline=deadline, force=force, progress=advance, jobs=jobs)
+        except FileExistsError as exc:
+            bar.stop()
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None

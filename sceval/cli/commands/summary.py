@@ -1,0 +1,76 @@
+"""CLI commands for summary (registered by sceval.cli)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+def load_rosters_or_exit(paths: list[Path]) -> list:
+    """Rosters from files, or every problem in Chinese and exit code 2."""
+    from sctemplates.roster import RosterError, load_roster
+
+    rosters = []
+    for path in paths:
+        try:
+            rosters.append(load_roster(path))
+        except RosterError as exc:
+            typer.echo(f"{path}: {exc}", err=True)
+            raise typer.Exit(2) from None
+    return rosters
+
+
+def _load_results_or_exit(paths: list[Path]) -> list[dict]:
+    results = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            typer.echo(f"无法读取计分结果文件 {path}：{exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
+        except UnicodeDecodeError:
+            typer.echo(f"无法读取计分结果文件 {path}：不是 UTF-8 编码的文本文件", err=True)
+            raise typer.Exit(2) from None
+        except json.JSONDecodeError as exc:
+            typer.echo(f"无法读取计分结果文件 {path}：JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", err=True)
+            raise typer.Exit(2) from None
+        if not isinstance(data, dict) or "cities" not in data:
+            typer.echo(f"{path} 不是计分结果文件（缺少 cities）", err=True)
+            raise typer.Exit(2)
+        results.append(data)
+    _refuse_repeated_provinces(paths, results)
+    return results
+
+
+def _refuse_repeated_provinces(paths: list[Path], results: list[dict]) -> None:
+    """The same province twice would list every city twice and skew the national ranking."""
+    seen: dict[str, Path] = {}
+    for path, data in zip(paths, results):
+        province = data.get("province") or {}
+        code = str(province.get("code", "")) if isinstance(province, dict) else ""
+        if code and code in seen:
+            typer.echo(f"{seen[code]} 与 {path} 都是{province.get('name', '')}（{code}）的计分结果，"
+                       "同一省份只能指定一个 results.json（请选用最新一次回收的结果）", err=True)
+            raise typer.Exit(2)
+        seen[code] = path
+
+
+def summary_command(
+    results: List[Path] = typer.Argument(..., help="一个或多个计分结果文件（results.json）；多个即全国汇总。"),
+    roster: Optional[List[Path]] = typer.Option(None, "--roster", "-r", help="城市名单（可多次指定）；名单中未报送的城市列为“未提交”。"),
+    out: Path = typer.Option(..., "--out", "-o", help="输出的汇总工作簿（.xlsx）。"),
+) -> None:
+    """由计分结果生成汇总工作簿（总览、各级得分、原始数据、问题清单、提交情况、得分明细、图表）。"""
+    from sceval.reports.summary.workbook import write_summary
+
+    loaded = _load_results_or_exit(list(results))
+    rosters = load_rosters_or_exit(list(roster or []))
+    path = write_summary(loaded if len(loaded) > 1 else loaded[0], out, rosters=rosters or None)
+    typer.echo(f"已生成汇总表：{path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("summary")(summary_command)

@@ -1,0 +1,342 @@
+"""The submission ledger: every file ever ingested, recorded once, and which one counts per city.
+
+Cities correct their returns by e-mailing a new file; the province must never lose the older one,
+nor count a broken newer one. The ledger is an embedded SQLite database (default
+``<out>/ledger.sqlite``, WAL mode) keyed by the file's sha256: the same file twice is recorded
+once, and re-running a batch changes nothing. Each record is one transaction, so a run killed
+midway leaves whole records only; the next run records the rest.
+
+Which submission counts for a city: the newest (received_at, then insertion order) *accepted*,
+not invalidated one. A rejected submission (no city identified or no results) never displaces an
+accepted older one. A person can invalidate a submission; the previous valid one then counts.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from sctemplates.issues import Issue, count_by_severity, issue
+
+LEDGER_FILE = "ledger.sqlite"
+STATUSES = ("accepted", "rejected")
+COLUMNS = ("sha256", "size", "path", "received_at", "city_code", "status", "errors", "warnings",
+           "infos", "results", "issues", "invalidated", "invalidated_why", "invalidated_at",
+           "recorded_at")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    path BLOB NOT NULL,            -- os.fsencode: file names need not be UTF-8
+    received_at TEXT NOT NULL,     -- ISO 8601, UTC, microseconds: sorts as text
+    city_code TEXT,
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+    errors INTEGER NOT NULL, warnings INTEGER NOT NULL, infos INTEGER NOT NULL,
+    results TEXT,                  -- the city result dict as JSON, null when rejected
+    issues TEXT NOT NULL,          -- JSON list of issue dicts
+    invalidated INTEGER NOT NULL DEFAULT 0,
+    invalidated_why TEXT NOT NULL DEFAULT '',
+    invalidated_at TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_city ON submissions (city_code, received_at, seq);
+"""
+
+
+def default_ledger_path(out_dir) -> Path:
+    return Path(out_dir) / LEDGER_FILE
+
+
+def iso_time(value=None) -> str:
+    """ISO 8601 in UTC from a datetime, an ISO string, a POSIX timestamp, or None (now)."""
+    if value is None:
+        moment = datetime.now(timezone.utc)
+    elif isinstance(value, (int, float)):
+        moment = datetime.fromtimestamp(value, timezone.utc)
+    elif isinstance(value, str):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    else:
+        moment = value
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass
+class Submission:
+    sha256: str
+    size: int
+    path: str
+    received_at: str
+    city_code: str | None
+    status: str  # accepted | rejected
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    results: dict | None = None
+    issues: list[dict] = field(default_factory=list)
+    invalidated: bool = False
+    invalidated_why: str = ""
+    invalidated_at: str = ""
+    recorded_at: str = ""
+    seq: int = 0  # insertion order; breaks ties between equal received_at
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Submission":
+        """From a plain dict (e.g. ingest's file outcome); missing counts come from the issues.
+
+        ``status`` accepted|rejected is used as given; otherwise a submission is rejected when it
+        names no city or carries no results (it could not be scored at all).
+        """
+        issues = [item.as_dict() if isinstance(item, Issue) else dict(item)
+                  for item in data.get("issues") or []]
+        counts = count_by_severity(_IssueView(item) for item in issues)
+        city = data.get("city_code", data.get("city"))
+        city = city.get("code") if isinstance(city, dict) else city
+        results = data.get("results", data.get("result"))
+        status = data.get("status")
+        if status not in STATUSES:
+            status = "accepted" if city and results is not None else "rejected"
+        return cls(sha256=data["sha256"], size=int(data.get("size") or 0), path=os.fsdecode(data["path"]),
+                   received_at=iso_time(data.get("received_at") or None), city_code=city or None,
+                   status=status, errors=data.get("errors", counts["error"]),
+                   warnings=data.get("warnings", counts["warning"]),
+                   infos=data.get("infos", counts["info"]), results=results, issues=issues)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def counts_as_valid(self) -> bool:
+        return self.status == "accepted" and not self.invalidated and bool(self.city_code)
+
+    @property
+    def order(self) -> tuple[str, int]:
+        return self.received_at, self.seq
+
+    @property
+    def file_name(self) -> str:
+        from sceval.safety.filenames import safe_filename_display
+
+        return os.path.basename(safe_filename_display(self.path))
+
+
+@dataclass(frozen=True)
+class _IssueView:
+    """Just enough of an Issue for count_by_severity over issue dicts."""
+
+    data: dict
+
+    @property
+    def severity(self) -> str:
+        return self.data.get("severity", "info")
+
+
+# --- JSON that keeps Decimal exact --------------------------------------------------------
+
+def _to_json(value) -> str:
+    # ASCII escapes keep lone surrogates (non-UTF-8 file names) exact; SQLite cannot store them raw
+    return json.dumps(_plain(value), ensure_ascii=True, sort_keys=True)
+
+
+def _plain(value):
+    """Decimals become JSON numbers when a float carries them exactly, else strings."""
+    if isinstance(value, Decimal):
+        return float(value) if Decimal(repr(float(value))) == value else str(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _from_json(text):
+    return None if text is None else json.loads(text, parse_float=Decimal)
+
+
+# --- the ledger -----------------------------------------------------------------------------
+
+class Ledger:
+    """One SQLite file; safe to reopen after a crash; usable as a context manager."""
+
+    def __init__(self, path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
+        with self._transaction():
+            self._create_schema()
+
+    def _create_schema(self) -> None:
+        # executescript() would commit on its own; statement by statement stays in our transaction
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- writing --
+
+    def record(self, sub: "Submission | dict") -> bool:
+        """Record one submission; False when its sha256 was already recorded (nothing changes).
+
+        A submission without a sha256 (a file that could not even be read) is not recorded.
+        """
+        sub = sub if isinstance(sub, Submission) else Submission.from_dict(sub)
+        if not sub.sha256:
+            return False
+        if sub.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {sub.status!r}")
+        with self._transaction():
+            row = self._row(sub)
+            cursor = self._db.execute(
+                f"INSERT OR IGNORE INTO submissions ({', '.join(COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(COLUMNS))})", row)
+            return cursor.rowcount == 1
+
+    @staticmethod
+    def _row(sub: Submission) -> tuple:
+        return (sub.sha256, sub.size, os.fsencode(sub.path), iso_time(sub.received_at),
+                sub.city_code, sub.status, sub.errors, sub.warnings, sub.infos,
+                None if sub.results is None else _to_json(sub.results), _to_json(sub.issues),
+                int(sub.invalidated), sub.invalidated_why, sub.invalidated_at,
+                sub.recorded_at or iso_time())
+
+    def invalidate(self, key: str, why: str) -> Submission:
+        """Exclude one submission (by sha256 or a unique prefix); already invalidated: unchanged."""
+        target = self.find(key)
+        if not target.invalidated:
+            with self._transaction():
+                self._db.execute(
+                    "UPDATE submissions SET invalidated = 1, invalidated_why = ?, invalidated_at = ? "
+                    "WHERE sha256 = ?", (why, iso_time(), target.sha256))
+        return self.find(target.sha256)
+
+    # -- reading --
+
+    def submissions(self) -> list[Submission]:
+        """Every recorded submission, oldest first (received_at, then insertion order)."""
+        return self._select("ORDER BY received_at, seq")
+
+    def find(self, key: str) -> Submission:
+        """The submission whose sha256 is ``key`` or starts with it; LookupError otherwise."""
+        key = key.strip().lower()
+        found = self._select("WHERE substr(sha256, 1, ?) = ? ORDER BY seq", (len(key), key)) if key else []
+        if len(found) != 1:
+            raise LookupError(f"台账中{'没有' if not found else '有多个'} SHA-256 以“{key}”开头的报送"
+                              f"{'' if not found else '，请多写几位'}。")
+        return found[0]
+
+    def get(self, sha256: str) -> Submission | None:
+        found = self._select("WHERE sha256 = ?", (sha256,))
+        return found[0] if found else None
+
+    def history(self, city_code: str) -> list[Submission]:
+        return self._select("WHERE city_code = ? ORDER BY received_at, seq", (city_code,))
+
+    def counting(self) -> dict[str, Submission]:
+        """Per city: the newest accepted, not invalidated submission."""
+        chosen: dict[str, Submission] = {}
+        for sub in self.submissions():
+            if sub.counts_as_valid:
+                chosen[sub.city_code] = sub
+        return chosen
+
+    def counting_sha256(self) -> dict[str, str]:
+        return {city: sub.sha256 for city, sub in self.counting().items()}
+
+    def invalidated(self) -> set[str]:
+        """sha256 of every invalidated submission."""
+        return {sub.sha256 for sub in self._select("WHERE invalidated = 1")}
+
+    def superseded(self) -> list[Submission]:
+        """Accepted, not invalidated submissions that no longer count (a newer valid one does)."""
+        counting = {sub.sha256 for sub in self.counting().values()}
+        return [sub for sub in self.submissions() if sub.counts_as_valid and sub.sha256 not in counting]
+
+    def _select(self, where: str, params: tuple = ()) -> list[Submission]:
+        rows = self._db.execute(f"SELECT seq, {', '.join(COLUMNS)} FROM submissions {where}", params)
+        return [_submission(row) for row in rows]
+
+
+def _submission(row: tuple) -> Submission:
+    values = dict(zip(("seq",) + COLUMNS, row))
+    values["path"] = os.fsdecode(bytes(values["path"]))
+    values["results"] = _from_json(values["results"])
+    values["issues"] = _from_json(values["issues"])
+    values["invalidated"] = bool(values["invalidated"])
+    return Submission(**values)
+
+
+# --- statuses for people ------------------------------------------------------------------------
+
+def ledger_issues(ledger: Ledger) -> dict[str, list[Issue]]:
+    """sha256 -> the ledger's Issues about that file (superseded, newer invalid, invalidated).
+
+    SUBMISSION_NEWER_INVALID goes on the file that still counts: that is the city's row people
+    read, and it names the newer file that was rejected.
+    """
+    counting = ledger.counting()
+    found: dict[str, list[Issue]] = defaultdict(list)
+    for sub in ledger.submissions():
+        current = counting.get(sub.city_code or "")
+        if sub.invalidated:
+            found[sub.sha256].append(_invalidated(sub))
+        elif sub.counts_as_valid and current and current.sha256 != sub.sha256:
+            found[sub.sha256].append(_superseded(sub, current))
+        elif sub.status == "rejected" and current and sub.order > current.order:
+            found[current.sha256].append(_newer_invalid(current, sub))
+    return dict(found)
+
+
+def _when(sub: Submission) -> str:
+    return datetime.fromisoformat(sub.received_at).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _invalidated(sub: Submission) -> Issue:
+    return issue("SUBMISSION_INVALIDATED", f"文件“{sub.file_name}”（收到于 {_when(sub)}）已被人工作废："
+                 f"{sub.invalidated_why or '未说明原因'}。", file=sub.path)
+
+
+def _superseded(sub: Submission, current: Submission) -> Issue:
+    return issue("SUBMISSION_SUPERSEDED", f"文件“{sub.file_name}”（收到于 {_when(sub)}）已被城市 "
+                 f"{sub.city_code} 更新的有效报送“{current.file_name}”（收到于 {_when(current)}）"
+                 "替代，本文件不再计入。", file=sub.path)
+
+
+def _newer_invalid(current: Submission, newer: Submission) -> Issue:
+    return issue("SUBMISSION_NEWER_INVALID", f"城市 {current.city_code} 更新的报送“{newer.file_name}”"
+                 f"（收到于 {_when(newer)}）有错误无法采用，仍以较早的有效报送“{current.file_name}”"
+                 f"（收到于 {_when(current)}）为准。", file=current.path)
+
+
+def duplicate_issue(path, existing: Submission) -> Issue:
+    """FILE_DUPLICATE for a file whose content the ledger already holds."""
+    from sceval.safety.filenames import safe_filename_display
+
+    name = os.path.basename(safe_filename_display(path))
+    return issue("FILE_DUPLICATE", f"文件“{name}”与已收到的“{existing.file_name}”（收到于 "
+                 f"{_when(existing)}）内容完全相同，只记录一次。", file=safe_filename_display(path))

@@ -1,0 +1,311 @@
+"""One returned workbook, start to finish: preflight, read, identify, parse, check, score.
+
+``process_file`` is a pure top-level function of a small picklable task, so it runs the same in a
+worker process or in-process, and always returns a FileOutcome: bad input is Issues, never an
+exception that stops the batch.
+"""
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from sctemplates.issues import Issue, has_errors, issue
+from sctemplates.layout import (
+    FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_FILER, SHEET_OPTIONAL, remark_name,
+    source_name,
+)
+from sctemplates.model import Catalog
+from sctemplates.roster import Roster
+
+from sceval.evaluate import checks
+from sceval.evaluate import parse
+from sceval.evaluate import scoring
+from sceval.workbook import template_rows
+from sceval.evaluate.identify import BLOCKING, Identity, identify
+from sceval.evaluate.parse import RawCell
+from sceval.workbook.book import EMPTY_CELL, Book, read_book
+from sceval.ingest.results import ACCEPTED, REJECTED, CityResult, FileOutcome
+from sceval.workbook.xml_sheet import DamagedCell
+
+
+@dataclass(frozen=True)
+class FileTask:
+    source: str  # path on disk
+    display: str  # path shown to people
+    sha256: str  # "" when not known yet: the worker hashes the bytes preflight reads anyway
+    size: int
+    received_at: str
+    catalog: Catalog
+    optional: Catalog | None = None
+    roster: Roster | None = None
+    central: dict = field(default_factory=dict)  # city code -> {input name: Decimal}
+    timeout: int = 120  # seconds per file; 0 = no limit
+    limits: object = None  # sceval.safety.Limits for preflight; None = its defaults
+
+
+class FileTimeout(Exception):
+    pass
+
+
+# What every task of a run shares (catalogs, roster, central feed, time limit), set once per worker
+# process by the pool's initializer instead of being pickled into each task.
+_SHARED: dict = {}
+
+
+def init_worker(shared: dict) -> None:
+    """Set the shared context of a pool worker. Frozen with the rest of the worker's start-up
+    heap, so the collector's full passes skip the catalogs, as they do in a single process (see
+    sceval.pool.frozen_heap); the worker belongs to the pool alone, so nothing else is affected."""
+    import gc
+
+    _SHARED.clear()
+    _SHARED.update(shared)
+    gc.freeze()
+
+
+def process_shared(task: FileTask) -> FileOutcome:
+    """process_file for a slim task whose shared fields come from init_worker."""
+    return process_file(replace(task, **_SHARED))
+
+
+def process_shared_chunk(tasks: list[FileTask]) -> list[FileOutcome]:
+    """process_shared for a few slim tasks at once (one message each way instead of one per file)."""
+    return [process_shared(task) for task in tasks]
+
+
+def process_file(task: FileTask) -> FileOutcome:
+    outcome = FileOutcome(path=task.display, source=task.source, sha256=task.sha256,
+                          size=task.size, received_at=task.received_at)
+    try:
+        with _time_limit(task.timeout):
+            _run(task, outcome)
+    except DamagedCell as exc:  # read lazily, so found while identifying or evaluating
+        outcome.status, outcome.result = REJECTED, None
+        outcome.issues.append(_damaged(task.display, exc))
+    except FileTimeout:
+        outcome.status, outcome.result = REJECTED, None
+        outcome.issues.append(issue("FILE_TIMEOUT", f"读取文件 {task.display} 超过 {task.timeout} 秒，已停止",
+                                    file=task.display))
+    except Exception as exc:  # noqa: BLE001 - one broken file never stops the batch
+        outcome.status, outcome.result = REJECTED, None
+        outcome.issues.append(issue("FILE_UNREADABLE", f"文件 {task.display} 无法处理（{type(exc).__name__}: "
+                                                       f"{str(exc)[:160]}）", file=task.display))
+    return outcome
+
+
+def _damaged(display: str, exc: DamagedCell) -> Issue:
+    return issue("FILE_UNREADABLE", f"文件 {display} 工作表“{exc.sheet}”单元格 {exc.ref} 的内容已损坏（{exc.detail}），"
+                                    "无法读取。请用 Excel 或 WPS 打开后重新保存，再报送", file=display, sheet=exc.sheet, cell=exc.ref)
+
+
+class _time_limit:
+    """SIGALRM-based limit; a no-op where signals are unavailable (non-main thread, Windows)."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self):
+        try:
+            if self.seconds and hasattr(signal, "SIGALRM"):
+                signal.signal(signal.SIGALRM, _on_alarm)
+                signal.alarm(self.seconds)
+                self.armed = True
+        except ValueError:
+            pass  # not the main thread
+
+    def __exit__(self, *exc):
+        if self.armed:
+            signal.alarm(0)
+        return False
+
+
+def _on_alarm(signum, frame):
+    raise FileTimeout()
+
+
+def _preflight(path: str, limits=None, parts: dict[str, bytes] | None = None):
+    from sceval.workbook.book import wanted_part
+    from sceval.safety.preflight import Limits, inspect
+
+    return inspect(path, limits or Limits(), parts, wanted_part)
+
+
+def _streamed_sha256(path: str) -> str:
+    """The hash of a file preflight did not read whole (too large, empty); "" if it cannot be read."""
+    from sceval.safety.filenames import sha256_file
+
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
+
+
+def _run(task: FileTask, outcome: FileOutcome) -> None:
+    parts: dict[str, bytes] = {}  # inflated once by preflight, read again by nobody
+    found = _preflight(task.source, task.limits, parts)
+    outcome.sha256 = outcome.sha256 or found.sha256 or _streamed_sha256(task.source)
+    outcome.issues += [i.at(file=task.display) for i in found.issues]
+    if has_errors(outcome.issues):
+        return
+    book, problems = read_book(task.source, task.display, parts, found.members)
+    parts.clear()
+    outcome.issues += problems
+    if book is None:
+        return
+    ident = identify(book, task.catalog, task.roster, task.optional, task.display)
+    outcome.issues += ident.issues
+    outcome.city = ident.city
+    if ident.passport is not None:
+        outcome.template_id = ident.passport.template_id
+        outcome.province = (ident.passport.province_code, ident.passport.province_name)
+    if ident.blocked or ident.city is None:
+        return
+    outcome.issues += _locked_content_edits(book, task, ident)
+    if any(i.code in BLOCKING for i in outcome.issues):
+        return
+    outcome.result = _evaluate(book, task, ident, outcome.issues)
+    outcome.status = ACCEPTED
+
+
+def _uses_optional(task: FileTask, ident: Identity) -> bool:
+    return task.optional is not None and ident.optional_ok and ident.city.takes_optional
+
+
+def _locked_content_edits(book: Book, task: FileTask, ident: Identity) -> list[Issue]:
+    """Locked content (codes, names, weights) compared with the catalog."""
+    found = template_rows.template_edits(book, ident.sheets.get(SHEET_BASE, SHEET_BASE), task.catalog, task.display)
+    if _uses_optional(task, ident):
+        found += template_rows.template_edits(book, ident.sheets.get(SHEET_OPTIONAL, SHEET_OPTIONAL),
+                                              task.optional, task.display)
+    return found
+
+
+def _locator(book: Book, display: str):
+    def locate(name: str) -> dict:
+        sheet, cell = book.names.get(name, ("", ""))
+        return {"file": display, "sheet": sheet, "cell": cell}
+    return locate
+
+
+def _lookup(book: Book):
+    def lookup(name: str):
+        if name not in book.names:
+            return None
+        sheet, cell = book.names[name]
+        return book.cell(sheet, cell), sheet, cell
+    return lookup
+
+
+def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) -> CityResult:
+    catalogs = [task.catalog] + ([task.optional] if _uses_optional(task, ident) else [])
+    locate, feed = _locator(book, task.display), task.central.get(ident.city.code, {})
+    result = CityResult()
+    parsed_all: dict[str, parse.Parsed] = {}
+    for catalog in catalogs:
+        parsed = parse.parse_city_inputs(catalog, _lookup(book), task.display)
+        parsed_all.update(parsed)
+        issues += [i for p in parsed.values() for i in p.issues]
+        issues += checks.check_inputs(catalog, parsed, locate)
+    for index, catalog in enumerate(catalogs):
+        _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1)
+    result.completeness = _completeness(catalogs, parsed_all, issues, locate)
+    _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)
+    result.inputs = _inputs_shown(catalogs, parsed_all, feed)
+    return result
+
+
+def _score_into(result: CityResult, catalog: Catalog, book: Book, parsed, issues, feed, locate,
+                optional: bool) -> None:
+    values = {name: p.value for name, p in parsed.items() if p.ok}
+    bad = frozenset(i.indicator for i in issues if i.is_error and i.indicator)
+    sheet = scoring.score_catalog(catalog, scoring.ScoreInputs(values, bad, feed, locate))
+    total_name = OPTIONAL_TOTAL_SCORE if optional else scoring.TOTAL_SCORE
+    issues += sheet.issues
+    cached = _cached_number(book)
+    if cached(total_name):  # only a file saved by a recalculating office suite can disagree
+        as_workbook = scoring.score_catalog(catalog, scoring.ScoreInputs(values, bad, {}, locate))
+        issues += scoring.compare_cached(catalog, as_workbook, cached, locate, total_name)
+    result.scores.update(sheet.scores)
+    result.points_at_stake += sheet.points_at_stake
+    result.measured.update(sheet.measured)
+    for sub in catalog.sub_items():
+        if sub.code in sheet.measured:
+            result.cells[sub.code] = book.names.get(sub.inputs[0].name, ("", ""))
+    if optional:
+        result.optional_total = sheet.total
+    else:
+        result.total = sheet.total
+
+
+def _cached_number(book: Book):
+    def cached(name: str) -> Decimal | None:
+        raw = book.named(name)
+        if raw is None or isinstance(raw.value, bool) or not isinstance(raw.value, (int, float)):
+            return None
+        return parse.decimal_from_float(float(raw.value))
+    return cached
+
+
+def _completeness(catalogs, parsed, issues, locate) -> Decimal:
+    required = sum(_city_input_count(c) for c in catalogs)
+    if not required:
+        return Decimal(100)
+    weighted = sum(checks.completeness(c, parsed, issues, locate) * _city_input_count(c) for c in catalogs)
+    return weighted / required
+
+
+def _city_input_count(catalog: Catalog) -> int:
+    return len(catalog.city_inputs())
+
+
+def _text_names(catalog: Catalog) -> tuple[tuple[str, str, str], ...]:
+    """(code, source name, remark name) of every sub-item; built once per catalog object."""
+    kept = _TEXT_NAMES.get(id(catalog))
+    if kept is None or kept[0] is not catalog:
+        if len(_TEXT_NAMES) > 64:
+            _TEXT_NAMES.clear()
+        names = tuple((sub.code, source_name(sub.code), remark_name(sub.code)) for sub in catalog.sub_items())
+        kept = _TEXT_NAMES[id(catalog)] = (catalog, names)
+    return kept[1]
+
+
+_TEXT_NAMES: dict[int, tuple[Catalog, tuple]] = {}
+
+
+def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: list[Issue],
+                filer_sheet: bool = True) -> None:
+    named = book.named
+    for catalog in catalogs:
+        for code, source, remark in _text_names(catalog):
+            for target, name in ((result.sources, source), (result.remarks, remark)):
+                raw = named(name)
+                if raw is None or raw is EMPTY_CELL:  # most are left blank: nothing to parse
+                    continue
+                text = parse.parse_text(raw)
+                if text.ok:
+                    target[code] = text.value
+    filer = {}
+    locate = _locator(book, display)
+    for name in FILER_FIELDS:
+        raw = book.named(name) or RawCell()
+        where = locate(name)
+        filer[name] = (parse.parse_date(raw, **where) if name == "SC_FILER_DATE"
+                       else parse.parse_text(raw, **where))
+        issues += filer[name].issues
+    result.filer = {name: p.value for name, p in filer.items() if p.ok}
+    if filer_sheet:  # without the sheet, ID_FILER_SHEET_MISSING already says it all
+        issues += checks.check_filer(filer, locate)
+
+
+def _inputs_shown(catalogs, parsed, feed) -> dict[str, object]:
+    shown = {}
+    for catalog in catalogs:
+        for _, _, item in catalog.inputs():
+            if item.city_fills:
+                value = parsed.get(item.name)
+                shown[item.name] = value.value if value is not None and value.ok else None
+            else:
+                shown[item.name] = feed.get(item.name)
+    return shown

@@ -1,0 +1,126 @@
+"""The 总览 sheet: one row per roster city, ranked, with statistics rows below."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sceval.reports.summary.columns import first_columns
+from sceval.reports.summary.data import STATUS_LABELS, CityRow, SummaryData, column_stats, maturity_stage, to_decimal
+from sceval.reports.summary.style import Styles, write_headers, write_score, write_text, write_title
+
+SHEET = "总览"
+
+
+@dataclass(frozen=True)
+class Field:
+    header: str
+    width: float
+    get: Callable[[CityRow], object]
+    kind: str = "text"  # text | score | integer | percent
+    stats: bool = False  # statistics rows computed for this column
+    colour: bool = False  # colour scale over the city rows
+
+
+def _count(row: CityRow, severity: str) -> int | None:
+    """Blank for a city that sent nothing and has nothing said about it."""
+    return row.count(severity) if row.scored or row.issues else None
+
+
+def _fields(data: SummaryData) -> list[Field]:
+    fields = [Field("排名", 6, lambda r: r.rank, "integer")]
+    if data.national:
+        fields.append(Field("省份", 10, lambda r: r.province_name))
+    fields += [
+        Field("代码", 9, lambda r: r.code),
+        Field("名称", 12, lambda r: r.name),
+        Field("类型", 9, lambda r: r.kind),
+        Field("状态", 8, lambda r: r.status_label),
+        Field("总分", 8, lambda r: r.total, "score", True, True),
+        Field("自选指标得分", 9, lambda r: to_decimal(r.record.get("optional_total")),
+              "score", True),
+    ]
+    for col in first_columns(data.catalog):
+        fields.append(Field(f"{col.code} {col.name}\n（{col.max}分）", 10,
+                            lambda r, code=col.code: r.score(code), "score", True, True))
+    fields += [
+        Field("成熟度阶段", 10, lambda r: maturity_stage(r.total) if r.scored else ""),
+        Field("完整度 %", 8, lambda r: to_decimal(r.record.get("completeness")), "percent"),
+        Field("待补分值", 8, lambda r: to_decimal(r.record.get("points_at_stake")), "score"),
+        Field("错误数", 7, lambda r: _count(r, "error"), "integer"),
+        Field("警告数", 7, lambda r: _count(r, "warning"), "integer"),
+    ]
+    return fields
+
+
+def _write_cell(ws, row: int, col: int, field: Field, value, styles: Styles) -> None:
+    if field.kind == "text":
+        write_text(ws, row, col, value, styles.text)
+        return
+    fmt = {"score": styles.score, "integer": styles.integer, "percent": styles.percent}
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt[field.kind])
+    else:
+        ws.write_number(row, col, float(value), fmt[field.kind])
+
+
+def _write_stats(ws, row: int, fields: list[Field], data: SummaryData, styles: Styles) -> int:
+    """平均值/中位数/最高分/最低分 rows over the cities that have a score."""
+    scored = data.scored_rows()
+    per_field = {i: column_stats([v for v in (f.get(r) for r in scored) if v is not None])
+                 for i, f in enumerate(fields) if f.stats}
+    label_col = next(i for i, f in enumerate(fields) if f.header == "名称")
+    for offset, label in enumerate(("平均值", "中位数", "最高分", "最低分")):
+        for col in range(len(fields)):
+            ws.write_blank(row + offset, col, None, styles.stat_blank)
+        ws.write_string(row + offset, label_col, label, styles.stat_label)
+        for col, stats in per_field.items():
+            write_score(ws, row + offset, col, stats.get(label), styles.stat_score)
+    return row + 4
+
+
+def _mark_status(ws, first_row: int, last_row: int, col: int, styles: Styles) -> None:
+    """未提交 in grey, 有错误 in red, so the cities to chase stand out."""
+    if last_row < first_row:
+        return
+    marks = ((STATUS_LABELS["missing"], styles.missing_mark),
+             (STATUS_LABELS["has_errors"], styles.error_mark))
+    for label, fmt in marks:
+        ws.conditional_format(first_row, col, last_row, col,
+                              {"type": "cell", "criteria": "==", "value": f'"{label}"',
+                               "format": fmt})
+
+
+def _format_sheet(ws, fields: list[Field], header_row: int, last_row: int,
+                  styles: Styles) -> None:
+    for col, field in enumerate(fields):
+        ws.set_column(col, col, field.width)
+    ws.set_row(header_row, 42)
+    name_col = next(i for i, f in enumerate(fields) if f.header == "名称")
+    ws.freeze_panes(header_row + 1, name_col + 1)
+    ws.autofilter(header_row, 0, max(last_row, header_row), len(fields) - 1)
+    # Printed on A4 landscape, one page wide, header repeated: the page people e-mail around.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    status_col = next(i for i, f in enumerate(fields) if f.header == "状态")
+    _mark_status(ws, header_row + 1, last_row, status_col, styles)
+    for col, field in enumerate(fields):
+        if field.colour and last_row > header_row:
+            ws.conditional_format(header_row + 1, col, last_row, col,
+                                  {"type": "3_color_scale", "min_color": "#F8696B",
+                                   "mid_color": "#FFEB84", "max_color": "#63BE7B"})
+
+
+def write_overview(workbook, data: SummaryData, styles: Styles, title: list) -> None:
+    ws = workbook.add_worksheet(SHEET)
+    fields = _fields(data)
+    header_row = write_title(ws, styles, title)
+    write_headers(ws, header_row, [f.header for f in fields], styles.header)
+    row = header_row
+    for row, city in enumerate(data.rows, start=header_row + 1):
+        for col, field in enumerate(fields):
+            _write_cell(ws, row, col, field, field.get(city), styles)
+    _format_sheet(ws, fields, header_row, row, styles)
+    _write_stats(ws, row + 2, fields, data, styles)
+    ws.activate()

@@ -1,0 +1,163 @@
+"""The indicator sheet read by its rows: locked content checks, and names rebuilt when lost.
+
+A rendered indicator sheet has one row per indicator with its code in the code column, and one
+row per input right below its indicator (sctemplates.render.indicator_sheet). That is enough to
+check that codes, names and weights are still the catalog's, and — when a tool dropped the
+workbook's defined names — to find every input, source, remark and score cell again.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from sctemplates.issues import Issue, issue
+from sctemplates.layout import (
+    COVER_CITY_CODE, COVER_CITY_NAME, FILER_FIELDS, remark_name, score_name, source_name,
+)
+from sctemplates.methods import show_number
+from sctemplates.model import Catalog
+from sctemplates.render.indicator_sheet import (
+    COL_CODE, COL_NAME, COL_REMARK, COL_SCORE, COL_SOURCE, COL_VALUE, COL_WEIGHT,
+)
+
+from sceval.evaluate.parse import FULLWIDTH
+from sceval.workbook.cell_refs import column_letters
+from sceval.workbook.book import Book
+
+COVER_LABELS = {"城市代码": COVER_CITY_CODE, "城市名称": COVER_CITY_NAME}
+PROVISIONAL_SUFFIX = re.compile(r"（暂定：[^）]*）$")
+
+
+def code_rows(book: Book, sheet: str) -> dict[str, int]:
+    """Indicator code -> 0-based row, from the code column."""
+    rows = {}
+    for index, value in enumerate(book.column(sheet, COL_CODE)):
+        if isinstance(value, str) and value.strip():
+            rows.setdefault(value.strip(), index)
+    return rows
+
+
+def _nodes(catalog: Catalog):
+    for first in catalog.indicators:
+        yield first
+        for second in first.children:
+            yield second
+            yield from second.sub_items
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"\s+", "", str(text).translate(FULLWIDTH))
+
+
+def _number(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in ("", None) and not isinstance(value, bool) else None
+    except InvalidOperation:
+        return None
+
+
+def template_edits(book: Book, sheet: str, catalog: Catalog, file: str) -> list[Issue]:
+    """ID_TEMPLATE_EDITED for changed codes/names/weights; ID_TEMPLATE_COSMETIC for spacing/width."""
+    rows = code_rows(book, sheet)
+    key = _locked_key(book, sheet, rows, catalog)
+    if _CLEAN_LOCKED.get(key) is catalog:
+        return []  # the very locked content already found clean for this catalog
+    found = _template_edits(book, rows, sheet, catalog, file)
+    if not found:
+        if len(_CLEAN_LOCKED) > 64:
+            _CLEAN_LOCKED.clear()
+        _CLEAN_LOCKED[key] = catalog
+    return found
+
+
+# Every return of one template carries the same locked content, so a clean verdict is remembered.
+# It depends only on whether each indicator's code row exists and on that row's name and weight
+# cells: those values (with their types, as 1 == 1.0 == True but they read differently) and the
+# catalog are the key. Only clean verdicts are kept, so any edit gives a new key, checked in full.
+_CLEAN_LOCKED: dict[tuple, Catalog] = {}
+
+
+def _locked_key(book: Book, sheet: str, rows: dict[str, int], catalog: Catalog) -> tuple:
+    found = tuple(rows.get(node.code) for node in _nodes(catalog))  # None: no row (in the key too)
+    positions = tuple((row, col) for row in found if row is not None for col in (COL_NAME, COL_WEIGHT))
+    cells = book.values(sheet, positions)
+    return id(catalog), found, tuple(cells), tuple(map(type, cells))
+
+
+
+def _template_edits(book: Book, rows: dict[str, int], sheet: str, catalog: Catalog,
+                    file: str) -> list[Issue]:
+    found = []
+    for node in _nodes(catalog):
+        where = {"file": file, "sheet": sheet, "indicator": node.code}
+        if node.code not in rows:
+            found.append(issue("ID_TEMPLATE_EDITED", f"工作表“{sheet}”中找不到指标 {node.code}（{node.name}）的行，"
+                                                     "锁定内容被删除或修改，请使用下发的原始模板重新填报", **where))
+            continue
+        found += _row_edits(book, rows[node.code], node, where)
+    return found
+
+
+def _row_edits(book: Book, row: int, node, where: dict) -> list[Issue]:
+    at = {**where, "cell": f"{column_letters(COL_NAME)}{row + 1}"}
+    name = PROVISIONAL_SUFFIX.sub("", str(book.value(where["sheet"], row, COL_NAME)).strip())
+    weight = _number(book.value(where["sheet"], row, COL_WEIGHT))
+    if weight is not None and weight != node.weight:
+        at["cell"] = f"{column_letters(COL_WEIGHT)}{row + 1}"
+        return [issue("ID_TEMPLATE_EDITED", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的权重被改为 {show_number(weight)}，"
+                                            f"应为 {show_number(node.weight)}；锁定内容不得修改，本文件不计分", **at)]
+    if name == node.name:
+        return []
+    if _loose(name) == _loose(node.name):
+        return [issue("ID_TEMPLATE_COSMETIC", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的名称空格或全半角有改动，"
+                                              "不影响计分", **at)]
+    return [issue("ID_TEMPLATE_EDITED", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的名称被改为“{name}”，"
+                                        f"应为“{node.name}”；锁定内容不得修改，本文件不计分", **at)]
+
+
+def names_lost(book: Book, catalog: Catalog) -> bool:
+    """True when most of the catalog's input names are gone from the workbook."""
+    wanted = [item.name for _, _, item in catalog.inputs()]
+    present = sum(1 for name in wanted if name in book.names)
+    return present * 2 < len(wanted)
+
+
+def rebuild_names(book: Book, catalog: Catalog, sheet: str) -> int:
+    """Put back the names of one indicator sheet from its code rows; returns how many."""
+    rows = code_rows(book, sheet)
+    added = 0
+    for second, sub, item in catalog.inputs():
+        owner = sub or second
+        if owner.code not in rows:
+            continue
+        offset = list(owner.inputs).index(item) + 1
+        added += _add(book, item.name, sheet, rows[owner.code] + offset, COL_VALUE)
+    for node in _nodes(catalog):
+        if node.code in rows:
+            added += _add(book, score_name(node.code), sheet, rows[node.code], COL_SCORE)
+    for sub in catalog.sub_items():
+        if sub.code in rows:
+            added += _add(book, source_name(sub.code), sheet, rows[sub.code], COL_SOURCE)
+            added += _add(book, remark_name(sub.code), sheet, rows[sub.code], COL_REMARK)
+    return added
+
+
+def rebuild_labelled(book: Book, sheet: str, labels: dict[str, str]) -> int:
+    """Names of label/value sheets (填报信息, the cover): label in column A, value in column B."""
+    added = 0
+    for index, row in enumerate(book.rows(sheet)):
+        label = str(row[0]).strip() if row else ""
+        if label in labels:
+            added += _add(book, labels[label], sheet, index, 1)
+    return added
+
+
+def filer_labels() -> dict[str, str]:
+    return {label: name for name, label in FILER_FIELDS.items()}
+
+
+def _add(book: Book, name: str, sheet: str, row: int, col: int) -> int:
+    if name in book.names:
+        return 0
+    book.names[name] = (sheet, f"{column_letters(col)}{row + 1}")
+    return 1

@@ -1,0 +1,70 @@
+"""The demo round end to end: what `make demo` runs, checked against what it planted."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sceval.demo.round import CORRECTED_CITY, MISTAKES, SILENT_CITY, run_demo
+from sceval.demo.fill import MISTAKE_LABELS
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    run = run_demo(out, jobs=2)
+    results = json.loads(run.results.read_text(encoding="utf-8"))
+    return run, results
+
+
+def test_every_roster_city_is_in_the_results(demo):
+    run, results = demo
+    assert len(run.templates) == len(results["roster"]) == len(results["cities"]) == 11
+    assert run.summary is not None and run.summary.name.startswith("汇总_浙江省_")
+    assert run.summary.stat().st_size > 10_000
+
+
+def test_the_silent_city_is_missing_and_the_corrected_one_counts_its_second_file(demo):
+    _, results = demo
+    cities = results["cities"]
+    assert cities[SILENT_CITY]["status"] == "missing" and cities[SILENT_CITY]["total"] is None
+    corrected = cities[CORRECTED_CITY]
+    assert corrected["status"] == "corrected"
+    assert "更正" in corrected["file"]
+    statuses = sorted(f["status"] for f in results["files"] if f["city"] == corrected["code"])
+    assert statuses == ["counted", "superseded"]
+
+
+def test_each_planted_mistake_is_reported_on_its_sub_item(demo):
+    run, results = demo
+    expected = {"missing": {"VAL_MISSING", "RATIO_PARTIAL"}, "percent_for_count": {"VAL_PERCENT_FOR_COUNT"},
+                "out_of_range": {"RATIO_NUM_GT_DEN"}, "messy_text": {"PARSE_FULLWIDTH"}}
+    for index, kind in MISTAKES.items():
+        city = results["cities"][index]
+        note = next(n for n in run.notes if n.startswith(city["name"]))
+        code = note.split("：")[1].split()[0]
+        found = {i["code"] for i in city["issues"] if i["indicator"] == code}
+        if kind == "formula_remark":
+            assert city["remarks"][code].startswith("="), "a remark starting with = stays text"
+        else:
+            assert found & expected[kind], (kind, city["name"], found)
+        assert MISTAKE_LABELS[kind] in note
+
+
+def test_direct_city_has_no_optional_score_and_scores_are_in_range(demo):
+    _, results = demo
+    for city, entry in zip(results["cities"], results["roster"]):
+        if city["status"] == "missing":
+            continue
+        assert 0 < city["total"] <= 100
+        if entry["kind"] == "计划单列市":
+            assert city["optional_total"] is None
+        else:
+            assert 0 <= city["optional_total"] <= 10
+
+
+def test_demo_never_touches_the_returns_it_ingests(demo):
+    run, _ = demo
+    from sceval.safety.filenames import sha256_file
+
+    assert run.digests and all(sha256_file(path) == digest for path, digest in run.digests.items())
