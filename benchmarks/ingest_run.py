@@ -8,12 +8,12 @@ def run_ingest(inputs, out: Path, rnd, jobs: int, workbooks: bool):
     """``inputs``: a folder, or a list of files and folders. ``out`` is emptied first."""
     import shutil
 
-    from sceval.ingest.batch import ingest
+    from sceval.ingest.batch import IngestOptions, ingest
 
     shutil.rmtree(out, ignore_errors=True)
     inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    return ingest(inputs, out, rnd.catalog, central=rnd.central, optional=rnd.optional, roster=rnd.roster,
-                  jobs=jobs, workbooks=workbooks)
+    return ingest(inputs, out, IngestOptions(rnd.catalog, central=rnd.central, optional=rnd.optional, roster=rnd.roster,
+                  jobs=jobs, workbooks=workbooks))
 
 
 def describe(run) -> dict:

@@ -113,3 +113,15 @@ def _timed_out(task: FileTask) -> FileOutcome:
                           received_at=task.received_at)
     outcome.issues.append(issue("FILE_TIMEOUT", f"处理文件 {task.display} 超过时限，已停止", file=task.display))
     return outcome
+
+
+def map_in_workers(function, items: list, jobs: int) -> list:
+    """``function`` over ``items`` in ``jobs`` processes (in-process for one job or a few items),
+    for the slow writers of a run (openpyxl feedback copies)."""
+    if jobs <= 1 or len(items) <= 2:
+        return [function(item) for item in items]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(jobs) as pool:
+        return pool.map(function, items, chunksize=4)

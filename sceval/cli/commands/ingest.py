@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.app import load_catalog_or_exit, warn_if_provisional
-        from sceval.ingest.batch import ingest
+        from sceval.ingest.batch import IngestOptions, ingest
         from sceval.safety.preflight import Limits
 
         loaded = load_catalog_or_exit(catalog)
@@ -126,9 +126,9 @@ def register(app: typer.Typer) -> None:
         optional_catalog = _load_optional(optional, loaded)
         feed, feed_issues = _load_central(central, loaded, city_roster)
         _check_writable(out)
-        run = ingest(inputs, out, loaded, central=feed, optional=optional_catalog, roster=city_roster,
+        run = ingest(inputs, out, IngestOptions(loaded, central=feed, optional=optional_catalog, roster=city_roster,
                      jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
-                     limits=Limits(max_bytes=int(max_size * 1024 * 1024)), feed_issues=feed_issues)
+                     limits=Limits(max_bytes=int(max_size * 1024 * 1024)), feed_issues=feed_issues))
         print_run_table(run)
         warn_if_provisional(loaded)
         typer.echo(f"结果已写入 {run.results_path}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.sceval import hostile
-from sceval.ingest.batch import ingest
+from sceval.ingest.batch import IngestOptions, ingest
 from sceval.safety.filenames import safe_filename_display, sha256_file
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
@@ -53,16 +53,16 @@ def _hostile_folder(folder: Path, good: dict[str, Path], gbk: bool) -> dict[str,
 @pytest.mark.parametrize("gbk", [False, True],
                          ids=["utf8-names", "with-gbk-name"])
 def test_hostile_batch_never_stops_and_scores_the_good_ones_exactly(good_returns, tmp_path, gbk):
-    alone = {code: _city(ingest([path], tmp_path / f"alone-{code}", CATALOG, roster=ROSTER, jobs=1,
-                                received_at=RECEIVED).results, code)
+    alone = {code: _city(ingest([path], tmp_path / f"alone-{code}", IngestOptions(CATALOG, roster=ROSTER, jobs=1,
+                                received_at=RECEIVED)).results, code)
              for code, path in good_returns.items()}
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     expected = _hostile_folder(inbox, good_returns, gbk)
     before = {path: sha256_file(path) for path in inbox.iterdir()}
 
-    run = ingest([inbox], tmp_path / "out", CATALOG, roster=ROSTER, jobs=2, received_at=RECEIVED,
-                 ledger_path=tmp_path / "out" / "ledger.sqlite")
+    run = ingest([inbox], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=2, received_at=RECEIVED,
+                 ledger_path=tmp_path / "out" / "ledger.sqlite"))
 
     assert {path: sha256_file(path) for path in inbox.iterdir()} == before
     for code, entry in alone.items():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sceval.ingest.batch import ingest
+from sceval.ingest.batch import IngestOptions, ingest
 from sctemplates.layout import ATTEST_CHOICE
 from tests.libreoffice import needs_soffice, resave_xlsx
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
@@ -49,7 +49,7 @@ def check_official_scores(scores: dict) -> None:
 def test_round_trip_gives_hand_computed_scores(templates, tmp_path):
     path = fill(templates[HANGZHOU.code], tmp_path / "in" / "杭州.xlsx", official_example())
     before = path.read_bytes()
-    run = ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
+    run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
     entry = city_entry(run.results, HANGZHOU.code)
     check_official_scores(entry["scores"])
     assert entry["status"] == "submitted" and entry["completeness"] == 100.0
@@ -63,7 +63,7 @@ def test_round_trip_gives_hand_computed_scores(templates, tmp_path):
 
 def test_results_json_shape_and_missing_cities(templates, tmp_path):
     path = fill(templates[HANGZHOU.code], tmp_path / "杭州.xlsx", valid_values(CATALOG))
-    run = ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
+    run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
     results = run.results
     assert set(results) == {"catalog", "optional_catalog", "province", "roster", "generated_at", "files", "cities",
                             "run_issues"}
@@ -86,8 +86,8 @@ def test_libreoffice_resaved_return_scores_identically(templates, tmp_path):
     text_number = official_example() | {SUBS["L1P1-A2"].input("numerator").name: "１００"}
     texty = fill(templates[HANGZHOU.code], tmp_path / "in2" / "texty.xlsx", text_number)
     resaved, resaved_texty = resave_xlsx([path, texty], tmp_path / "lo")
-    first = ingest([path], tmp_path / "a", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
-    second = ingest([resaved], tmp_path / "b", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
+    first = ingest([path], tmp_path / "a", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
+    second = ingest([resaved], tmp_path / "b", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
     a, b = city_entry(first.results, HANGZHOU.code), city_entry(second.results, HANGZHOU.code)
     check_official_scores(b["scores"])
     assert a["scores"] == b["scores"] and a["total"] == b["total"] and a["inputs"] == b["inputs"]
@@ -95,7 +95,7 @@ def test_libreoffice_resaved_return_scores_identically(templates, tmp_path):
     codes = [i["code"] for i in b["issues"]]
     assert "SCORE_FORMULA_DIFFERS" not in codes and "ID_PASSPORT_MISMATCH" not in codes
     # a number typed as full-width text scores in Python but 0 in the live formula: reported
-    third = ingest([resaved_texty], tmp_path / "c", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
+    third = ingest([resaved_texty], tmp_path / "c", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
     differs = [i for i in city_entry(third.results, HANGZHOU.code)["issues"] if i["code"] == "SCORE_FORMULA_DIFFERS"]
     assert differs and differs[-1]["indicator"] == ""  # the total on the cover
 
@@ -107,7 +107,7 @@ def test_archive_members_duplicates_and_skips(templates, tmp_path, jobs):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(good, "杭州市/杭州.xlsx")
         zf.writestr("说明.txt", "附件说明")
-    run = ingest([archive, good], tmp_path / "out", CATALOG, roster=ROSTER, jobs=jobs, received_at=RECEIVED)
+    run = ingest([archive, good], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=jobs, received_at=RECEIVED))
     by_status = {f["status"]: f for f in run.results["files"]}
     assert by_status["rejected"]["issues"][0]["code"] == "ARCHIVE_MEMBER_SKIPPED"
     assert by_status["counted"]["path"].endswith("来信附件.zip/杭州市/杭州.xlsx")
@@ -123,7 +123,7 @@ def test_gbk_member_names_and_output_folder_inside_the_inbox(templates, tmp_path
     inbox = tmp_path / "收件箱"
     fill(templates[HANGZHOU.code], inbox / "杭州.xlsx", valid_values(CATALOG) | {A1.input("numerator").name: "—"})
     for _ in range(2):  # the second run must not read the first run's feedback copies
-        run = ingest([inbox], inbox / "结果", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED)
+        run = ingest([inbox], inbox / "结果", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
         assert [Path(f["path"]).name for f in run.results["files"]] == ["杭州.xlsx"]
     assert run.feedback_paths and run.feedback_paths[0].is_relative_to(inbox / "结果")
 
@@ -134,7 +134,7 @@ def test_newer_return_supersedes_older_and_city_is_corrected(templates, tmp_path
     newer = fill(templates[HANGZHOU.code], tmp_path / "v2.xlsx", values)
     os.utime(older, (1_480_000_000, 1_480_000_000))
     os.utime(newer, (1_480_100_000, 1_480_100_000))
-    run = ingest([older, newer], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1)
+    run = ingest([older, newer], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
     statuses = {Path(f["path"]).name: f["status"] for f in run.results["files"]}
     assert statuses == {"v1.xlsx": "superseded", "v2.xlsx": "counted"}
     entry = city_entry(run.results, HANGZHOU.code)
@@ -150,7 +150,7 @@ def test_newer_rejected_return_keeps_the_older_one(templates, tmp_path):
     newer = fill(templates[HANGZHOU.code], tmp_path / "v2.xlsx", values, cover_of_another_city)
     os.utime(older, (1_480_000_000, 1_480_000_000))
     os.utime(newer, (1_480_100_000, 1_480_100_000))
-    run = ingest([older, newer], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1)
+    run = ingest([older, newer], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
     files = {Path(f["path"]).name: f for f in run.results["files"]}
     assert files["v1.xlsx"]["status"] == "counted" and files["v2.xlsx"]["status"] == "rejected"
     assert "SUBMISSION_NEWER_INVALID" in [i["code"] for i in files["v1.xlsx"]["issues"]]
@@ -160,17 +160,17 @@ def test_ledger_carries_counted_returns_across_runs(templates, tmp_path):
     ledger = tmp_path / "ledger.sqlite"
     values = valid_values(CATALOG)
     first = fill(templates[HANGZHOU.code], tmp_path / "a" / "v1.xlsx", values | {A1.input("numerator").name: 10})
-    run1 = ingest([first], tmp_path / "out1", CATALOG, roster=ROSTER, jobs=1, ledger_path=ledger,
-                  received_at="2016-12-01T08:00:00+00:00")
+    run1 = ingest([first], tmp_path / "out1", IngestOptions(CATALOG, roster=ROSTER, jobs=1, ledger_path=ledger,
+                  received_at="2016-12-01T08:00:00+00:00"))
     assert city_entry(run1.results, HANGZHOU.code)["status"] == "submitted"
     other = fill(templates[NINGBO.code], tmp_path / "b" / "nb.xlsx", values)
-    run2 = ingest([other], tmp_path / "out2", CATALOG, roster=ROSTER, jobs=1, ledger_path=ledger,
-                  received_at="2016-12-02T08:00:00+00:00")
+    run2 = ingest([other], tmp_path / "out2", IngestOptions(CATALOG, roster=ROSTER, jobs=1, ledger_path=ledger,
+                  received_at="2016-12-02T08:00:00+00:00"))
     kept = city_entry(run2.results, HANGZHOU.code)
     assert kept["status"] == "submitted" and kept["scores"][A1.code] == 1.5  # 30 × 10 / 200, from run 1
     second = fill(templates[HANGZHOU.code], tmp_path / "c" / "v2.xlsx", values)
-    run3 = ingest([second], tmp_path / "out3", CATALOG, roster=ROSTER, jobs=1, ledger_path=ledger,
-                  received_at="2016-12-03T08:00:00+00:00")
+    run3 = ingest([second], tmp_path / "out3", IngestOptions(CATALOG, roster=ROSTER, jobs=1, ledger_path=ledger,
+                  received_at="2016-12-03T08:00:00+00:00"))
     entry = city_entry(run3.results, HANGZHOU.code)
     assert entry["status"] == "corrected" and entry["scores"][A1.code] == 15.0
     assert run3.results["files"][0]["status"] == "counted"
@@ -189,8 +189,8 @@ def test_central_feed_and_optional_indicators(templates, tmp_path):
         paths.append(fill(template, tmp_path / f"{city.code}.xlsx", values))
     survey = CATALOG.indicators[-1].children[0]
     feed = {HANGZHOU.code: {survey.inputs[0].name: Decimal("80.5")}}
-    run = ingest(paths, tmp_path / "out", CATALOG, central=feed, optional=optional, roster=ROSTER,
-                 jobs=2, received_at=RECEIVED)
+    run = ingest(paths, tmp_path / "out", IngestOptions(CATALOG, central=feed, optional=optional, roster=ROSTER,
+                 jobs=2, received_at=RECEIVED))
     hz, nb = city_entry(run.results, HANGZHOU.code), city_entry(run.results, NINGBO.code)
     assert hz["scores"][survey.code] == 16.1  # 20 × 80.5 / 100
     assert nb["scores"][survey.code] == 0.0
@@ -215,7 +215,7 @@ def test_folder_of_eleven_returns(templates, tmp_path, capsys):
     for index, city in enumerate(ROSTER.cities):
         fill(templates[city.code], folder / f"{city.code}_{city.name}.xlsx", messy_return(index))
     (folder / "~$330100_杭州市.xlsx").write_bytes(b"lock")  # an Office lock file is not a return
-    run = ingest([folder], tmp_path / "out", CATALOG, roster=ROSTER, jobs=2, received_at=RECEIVED)
+    run = ingest([folder], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=2, received_at=RECEIVED))
     from sceval.cli.commands.ingest import print_run_table
 
     print_run_table(run)
@@ -240,7 +240,7 @@ def test_not_a_workbook_is_rejected_and_the_batch_goes_on(templates, tmp_path):
     fake = tmp_path / "330200_宁波市.xlsx"
     fake.write_text("城市,数值\n宁波,1\n", encoding="utf-8")
     good = fill(templates[HANGZHOU.code], tmp_path / "杭州.xlsx", valid_values(CATALOG))
-    run = ingest([fake, good, tmp_path / "nothing.xlsx"], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1)
+    run = ingest([fake, good, tmp_path / "nothing.xlsx"], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
     files = {Path(f["path"]).name: f for f in run.results["files"]}
     assert files["330200_宁波市.xlsx"]["status"] == "rejected" and files["330200_宁波市.xlsx"]["issues"]
     assert files["nothing.xlsx"]["issues"][0]["code"] == "FILE_NOT_FOUND"
@@ -267,7 +267,7 @@ def test_cli_ingest(templates, tmp_path):
 
 def test_results_only_run_writes_no_workbooks(templates, tmp_path):
     path = fill(templates[HANGZHOU.code], tmp_path / "杭州.xlsx", valid_values(CATALOG) | {A1.input("numerator").name: None})
-    run = ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED, workbooks=False)
+    run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED, workbooks=False))
     assert run.summary_path is None and run.feedback_paths == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["results.json"]
 
@@ -285,8 +285,8 @@ def test_central_feed_problems_are_kept_in_results_and_summary(templates, tmp_pa
     feed, problems = read_central(feed_file, CATALOG, ROSTER)
     assert [p.code for p in problems] == ["CENTRAL_BAD"] and feed == {}
     return_path = fill(templates[HANGZHOU.code], tmp_path / "in" / "hz.xlsx", valid_values(CATALOG))
-    run = ingest([return_path], tmp_path / "out", CATALOG, central=feed, roster=ROSTER, jobs=1,
-                 feed_issues=problems)
+    run = ingest([return_path], tmp_path / "out", IngestOptions(CATALOG, central=feed, roster=ROSTER, jobs=1,
+                 feed_issues=problems))
     kept = [i for i in run.results["run_issues"] if i["code"] == "CENTRAL_BAD"]
     assert kept and kept[0]["cell"] == problems[0].cell
     stored = json.loads(run.results_path.read_text(encoding="utf-8"))
@@ -303,7 +303,7 @@ def test_two_jobs_write_the_very_same_results_as_one(templates, tmp_path):
         fill(templates[city.code], folder / f"{city.code}_{city.name}.xlsx", messy_return(index))
     texts = []
     for jobs in (1, 2):
-        run = ingest([folder], tmp_path / f"out{jobs}", CATALOG, roster=ROSTER, jobs=jobs, received_at=RECEIVED,
-                     generated_at="2016-12-31T00:00:00+00:00", workbooks=False)
+        run = ingest([folder], tmp_path / f"out{jobs}", IngestOptions(CATALOG, roster=ROSTER, jobs=jobs, received_at=RECEIVED,
+                     generated_at="2016-12-31T00:00:00+00:00", workbooks=False))
         texts.append(run.results_path.read_text(encoding="utf-8"))
     assert texts[0] == texts[1] and '"scores": {"L1P1-A1": ' in texts[0]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from sceval.ingest.batch import ingest
+from sceval.ingest.batch import IngestOptions, ingest
 from sceval.evaluate.parse import RawCell, parse_number
 from sctemplates.layout import score_name
 from sctemplates.methods import raw_points, round_score
@@ -48,7 +48,7 @@ def test_percent_formatted_rate_reads_the_percentage_shown(template, tmp_path):
     name = RATE.inputs[0].name
     values = valid_values(CATALOG) | {name: 0.035}  # what Excel stores for "3.5%"
     path = fill(template, tmp_path / "in" / "x.xlsx", values, formatted(values, "0.00%", name))
-    entry = city_entry(ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1))
+    entry = city_entry(ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1)))
     expected = round_score(raw_points("rate", RATE.weight, {"value": Decimal("3.5")}, dict(RATE.params)))
     assert entry["inputs"][name] == 3.5
     assert Decimal(str(entry["scores"][RATE.code])) == expected
@@ -60,7 +60,7 @@ def test_percent_formatted_count_is_an_error_not_a_fraction_of_a_count(template,
     name = DECIMAL_RATIO.input("numerator").name
     values = valid_values(CATALOG) | {name: 0.85}  # "85%" typed into a count cell
     path = fill(template, tmp_path / "in" / "x.xlsx", values, formatted(values, "0%", name))
-    entry = city_entry(ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1))
+    entry = city_entry(ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1)))
     errors = [i for i in entry["issues"] if i["code"] == "VAL_PERCENT_FOR_COUNT"]
     assert errors and errors[0]["indicator"] == DECIMAL_RATIO.code and "85%" in errors[0]["message"]
     assert entry["scores"][DECIMAL_RATIO.code] == 0
@@ -70,7 +70,7 @@ def test_a_quoted_percent_sign_in_a_format_is_only_decoration(template, tmp_path
     name = RATIO.input("numerator").name
     values = valid_values(CATALOG)
     path = fill(template, tmp_path / "in" / "x.xlsx", values, formatted(values, '0"%"', name))
-    entry = city_entry(ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1))
+    entry = city_entry(ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1)))
     assert entry["inputs"][name] == values[name]
     assert not [i for i in entry["issues"] if i["indicator"] == RATIO.code]
 
@@ -90,7 +90,7 @@ def test_percent_cell_survives_a_libreoffice_save(template, tmp_path):
     values = valid_values(CATALOG) | {name: 0.035}
     path = fill(template, tmp_path / "in" / "x.xlsx", values, formatted(values, "0.00%", name))
     (resaved,) = resave_xlsx([path], tmp_path / "lo")
-    entry = city_entry(ingest([resaved], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1))
+    entry = city_entry(ingest([resaved], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1)))
     assert entry["inputs"][name] == 3.5
 
 
@@ -103,15 +103,15 @@ def test_live_scores_read_percent_cells_as_ingest_does(template, tmp_path):
     values = valid_values(CATALOG) | {rate: 0.035, count: 0.85}
     path = fill(template, tmp_path / "in" / "x.xlsx", values, formatted(values, "0.00%", rate, count))
     live = recalculated_values(path)
-    run = ingest([path], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1)
+    run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
     entry = city_entry(run)
     assert entry["inputs"][rate] == 3.5 and entry["scores"][RATE.code] > 0
     assert entry["scores"][RATIO.code] == 0
     assert Decimal(str(live[score_name(RATE.code)])) == Decimal(str(entry["scores"][RATE.code]))
     assert live[score_name(RATIO.code)] == 0
     (resaved,) = resave_xlsx([path], tmp_path / "lo")
-    codes = [i["code"] for i in city_entry(ingest([resaved], tmp_path / "out2", CATALOG, roster=ROSTER,
-                                                  jobs=1))["issues"]]
+    codes = [i["code"] for i in city_entry(ingest([resaved], tmp_path / "out2", IngestOptions(CATALOG, roster=ROSTER,
+                                                  jobs=1)))["issues"]]
     assert "VAL_PERCENT_FOR_COUNT" in codes and "SCORE_FORMULA_DIFFERS" not in codes
 
 
@@ -120,8 +120,8 @@ def test_a_deleted_filer_sheet_still_counts_the_data(template, tmp_path):
     kept = fill(template, tmp_path / "in" / "kept.xlsx", values)
     deleted = fill(template, tmp_path / "in2" / "deleted.xlsx", values,
                    lambda book: book.remove(book["填报信息"]))
-    normal = city_entry(ingest([kept], tmp_path / "a", CATALOG, roster=ROSTER, jobs=1))
-    entry = city_entry(ingest([deleted], tmp_path / "b", CATALOG, roster=ROSTER, jobs=1))
+    normal = city_entry(ingest([kept], tmp_path / "a", IngestOptions(CATALOG, roster=ROSTER, jobs=1)))
+    entry = city_entry(ingest([deleted], tmp_path / "b", IngestOptions(CATALOG, roster=ROSTER, jobs=1)))
     assert entry["status"] == normal["status"] and entry["scores"] == normal["scores"]
     codes = [i["code"] for i in entry["issues"]]
     assert codes.count("ID_FILER_SHEET_MISSING") == 1

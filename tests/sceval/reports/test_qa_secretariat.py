@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from sceval.cli.app import app
 from sceval.ingest.gather import member_name
-from sceval.ingest.batch import ingest
+from sceval.ingest.batch import IngestOptions, ingest
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 from tests.sceval.results_factory import make_results
 
@@ -39,7 +39,7 @@ def test_linux_zip_member_is_named_as_the_city_wrote_it(tmp_path):
     filled = fill(template, tmp_path / "filled.xlsx", valid_values(CATALOG))
     archive = tmp_path / "附件.zip"
     zip_without_utf8_flag(archive, "330100_杭州市_填报表.xlsx", filled.read_bytes())
-    run = ingest([archive], tmp_path / "out", CATALOG, roster=ROSTER, jobs=1)
+    run = ingest([archive], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
     (entry,) = run.results["files"]
     assert entry["path"].endswith("附件.zip/330100_杭州市_填报表.xlsx")
     assert entry["status"] == "counted" and entry["city"] == HANGZHOU.code

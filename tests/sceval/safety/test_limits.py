@@ -6,7 +6,7 @@ import json
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.ingest.batch import ingest
+from sceval.ingest.batch import IngestOptions, ingest
 from sceval.safety.preflight import Limits
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
@@ -27,11 +27,11 @@ def two_returns(tmp_path):
 def test_size_limit_refuses_big_files_and_keeps_the_rest(tmp_path):
     folder, paths = two_returns(tmp_path)
     limit = min(p.stat().st_size for p in paths) - 1  # both returns are over it
-    run = ingest([paths[0]], tmp_path / "small", CATALOG, roster=ROSTER, jobs=1,
-                 limits=Limits(max_bytes=limit))
+    run = ingest([paths[0]], tmp_path / "small", IngestOptions(CATALOG, roster=ROSTER, jobs=1,
+                 limits=Limits(max_bytes=limit)))
     assert [i.code for i in run.outcomes[0].issues] == ["FILE_TOO_LARGE"]
     assert run.outcomes[0].status == "rejected"
-    run = ingest([folder], tmp_path / "default", CATALOG, roster=ROSTER, jobs=2)
+    run = ingest([folder], tmp_path / "default", IngestOptions(CATALOG, roster=ROSTER, jobs=2))
     assert sorted(o.status for o in run.outcomes) == ["counted", "counted"]
 
 

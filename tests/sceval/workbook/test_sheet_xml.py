@@ -201,14 +201,14 @@ def test_same_cell_bytes_with_different_shared_strings(tmp_path):
     ("missing end tag", lambda d: d.replace(b"</c>", b"", 1), "A1"),
 ])
 def test_a_damaged_cell_rejects_the_file_naming_sheet_and_cell(template, tmp_path, why, change, cell):
-    from sceval.ingest.batch import ingest
+    from sceval.ingest.batch import IngestOptions, ingest
     from tests.sceval.ingest_helpers import zhejiang
 
     good = fill(template, tmp_path / "good.xlsx", valid_values(CATALOG))
     (tmp_path / "in").mkdir()
     damaged = rewrite_part(good, tmp_path / "in" / "damaged.xlsx", "xl/worksheets/sheet2.xml", change)
     before = damaged.read_bytes()
-    (outcome,) = ingest([damaged], tmp_path / "out", CATALOG, roster=zhejiang(), jobs=1, workbooks=False).outcomes
+    (outcome,) = ingest([damaged], tmp_path / "out", IngestOptions(CATALOG, roster=zhejiang(), jobs=1, workbooks=False)).outcomes
     (problem,) = [i for i in outcome.issues if i.is_error]
     assert outcome.status == "rejected" and problem.code == "FILE_UNREADABLE", why
     assert (problem.sheet, problem.cell) == ("基础指标", cell) and f"单元格 {cell}" in problem.message

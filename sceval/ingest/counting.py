@@ -1,0 +1,145 @@
+"""What counts: identical files once, each outcome recorded in the ledger once, and per city the
+one submission that counts (the ledger decides; without one, the newest accepted file).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sctemplates.issues import issue
+from sctemplates.roster import Roster
+
+from sceval.ingest.results import (
+    ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome,
+)
+
+
+class FirstCopies:
+    """Passes each outcome on, in the batch's order, as a DUPLICATE when an earlier file of the
+    batch had the very same bytes: identical files count once (the copy is read, then dropped)."""
+
+    def __init__(self, then):
+        self.then, self.seen = then, {}
+
+    def __call__(self, outcome: FileOutcome) -> FileOutcome:
+        first = self.seen.setdefault(outcome.sha256, outcome) if outcome.sha256 else outcome
+        if first is not outcome:
+            outcome = FileOutcome(path=outcome.path, sha256=outcome.sha256, size=outcome.size,
+                                  received_at=outcome.received_at, status=DUPLICATE)
+            outcome.issues.append(issue("FILE_DUPLICATE", f"文件 {outcome.path} 与 {first.path} 内容完全相同，只记录一次",
+                                        file=outcome.path))
+        return self.then(outcome)
+
+
+@dataclass
+class Decision:
+    """Which outcome counts per city; cities counted from an earlier run come from the ledger."""
+
+    counted: dict[str, FileOutcome] = field(default_factory=dict)
+    corrected: set[str] = field(default_factory=set)
+    earlier: dict[str, dict] = field(default_factory=dict)  # city -> its results.json entry
+
+
+def choose_counted(outcomes: list[FileOutcome], ledger=None, roster: Roster | None = None) -> Decision:
+    """The ledger (an open sceval.ledger.Ledger) decides when given; else the newest accepted file."""
+    if ledger is not None:
+        return _ledger_decision(ledger, outcomes, roster)
+    return _newest_accepted(outcomes)
+
+
+class OutcomeKeeper:
+    """Takes outcomes as workers finish them: records each in the ledger at once, and keeps the full
+    result only of each city's newest accepted file, so memory stays flat however many
+    resubmissions a batch holds (the ledger keeps every file's results)."""
+
+    def __init__(self, ledger=None):
+        self.ledger = ledger
+        self.newest: dict[str, FileOutcome] = {}
+
+    def __call__(self, outcome: FileOutcome) -> FileOutcome:
+        if self.ledger is not None and outcome.sha256 and outcome.status in (ACCEPTED, REJECTED):
+            self.ledger.record(ledger_record(outcome))
+        if outcome.status == ACCEPTED and outcome.city is not None:
+            self._keep_newest(outcome)
+        return outcome
+
+    def _keep_newest(self, outcome: FileOutcome) -> None:
+        current = self.newest.get(outcome.city.code)
+        if current is None or (outcome.received_at, outcome.path) > (current.received_at, current.path):
+            if current is not None:
+                current.result = None
+            self.newest[outcome.city.code] = outcome
+        else:
+            outcome.result = None
+
+
+def _accepted_by_city(outcomes: list[FileOutcome]) -> dict[str, list[FileOutcome]]:
+    by_city: dict[str, list[FileOutcome]] = {}
+    for outcome in sorted(outcomes, key=lambda o: (o.received_at, o.path)):
+        if outcome.status == ACCEPTED and outcome.city is not None:
+            by_city.setdefault(outcome.city.code, []).append(outcome)
+    return by_city
+
+
+def _newest_accepted(outcomes: list[FileOutcome]) -> Decision:
+    decision = Decision()
+    for code, files in _accepted_by_city(outcomes).items():
+        chosen = files[-1]
+        decision.counted[code] = chosen
+        chosen.status = COUNTED
+        for older in files[:-1]:
+            older.status = SUPERSEDED
+            older.issues.append(issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 已被更新的报送 {chosen.path} 取代，不再计入",
+                                      file=older.path))
+            decision.corrected.add(code)
+        _note_newer_rejected(outcomes, chosen)
+    return decision
+
+
+def _note_newer_rejected(outcomes: list[FileOutcome], chosen: FileOutcome) -> None:
+    for other in outcomes:
+        if other.status == REJECTED and other.city == chosen.city and other.received_at > chosen.received_at:
+            chosen.issues.append(issue("SUBMISSION_NEWER_INVALID", f"该城市更新的报送 {other.path} 有错误无法采用，"
+                                                                   f"仍以较早的报送 {chosen.path} 为准", file=chosen.path))
+
+
+def _ledger_decision(ledger, outcomes: list[FileOutcome], roster: Roster | None) -> Decision:
+    from sceval.ingest.ledger import ledger_issues
+
+    counting, invalidated = ledger.counting(), ledger.invalidated()
+    notes = ledger_issues(ledger)
+    decision = Decision()
+    for outcome in outcomes:
+        outcome.issues += [i for i in notes.get(outcome.sha256, []) if i not in outcome.issues]
+        _apply_ledger_status(outcome, counting, invalidated, decision)
+    for code, sub in counting.items():
+        if code not in decision.counted and sub.results:
+            decision.earlier[code] = sub.results
+        if len(ledger.history(code)) > 1 and any(s.counts_as_valid and s.order < sub.order
+                                                 for s in ledger.history(code)):
+            decision.corrected.add(code)
+    return decision
+
+
+def _apply_ledger_status(outcome: FileOutcome, counting: dict, invalidated: set, decision: Decision) -> None:
+    if outcome.status != ACCEPTED or outcome.city is None:
+        return
+    current = counting.get(outcome.city.code)
+    if outcome.sha256 in invalidated:
+        outcome.status = INVALIDATED
+    elif current is not None and current.sha256 == outcome.sha256:
+        outcome.status = COUNTED
+        if outcome.result is not None:  # else its stored results are used, as for an earlier run
+            decision.counted[outcome.city.code] = outcome
+    else:
+        outcome.status = SUPERSEDED
+
+
+def ledger_record(outcome: FileOutcome) -> dict:
+    """What the ledger keeps of one file (idempotent by sha256): its results.json city entry."""
+    from sceval.ingest.results import city_entry
+
+    entry = city_entry(outcome.city, outcome, False) if outcome.city and outcome.result else None
+    return {"sha256": outcome.sha256, "size": outcome.size, "path": outcome.path,
+            "received_at": outcome.received_at, "city": outcome.city.code if outcome.city else None,
+            "status": ACCEPTED if outcome.status == ACCEPTED else REJECTED,
+            "issues": [i.as_dict() for i in outcome.issues], "results": entry}
