@@ -1,7 +1,9 @@
 """Load and validate an indicator catalog from its YAML data file.
 
 A broken catalog is refused with every problem listed, each naming the file, the code and the
-rule broken, so whoever edits the data file can fix it in one pass.
+rule broken, so whoever edits the data file can fix it in one pass. A catalog may also be an
+Excel workbook (``sctemplates.catalog_workbook``): it is read into the very mapping the YAML
+gives, checked by the same rules, and each problem is placed on its sheet and cell.
 """
 from __future__ import annotations
 
@@ -22,6 +24,20 @@ DEFAULT_EDITION = "2016"
 FEED_RANGE = (Decimal(0), Decimal(100))
 
 
+class Problem(str):
+    """A problem message that also knows what it is about: the indicator code and the field
+    (``weight``, ``method``, ``numerator.unit``, ``sub_weights`` …), so a workbook reader can name
+    the sheet and cell. It is a plain string everywhere else."""
+
+    code: str
+    field: str
+
+    def __new__(cls, message: str, code: str = "", field: str = ""):
+        made = super().__new__(cls, message)
+        made.code, made.field = code, field
+        return made
+
+
 class CatalogError(ValueError):
     """A catalog file that breaks one or more rules; ``problems`` lists them all."""
 
@@ -36,42 +52,81 @@ def default_catalog_path(edition: str = DEFAULT_EDITION) -> Path:
     return CATALOG_DIR / f"{edition}.yaml"
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
 @lru_cache(maxsize=8)
 def _load_cached(path: str, mtime: float) -> Catalog:
+    if is_workbook(path):
+        from sctemplates.catalog_workbook.read import load_workbook_catalog
+
+        return load_workbook_catalog(Path(path))
     return parse_catalog(Path(path).read_text(encoding="utf-8"), source=path)
 
 
+def is_workbook(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
+
+
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load a catalog file (default: the bundled 2016 edition); raise CatalogError if broken."""
-    resolved = Path(path) if path else default_catalog_path()
-    if not resolved.is_file():
-        raise CatalogError(str(resolved), ["文件不存在"])
+    """Load a catalog file, YAML or Excel workbook by its suffix (default: the bundled 2016
+    edition); raise CatalogError if broken."""
+    resolved = _existing(path)
     return _load_cached(str(resolved), resolved.stat().st_mtime)
 
 
+def load_catalog_data(path: str | Path | None = None) -> dict:
+    """The catalog file as the plain mapping the YAML holds (a workbook is read into the same
+    shape), before any checking beyond its syntax; raise CatalogError when unreadable."""
+    resolved = _existing(path)
+    if is_workbook(resolved):
+        from sctemplates.catalog_workbook.read import read_workbook_data
+
+        return read_workbook_data(resolved).data
+    return _yaml_mapping(resolved.read_text(encoding="utf-8"), str(resolved))
+
+
+def _existing(path: str | Path | None) -> Path:
+    resolved = Path(path) if path else default_catalog_path()
+    if not resolved.is_file():
+        raise CatalogError(str(resolved), ["文件不存在"])
+    return resolved
+
+
 def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:
+    return parse_data(_yaml_mapping(text, source), source)
+
+
+def _yaml_mapping(text: str, source: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise CatalogError(source, [f"YAML 语法错误：{exc}"]) from None
     if not isinstance(data, dict):
         raise CatalogError(source, ["顶层应为映射（edition、indicators 等）"])
+    return data
+
+
+def parse_data(data: dict, source: str, place=None) -> Catalog:
+    """The catalog of a YAML-shaped mapping; ``place(problem)`` may rewrite each problem to say
+    where it sits (the workbook reader names sheet and cell)."""
     builder = _Builder(data, source)
     catalog = builder.build()
     problems = builder.problems + validate_catalog(catalog)
     if problems:
-        raise CatalogError(source, problems)
+        raise CatalogError(source, [place(p) if place else p for p in problems])
     return catalog
 
 
-def _decimal(value, where: str, problems: list[str]) -> Decimal:
+def _decimal(value, code: str, field: str, problems: list[str]) -> Decimal:
     try:
         result = Decimal(str(value))
         if not result.is_finite():
             raise InvalidOperation
         return result
     except (InvalidOperation, ValueError):
-        problems.append(f"{where}：{value!r} 不是数字")
+        where = f"{code} {field}" if code else field
+        problems.append(Problem(f"{where}：{value!r} 不是数字", code, field))
         return Decimal(0)
 
 
@@ -88,8 +143,8 @@ class _Builder:
     def build(self) -> Catalog:
         firsts = tuple(self.first(f) for f in self.data.get("indicators") or [])
         if not firsts:
-            self.problems.append("indicators：没有任何指标")
-        total = _decimal(self.data.get("total_points", 100), "total_points", self.problems)
+            self.problems.append(Problem("indicators：没有任何指标", "", "indicators"))
+        total = _decimal(self.data.get("total_points", 100), "", "total_points", self.problems)
         return Catalog(
             edition=str(self.data.get("edition", "")), title=str(self.data.get("title", "")),
             indicators=firsts, data_cutoff=str(self.data.get("data_cutoff", "")),
@@ -101,7 +156,7 @@ class _Builder:
         children = tuple(self.second(c) for c in raw.get("children") or [])
         return FirstLevel(
             code=code, name=str(raw.get("name", "")), kind=str(raw.get("kind", "")),
-            weight=_decimal(raw.get("weight"), f"{code} weight", self.problems),
+            weight=_decimal(raw.get("weight"), code, "weight", self.problems),
             children=children,
         )
 
@@ -111,7 +166,7 @@ class _Builder:
         inputs = self.inputs(code, method, raw) if method else ()
         return SecondLevel(
             code=code, name=str(raw.get("name", "")),
-            weight=_decimal(raw.get("weight"), f"{code} weight", self.problems),
+            weight=_decimal(raw.get("weight"), code, "weight", self.problems),
             sub_items=tuple(self.sub(s) for s in raw.get("sub_items") or []),
             method=method, inputs=inputs, about=str(raw.get("about", "")),
             provisional=tuple(raw.get("provisional") or ()),
@@ -121,12 +176,12 @@ class _Builder:
         code = str(raw.get("code", "?"))
         method = str(raw.get("method", ""))
         params = tuple(
-            (key, _decimal(raw.get(key), f"{code} {key}", self.problems))
+            (key, _decimal(raw.get(key), code, key, self.problems))
             for key in (METHODS[method].params if method in METHODS else ())
         )
         return SubItem(
             code=code, name=str(raw.get("name", "")),
-            weight=_decimal(raw.get("weight"), f"{code} weight", self.problems),
+            weight=_decimal(raw.get("weight"), code, "weight", self.problems),
             method=method, inputs=self.inputs(code, method, raw),
             requirement=str(raw.get("requirement", "")), params=params,
             provisional=tuple(str(p) for p in raw.get("provisional") or ()),
@@ -135,7 +190,8 @@ class _Builder:
     def inputs(self, code: str, method: str, raw: dict) -> tuple[Input, ...]:
         kind = METHODS.get(method)
         if kind is None:
-            self.problems.append(f"{code}：未知的计分方法 {method!r}（可用：{'、'.join(METHODS)}）")
+            self.problems.append(Problem(f"{code}：未知的计分方法 {method!r}（可用：{'、'.join(METHODS)}）",
+                                         code, "method"))
             return ()
         if method == "graded":
             return (self.choice_input(code, raw),)
@@ -143,7 +199,8 @@ class _Builder:
         for role in kind.roles:
             spec = raw.get(role)
             if not isinstance(spec, dict) or not spec.get("label"):
-                self.problems.append(f"{code}：计分方法 {method} 需要声明输入 {role}（label、unit）")
+                self.problems.append(Problem(f"{code}：计分方法 {method} 需要声明输入 {role}（label、unit）",
+                                             code, role))
                 continue
             built.append(self.number_input(code, role, spec, kind.source))
         return tuple(built)
@@ -151,13 +208,12 @@ class _Builder:
     def number_input(self, code: str, role: str, spec: dict, source: str) -> Input:
         unit = str(spec.get("unit", ""))
         if unit not in self.units:
-            self.problems.append(f"{code} {role}：单位 {unit!r} 未在 units 中声明")
+            self.problems.append(Problem(f"{code} {role}：单位 {unit!r} 未在 units 中声明", code, f"{role}.unit"))
         low, high = FEED_RANGE if source != "city" else (Decimal(0), None)
-        where = f"{code} {role}"
         if "min" in spec:
-            low = _decimal(spec["min"], f"{where} min", self.problems)
+            low = _decimal(spec["min"], code, f"{role} min", self.problems)
         if "max" in spec:
-            high = _decimal(spec["max"], f"{where} max", self.problems)
+            high = _decimal(spec["max"], code, f"{role} max", self.problems)
         return Input(
             name=defined_name(code, role), role=role, label=str(spec["label"]), unit=unit,
             integer=self.units.get(unit) == "integer", min=low, max=high, source=source,
@@ -166,9 +222,9 @@ class _Builder:
     def choice_input(self, code: str, raw: dict) -> Input:
         scale = raw.get("scale")
         if scale not in self.scales:
-            self.problems.append(f"{code}：分档方法引用了未定义的档次表 scale={scale!r}")
+            self.problems.append(Problem(f"{code}：分档方法引用了未定义的档次表 scale={scale!r}", code, "scale"))
         choices = tuple(
-            Choice(str(c.get("label", "")), _decimal(c.get("fraction"), f"{code} 档次", self.problems))
+            Choice(str(c.get("label", "")), _decimal(c.get("fraction"), code, "档次", self.problems))
             for c in self.scales.get(scale) or []
         )
         return Input(name=defined_name(code, "choice"), role="choice", label="所处档次", choices=choices)
@@ -186,7 +242,7 @@ def validate_catalog(catalog: Catalog, patterns=(FIRST_CODE, SECOND_CODE, SUB_CO
     problems += _check_weights(catalog)
     for sub in catalog.sub_items():
         problems += _check_scored_item(sub.code, sub.method, sub.inputs)
-        problems += [f"{sub.code}：参数 {k} 应大于 0" for k, v in sub.params if v <= 0]
+        problems += [Problem(f"{sub.code}：参数 {k} 应大于 0", sub.code, k) for k, v in sub.params if v <= 0]
     for second in catalog.second_levels():
         if second.method:
             problems += _check_scored_item(second.code, second.method, second.inputs)
@@ -204,7 +260,7 @@ def _check_codes(catalog: Catalog, patterns) -> list[str]:
                 problems += _code_problem(sub.code, sub_re, second.code, seen)
     for node in [*catalog.indicators, *catalog.second_levels(), *catalog.sub_items()]:
         if not node.name.strip():
-            problems.append(f"{node.code}：名称为空")
+            problems.append(Problem(f"{node.code}：名称为空", node.code, "name"))
     return problems
 
 
@@ -212,11 +268,11 @@ def _code_problem(code: str, pattern: re.Pattern, parent: str | None, seen: set)
     problems = []
     match = pattern.match(code)
     if not match:
-        problems.append(f"{code}：编码格式不正确（应符合 {pattern.pattern}）")
+        problems.append(Problem(f"{code}：编码格式不正确（应符合 {pattern.pattern}）", code, "code"))
     elif parent is not None and match.group(1) != parent:
-        problems.append(f"{code}：编码与上级指标 {parent} 不一致")
+        problems.append(Problem(f"{code}：编码与上级指标 {parent} 不一致", code, "code"))
     if code in seen:
-        problems.append(f"{code}：编码重复")
+        problems.append(Problem(f"{code}：编码重复", code, "duplicate"))
     seen.add(code)
     return problems
 
@@ -225,11 +281,12 @@ def _check_weights(catalog: Catalog) -> list[str]:
     problems = []
     firsts = sum((f.weight for f in catalog.indicators), Decimal(0))
     if firsts != catalog.total_points:
-        problems.append(f"一级指标权重之和为 {firsts}，应为 {catalog.total_points}")
+        problems.append(Problem(f"一级指标权重之和为 {firsts}，应为 {catalog.total_points}", "", "first_weights"))
     for first in catalog.indicators:
         seconds = sum((s.weight for s in first.children), Decimal(0))
         if seconds != first.weight:
-            problems.append(f"{first.code}：二级指标权重之和为 {seconds}，应等于一级指标权重 {first.weight}")
+            problems.append(Problem(f"{first.code}：二级指标权重之和为 {seconds}，应等于一级指标权重 {first.weight}",
+                                    first.code, "child_weights"))
         for second in first.children:
             problems += _check_second(second)
     return problems
@@ -237,14 +294,16 @@ def _check_weights(catalog: Catalog) -> list[str]:
 
 def _check_second(second: SecondLevel) -> list[str]:
     if second.method and second.sub_items:
-        return [f"{second.code}：二级指标不能同时有计分方法和分项"]
+        return [Problem(f"{second.code}：二级指标不能同时有计分方法和分项", second.code, "method")]
     if not second.method and not second.sub_items:
-        return [f"{second.code}：二级指标既无分项也无计分方法"]
+        return [Problem(f"{second.code}：二级指标既无分项也无计分方法", second.code, "method")]
     if second.method:
         return []
     subs = sum((s.weight for s in second.sub_items), Decimal(0))
-    problems = [] if subs == 100 else [f"{second.code}：分项权重之和为 {subs}%，应为 100%"]
-    problems += [f"{s.code}：权重 {s.weight} 应大于 0" for s in second.sub_items if s.weight <= 0]
+    problems = [] if subs == 100 else [
+        Problem(f"{second.code}：分项权重之和为 {subs}%，应为 100%", second.code, "child_weights")]
+    problems += [Problem(f"{s.code}：权重 {s.weight} 应大于 0", s.code, "weight")
+                 for s in second.sub_items if s.weight <= 0]
     return problems
 
 
@@ -256,7 +315,8 @@ def _check_scored_item(code: str, method: str, inputs: tuple[Input, ...]) -> lis
     roles = {i.role for i in inputs}
     expected = {"choice"} if method == "graded" else set(kind.roles)
     if roles != expected and roles:
-        problems.append(f"{code}：输入 {sorted(roles)} 与计分方法 {method} 所需 {sorted(expected)} 不符")
+        problems.append(Problem(f"{code}：输入 {sorted(roles)} 与计分方法 {method} 所需 {sorted(expected)} 不符",
+                                code, "method"))
     for item in inputs:
         problems += _check_input(code, item)
     return problems
@@ -266,14 +326,15 @@ def _check_input(code: str, item: Input) -> list[str]:
     problems = []
     if item.role == "choice":
         if len(item.choices) < 2:
-            problems.append(f"{code}：分档选项少于 2 个")
+            problems.append(Problem(f"{code}：分档选项少于 2 个", code, "scale"))
         labels = [c.label for c in item.choices]
         if len(set(labels)) != len(labels):
-            problems.append(f"{code}：分档选项名称重复")
+            problems.append(Problem(f"{code}：分档选项名称重复", code, "scale"))
         problems += [
-            f"{code}：档次“{c.label}”的得分比例 {c.fraction} 不在 0–1 之间"
+            Problem(f"{code}：档次“{c.label}”的得分比例 {c.fraction} 不在 0–1 之间", code, "scale")
             for c in item.choices if not Decimal(0) <= c.fraction <= 1
         ]
     if item.min is not None and item.max is not None and item.min > item.max:
-        problems.append(f"{code} {item.role}：最小值 {item.min} 大于最大值 {item.max}")
+        problems.append(Problem(f"{code} {item.role}：最小值 {item.min} 大于最大值 {item.max}", code,
+                                f"{item.role} min"))
     return problems

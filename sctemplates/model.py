@@ -150,8 +150,63 @@ class Catalog:
 
     @cached_property
     def _fingerprint(self) -> str:  # a frozen catalog never changes: hash it once
-        text = json.dumps(_fingerprint_facts(self), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return _digest(_fingerprint_facts(self))
+
+    def input_contract_fingerprint(self) -> str:
+        """A short hash of what a rendered template asks the city for and shows it as locked.
+
+        Indicator codes and names, and every input's name, role, label, unit, integer-ness,
+        source and choice labels. Two catalogs with the same contract render templates whose
+        answers mean the same thing, so a return of one can be scored under the other.
+        """
+        return self._input_contract
+
+    @cached_property
+    def _input_contract(self) -> str:
+        return _digest(_contract_facts(self))
+
+    def scoring_rules_fingerprint(self) -> str:
+        """A short hash of how answers become points: weights, methods, params, choice
+        fractions, input ranges and the total. Contract and rules together decide fingerprint()."""
+        return self._scoring_rules
+
+    @cached_property
+    def _scoring_rules(self) -> str:
+        return _digest(_rules_facts(self))
+
+
+def _digest(facts: list) -> str:
+    text = json.dumps(facts, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _nodes(catalog: Catalog) -> Iterator:
+    for first in catalog.indicators:
+        yield first
+        for second in first.children:
+            yield second
+            yield from second.sub_items
+
+
+def _contract_facts(catalog: Catalog) -> list:
+    facts: list = [catalog.edition]
+    for node in _nodes(catalog):
+        facts.append([node.code, node.name])
+        for item in getattr(node, "inputs", ()):
+            labels = [c.label for c in item.choices]
+            facts.append([item.name, item.role, item.label, item.unit, item.integer, item.source, labels])
+    return facts
+
+
+def _rules_facts(catalog: Catalog) -> list:
+    facts: list = [catalog.edition, str(catalog.total_points)]
+    for node in _nodes(catalog):
+        params = [[k, str(v)] for k, v in getattr(node, "params", ())]
+        facts.append([node.code, str(node.weight), getattr(node, "method", ""), params])
+        for item in getattr(node, "inputs", ()):
+            fractions = [str(c.fraction) for c in item.choices]
+            facts.append([item.name, str(item.min), str(item.max), fractions])
+    return facts
 
 
 def _input_facts(item: Input) -> list:

@@ -1,0 +1,301 @@
+"""Read a catalog workbook back into the mapping the catalog YAML holds.
+
+Columns are found by their header, rows are attached to their parent by its code, and every
+value keeps the cell it came from, so ``place`` can put each problem the catalog rules find
+(``sctemplates.catalog``) on its sheet and cell. Nothing in the file is executed: openpyxl reads
+saved values only (a formula counts by the result the office suite saved).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from sctemplates.catalog import CatalogError, Problem, parse_data
+from sctemplates.catalog_workbook import sheets as S
+from sctemplates.model import Catalog
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int  # 1-based Excel row
+    values: dict
+    letters: dict  # column key -> column letter
+
+    def cell(self, key: str) -> str:
+        return f"{self.letters.get(key, 'A')}{self.number}"
+
+    def where(self, key: str) -> str:
+        return f"工作表“{self.sheet}”{self.cell(key)}"
+
+
+@dataclass
+class WorkbookData:
+    """The mapping read from a workbook, the problems found while reading, and where each
+    indicator and input sits (for placing the catalog rules' problems)."""
+
+    data: dict
+    problems: list[str] = field(default_factory=list)
+    nodes: dict[str, list[Row]] = field(default_factory=dict)  # code -> its rows (all, for duplicates)
+    inputs: dict[tuple[str, str], Row] = field(default_factory=dict)  # (code, role) -> row
+    children: dict[str, list[Row]] = field(default_factory=dict)  # parent code -> child rows
+    info: dict[str, Row] = field(default_factory=dict)
+
+    def place(self, problem: str) -> str:
+        where = _where(self, getattr(problem, "code", ""), getattr(problem, "field", ""))
+        return f"{where}：{problem}" if where else str(problem)
+
+
+def load_workbook_catalog(path: Path) -> Catalog:
+    """The catalog of a workbook; CatalogError lists every problem with its sheet and cell."""
+    read = read_workbook_data(path)
+    try:
+        catalog = parse_data(read.data, str(path), place=read.place)
+    except CatalogError as exc:
+        raise CatalogError(str(path), read.problems + exc.problems) from None
+    if read.problems:
+        raise CatalogError(str(path), read.problems)
+    return catalog
+
+
+def read_workbook_data(path: Path) -> WorkbookData:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    except Exception as exc:  # any unreadable file is reported, never raised as a traceback
+        raise CatalogError(str(path), [f"无法读取工作簿：{type(exc).__name__} {exc}"]) from None
+    missing = [name for name in S.REQUIRED_SHEETS if name not in book.sheetnames]
+    if missing:
+        raise CatalogError(str(path), [f"缺少工作表“{name}”" for name in missing])
+    read = WorkbookData(data={})
+    tables = {name: _table(book[name], S.SHEET_COLUMNS[name], read.problems)
+              for name in S.SHEET_COLUMNS if name in book.sheetnames}
+    _Assembler(read, tables).assemble()
+    return read
+
+
+def _table(sheet, columns, problems: list[str]) -> list[Row]:
+    from openpyxl.utils import get_column_letter
+
+    headers = {str(c.value).strip(): c.column for c in sheet[S.HEADER_ROW] if c.value is not None}
+    letters = {}
+    for column in columns:
+        if column.header in headers:
+            letters[column.key] = get_column_letter(headers[column.header])
+        elif column.kind != "auto":
+            problems.append(f"工作表“{sheet.title}”第 {S.HEADER_ROW} 行：缺少列“{column.header}”")
+    rows = []
+    for number, cells in enumerate(sheet.iter_rows(min_row=S.HEADER_ROW + 1), start=S.HEADER_ROW + 1):
+        by_letter = {c.column_letter: c.value for c in cells}
+        values = {key: _clean(by_letter.get(letter)) for key, letter in letters.items()}
+        if any(v is not None for k, v in values.items() if not _is_auto(columns, k)):
+            rows.append(Row(sheet.title, number, values, letters))
+    return rows
+
+
+def _is_auto(columns, key: str) -> bool:
+    return any(c.key == key and c.kind == "auto" for c in columns)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def number(value):
+    """A number cell as YAML would hold it (int or float); numeric text too; other text as is,
+    for the catalog rules to report as not a number."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        return value
+    if not parsed.is_finite():
+        return value
+    return int(parsed) if parsed == parsed.to_integral_value() else float(parsed)
+
+
+def text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class _Assembler:
+    """Builds the YAML-shaped mapping from the sheets' rows, noting each row's place."""
+
+    def __init__(self, read: WorkbookData, tables: dict[str, list[Row]]):
+        self.read, self.tables, self.problems = read, tables, read.problems
+        self.data = read.data
+
+    def assemble(self) -> None:
+        self._info()
+        self.data["units"] = self._units()
+        self.data["scales"] = self._scales()
+        firsts = {row.values.get("code"): self._first(row) for row in self._coded(S.SHEET_FIRST)}
+        seconds = {row.values.get("code"): self._attach(row, firsts, "children", self._second(row))
+                   for row in self._coded(S.SHEET_SECOND)}
+        owners = dict(seconds)
+        for row in self._coded(S.SHEET_SUB):
+            owners.setdefault(row.values.get("code"), self._attach(row, seconds, "sub_items", self._sub(row)))
+        self._inputs(owners)
+        self.data["indicators"] = [node for node in firsts.values()]
+        self._other()
+
+    def _info(self) -> None:
+        for row in self.tables[S.SHEET_INFO]:
+            key = text(row.values.get("key"))
+            if not key:
+                self.problems.append(f"{row.where('key')}：键为空")
+                continue
+            self.read.info[key] = row
+            self.data[key] = row.values.get("value")
+
+    def _other(self) -> None:
+        for row in self.tables.get(S.SHEET_OTHER, []):
+            key = text(row.values.get("key"))
+            try:
+                value = yaml.safe_load(str(row.values.get("value") or ""))
+            except yaml.YAMLError as exc:
+                self.problems.append(f"{row.where('value')}：YAML 格式错误（{exc}）")
+                continue
+            if key:
+                self.data[key] = value
+
+    def _units(self) -> dict:
+        units: dict = {}
+        for row in self.tables[S.SHEET_UNITS]:
+            unit = text(row.values.get("unit"))
+            if unit in units:
+                self.problems.append(f"{row.where('unit')}：单位“{unit}”重复")
+            units[unit] = S.UNIT_KINDS.get(self._yes_no(row, "integer"), "decimal")
+        return units
+
+    def _scales(self) -> dict:
+        scales: dict = {}
+        for row in self.tables[S.SHEET_SCALES]:
+            fraction = number(row.values.get("fraction"))
+            if not isinstance(fraction, (int, float)) or isinstance(fraction, bool):
+                self.problems.append(f"{row.where('fraction')}：得分比例 {fraction!r} 不是数字")
+                fraction = 0
+            choice = {"label": text(row.values.get("label")), "fraction": fraction}
+            scales.setdefault(text(row.values.get("scale")), []).append(choice)
+        return scales
+
+    def _coded(self, sheet: str) -> list[Row]:
+        """Rows with a code, each noted under its code (a repeated code keeps all its rows)."""
+        rows = []
+        for row in self.tables[sheet]:
+            code = text(row.values.get("code"))
+            if not code:
+                self.problems.append(f"{row.where('code')}：编码为空")
+                continue
+            row.values["code"] = code
+            self.read.nodes.setdefault(code, []).append(row)
+            rows.append(row)
+        return rows
+
+    def _attach(self, row: Row, parents: dict, key: str, node: dict) -> dict:
+        parent = text(row.values.get("parent"))
+        if parent not in parents:
+            self.problems.append(f"{row.where('parent')}：上级指标编码“{parent or ''}”不存在")
+            return node
+        parents[parent].setdefault(key, []).append(node)
+        self.read.children.setdefault(parent, []).append(row)
+        return node
+
+    def _first(self, row: Row) -> dict:
+        node = self._node(row, ("code", "name", "kind"))
+        node["children"] = []
+        return node
+
+    def _second(self, row: Row) -> dict:
+        return {**self._node(row, ("code", "name", "about")), **self._method(row), **self._provisional(row)}
+
+    def _sub(self, row: Row) -> dict:
+        node = {**self._node(row, ("code", "name", "scale", "requirement")), **self._method(row)}
+        node.update({k: number(row.values[k]) for k in S.param_keys() if row.values.get(k) is not None})
+        return {**node, **self._provisional(row)}
+
+    def _node(self, row: Row, texts: tuple[str, ...]) -> dict:
+        node = {k: text(row.values[k]) for k in texts if row.values.get(k) is not None}
+        node["weight"] = number(row.values.get("weight"))
+        return node
+
+    def _method(self, row: Row) -> dict:
+        raw = text(row.values.get("method"))
+        return {"method": S.method_labels().get(raw, raw)} if raw else {}
+
+    def _provisional(self, row: Row) -> dict:
+        facts = [f for f in (*S.PROVISIONAL_FIXED, *S.param_keys())
+                 if self._yes_no(row, f"provisional:{f}") == S.YES]
+        other = text(row.values.get("provisional:other")) or ""
+        facts += [word.strip() for word in other.replace(",", "、").replace("，", "、").split("、") if word.strip()]
+        return {"provisional": facts} if facts else {}
+
+    def _yes_no(self, row: Row, key: str) -> str:
+        value = text(row.values.get(key)) or S.NO
+        if value not in (S.YES, S.NO):
+            self.problems.append(f"{row.where(key)}：应填“是”或“否”，实为“{value}”")
+        return value
+
+    def _inputs(self, owners: dict) -> None:
+        roles = {label: role for role, label in S.ROLE_LABELS.items()} | {r: r for r in S.ROLE_LABELS}
+        for row in self.tables[S.SHEET_INPUTS]:
+            code, role = text(row.values.get("code")), roles.get(text(row.values.get("role")) or "")
+            if code not in owners:
+                self.problems.append(f"{row.where('code')}：指标编码“{code or ''}”不存在")
+            elif role is None:
+                self.problems.append(f"{row.where('role')}：角色“{row.values.get('role') or ''}”无效"
+                                     f"（可选：{'、'.join(S.ROLE_LABELS.values())}）")
+            elif role in owners[code]:
+                self.problems.append(f"{row.where('role')}：指标 {code} 的输入“{S.ROLE_LABELS[role]}”重复")
+            else:
+                owners[code][role] = self._spec(row)
+                self.read.inputs[(code, role)] = row
+
+    def _spec(self, row: Row) -> dict:
+        spec = {k: text(row.values[k]) for k in ("label", "unit") if row.values.get(k) is not None}
+        spec.update({k: number(row.values[k]) for k in ("min", "max") if row.values.get(k) is not None})
+        return spec
+
+
+def _where(read: WorkbookData, code: str, field: str) -> str:
+    """Sheet and cell of a catalog rule's problem, from its (code, field); "" when unknown."""
+    if field == "first_weights":
+        return _span(_all_rows(read, S.SHEET_FIRST), "weight")
+    if field == "child_weights":
+        return _span(read.children.get(code, []), "weight")
+    if not code and field in read.info:
+        return read.info[field].where("value")
+    role, _, attr = field.replace(" ", ".").partition(".")
+    if (code, role) in read.inputs:
+        return read.inputs[(code, role)].where(attr or "label")
+    rows = read.nodes.get(code)
+    if not rows:
+        return ""
+    if field == "duplicate":
+        return rows[-1].where("code")
+    key = field if field in rows[0].letters else "method"
+    return rows[0].where(key)
+
+
+def _all_rows(read: WorkbookData, sheet: str) -> list[Row]:
+    return [rows[0] for rows in read.nodes.values() if rows[0].sheet == sheet]
+
+
+def _span(rows: list[Row], key: str) -> str:
+    if not rows:
+        return ""
+    cells = [row.cell(key) for row in rows]
+    numbers = [row.number for row in rows]
+    contiguous = numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    shown = f"{cells[0]}:{cells[-1]}" if contiguous and len(cells) > 1 else "、".join(cells)
+    return f"工作表“{rows[0].sheet}”{shown}"
