@@ -52,7 +52,7 @@ def default_catalog_path(edition: str = DEFAULT_EDITION) -> Path:
     return CATALOG_DIR / f"{edition}.yaml"
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx",)
 
 
 @lru_cache(maxsize=8)
@@ -338,3 +338,21 @@ def _check_input(code: str, item: Input) -> list[str]:
         problems.append(Problem(f"{code} {item.role}：最小值 {item.min} 大于最大值 {item.max}", code,
                                 f"{item.role} min"))
     return problems
+
+
+def check_catalog_file(path: str | Path) -> tuple[Catalog | None, list[str]]:
+    """(the catalog, []) when the YAML or workbook file is sound, else (None, every problem)."""
+    try:
+        return load_catalog(path), []
+    except CatalogError as exc:
+        return None, list(exc.problems)
+
+
+def revision_of(new: Catalog, old: Catalog) -> str:
+    """How ``new`` relates to ``old``: same | rules (same input contract, revised scoring rules)
+    | inputs (returns rendered from ``old`` are refused under ``new``)."""
+    if new.fingerprint() == old.fingerprint():
+        return "same"
+    if new.input_contract_fingerprint() == old.input_contract_fingerprint():
+        return "rules"
+    return "inputs"

@@ -35,6 +35,10 @@ def sub_item_as_dict(sub: SubItem) -> dict:
 
 def second_as_dict(second: SecondLevel) -> dict:
     data = {"code": second.code, "name": second.name, "weight": _number(second.weight)}
+    if second.about:
+        data["about"] = second.about
+    if second.provisional:
+        data["provisional_facts"] = list(second.provisional)
     if second.method:
         data.update(method=second.method, inputs=[input_as_dict(i) for i in second.inputs])
     data["sub_items"] = [sub_item_as_dict(s) for s in second.sub_items]
@@ -46,8 +50,11 @@ def catalog_as_dict(catalog: Catalog) -> dict:
         "edition": catalog.edition,
         "title": catalog.title,
         "fingerprint": catalog.fingerprint(),
+        "input_contract_fingerprint": catalog.input_contract_fingerprint(),
+        "scoring_rules_fingerprint": catalog.scoring_rules_fingerprint(),
         "provisional": catalog.provisional,
         "data_cutoff": catalog.data_cutoff,
+        "total_points": _number(catalog.total_points),
         "indicators": [
             {
                 "code": f.code, "name": f.name, "weight": _number(f.weight), "kind": f.kind,

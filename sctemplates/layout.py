@@ -6,7 +6,7 @@ derived from the indicator's code.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 
 TEMPLATE_KIND = "sceval-city-return"
 
@@ -81,6 +81,8 @@ class Passport:
     deadline: str
     generator: str
     generated_at: str
+    # Added with revisable catalogs: templates rendered before it lack the field (read as "").
+    input_fingerprint: str = ""  # the catalog's input contract (Catalog.input_contract_fingerprint)
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -91,10 +93,15 @@ class Passport:
 
     @classmethod
     def from_mapping(cls, data: dict) -> "Passport | None":
-        """A passport from a key->value mapping, or None when any field is missing."""
-        if not all(key in data for key in cls.keys()):
+        """A passport from a key->value mapping, or None when any required field is missing
+        (fields added later, with a default, may be absent from older templates)."""
+        if not all(key in data for key in cls.required_keys()):
             return None
-        return cls(**{key: str(data[key]) for key in cls.keys()})
+        return cls(**{key: str(data[key]) for key in cls.keys() if key in data})
+
+    @classmethod
+    def required_keys(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.default is MISSING]
 
 
 def passport_defined_name(key: str) -> str:

@@ -17,7 +17,7 @@ from sctemplates.roster import Roster, province_by_code
 DEFAULT_DEADLINE = "2016-12-30"
 DEFAULT_EDITION = "2016"
 NO_CONTACT_TEXT = "请与本省评价工作牵头部门联系"
-KNOWN_KEYS = {"code", "name", "organiser", "contacts", "deadline", "round_name"}
+KNOWN_KEYS = {"code", "name", "organiser", "contacts", "deadline", "round_name", "mail_from", "mail_signature"}
 CONTACT_KEYS = ("role", "name", "phone", "email")
 
 
@@ -42,6 +42,16 @@ class ProvinceConfig:
     deadline: str  # ISO date, YYYY-MM-DD
     round_name: str
     source: str = ""
+    # Mail wording (sceval mail): the From line of drafts ("姓名 <地址>"; default: the first
+    # contact with an e-mail) and the signature under every message (default: the organiser).
+    mail_from: str = ""
+    mail_signature: str = ""
+
+    def sender(self) -> str:
+        if self.mail_from:
+            return self.mail_from
+        first = next((c for c in self.contacts if c.email), None)
+        return f"{self.organiser} <{first.email}>" if first else ""
 
     def contact_lines(self) -> tuple[str, ...]:
         """Lines for a template's cover; the neutral sentence when no one is named."""
@@ -171,7 +181,7 @@ def _build(data: dict, contacts: tuple[Contact, ...], path: Path) -> ProvinceCon
         code=code, name=name, organiser=_text(data.get("organiser")) or f"{name}新型智慧城市评价工作牵头部门",
         contacts=contacts, deadline=deadline,
         round_name=_text(data.get("round_name")) or f"{DEFAULT_EDITION}年{name}新型智慧城市评价",
-        source=str(path),
+        source=str(path), mail_from=_text(data.get("mail_from")), mail_signature=_text(data.get("mail_signature")),
     )
 
 

@@ -5,7 +5,7 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,10 +22,19 @@ class City:
     code: str  # 6-digit GB/T 2260 code
     name: str
     kind: str  # 地级市 / 副省级市 / 直辖市 / 计划单列市 / 兵团 / 自治州 / 地区 / 盟
+    # The city's contact for the round (roster columns 联系人, 邮箱, 电话; optional). Not part of
+    # a city's identity: a city from a template's passport equals the same roster city.
+    contact: str = field(default="", compare=False)
+    email: str = field(default="", compare=False)  # one or more addresses, separated by ; or ，
+    phone: str = field(default="", compare=False)
 
     @property
     def takes_optional(self) -> bool:
         return self.kind not in DIRECT_KINDS
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in EMAIL_SEPARATORS.split(self.email) if part.strip())
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,13 @@ HEADER_ALIASES = {
     "code": ("代码", "行政区划代码", "城市代码", "code"),
     "name": ("名称", "城市", "城市名称", "name"),
     "kind": ("类型", "城市类型", "kind"),
+    "contact": ("联系人", "联系人姓名", "contact"),
+    "email": ("邮箱", "电子邮箱", "联系邮箱", "email", "e-mail"),
+    "phone": ("电话", "联系电话", "phone"),
 }
+EMAIL_SEPARATORS = re.compile(r"[;；,，、\s]+")
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+PHONE_SEPARATORS = re.compile(r"[\s\-－—()（）+]|转\d+$|ext\.?\d+$", re.I)
 DEFAULT_KIND = "地级市"
 
 
@@ -205,8 +220,28 @@ def _check_rows(rows, columns, path: Path) -> tuple[list[tuple[int, City]], list
         found += _duplicate_problems(fields, columns, number, path, seen_codes, seen_names)
         issues += found
         if not found:
-            cities.append((number, City(fields["code"], fields["name"], _kind(fields))))
+            contact, contact_issues = _contact(fields, columns, number, path)
+            issues += contact_issues
+            cities.append((number, City(fields["code"], fields["name"], _kind(fields), **contact)))
     return cities, issues
+
+
+def _contact(fields, columns, number: int, path: Path) -> tuple[dict[str, str], list[Issue]]:
+    """The optional contact columns; a malformed address or phone is a warning and is dropped."""
+    contact = {key: fields.get(key, "") for key in ("contact", "email", "phone")}
+    where = {"file": str(path), "indicator": fields["code"]}
+    issues = []
+    bad = [part for part in EMAIL_SEPARATORS.split(contact["email"]) if part and not EMAIL_PATTERN.match(part)]
+    if bad:
+        issues.append(issue("ROSTER_BAD_EMAIL", f"{path.name} 第{number}行：{fields['name']}的邮箱“{'、'.join(bad)}”"
+                            "格式不正确（应如 name@example.gov.cn）", cell=_cell(columns, "email", number), **where))
+        contact["email"] = ""
+    digits = PHONE_SEPARATORS.sub("", contact["phone"])
+    if contact["phone"] and not (digits.isdigit() and 7 <= len(digits) <= 13):
+        issues.append(issue("ROSTER_BAD_PHONE", f"{path.name} 第{number}行：{fields['name']}的电话“{contact['phone']}”"
+                            "不是有效号码（应为 7–13 位数字，如 0571-88888888 或 13800000000）",
+                            cell=_cell(columns, "phone", number), **where))
+    return contact, issues
 
 
 def _kind(fields: dict[str, str]) -> str:

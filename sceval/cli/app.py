@@ -7,8 +7,6 @@ commands, keeping `sceval --help` fast.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -25,28 +23,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-CATALOG_OPTION = typer.Option(None, "--catalog", "-c", help="指标目录文件（YAML），默认使用内置 2016 版。")
-
-
-def load_catalog_or_exit(path: Optional[Path]):
-    """The catalog, or a clear Chinese message and exit code 2 when it is broken."""
-    from sctemplates.catalog import CatalogError, load_catalog
-
-    try:
-        return load_catalog(path)
-    except CatalogError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-
-
-def warn_if_provisional(catalog) -> None:
-    if catalog.provisional:
-        count = len(catalog.provisional_codes())
-        typer.secho(
-            f"注意：指标目录中有 {count} 个分项的权重或计分方法为暂定值（provisional），"
-            "得分仅供参考；官方值公布后请修改目录文件。",
-            fg="yellow", err=True,
-        )
+# The catalog command and every other command take their shared options and loaders from
+# sceval.cli.common; app.py only assembles the app.
+from sceval.cli.common import CATALOG_OPTION, load_catalog_or_exit, warn_if_provisional  # noqa: E402,F401
 
 
 @app.callback(invoke_without_command=True)
@@ -55,23 +34,6 @@ def main(version: bool = typer.Option(False, "--version", help="显示版本号�
     if version:
         typer.echo(f"sceval {__version__}")
         raise typer.Exit()
-
-
-@app.command("catalog")
-def catalog_command(
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（公开接口，格式稳定）。"),
-    catalog: Optional[Path] = CATALOG_OPTION,
-) -> None:
-    """显示指标体系：一级、二级指标及分项，含权重、计分方法和暂定标记。"""
-    loaded = load_catalog_or_exit(catalog)
-    if as_json:
-        from sctemplates.export import catalog_as_dict
-
-        typer.echo(json.dumps(catalog_as_dict(loaded), ensure_ascii=False, indent=2))
-        return
-    from sceval.cli.console import print_catalog_tree
-
-    print_catalog_tree(loaded)
 
 
 @app.command("codes")
@@ -88,6 +50,7 @@ def codes_command(as_json: bool = typer.Option(False, "--json", help="以 JSON �
 
 
 def _register_all() -> None:
+    from sceval.cli.commands import catalog as cli_catalog
     from sceval.cli.commands import central as cli_central
     from sceval.cli.commands import demo as cli_demo
     from sceval.cli.commands import ingest as cli_ingest
@@ -96,7 +59,7 @@ def _register_all() -> None:
     from sceval.cli.commands import render as cli_render
     from sceval.cli.commands import summary as cli_summary
 
-    for module in (cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
+    for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
                    cli_demo):
         module.register(app)
 

@@ -2,6 +2,8 @@
 
 The passport wins over the file name; carriers that contradict each other, another edition,
 province or catalog, or a city outside the roster make the file unusable (an error, not scored).
+A return of a revised catalog whose input contract is unchanged (only weights, methods' params,
+choice fractions changed) is scored under the current rules, with ID_RULES_REVISED saying so.
 A file that lost its passport is matched by the cover's city code or name when that is
 unambiguous. Sheets are found by name, else by what they hold.
 """
@@ -38,6 +40,7 @@ class Identity:
     issues: list[Issue] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # layout sheet name -> actual name
     optional_ok: bool = True
+    rules_revised: bool = False  # rendered from a catalog with the same inputs but other scoring rules
 
     @property
     def blocked(self) -> bool:
@@ -75,6 +78,7 @@ def identify(book: Book, catalog: Catalog, roster: Roster | None, optional: Cata
         ident.passport = next(iter(present.values()))
         ident.issues += _carrier_disagreements(present, file)
         ident.issues += _passport_checks(ident.passport, catalog, roster, file)
+        ident.rules_revised = any(item.code == "ID_RULES_REVISED" for item in ident.issues)
         ident.city = _city_of_passport(ident.passport, roster)
         ident.issues += _cover_checks(book, ident.city, file)
         ident.optional_ok = _optional_ok(ident, optional, file)
@@ -118,8 +122,7 @@ def _passport_checks(passport: Passport, catalog: Catalog, roster: Roster | None
         found.append(issue("ID_OTHER_EDITION", f"文件 {file} 属于 {passport.edition} 年度的评价，"
                                                f"本次为 {catalog.edition} 年度，请使用本年度模板填报", file=file))
     elif passport.fingerprint != catalog.fingerprint():
-        found.append(issue("ID_OTHER_CATALOG", f"文件 {file} 由不同的指标目录生成（指纹 {passport.fingerprint}，"
-                                               f"现行 {catalog.fingerprint()}），请使用新下发的模板重新填报", file=file))
+        found.append(_other_catalog(passport, catalog, file))
     if roster is not None and passport.province_code != roster.province_code:
         found.append(issue("ID_OTHER_PROVINCE", f"文件 {file} 属于{passport.province_name}（{passport.province_code}），"
                                                 f"本次为{roster.province_name}（{roster.province_code}）的评价", file=file))
@@ -127,6 +130,18 @@ def _passport_checks(passport: Passport, catalog: Catalog, roster: Roster | None
         found.append(issue("ID_NOT_IN_ROSTER", f"文件 {file} 的城市 {passport.city_name}（{passport.city_code}）"
                                                f"不在{roster.province_name}的城市名单中", file=file))
     return found
+
+
+def _other_catalog(passport: Passport, catalog: Catalog, file: str) -> Issue:
+    """Same input contract: the city answered exactly what the current catalog asks, so the return
+    is scored under the revised rules. Otherwise (or a template older than the contract field,
+    which cannot tell) it is refused."""
+    if passport.input_fingerprint and passport.input_fingerprint == catalog.input_contract_fingerprint():
+        return issue("ID_RULES_REVISED", f"文件 {file} 由修订前的指标目录生成（指纹 {passport.fingerprint}），"
+                                         f"输入项与现行目录（指纹 {catalog.fingerprint()}）一致，按修订后的计分规则计分；"
+                                         "模板中显示的权重和实时得分为修订前的数值，以本次计分结果为准", file=file)
+    return issue("ID_OTHER_CATALOG", f"文件 {file} 由不同的指标目录生成（指纹 {passport.fingerprint}，"
+                                     f"现行 {catalog.fingerprint()}），请使用新下发的模板重新填报", file=file)
 
 
 def _city_of_passport(passport: Passport, roster: Roster | None) -> City:

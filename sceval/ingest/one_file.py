@@ -42,6 +42,7 @@ class FileTask:
     central: dict = field(default_factory=dict)  # city code -> {input name: Decimal}
     timeout: int = 120  # seconds per file; 0 = no limit
     limits: object = None  # sceval.safety.Limits for preflight; None = its defaults
+    message: dict | None = None  # the letter a mailed file came in (sceval.mail), else None
 
 
 class FileTimeout(Exception):
@@ -76,7 +77,7 @@ def process_shared_chunk(tasks: list[FileTask]) -> list[FileOutcome]:
 
 def process_file(task: FileTask) -> FileOutcome:
     outcome = FileOutcome(path=task.display, source=task.source, sha256=task.sha256,
-                          size=task.size, received_at=task.received_at)
+                          size=task.size, received_at=task.received_at, message=task.message)
     try:
         with _time_limit(task.timeout):
             _run(task, outcome)
@@ -157,6 +158,7 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
     ident = identify(book, task.catalog, task.roster, task.optional, task.display)
     outcome.issues += ident.issues
     outcome.city = ident.city
+    outcome.issues += _mail_issues(task, ident.city)
     if ident.passport is not None:
         outcome.template_id = ident.passport.template_id
         outcome.province = (ident.passport.province_code, ident.passport.province_name)
@@ -169,13 +171,24 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
     outcome.status = ACCEPTED
 
 
+def _mail_issues(task: FileTask, city) -> list[Issue]:
+    """What the letter says once the city is known (sender not the city's contact, …)."""
+    if task.message is None:
+        return []
+    from sceval.mail.checks import mail_issues
+
+    known = task.roster.by_code().get(city.code, city) if task.roster and city else city
+    return mail_issues(task.message, known, task.display)
+
+
 def _uses_optional(task: FileTask, ident: Identity) -> bool:
     return task.optional is not None and ident.optional_ok and ident.city.takes_optional
 
 
 def _locked_content_edits(book: Book, task: FileTask, ident: Identity) -> list[Issue]:
     """Locked content (codes, names, weights) compared with the catalog."""
-    found = template_rows.template_edits(book, ident.sheets.get(SHEET_BASE, SHEET_BASE), task.catalog, task.display)
+    found = template_rows.template_edits(book, ident.sheets.get(SHEET_BASE, SHEET_BASE), task.catalog, task.display,
+                                         weights=not ident.rules_revised)  # old weights are printed
     if _uses_optional(task, ident):
         found += template_rows.template_edits(book, ident.sheets.get(SHEET_OPTIONAL, SHEET_OPTIONAL),
                                               task.optional, task.display)
@@ -209,7 +222,9 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         issues += [i for p in parsed.values() for i in p.issues]
         issues += checks.check_inputs(catalog, parsed, locate)
     for index, catalog in enumerate(catalogs):
-        _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1)
+        # Under revised rules the workbook's live scores follow the old weights: not compared.
+        live = index == 1 or not ident.rules_revised
+        _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1, live=live)
     result.completeness = _completeness(catalogs, parsed_all, issues, locate)
     _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)
     result.inputs = _inputs_shown(catalogs, parsed_all, feed)
@@ -217,14 +232,14 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
 
 
 def _score_into(result: CityResult, catalog: Catalog, book: Book, parsed, issues, feed, locate,
-                optional: bool) -> None:
+                optional: bool, live: bool = True) -> None:
     values = {name: p.value for name, p in parsed.items() if p.ok}
     bad = frozenset(i.indicator for i in issues if i.is_error and i.indicator)
     sheet = scoring.score_catalog(catalog, scoring.ScoreInputs(values, bad, feed, locate))
     total_name = OPTIONAL_TOTAL_SCORE if optional else scoring.TOTAL_SCORE
     issues += sheet.issues
     cached = _cached_number(book)
-    if cached(total_name):  # only a file saved by a recalculating office suite can disagree
+    if live and cached(total_name):  # only a file saved by a recalculating office suite can disagree
         as_workbook = scoring.score_catalog(catalog, scoring.ScoreInputs(values, bad, {}, locate))
         issues += scoring.compare_cached(catalog, as_workbook, cached, locate, total_name)
     result.scores.update(sheet.scores)

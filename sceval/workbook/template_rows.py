@@ -56,13 +56,19 @@ def _number(value) -> Decimal | None:
         return None
 
 
-def template_edits(book: Book, sheet: str, catalog: Catalog, file: str) -> list[Issue]:
-    """ID_TEMPLATE_EDITED for changed codes/names/weights; ID_TEMPLATE_COSMETIC for spacing/width."""
+def template_edits(book: Book, sheet: str, catalog: Catalog, file: str, weights: bool = True) -> list[Issue]:
+    """ID_TEMPLATE_EDITED for changed codes/names/weights; ID_TEMPLATE_COSMETIC for spacing/width.
+
+    ``weights=False`` for a return rendered under revised scoring rules (ID_RULES_REVISED): its
+    printed weights are the old catalog's, which ingest does not have, only the passport says
+    which it was. They are skipped rather than compared: the printed weights never score (the
+    current catalog's do), and codes and names, part of the unchanged input contract, are still
+    checked against the current catalog."""
     rows = code_rows(book, sheet)
-    key = _locked_key(book, sheet, rows, catalog)
+    key = (weights, *_locked_key(book, sheet, rows, catalog))
     if _CLEAN_LOCKED.get(key) is catalog:
         return []  # the very locked content already found clean for this catalog
-    found = _template_edits(book, rows, sheet, catalog, file)
+    found = _template_edits(book, rows, sheet, catalog, file, weights)
     if not found:
         if len(_CLEAN_LOCKED) > 64:
             _CLEAN_LOCKED.clear()
@@ -74,7 +80,7 @@ def template_edits(book: Book, sheet: str, catalog: Catalog, file: str) -> list[
 # It depends only on whether each indicator's code row exists and on that row's name and weight
 # cells: those values (with their types, as 1 == 1.0 == True but they read differently) and the
 # catalog are the key. Only clean verdicts are kept, so any edit gives a new key, checked in full.
-_CLEAN_LOCKED: dict[tuple, Catalog] = {}
+_CLEAN_LOCKED: dict[tuple, Catalog] = {}  # key: (weights checked, *_locked_key)
 
 
 def _locked_key(book: Book, sheet: str, rows: dict[str, int], catalog: Catalog) -> tuple:
@@ -86,7 +92,7 @@ def _locked_key(book: Book, sheet: str, rows: dict[str, int], catalog: Catalog) 
 
 
 def _template_edits(book: Book, rows: dict[str, int], sheet: str, catalog: Catalog,
-                    file: str) -> list[Issue]:
+                    file: str, weights: bool = True) -> list[Issue]:
     found = []
     for node in _nodes(catalog):
         where = {"file": file, "sheet": sheet, "indicator": node.code}
@@ -94,14 +100,14 @@ def _template_edits(book: Book, rows: dict[str, int], sheet: str, catalog: Catal
             found.append(issue("ID_TEMPLATE_EDITED", f"工作表“{sheet}”中找不到指标 {node.code}（{node.name}）的行，"
                                                      "锁定内容被删除或修改，请使用下发的原始模板重新填报", **where))
             continue
-        found += _row_edits(book, rows[node.code], node, where)
+        found += _row_edits(book, rows[node.code], node, where, weights)
     return found
 
 
-def _row_edits(book: Book, row: int, node, where: dict) -> list[Issue]:
+def _row_edits(book: Book, row: int, node, where: dict, weights: bool = True) -> list[Issue]:
     at = {**where, "cell": f"{column_letters(COL_NAME)}{row + 1}"}
     name = PROVISIONAL_SUFFIX.sub("", str(book.value(where["sheet"], row, COL_NAME)).strip())
-    weight = _number(book.value(where["sheet"], row, COL_WEIGHT))
+    weight = _number(book.value(where["sheet"], row, COL_WEIGHT)) if weights else None
     if weight is not None and weight != node.weight:
         at["cell"] = f"{column_letters(COL_WEIGHT)}{row + 1}"
         return [issue("ID_TEMPLATE_EDITED", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的权重被改为 {show_number(weight)}，"

@@ -177,3 +177,15 @@ def _write(sheet, row: int, col: int, value) -> None:
         sheet.write_number(row, col, value)
     else:
         sheet.write_string(row, col, str(value))
+
+
+def write_catalog(data: dict, target: str | Path) -> Path:
+    """The catalog mapping to ``target``: a workbook for .xlsx, YAML text otherwise."""
+    from sctemplates.catalog import is_workbook
+
+    if is_workbook(target):
+        return write_catalog_workbook(data, target)
+    from sctemplates.atomic import write_text_atomic
+
+    write_text_atomic(target, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return Path(target)

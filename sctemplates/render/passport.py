@@ -39,6 +39,7 @@ def build_passport(catalog: Catalog, city: City, province, optional: Catalog | N
         province_code=province_code, province_name=str(getattr(province, "name", "")),
         city_code=city.code, city_name=city.name, city_kind=city.kind,
         deadline=deadline, generator=f"sceval {__version__}", generated_at=generated_at,
+        input_fingerprint=catalog.input_contract_fingerprint(),
     )
 
 

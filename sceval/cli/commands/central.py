@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from sceval.cli.common import CATALOG_OPTION
+
 central_app = typer.Typer(help="秘书处统一数据（非城市填报的数据，如统一测算得分率、市民体验调查得分）。",
                           no_args_is_help=True)
 
@@ -14,12 +16,12 @@ central_app = typer.Typer(help="秘书处统一数据（非城市填报的数据
 def template_command(
     roster: Path = typer.Option(..., "--roster", "-r", help="城市名单文件（CSV 或 .xlsx）。"),
     out: Path = typer.Option(..., "--out", "-o", help="输出的秘书处统一数据填报表（.xlsx）。"),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="指标目录文件（YAML），默认使用内置 2016 版。"),
+    catalog: Optional[Path] = CATALOG_OPTION,
 ) -> None:
     """生成秘书处统一数据填报表：每个名单城市一行，每项非城市填报的数据一列（带数据验证）。"""
     from sceval.ingest.central import feed_columns, write_central_template
-    from sceval.cli.app import load_catalog_or_exit
-    from sceval.cli.commands.summary import load_rosters_or_exit
+    from sceval.cli.common import load_catalog_or_exit
+    from sceval.cli.common import load_rosters_or_exit
 
     loaded = load_catalog_or_exit(catalog)
     (city_roster,) = load_rosters_or_exit([roster])

@@ -12,6 +12,8 @@ from typing import List, Optional
 
 import typer
 
+from sceval.cli.common import CATALOG_OPTION
+
 EXIT_CANNOT_RUN = 2
 
 
@@ -74,13 +76,11 @@ def print_run_table(run, console=None) -> None:
     table = Table(title="回收与计分结果")
     for heading in ("城市代码", "城市", "状态", "总分", "自选", "错误", "警告", "文件"):
         table.add_column(heading)
-    labels = {"submitted": "已报送", "has_errors": "[red]有错误[/red]", "corrected": "已更正",
-              "missing": "[yellow]未报送[/yellow]"}
     for city in run.results.get("cities", []):
         counts = {"error": 0, "warning": 0}
         for item in city["issues"]:
             counts[item["severity"]] = counts.get(item["severity"], 0) + 1
-        table.add_row(city["code"], city["name"], labels.get(city["status"], city["status"]),
+        table.add_row(city["code"], city["name"], _status_word(city["status"]),
                       _shown(city["total"]), _shown(city["optional_total"]), str(counts["error"]),
                       str(counts["warning"]), Path(city["file"]).name if city["file"] else "")
     console.print(table)
@@ -88,6 +88,16 @@ def print_run_table(run, console=None) -> None:
     for entry in rejected:
         reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"), "")
         console.print(f"[red]未计入[/red] {entry['path']}：{reason}")
+
+
+def _status_word(status: str) -> str:
+    """The summary's word for the status (one vocabulary), coloured when the city needs a call."""
+    from sceval.reports.status_words import city_status_label, statuses_to_chase
+
+    word = city_status_label(status)
+    if status not in statuses_to_chase():
+        return word
+    return f"[yellow]{word}[/yellow]" if status == "missing" else f"[red]{word}[/red]"
 
 
 def _default_ledger(out: Path) -> Path:
@@ -110,14 +120,14 @@ def register(app: typer.Typer) -> None:
         central: Optional[Path] = typer.Option(None, "--central", help="秘书处统一数据文件（.xlsx）。"),
         optional: Optional[Path] = typer.Option(None, "--optional", help="本省自选指标定义文件（.xlsx）。"),
         roster: Optional[Path] = typer.Option(None, "--roster", help="城市名单（CSV 或 .xlsx）。"),
-        catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="指标目录文件（YAML）。"),
+        catalog: Optional[Path] = CATALOG_OPTION,
         jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="并行进程数。"),
         ledger: Optional[Path] = typer.Option(None, "--ledger", help="报送台账文件（记录历次报送），默认为输出目录下的 ledger.sqlite。"),
         timeout: int = typer.Option(120, "--timeout", min=0, help="单个文件的处理时限（秒），0 为不限。"),
         max_size: float = typer.Option(20, "--max-size", min=0.01, help="单个文件大小上限（MB），超过则拒收。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
-        from sceval.cli.app import load_catalog_or_exit, warn_if_provisional
+        from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
         from sceval.ingest.batch import IngestOptions, ingest
         from sceval.safety.preflight import Limits
 

@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from sceval.cli.common import CATALOG_OPTION
+
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 optional_app = typer.Typer(help="自选指标：生成定义模板、检查省级自选指标定义文件。", no_args_is_help=True)
@@ -58,12 +60,12 @@ def template_command(
 @optional_app.command("check")
 def check_command(
     file: Path = typer.Argument(..., help="省级自选指标定义文件（.xlsx）。"),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="基础指标目录文件（YAML），默认使用内置 2016 版。"),
+    catalog: Optional[Path] = CATALOG_OPTION,
 ) -> None:
     """检查自选指标定义是否符合附件2的要求；有错误时退出码为 1。"""
     from sctemplates.optional.definition import check_optional
 
-    from sceval.cli.app import load_catalog_or_exit
+    from sceval.cli.common import load_catalog_or_exit
     from sceval.cli.console import print_catalog_tree
 
     result = check_optional(file, load_catalog_or_exit(catalog))

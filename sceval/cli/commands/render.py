@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from sceval.cli.common import CATALOG_OPTION
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
@@ -17,13 +19,13 @@ def render_command(
     out: Path = typer.Option(..., "--out", "-o", help="输出文件夹。"),
     optional: Optional[Path] = typer.Option(None, "--optional", help="省级自选指标定义文件（.xlsx）。"),
     province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）：牵头部门、联系人、截止日期。"),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="指标目录文件（YAML），默认使用内置 2016 版。"),
+    catalog: Optional[Path] = CATALOG_OPTION,
     deadline: Optional[str] = typer.Option(None, "--deadline", help="报送截止日期，如 2016-12-30（默认取省级配置，否则 2016-12-30）。"),
     force: bool = typer.Option(False, "--force", help="覆盖输出文件夹中已存在的同名文件。"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="并行生成的进程数。"),
 ) -> None:
     """为名单中的每个城市生成填报模板（.xlsx）。"""
-    from sceval.cli.app import load_catalog_or_exit, warn_if_provisional
+    from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
 
     loaded = load_catalog_or_exit(catalog)
     warn_if_provisional(loaded)
