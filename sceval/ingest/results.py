@@ -2,7 +2,8 @@
 
 results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 decimals)::
 
-    {"catalog": {"edition", "fingerprint", "provisional"},
+    {"catalog": <sctemplates.export.catalog_as_dict(catalog)>,  # the whole catalog it was scored
+                                                                 # with (edition, fingerprint, …)
      "optional_catalog": <sctemplates.export.catalog_as_dict(optional)> | null,
      "province": {"code", "name"},
      "roster": [{"code", "name", "kind"}],
@@ -11,7 +12,7 @@ results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 deci
                 "status": "counted" | "superseded" | "rejected" | "duplicate" | "invalidated",
                 "city": code | null, "issues": [Issue.as_dict()]}],
      "cities": [{"code", "name", "kind",
-                 "status": "submitted" | "has_errors" | "corrected" | "missing",
+                 "status": "submitted" | "has_errors" | "corrected" | "rejected" | "missing",
                  "file", "sha256", "received_at",
                  "total", "optional_total",            # null when missing / no optional indicators
                  "scores": {"L1": …, "L1P1": …, "L1P1-A1": …, "ZX": …, "ZXP1-A1": …},
@@ -22,11 +23,19 @@ results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 deci
                  "filer": {field name: text},
                  "issues": [{"code", "severity", "sheet", "cell", "indicator", "message"}]}]}
 
+"message" (files[] and cities[], added with mail ingest; only for a file that came by e-mail):
+{"from", "to", "date" (ISO UTC), "subject", "message_id", "attachment"} of the letter it came in,
+plus "forwarded_from" (addresses) when it was forwarded. Rows for letters without a return
+(MAIL_NO_ATTACHMENT, MAIL_BOUNCE, MAIL_NOT_A_RETURN, …) carry it too.
+
 "run_issues" (added after the first release): [Issue.as_dict()] about the run itself — the
 secretariat's central feed file (CENTRAL_BAD, CENTRAL_UNKNOWN_CITY) and SCORE_PROVISIONAL.
 
 Every roster city appears in "cities"; one with no counted file has status "missing" and null
-scores. A city whose counting file superseded an older accepted one is "corrected".
+scores. A city whose counting file superseded an older accepted one is "corrected". A city that
+sent files but none could be used (all rejected: a .xls, a locked weight edited, …) is
+"rejected" (added in the second release): null scores like "missing", but "file", "sha256" and
+"received_at" name its newest rejected file and "issues" say why it could not be used.
 """
 from __future__ import annotations
 
@@ -96,6 +105,7 @@ class FileOutcome:
     province: tuple[str, str] = ("", "")  # (code, name) from the passport
     issues: list[Issue] = field(default_factory=list)
     result: CityResult | None = None
+    message: dict | None = None  # the letter it came in (sceval.mail): from, to, date, subject, …
 
     @property
     def has_errors(self) -> bool:
@@ -105,7 +115,10 @@ class FileOutcome:
         return {"path": self.path, "sha256": self.sha256, "size": self.size,
                 "received_at": self.received_at, "status": self.status,
                 "city": self.city.code if self.city else None,
-                "issues": [i.as_dict() for i in self.issues]}
+                "issues": [i.as_dict() for i in self.issues], **self._message_field()}
+
+    def _message_field(self) -> dict:
+        return {"message": self.message} if self.message else {}
 
 
 def json_number(value):
@@ -143,7 +156,37 @@ def city_entry(city: City, outcome: FileOutcome | None, corrected: bool) -> dict
         "inputs": {name: input_value(v) for name, v in result.inputs.items()},
         "sources": result.sources, "remarks": result.remarks, "filer": result.filer,
         "issues": [{k: getattr(i, k) for k in CITY_ISSUE_KEYS} for i in outcome.issues],
+        **({"message": outcome.message} if outcome.message else {}),
     }
+
+
+def rejected_entry(city: City, rejected: FileOutcome) -> dict:
+    """A city whose only files were rejected: sent, but unusable — never shown as "missing"."""
+    return {"code": city.code, "name": city.name, "kind": city.kind, **_missing_fields(),
+            "status": REJECTED, "file": rejected.path, "sha256": rejected.sha256,
+            "received_at": rejected.received_at,
+            "issues": [{k: getattr(i, k) for k in CITY_ISSUE_KEYS} for i in rejected.issues]}
+
+
+def _name_rejected_cities(outcomes: list[FileOutcome], roster: Roster) -> None:
+    """A rejected file that never got as far as its passport (a .xls, a broken zip member) is
+    still shown against the city its name says, e.g. 321000_扬州市….xls."""
+    from sceval.evaluate.identify import city_from_file_name
+
+    for outcome in outcomes:
+        if outcome.status == REJECTED and outcome.city is None:
+            outcome.city = city_from_file_name(outcome.path, roster)
+
+
+def _newest_rejected(outcomes: list[FileOutcome]) -> dict[str, FileOutcome]:
+    newest: dict[str, FileOutcome] = {}
+    for outcome in outcomes:
+        if outcome.status != REJECTED or outcome.city is None:
+            continue
+        kept = newest.get(outcome.city.code)
+        if kept is None or outcome.received_at >= kept.received_at:
+            newest[outcome.city.code] = outcome
+    return newest
 
 
 def _missing_fields() -> dict:
@@ -159,20 +202,25 @@ def build_results(catalog, optional, roster: Roster, outcomes: list[FileOutcome]
     ``run_issues``: issues of the run itself (the central feed file, provisional scoring)."""
     from sctemplates.export import catalog_as_dict
 
+    _name_rejected_cities(outcomes, roster)
+    rejected = _newest_rejected(outcomes)
     return {
-        "catalog": {"edition": catalog.edition, "fingerprint": catalog.fingerprint(),
-                    "provisional": catalog.provisional},
+        "catalog": catalog_as_dict(catalog),
         "optional_catalog": catalog_as_dict(optional) if optional is not None else None,
         "province": {"code": roster.province_code, "name": roster.province_name},
         "roster": [{"code": c.code, "name": c.name, "kind": c.kind} for c in roster.cities],
         "generated_at": generated_at or now_iso(),
         "files": [o.as_dict() for o in outcomes],
-        "cities": [_city(c, counted, corrected, earlier or {}) for c in roster.cities],
+        "cities": [_city(c, counted, corrected, earlier or {}, rejected)
+                   for c in roster.cities],
         "run_issues": [i.as_dict() for i in run_issues],
     }
 
 
-def _city(city: City, counted: dict, corrected: set[str], earlier: dict[str, dict]) -> dict:
+def _city(city: City, counted: dict, corrected: set[str], earlier: dict[str, dict],
+          rejected: dict[str, FileOutcome]) -> dict:
+    if city.code not in counted and city.code not in earlier and city.code in rejected:
+        return rejected_entry(city, rejected[city.code])
     if city.code not in counted and city.code in earlier:
         entry = _json_safe(earlier[city.code])
         if city.code in corrected and entry.get("status") == "submitted":
@@ -190,6 +238,15 @@ def _json_safe(value):
     if isinstance(value, list):
         return [_json_safe(item) for item in value]
     return value
+
+
+def catalog_of(results: dict):
+    """The Catalog a results dict was scored with; None for results.json written before it carried
+    the whole catalog (then the caller says which catalog it uses instead)."""
+    from sctemplates.catalog_json import catalog_from_json, is_full_catalog
+
+    data = results.get("catalog")
+    return catalog_from_json(data) if is_full_catalog(data) else None
 
 
 def write_results(results: dict, path) -> None:

@@ -8,20 +8,6 @@ from typing import List, Optional
 import typer
 
 
-def load_rosters_or_exit(paths: list[Path]) -> list:
-    """Rosters from files, or every problem in Chinese and exit code 2."""
-    from sctemplates.roster import RosterError, load_roster
-
-    rosters = []
-    for path in paths:
-        try:
-            rosters.append(load_roster(path))
-        except RosterError as exc:
-            typer.echo(f"{path}: {exc}", err=True)
-            raise typer.Exit(2) from None
-    return rosters
-
-
 def _load_results_or_exit(paths: list[Path]) -> list[dict]:
     results = []
     for path in paths:
@@ -61,13 +47,17 @@ def summary_command(
     results: List[Path] = typer.Argument(..., help="一个或多个计分结果文件（results.json）；多个即全国汇总。"),
     roster: Optional[List[Path]] = typer.Option(None, "--roster", "-r", help="城市名单（可多次指定）；名单中未报送的城市列为“未提交”。"),
     out: Path = typer.Option(..., "--out", "-o", help="输出的汇总工作簿（.xlsx）。"),
+    catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="指标目录；默认使用计分结果中记录的目录"
+                                           "（早期版本的 results.json 未记录目录时使用内置 2016 版）。"),
 ) -> None:
     """由计分结果生成汇总工作簿（总览、各级得分、原始数据、问题清单、提交情况、得分明细、图表）。"""
+    from sceval.cli.common import load_catalog_or_exit, load_rosters_or_exit
     from sceval.reports.summary.workbook import write_summary
 
     loaded = _load_results_or_exit(list(results))
     rosters = load_rosters_or_exit(list(roster or []))
-    path = write_summary(loaded if len(loaded) > 1 else loaded[0], out, rosters=rosters or None)
+    scored = load_catalog_or_exit(catalog) if catalog else None  # else: the one in results.json
+    path = write_summary(loaded if len(loaded) > 1 else loaded[0], out, rosters=rosters or None, catalog=scored)
     typer.echo(f"已生成汇总表：{path}")
 
 

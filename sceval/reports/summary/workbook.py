@@ -53,13 +53,11 @@ def write_summary(results: dict | list[dict], out_path: str | Path, rosters=None
     """Write the summary workbook for one results dict or a national merge of several.
 
     ``rosters``: a Roster or a list of them (sctemplates.roster); their cities that appear in no
-    results are listed as 未提交. ``catalog`` defaults to the bundled catalog.
+    results are listed as 未提交. ``catalog`` defaults to the one the results were scored with.
     """
     import xlsxwriter
 
-    from sctemplates.catalog import load_catalog
-
-    data = build_summary_data(results, catalog or load_catalog(), rosters)
+    data = build_summary_data(results, catalog or scored_catalog(results), rosters)
     title = title_lines(data)
     out_path = Path(out_path)
     with atomic_path(out_path) as tmp:
@@ -71,6 +69,20 @@ def write_summary(results: dict | list[dict], out_path: str | Path, rosters=None
         workbook.set_properties({"title": _heading(data), "comments": "sceval"})
         workbook.close()
     return out_path
+
+
+def scored_catalog(results: dict | list[dict]) -> Catalog:
+    """The catalog the (first) results were scored with; the bundled one only for results.json
+    written before it carried its catalog (the title then warns if the fingerprints differ)."""
+    from sctemplates.catalog import load_catalog
+
+    from sceval.ingest.results import catalog_of
+
+    for one in results if isinstance(results, list) else [results]:
+        found = catalog_of(one)
+        if found is not None:
+            return found
+    return load_catalog()
 
 
 def _write_sheets(workbook, data: SummaryData, styles: Styles, title: list) -> None:

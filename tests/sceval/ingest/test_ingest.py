@@ -14,6 +14,8 @@ from sctemplates.layout import ATTEST_CHOICE
 from tests.libreoffice import needs_soffice, resave_xlsx
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 from sceval.demo.round import INPUTS_DIR as DEMO_INPUTS_DIR
+from sceval.ingest.results import catalog_of
+from sctemplates.export import catalog_as_dict
 
 CATALOG = base_catalog()
 ROSTER = zhejiang()
@@ -67,7 +69,8 @@ def test_results_json_shape_and_missing_cities(templates, tmp_path):
     results = run.results
     assert set(results) == {"catalog", "optional_catalog", "province", "roster", "generated_at", "files", "cities",
                             "run_issues"}
-    assert results["catalog"] == {"edition": "2016", "fingerprint": CATALOG.fingerprint(), "provisional": True}
+    assert results["catalog"] == catalog_as_dict(CATALOG)  # the whole catalog it was scored with
+    assert catalog_of(results).fingerprint() == CATALOG.fingerprint()
     assert results["province"] == {"code": "330000", "name": "浙江省"}
     assert [c["code"] for c in results["cities"]] == [c.code for c in ROSTER.cities]
     missing = city_entry(results, NINGBO.code)
