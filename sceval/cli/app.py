@@ -51,6 +51,7 @@ def codes_command(as_json: bool = typer.Option(False, "--json", help="ไปฅ JSON ่
 
 def _register_all() -> None:
     from sceval.cli.commands import catalog as cli_catalog
+    from sceval.cli.commands import cases as cli_cases
     from sceval.cli.commands import central as cli_central
     from sceval.cli.commands import demo as cli_demo
     from sceval.cli.commands import ingest as cli_ingest
@@ -60,7 +61,7 @@ def _register_all() -> None:
     from sceval.cli.commands import summary as cli_summary
 
     for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
-                   cli_demo):
+                   cli_demo, cli_cases):
         module.register(app)
 
 

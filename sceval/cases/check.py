@@ -1,0 +1,217 @@
+"""`sceval cases check`: each case document's format, city, title, sections, 字数, 图表, sources
+and advertising, as a CaseRecord; all of them as a CasesReport written to cases.json.
+
+Bad input never stops the batch: whatever goes wrong with one file becomes an Issue on its record.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sctemplates.atomic import write_text_atomic
+from sctemplates.issues import Issue, issue
+from sctemplates.roster import Roster
+
+from sceval.cases import convert
+from sceval.cases.findings import Read, all_findings
+from sceval.cases.outline import outline
+from sceval.cases.package import Package, ole_kind, open_package
+from sceval.cases.who import identify
+from sceval.safety.ole import OLE_MAGIC
+from sceval.safety.preflight import ZIP_MAGICS, Limits
+
+CASES_FILE = "cases.json"
+OK, WARNINGS, REJECTED = "ok", "warnings", "rejected"
+CONVERTIBLE = ("ole2", "rtf")
+
+
+@dataclass
+class CaseRecord:
+    file: str
+    sha256: str = ""
+    city: dict | None = None
+    city_basis: str | None = None
+    title: str = ""
+    characters: int = 0
+    footnote_characters: int = 0
+    textbox_characters: int = 0
+    figures: int = 0
+    tables: int = 0
+    sections: list[dict] = field(default_factory=list)
+    opening: str = ""
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if any(item.is_error for item in self.issues):
+            return REJECTED
+        return WARNINGS if any(item.severity == "warning" for item in self.issues) else OK
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256, "city": self.city, "city_basis": self.city_basis,
+                "title": self.title, "characters": self.characters,
+                "footnote_characters": self.footnote_characters, "textbox_characters": self.textbox_characters,
+                "figures": self.figures, "tables": self.tables, "sections": self.sections,
+                "opening": self.opening, "status": self.status, "issues": [i.as_dict() for i in self.issues]}
+
+
+@dataclass
+class CasesReport:
+    generated_at: str
+    files: list[CaseRecord] = field(default_factory=list)
+    path: Path | None = None  # cases.json, once written
+
+    def as_dict(self) -> dict:
+        return {"generated_at": self.generated_at, "files": [record.as_dict() for record in self.files]}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def write_cases_json(report: CasesReport, out_dir) -> Path:
+    target = Path(out_dir) / CASES_FILE
+    write_text_atomic(target, json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    report.path = target
+    return target
+
+
+def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limits = Limits(),
+                generated_at: str | None = None, exclude=None) -> CasesReport:
+    """Check every case document among ``inputs`` (files, folders, .zip); cases.json in ``out_dir``."""
+    from sceval.cases.inputs import case_documents
+
+    report = CasesReport(generated_at=generated_at or now_iso())
+    with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
+        documents, problems = case_documents(inputs, Path(work), exclude=exclude)
+        report.files = [check_case_file(d.path, d.display, roster, limits) for d in documents] + problems
+    if out_dir is not None:
+        write_cases_json(report, out_dir)
+    return report
+
+
+def check_case_file(path, display: str | None = None, roster: Roster | None = None,
+                    limits: Limits = Limits()) -> CaseRecord:
+    """One case document checked; never raises for a bad file."""
+    display = display or os.path.basename(os.fspath(path))
+    record = CaseRecord(file=display)
+    try:
+        data = _read_bounded(path, record, limits)
+        if data is not None:
+            record.sha256 = hashlib.sha256(data).hexdigest()
+            package = _package(data, display, path, record, limits)
+            if package is not None and package.usable:
+                _analyse(package, record, roster)
+    except Exception as exc:  # noqa: BLE001 — one broken document must not stop the batch
+        record.issues.append(issue("CASE_UNREADABLE", f"文件“{display}”无法读取（{type(exc).__name__}），"
+                                                      "请用 Word 或 WPS 打开后另存为 .docx 重新报送。", file=display))
+    return record
+
+
+def _read_bounded(path, record: CaseRecord, limits: Limits) -> bytes | None:
+    shown = record.file
+    if not os.path.isfile(path):
+        record.issues.append(issue("CASE_UNREADABLE", f"文件“{shown}”不存在或不是普通文件。", file=shown))
+        return None
+    size = os.path.getsize(path)
+    if size == 0 or size > limits.max_bytes:
+        said = "为空（0 字节）" if size == 0 else f"大小为 {size:,} 字节，超过上限 {limits.max_bytes:,} 字节"
+        record.issues.append(issue("CASE_UNREADABLE", f"文件“{shown}”{said}，请重新发送。", file=shown))
+        return None
+    with open(path, "rb") as stream:  # "rb": the input is never altered
+        return stream.read()
+
+
+def _kind(data: bytes) -> str:
+    if data.startswith(ZIP_MAGICS):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "ole2"
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    return "rtf" if data.lstrip()[:5] == b"{\\rtf" else "other"
+
+
+def _package(data: bytes, display: str, path, record: CaseRecord, limits: Limits) -> Package | None:
+    kind = _kind(data)
+    if kind == "ole2" and ole_kind(data) == "encrypted":
+        return _refuse(record, "CASE_ENCRYPTED", "设置了打开密码（已加密），请取消密码后重新报送。")
+    if kind == "ole2" and ole_kind(data) != "word":
+        return _refuse(record, "CASE_NOT_DOCUMENT", "不是 Word 文档（可能是 Excel 或 PowerPoint 文件），请报送 .docx 格式的案例。")
+    if kind in CONVERTIBLE:
+        data = _converted(data, path, record)
+        if data is None:
+            return None
+    elif kind == "pdf":
+        return _refuse(record, "CASE_PDF", "是 PDF 文件：案例需要报送可编辑的 Word 文档（.docx），请一并报送 Word 版。")
+    elif kind != "zip":
+        return _refuse(record, "CASE_NOT_DOCUMENT", "不是 Word 文档，请报送 .docx 格式的案例。")
+    package = open_package(data, display, limits)
+    record.issues += package.issues
+    return package
+
+
+def _refuse(record: CaseRecord, code: str, said: str) -> None:
+    record.issues.append(issue(code, f"文件“{record.file}”{said}", file=record.file))
+    return None
+
+
+def _converted(data: bytes, path, record: CaseRecord) -> bytes | None:
+    suffix = Path(os.fspath(path)).suffix.lower() or ".doc"
+    try:
+        converted = convert.to_docx(data, suffix)
+    except convert.ConversionUnavailable:
+        return _refuse(record, "CASE_CONVERT_UNAVAILABLE", "是旧版 Word (.doc) 或 WPS 文字 (.wps) 文档，本机未安装"
+                                                           " LibreOffice 无法转换：请另存为 .docx 后重新报送。")
+    except convert.ConversionFailed as exc:
+        return _refuse(record, "CASE_CONVERT_FAILED", f"是旧版 Word/WPS 文档，转换失败（{exc}）：请另存为 .docx 后重新报送。")
+    record.issues.append(issue("CASE_CONVERTED", f"文件“{record.file}”是旧版 Word/WPS 文档，已用 LibreOffice 转换为"
+                                                 " .docx 后检查；请以 .docx 格式报送定稿。", file=record.file))
+    return converted
+
+
+def _analyse(package: Package, record: CaseRecord, roster: Roster | None) -> None:
+    from sceval.cases.reader import read_case
+    from sceval.cases.wordcount import count_paragraphs
+
+    spec = outline()
+    read, custom, notes = read_case(package, record.file, spec)
+    record.title = read.body.paragraphs[read.title].text.strip() if read.title is not None else ""
+    record.characters = read.characters
+    record.footnote_characters = count_paragraphs(notes)
+    record.textbox_characters = count_paragraphs(read.body.textboxes)
+    record.figures, record.tables = len(read.body.figures), len(read.body.tables)
+    record.sections = _sections(read, spec)
+    record.opening = _opening(read, spec["opening_characters"])
+    record.city, record.city_basis, found = identify(custom, record.file, record.title + record.opening
+                                                     + " ".join(p.text for p in read.body.paragraphs[:60]), roster)
+    record.issues += found + all_findings(read, spec)
+
+
+def _sections(read: Read, spec) -> list[dict]:
+    rows = []
+    for section in spec.sections:
+        heading = read.sections.get(section.key)
+        paragraph = read.body.paragraphs[heading.index] if heading is not None else None
+        rows.append({"name": section.name, "found": heading is not None,
+                     "heading": paragraph.text.strip() if paragraph is not None else None,
+                     "paragraph": paragraph.number if paragraph is not None else None})
+    return rows
+
+
+def _opening(read: Read, limit: int) -> str:
+    """The first characters of body text after the title: no headings, no guidance."""
+    headings = {h.index for h in read.headings} | set(read.guidance)
+    start = (read.title + 1) if read.title is not None else 0
+    text = ""
+    for index in range(start, len(read.body.paragraphs)):
+        if index not in headings and read.body.paragraphs[index].table is None:
+            text += read.body.paragraphs[index].text.strip()
+            if len(text) >= limit:
+                return text[:limit] + "…"
+    return text

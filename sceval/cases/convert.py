@@ -1,0 +1,61 @@
+"""Legacy Word (.doc) and WPS 文字 (.wps) to .docx through LibreOffice headless, when installed.
+
+The input is copied into a private temporary folder (so soffice can never write beside or over
+the original), converted there with a private user profile (parallel runs never share
+LibreOffice's lock) and a timeout; the .docx bytes come back, the folder goes. LibreOffice opens
+documents with macros disabled unless they are signed by a trusted source, and headless
+conversion runs no macro either way.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+TIMEOUT_SECONDS = 120
+
+
+class ConversionUnavailable(RuntimeError):
+    pass
+
+
+class ConversionFailed(RuntimeError):
+    pass
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_docx(data: bytes, suffix: str, timeout: int = TIMEOUT_SECONDS) -> bytes:
+    """The .docx LibreOffice makes of a .doc/.wps given as bytes."""
+    program = soffice()
+    if program is None:
+        raise ConversionUnavailable("soffice 不在 PATH 中")
+    with tempfile.TemporaryDirectory(prefix="sceval-case-") as folder:
+        work = Path(folder)
+        source = work / f"case{suffix}"
+        source.write_bytes(data)
+        command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                   "--norestore", "--nologo", "--convert-to", "docx:MS Word 2007 XML",
+                   "--outdir", str(work / "out"), str(source)]
+        _run(command, timeout)
+        result = work / "out" / "case.docx"
+        if not result.is_file():
+            raise ConversionFailed("LibreOffice 未能打开该文件")
+        return result.read_bytes()
+
+
+def _run(command: list[str], timeout: int) -> None:
+    """Run soffice in its own process group, so a timeout ends soffice.bin too, not just the script."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise ConversionFailed(f"转换超过 {timeout} 秒") from exc
