@@ -76,7 +76,8 @@ class IngestRun:
 def _tasks(gathered: list[Gathered], context: dict) -> Iterator[FileTask]:
     """One task per gathered file; the worker hashes each file as it reads it (see FirstCopies)."""
     for item in gathered:
-        yield FileTask(item.source, item.display, "", os.path.getsize(item.source), item.received_at, **context)
+        yield FileTask(item.source, item.display, "", os.path.getsize(item.source), item.received_at, **context,
+                       message=item.message)
 
 
 def ingest(inputs, out_dir, options: IngestOptions) -> IngestRun:

@@ -24,7 +24,7 @@ class FirstCopies:
         first = self.seen.setdefault(outcome.sha256, outcome) if outcome.sha256 else outcome
         if first is not outcome:
             outcome = FileOutcome(path=outcome.path, sha256=outcome.sha256, size=outcome.size,
-                                  received_at=outcome.received_at, status=DUPLICATE)
+                                  received_at=outcome.received_at, status=DUPLICATE, message=outcome.message)
             outcome.issues.append(issue("FILE_DUPLICATE", f"文件 {outcome.path} 与 {first.path} 内容完全相同，只记录一次",
                                         file=outcome.path))
         return self.then(outcome)
@@ -142,4 +142,4 @@ def ledger_record(outcome: FileOutcome) -> dict:
     return {"sha256": outcome.sha256, "size": outcome.size, "path": outcome.path,
             "received_at": outcome.received_at, "city": outcome.city.code if outcome.city else None,
             "status": ACCEPTED if outcome.status == ACCEPTED else REJECTED,
-            "issues": [i.as_dict() for i in outcome.issues], "results": entry}
+            "issues": [i.as_dict() for i in outcome.issues], "results": entry, "message": outcome.message}

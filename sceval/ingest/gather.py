@@ -27,6 +27,12 @@ class Gathered:
     source: str  # on disk
     display: str
     received_at: str
+    # The letter a mailed file came in (sceval.mail): from, to, date (ISO UTC: the e-mail Date,
+    # for the ordering rule), subject, message_id, attachment; None for a file from a folder/zip.
+    message: dict | None = None
+    # An archive member's own date as stored in the zip (local time, no zone: ISO without offset),
+    # for the ordering rule (sceval.ingest.ordering); "" for a file that is not an archive member.
+    member_date: str = ""
 
 
 def display_name(path) -> str:
@@ -38,8 +44,22 @@ def display_name(path) -> str:
 
 
 def file_received_at(path: Path) -> str:
-    stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    """The file's mtime as ISO UTC; "" when it cannot be a date (past year 9999, before year 1):
+    the worker then notes ORDER_TIME_IGNORED instead of the batch crashing."""
+    try:
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return ""
     return stamp.replace(microsecond=0).isoformat()
+
+
+def zip_member_date(info: zipfile.ZipInfo) -> str:
+    """The member's stored date as naive ISO text; "" for the DOS epoch (no date) or a bad one."""
+    try:
+        stamp = datetime(*info.date_time)
+    except (TypeError, ValueError):
+        return ""
+    return "" if stamp <= datetime(1980, 1, 1) else stamp.isoformat()
 
 
 def gather(inputs, work_dir: Path, received_at: str | None = None,
@@ -54,6 +74,9 @@ def gather(inputs, work_dir: Path, received_at: str | None = None,
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
+            if _is_mail(path):
+                _gather_one(path, work_dir, received_at, found, skipped)
+                continue
             for child in sorted(p for p in path.rglob("*") if p.is_file() and _wanted_in_folder(p)):
                 if exclude is None or not child.resolve().is_relative_to(exclude.resolve()):
                     _gather_one(child, work_dir, received_at, found, skipped)
@@ -66,17 +89,31 @@ def _wanted_in_folder(path: Path) -> bool:
     name = path.name
     if name.startswith(("~$", ".~lock", ".")):
         return False  # Office/LibreOffice lock files and hidden files
-    return path.suffix.lower() in WORKBOOK_SUFFIXES | {".zip"}
+    return path.suffix.lower() in WORKBOOK_SUFFIXES | {".zip"} or _is_mail(path)
+
+
+def _is_mail(path: Path) -> bool:
+    from sceval.mail.inbox import is_mail_source
+
+    return is_mail_source(path)
 
 
 def _gather_one(path: Path, work_dir: Path, received_at, found: list, skipped: list) -> None:
     shown = display_name(path)
+    if path.is_dir() and _is_mail(path):  # a Maildir folder
+        from sceval.mail.inbox import gather_mail
+
+        return gather_mail(path, work_dir, received_at or file_received_at(path), found, skipped)
     if not path.is_file():
         skipped.append(_rejected(shown, "FILE_NOT_FOUND", f"文件 {shown} 不存在或无法访问"))
         return
     stamp = received_at or file_received_at(path)
     if path.suffix.lower() == ".zip":
         _gather_archive(path, work_dir, stamp, found, skipped)
+    elif _is_mail(path):
+        from sceval.mail.inbox import gather_mail
+
+        gather_mail(path, work_dir, stamp, found, skipped)
     else:
         found.append(Gathered(str(path), shown, stamp))
 
@@ -104,23 +141,26 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-def _gather_archive(path: Path, work_dir: Path, stamp: str, found: list, skipped: list) -> None:
+def _gather_archive(path: Path, work_dir: Path, stamp: str, found: list, skipped: list, shown: str = "") -> None:
+    """``shown``: the archive's name for people when ``path`` is a work copy (a mailed zip)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             target = work_dir / hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
             for number, info in enumerate(members):
-                _gather_member(archive, info, number, path, target, stamp, found, skipped)
+                _gather_member(archive, info, number, path, target, stamp, found, skipped, shown)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        shown = display_name(path)
+        shown = shown or display_name(path)
         skipped.append(_rejected(shown, "ARCHIVE_BAD", f"压缩包 {os.path.basename(shown)} 已损坏或无法读取（{exc}）", stamp))
 
 
-def _gather_member(archive, info, number: int, path: Path, target: Path, stamp, found, skipped) -> None:
+def _gather_member(archive, info, number: int, path: Path, target: Path, stamp, found, skipped, shown="") -> None:
     name = member_name(info)
-    display = f"{display_name(path)}/{name}"
-    archive_name = os.path.basename(display_name(path))
+    display = f"{shown or display_name(path)}/{name}"
+    archive_name = os.path.basename(shown or display_name(path))
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if Path(base).suffix.lower() == ".eml" and info.file_size <= MAX_MEMBER_BYTES:  # a saved message
+        return _gather_mail_member(archive, info, target / f"{number:04d}.eml", display, stamp, found, skipped)
     if Path(base).suffix.lower() not in WORKBOOK_SUFFIXES or base.startswith(("~$", ".")):
         skipped.append(_rejected(display, "ARCHIVE_MEMBER_SKIPPED",
                                  f"压缩包 {archive_name} 中的 {name} 不是工作簿，已跳过", stamp))
@@ -131,10 +171,19 @@ def _gather_member(archive, info, number: int, path: Path, target: Path, stamp, 
         return
     out = target / f"{number:04d}{Path(base).suffix.lower()}"
     if _extract_bounded(archive, info, out):
-        found.append(Gathered(str(out), display, stamp))
+        found.append(Gathered(str(out), display, stamp, member_date=zip_member_date(info)))
     else:
         skipped.append(_rejected(display, "FILE_ZIP_BOMB",
                                  f"压缩包 {archive_name} 中的 {name} 解压后超过 {MAX_MEMBER_BYTES:,} 字节，已拒绝", stamp))
+
+
+def _gather_mail_member(archive, info, out: Path, display: str, stamp, found, skipped) -> None:
+    from sceval.mail.inbox import gather_mail
+
+    if _extract_bounded(archive, info, out):
+        gather_mail(out, out.parent, stamp, found, skipped, shown=display)
+    else:
+        skipped.append(_rejected(display, "FILE_ZIP_BOMB", f"{display} 解压后超过 {MAX_MEMBER_BYTES:,} 字节，已拒绝", stamp))
 
 
 def _extract_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path) -> bool:

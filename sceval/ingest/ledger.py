@@ -28,7 +28,7 @@ LEDGER_FILE = "ledger.sqlite"
 STATUSES = ("accepted", "rejected")
 COLUMNS = ("sha256", "size", "path", "received_at", "city_code", "status", "errors", "warnings",
            "infos", "results", "issues", "invalidated", "invalidated_why", "invalidated_at",
-           "recorded_at")
+           "recorded_at", "message")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     invalidated INTEGER NOT NULL DEFAULT 0,
     invalidated_why TEXT NOT NULL DEFAULT '',
     invalidated_at TEXT NOT NULL DEFAULT '',
-    recorded_at TEXT NOT NULL
+    recorded_at TEXT NOT NULL,
+    message TEXT                   -- JSON: the letter a mailed file came in (sceval.mail), else null
 );
 CREATE INDEX IF NOT EXISTS submissions_city ON submissions (city_code, received_at, seq);
 """
@@ -85,6 +86,7 @@ class Submission:
     invalidated_at: str = ""
     recorded_at: str = ""
     seq: int = 0  # insertion order; breaks ties between equal received_at
+    message: dict | None = None  # the letter it came in: from, to, date, subject, message_id, attachment
 
     @classmethod
     def from_dict(cls, data: dict) -> "Submission":
@@ -106,7 +108,8 @@ class Submission:
                    received_at=iso_time(data.get("received_at") or None), city_code=city or None,
                    status=status, errors=data.get("errors", counts["error"]),
                    warnings=data.get("warnings", counts["warning"]),
-                   infos=data.get("infos", counts["info"]), results=results, issues=issues)
+                   infos=data.get("infos", counts["info"]), results=results, issues=issues,
+                   message=data.get("message"))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -178,6 +181,13 @@ class Ledger:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 self._db.execute(statement)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A ledger written before a column existed gains it (null for the old records)."""
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(submissions)")}
+        if "message" not in present:
+            self._db.execute("ALTER TABLE submissions ADD COLUMN message TEXT")
 
     @contextlib.contextmanager
     def _transaction(self):
@@ -223,7 +233,7 @@ class Ledger:
                 sub.city_code, sub.status, sub.errors, sub.warnings, sub.infos,
                 None if sub.results is None else _to_json(sub.results), _to_json(sub.issues),
                 int(sub.invalidated), sub.invalidated_why, sub.invalidated_at,
-                sub.recorded_at or iso_time())
+                sub.recorded_at or iso_time(), None if sub.message is None else _to_json(sub.message))
 
     def invalidate(self, key: str, why: str) -> Submission:
         """Exclude one submission (by sha256 or a unique prefix); already invalidated: unchanged."""
@@ -288,6 +298,7 @@ def _submission(row: tuple) -> Submission:
     values["results"] = _from_json(values["results"])
     values["issues"] = _from_json(values["issues"])
     values["invalidated"] = bool(values["invalidated"])
+    values["message"] = _from_json(values["message"])
     return Submission(**values)
 
 

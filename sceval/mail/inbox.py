@@ -1,0 +1,119 @@
+"""Saved mail as ingest input: every attachment of every letter becomes a gathered file.
+
+Called by sceval.ingest.gather for .eml, mbox, .msg files and Maildir folders (also .eml inside
+zips and folders). Attachments are written into the run's work folder under generated names
+(never the sender's name as a path) and go through the same pipeline as a file in a folder; a zip
+attachment is opened like any other zip. Each file carries the letter it came in
+(``Gathered.message``: from, to, date, subject, message_id, attachment) and, as its received
+time, the letter's Date. What is not a return becomes a row with a MAIL_* code.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from sctemplates.issues import issue
+
+from sceval.mail.outlook import NEEDS_EXTRA
+from sceval.mail.read import MESSAGE_SUFFIXES, Attachment, Letter, is_maildir, letters_in, looks_like_mbox
+
+SEPARATOR = " › "
+
+
+def is_mail_source(path: Path) -> bool:
+    """A saved-mail input: .eml/.mbox/.msg, a Maildir, or a message file inside a Maildir."""
+    if path.is_dir():
+        return is_maildir(path)
+    if path.suffix.lower() in MESSAGE_SUFFIXES or in_maildir(path):
+        return True
+    return not path.suffix and path.is_file() and looks_like_mbox(path)  # Thunderbird's "Inbox"
+
+
+def in_maildir(path: Path) -> bool:
+    return path.parent.name in ("cur", "new") and is_maildir(path.parent.parent)
+
+
+def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: list, shown: str = "") -> None:
+    """Gather every attachment of every letter in ``path``; rows for what carries no return."""
+    from sceval.ingest.gather import display_name
+
+    shown = shown or display_name(path)
+    target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    for number, letter in enumerate(letters_in(path)):
+        _gather_letter(letter, shown, target / f"{number:05d}", stamp, found, skipped)
+
+
+def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found: list, skipped: list) -> None:
+    if letter.problem:
+        skipped.append(_letter_problem(letter, source, stamp))
+        return
+    when = letter.date or stamp
+    if letter.bounce:
+        skipped.append(_row(letter, "MAIL_BOUNCE", f"{letter.shown} 是退信（投递失败通知），其中的附件不作为报送", when))
+        return
+    if not letter.attachments:
+        skipped.append(_row(letter, "MAIL_NO_ATTACHMENT", f"{letter.shown} 没有附件，未收到填报表", when))
+        return
+    for number, attachment in enumerate(letter.attachments):
+        _gather_attachment(letter, attachment, folder / f"{number:03d}{attachment.suffix}", when, found, skipped)
+
+
+def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: str, found, skipped) -> None:
+    from sceval.ingest.gather import WORKBOOK_SUFFIXES
+
+    shown = f"{letter.shown}{SEPARATOR}{attachment.name}"
+    meta = letter.meta(attachment.name)
+    if attachment.name_given and not attachment.name_ok:
+        meta["attachment_undecoded"] = True  # sceval.mail.checks says so on the file's row
+    if attachment.is_tnef:
+        skipped.append(_row(letter, "MAIL_TNEF", f"{shown}：这是 Outlook 的 winmail.dat（TNEF 格式），其中的附件无法读取。"
+                                                 "请对方改用“纯文本/HTML”格式重新发送，或将附件另存后直接报送", when,
+                            display=shown, attachment=attachment.name))
+        return
+    suffix = attachment.suffix
+    if suffix not in WORKBOOK_SUFFIXES | {".zip"}:
+        skipped.append(_row(letter, "MAIL_NOT_A_RETURN", f"{shown} 不是工作簿或压缩包，已跳过", when,
+                            display=shown, attachment=attachment.name))
+        return
+    _write(out, attachment.data)
+    if suffix == ".zip":
+        _gather_zip(out, when, meta, shown, found, skipped)
+    else:
+        from sceval.ingest.gather import Gathered
+
+        found.append(Gathered(str(out), shown, when, message=meta))
+
+
+def _gather_zip(out: Path, when: str, meta: dict, shown: str, found: list, skipped: list) -> None:
+    """A zip attachment: its members, each carrying the letter (and the archive's display name)."""
+    from sceval.ingest.gather import _gather_archive
+
+    members, rows = [], []
+    _gather_archive(out, out.parent, when, members, rows, shown=shown)
+    found += [replace(item, message=meta) for item in members]
+    for row in rows:
+        row.message = meta
+    skipped += rows
+
+
+def _write(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+
+
+def _row(letter: Letter, code: str, message: str, when: str, display: str = "", attachment: str = ""):
+    from sceval.ingest.gather import _rejected
+
+    outcome = _rejected(display or letter.shown, code, message, when)
+    outcome.message = letter.meta(attachment)
+    return outcome
+
+
+def _letter_problem(letter: Letter, source: str, stamp: str):
+    from sceval.ingest.gather import _rejected
+
+    if letter.problem == NEEDS_EXTRA:
+        return _rejected(source, "MAIL_MSG_NEEDS_EXTRA", f"{source} 是 Outlook .msg 邮件，需先安装可选组件"
+                                                         "（pip install 'sceval[msg]'），或在 Outlook 中另存为 .eml 后再回收", stamp)
+    return _rejected(source, "MAIL_BAD", f"邮件文件 {source} {letter.problem}", stamp)

@@ -1,0 +1,147 @@
+"""The three letters a province sends: the template (drafts), reminders, feedback.
+
+Wording is Chinese and its facts come from the province configuration (organiser, contacts,
+deadline, round name, signature) and the catalog (data cut-off); the results come from
+results.json. Each function returns sceval.mail.compose.Outgoing messages, one per city.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sctemplates.issues import Issue, issue
+from sctemplates.layout import file_name
+from sctemplates.province import ProvinceConfig
+from sctemplates.roster import City, Roster
+
+from sceval.mail.compose import Outgoing, attach, new_message, recipient
+
+FILL_RULE = "只填黄色单元格，保存为 .xlsx 报回"
+FEEDBACK_DIR = "反馈"
+REMIND_STATUSES = ("missing", "rejected")
+MAX_REASONS = 8  # a reminder names the first few reasons; the rest are in the feedback workbook
+
+
+def _signature(province: ProvinceConfig) -> str:
+    contacts = "\n".join(f"  {line}" for line in province.contact_lines())
+    return f"如有疑问，请联系：\n{contacts}\n\n{province.mail_signature or province.organiser}"
+
+
+def _to(city: City, problems: list[Issue], what: str) -> str:
+    to = recipient(city.contact, city.emails)
+    if not to:
+        problems.append(issue("MAIL_NO_CONTACT", f"名单中{city.name}（{city.code}）没有联系邮箱，{what}未填写收件人，"
+                                                 "请在名单中补充“邮箱”列或发送前手工填写"))
+    return to
+
+
+# --- the template ------------------------------------------------------------------------------
+
+def draft_subject(province: ProvinceConfig, city: City) -> str:
+    return f"【{province.round_name}】{city.name}填报表（请于{province.deadline}前报回）"
+
+
+def draft_body(province: ProvinceConfig, city: City, attachment: str, data_cutoff: str) -> str:
+    cutoff = f"数据统计截止时间为{data_cutoff}；" if data_cutoff else ""
+    return (f"{city.name}：\n\n"
+            f"现将{province.round_name}的填报表发给你们（附件“{attachment}”），请按以下要求填报：\n\n"
+            f"1. 打开附件，{FILL_RULE}（请勿另存为 .xls、.et 或 PDF，勿增删行列、勿改动灰色内容）；\n"
+            f"2. {cutoff}每项数据请填写数据来源，并填写“填报信息”工作表；\n"
+            f"3. 请于 {province.deadline} 前回复本邮件，附上填好的工作簿（可直接附 .xlsx，或打包为 .zip）。\n\n"
+            f"{_signature(province)}\n")
+
+
+def template_drafts(roster: Roster, templates: Path, province: ProvinceConfig, data_cutoff: str = "",
+                    problems: list[Issue] | None = None) -> list[Outgoing]:
+    """One draft per roster city with its template attached; a city without one is a problem."""
+    problems = problems if problems is not None else []
+    found = []
+    for city in roster.cities:
+        path = Path(templates) / file_name(city.code, city.name)
+        if not path.is_file():
+            problems.append(issue("FILE_NOT_FOUND", f"未找到{city.name}的填报表 {path.name}，未生成该市的邮件草稿",
+                                  file=str(path)))
+            continue
+        message = new_message(province.sender(), _to(city, problems, "邮件草稿"), draft_subject(province, city),
+                              draft_body(province, city, path.name, data_cutoff))
+        attach(message, path.name, path.read_bytes())
+        found.append(Outgoing(city.code, city.name, message))
+    return found
+
+
+# --- reminders and feedback (from a results folder) ---------------------------------------------
+
+def read_results(results_dir: Path) -> dict:
+    return json.loads((Path(results_dir) / "results.json").read_text(encoding="utf-8"))
+
+
+def _cities(results: dict, roster: Roster | None) -> dict[str, City]:
+    """City by code: the roster's (with contacts) when given, else results.json's own roster."""
+    if roster is not None:
+        return roster.by_code()
+    return {entry["code"]: City(entry["code"], entry["name"], entry.get("kind", "")) for entry in results["roster"]}
+
+
+def reminder_reasons(results: dict, entry: dict) -> list[str]:
+    """Why a city is reminded: nothing received, or each rejected file and its errors."""
+    rejected = [f for f in results.get("files", []) if f.get("city") == entry["code"] and f["status"] == "rejected"]
+    if not rejected and entry.get("status") == "missing":
+        return ["尚未收到你市的填报表。"]
+    reasons = []
+    for row in rejected:
+        errors = [i["message"] for i in row["issues"] if i["severity"] == "error"][:MAX_REASONS]
+        reasons.append(f"收到的文件“{row['path']}”未能采用：" + ("；".join(errors) or "文件无法使用") + "。")
+    errors = [i["message"] for i in entry.get("issues", []) if i["severity"] == "error"][:MAX_REASONS]
+    return reasons + (["；".join(errors) + "。"] if errors and not rejected else [])
+
+
+def reminders(results: dict, province: ProvinceConfig, roster: Roster | None = None,
+              problems: list[Issue] | None = None) -> list[Outgoing]:
+    """To every city missing or whose return was rejected: what is missing and why."""
+    problems = problems if problems is not None else []
+    cities = _cities(results, roster)
+    found = []
+    for entry in results["cities"]:
+        if entry["status"] not in REMIND_STATUSES or entry["code"] not in cities:
+            continue
+        city = cities[entry["code"]]
+        reasons = "\n".join(f"  - {reason}" for reason in reminder_reasons(results, entry))
+        body = (f"{city.name}：\n\n{province.round_name}的报送截止日期为 {province.deadline}。截至目前：\n{reasons}\n\n"
+                f"请尽快将填报表（{FILL_RULE}）回复本邮件报送。\n\n{_signature(province)}\n")
+        subject = f"【催报】{province.round_name}：请{city.name}尽快报送填报表"
+        found.append(Outgoing(city.code, city.name,
+                              new_message(province.sender(), _to(city, problems, "催报邮件"), subject, body)))
+    return found
+
+
+def feedback_letters(results_dir: Path, province: ProvinceConfig, roster: Roster | None = None,
+                     problems: list[Issue] | None = None) -> list[Outgoing]:
+    """Each city's feedback workbook (results folder 反馈/) attached, its points at stake in the body."""
+    problems = problems if problems is not None else []
+    results = read_results(results_dir)
+    cities = _cities(results, roster)
+    found = []
+    for entry in results["cities"]:
+        workbook = Path(results_dir) / FEEDBACK_DIR / f"{entry['code']}_{entry['name']}_问题反馈.xlsx"
+        if entry["code"] not in cities or not workbook.is_file():
+            continue
+        city = cities[entry["code"]]
+        message = new_message(province.sender(), _to(city, problems, "反馈邮件"),
+                              f"【问题反馈】{province.round_name}：{city.name}填报表问题反馈",
+                              _feedback_body(province, city, entry, workbook.name))
+        attach(message, workbook.name, workbook.read_bytes())
+        found.append(Outgoing(city.code, city.name, message))
+    return found
+
+
+def _feedback_body(province: ProvinceConfig, city: City, entry: dict, attachment: str) -> str:
+    counts = {"error": 0, "warning": 0}
+    for item in entry.get("issues", []):
+        counts[item["severity"]] = counts.get(item["severity"], 0) + 1
+    stake = entry.get("points_at_stake")
+    score = (f"按目前报送的数据，你市得分 {entry['total']:.2f} 分；因错误或漏填暂未得到的分值为 {stake:.2f} 分，"
+             "更正后可以得到。\n" if entry.get("total") is not None and stake is not None else "")
+    return (f"{city.name}：\n\n{score}共有 {counts['error']} 处错误、{counts['warning']} 处需核实的提示，"
+            f"详见附件“{attachment}”（每处问题都标明了工作表和单元格）。\n\n"
+            f"请在原填报表上更正后（{FILL_RULE}），于 {province.deadline} 前回复本邮件重新报送。\n\n"
+            f"{_signature(province)}\n")

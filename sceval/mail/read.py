@@ -1,0 +1,265 @@
+"""Saved mail → letters with their attachments: .eml files, mbox files, Maildir folders, .msg.
+
+Every message is parsed from its bytes with the compat32 policy (raw headers kept, so
+sceval.mail.names decodes them as Chinese clients wrote them) and walked part by part:
+forwarded messages (message/rfc822, or an attached .eml) are opened too, to a bounded depth.
+Nothing in a message is executed or followed; only attachment bytes are taken.
+"""
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from dataclasses import dataclass, field
+from datetime import timezone
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from pathlib import Path
+
+from sceval.mail.names import attachment_name, header_text, raw_bytes, safe_suffix
+
+MAX_DEPTH = 8  # forwarded inside forwarded…: deeper than any real chain, shallow enough to be safe
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a single saved message larger than this is refused
+TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
+BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
+MESSAGE_SUFFIXES = {".eml", ".mbox", ".msg"}
+MBOX_START = re.compile(rb"^From \S+")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str  # decoded; a placeholder when ``name_ok`` is False
+    data: bytes
+    content_type: str
+    name_ok: bool = True
+    name_given: bool = True
+
+    @property
+    def suffix(self) -> str:
+        return safe_suffix(self.name)
+
+    @property
+    def is_tnef(self) -> bool:
+        return self.content_type in TNEF_TYPES or self.name.lower() == "winmail.dat"
+
+
+@dataclass
+class Letter:
+    """One received message: who sent it when, its attachments (nested ones included)."""
+
+    sender: str = ""  # decoded From, as shown
+    address: str = ""  # the From address, lower case
+    to: str = ""
+    date: str = ""  # ISO 8601 UTC, "" when missing or unreadable
+    shown_date: str = ""  # as the sender's clock said it, for people
+    subject: str = ""
+    message_id: str = ""
+    bounce: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
+    forwarded_from: list[str] = field(default_factory=list)  # addresses of nested messages
+    problem: str = ""  # why the message itself could not be read
+
+    def meta(self, attachment: str = "") -> dict:
+        """What results.json and the ledger keep: {from, to, date, subject, message_id, attachment}."""
+        found = {"from": self.sender, "to": self.to, "date": self.date, "subject": self.subject,
+                 "message_id": self.message_id, "attachment": attachment}
+        if self.forwarded_from:
+            found["forwarded_from"] = list(self.forwarded_from)
+        return found
+
+    @property
+    def shown(self) -> str:
+        """邮件“主题”（发件人，日期）: how people find the message again in their mailbox."""
+        who = "，".join(part for part in (self.sender or "发件人不明", self.shown_date) if part)
+        return f"邮件“{self.subject or '（无主题）'}”（{who}）"
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+def is_maildir(path: Path) -> bool:
+    return path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def looks_like_mbox(path: Path) -> bool:
+    if path.suffix.lower() == ".mbox":
+        return True
+    try:
+        with open(path, "rb") as handle:
+            return bool(MBOX_START.match(handle.read(512)))
+    except OSError:
+        return False
+
+
+def letters_in(path: Path) -> list[Letter]:
+    """Every letter in a .eml, mbox, Maildir or .msg source, in the order stored."""
+    if is_maildir(path):
+        files = sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir() if p.is_file())
+        return [_letter_from_file(p) for p in files]
+    if path.suffix.lower() == ".msg":
+        from sceval.mail.outlook import letter_from_msg
+
+        return [letter_from_msg(path)]
+    if looks_like_mbox(path):
+        return [letter_from_bytes(raw) for raw in mbox_messages(path)]
+    return [_letter_from_file(path)]
+
+
+def _letter_from_file(path: Path) -> Letter:
+    try:
+        if path.stat().st_size > MAX_MESSAGE_BYTES:
+            return Letter(problem=f"邮件文件超过 {MAX_MESSAGE_BYTES // (1024 * 1024)} MB 上限")
+        return letter_from_bytes(path.read_bytes())
+    except OSError as exc:
+        return Letter(problem=f"无法读取（{exc.strerror or exc}）")
+
+
+def mbox_messages(path: Path):
+    """The raw messages of an mbox (mboxo or mboxrd), one at a time: a "From " line at the start
+    or after a blank line begins a message; ">From " lines are unescaped."""
+    current: list[bytes] = []
+    previous_blank = True
+    with open(path, "rb") as handle:
+        for line in handle:
+            if previous_blank and MBOX_START.match(line):
+                if current:
+                    yield _mbox_body(current)
+                current = []
+            else:
+                current.append(re.sub(rb"^>(>*From )", rb"\1", line))
+            previous_blank = line in (b"\n", b"\r\n")
+    if current:
+        yield _mbox_body(current)
+
+
+def _mbox_body(lines: list[bytes]) -> bytes:
+    if lines and lines[-1] in (b"\n", b"\r\n"):
+        lines = lines[:-1]  # the blank line that separates messages belongs to the mbox
+    return b"".join(lines)
+
+
+# --- one message --------------------------------------------------------------------------------
+
+def letter_from_bytes(raw: bytes) -> Letter:
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except Exception as exc:  # noqa: BLE001 - a broken message is a row, never a crash
+        return Letter(problem=f"无法解析（{type(exc).__name__}）")
+    letter = _headers(message)
+    letter.bounce = _is_bounce(message, letter)
+    if not letter.bounce:
+        _walk(message, letter, 0)
+    return letter
+
+
+def _raw(message, name: str) -> str | None:
+    """A header's raw value (surrogate escapes for 8-bit bytes kept), first occurrence."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
+def _headers(message) -> Letter:
+    sender = header_text(_raw(message, "From")) or ""
+    letter = Letter(sender=sender, address=parseaddr(sender)[1].lower(), to=header_text(_raw(message, "To")) or "",
+                    subject=header_text(_raw(message, "Subject")) or "",
+                    message_id=(_raw(message, "Message-ID") or "").strip())
+    letter.date, letter.shown_date = _date(_raw(message, "Date"))
+    return letter
+
+
+def _date(raw: str | None) -> tuple[str, str]:
+    """(ISO UTC, as written) from a Date header; ("", "") when absent or unreadable."""
+    if not raw:
+        return "", ""
+    try:
+        moment = parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError, IndexError):
+        return "", ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (moment.astimezone(timezone.utc).replace(microsecond=0).isoformat(),
+            moment.strftime("%Y-%m-%d %H:%M"))
+
+
+def _is_bounce(message, letter: Letter) -> bool:
+    if message.get_content_type() == "multipart/report":
+        return True
+    local = letter.address.split("@", 1)[0]
+    return local in BOUNCE_SENDERS
+
+
+def _walk(part, letter: Letter, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        return
+    kind = part.get_content_type()
+    if kind == "message/rfc822" or (part.is_multipart() and kind.startswith("message/")):
+        for inner in part.get_payload() or []:
+            _forwarded(inner, letter, depth)
+        return
+    if part.is_multipart():
+        for child in part.get_payload() or []:
+            _walk(child, letter, depth + 1)
+        return
+    found = _attachment(part, len(letter.attachments) + 1)
+    if found is None:
+        return
+    if found.suffix == ".eml":  # a forwarded message attached as a file
+        inner = _parse_quietly(found.data)
+        if inner is not None:
+            _forwarded(inner, letter, depth)
+            return
+    letter.attachments.append(found)
+
+
+def _parse_quietly(data: bytes):
+    try:
+        return email.message_from_bytes(data, policy=email.policy.compat32)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _forwarded(inner, letter: Letter, depth: int) -> None:
+    address = parseaddr(header_text(_raw(inner, "From")) or "")[1].lower()
+    if address:
+        letter.forwarded_from.append(address)
+    _walk(inner, letter, depth + 1)
+
+
+def _attachment(part, number: int) -> Attachment | None:
+    """A leaf part as an attachment, or None for the message's own text (body, alternatives)."""
+    disposition_raw, type_raw = _raw(part, "Content-Disposition"), _raw(part, "Content-Type")
+    name, given = attachment_name(disposition_raw, type_raw)
+    disposition = (part.get_content_disposition() or "").lower()
+    kind = part.get_content_type()
+    if not given and disposition != "attachment" and kind.startswith(("text/", "multipart/")):
+        return None
+    data = part.get_payload(decode=True) or b""
+    if name is None:
+        suffix = _raw_suffix(disposition_raw, type_raw) or _suffix_for(kind)
+        return Attachment(f"附件{number}{suffix}", data, kind, name_ok=False, name_given=given)
+    return Attachment(name, data, kind)
+
+
+def _raw_suffix(*raws) -> str:
+    """The extension of an undecodable name (the ASCII ".xlsx" survives any encoding)."""
+    for raw in raws:
+        match = re.search(r"\.(xlsx|xlsm|xls|et|ods|csv|zip|eml|dat)\b", raw or "", re.I)
+        if match:
+            return "." + match.group(1).lower()
+    return ""
+
+
+def _suffix_for(kind: str) -> str:
+    known = {"application/zip": ".zip", "application/x-zip-compressed": ".zip", "message/rfc822": ".eml",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+             "application/vnd.ms-excel": ".xls"}
+    return known.get(kind, "")
+
+
+def recipients(text: str) -> list[str]:
+    """Lower-case addresses in a To/Cc text."""
+    return [address.lower() for _name, address in getaddresses([text]) if address]
+
+
+__all__ = ["Attachment", "Letter", "letters_in", "letter_from_bytes", "mbox_messages", "is_maildir",
+           "looks_like_mbox", "raw_bytes", "recipients", "MESSAGE_SUFFIXES"]
