@@ -37,7 +37,7 @@ def catalog_rows(data: dict) -> dict[str, list[dict]]:
         S.SHEET_FIRST: [{k: f.get(k) for k in ("code", "name", "weight", "kind")} for f in firsts],
         S.SHEET_SECOND: [_second_row(f, s) for f, s in seconds],
         S.SHEET_SUB: [_sub_row(s, sub) for s, sub in subs],
-        S.SHEET_INPUTS: _input_rows(data, [s for _f, s in seconds] + [sub for _s, sub in subs]),
+        S.SHEET_INPUTS: _input_rows(data, [n for _f, s in seconds for n in (s, *(s.get("sub_items") or []))]),
         S.SHEET_OTHER: [{"key": k, "value": _yaml_text(v)} for k, v in _other_items(data)],
     }
 
