@@ -58,10 +58,11 @@ def _register_all() -> None:
     from sceval.cli.commands import ledger as cli_ledger
     from sceval.cli.commands import prepare as cli_optional
     from sceval.cli.commands import render as cli_render
+    from sceval.cli.commands import report as cli_report
     from sceval.cli.commands import summary as cli_summary
 
     for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
-                   cli_demo, cli_cases):
+                   cli_demo, cli_cases, cli_report):
         module.register(app)
 
 

@@ -49,6 +49,7 @@ class DemoRun:
     notes: list[str] = field(default_factory=list)
     ingest: object = None  # the IngestRun
     digests: dict = field(default_factory=dict)  # sha256 of every return before ingest
+    report: Path | None = None  # 附件4 evaluation work report (.docx; a .pdf beside it with LibreOffice)
 
 
 def load_demo_inputs(inputs: Path = INPUTS_DIR):
@@ -76,7 +77,17 @@ def run_demo(out: Path, inputs: Path = INPUTS_DIR, jobs: int | None = None, prog
     run.central = _central_feed(out / "3_秘书处统一数据.xlsx", catalog, roster)
     run.digests = {path: sha256_file(path) for path in run.returns}
     _ingest(run, catalog, roster, optional, jobs)
+    _report(run, province)
     return run
+
+
+def _report(run: DemoRun, province) -> None:
+    """The round ends with the evaluation work report, from results.json (and cases.json if any)."""
+    from sceval.reports.report import write_report
+
+    cases = run.results.with_name("cases.json")
+    run.report = write_report([run.results], cases=cases if cases.is_file() else None, province=province,
+                              out=run.results.with_name("评价工作报告.docx"), pdf=True)
 
 
 def _clear(out: Path) -> None:

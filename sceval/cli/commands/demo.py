@@ -40,3 +40,5 @@ def _print_run(console, run) -> None:
     console.print(f"  计分结果：{run.results}")
     console.print(f"  问题反馈表：{len(run.feedback)} 份 → {run.out / '4_回收结果' / '反馈'}")
     console.print(f"  [bold green]汇总表：{run.summary}[/bold green]")
+    if run.report:
+        console.print(f"  [bold green]评价工作报告：{run.report}[/bold green]")

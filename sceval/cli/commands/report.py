@@ -1,0 +1,60 @@
+"""`sceval report`: the evaluation work report (附件4) as an editable Word draft."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_command)
+
+
+def _cases_or_exit(path: Optional[Path]) -> dict | None:
+    """cases.json of `sceval cases check`, or a Chinese message and exit code 2."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        typer.echo(f"无法读取优秀案例检查结果 {path}：{getattr(exc, 'strerror', None) or exc}", err=True)
+        raise typer.Exit(2) from None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        typer.echo(f"{path} 不是优秀案例检查结果（缺少 files）", err=True)
+        raise typer.Exit(2)
+    return data
+
+
+def _province_or_exit(path: Optional[Path]):
+    if path is None:
+        return None
+    from sctemplates.province import ProvinceError, load_province
+
+    try:
+        return load_province(path)
+    except ProvinceError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def report_command(
+    results: List[Path] = typer.Argument(..., help="一个或多个计分结果文件（results.json）；多个即全国汇总报告。"),
+    cases: Optional[Path] = typer.Option(None, "--cases", help="优秀案例检查结果（sceval cases check 生成的 cases.json）。"),
+    province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML），用于评价工作组织一节。"),
+    out: Path = typer.Option(Path("评价工作报告.docx"), "--out", "-o", help="输出的报告（.docx）。"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转换为 PDF（放在报告旁边）。"),
+) -> None:
+    """由计分结果生成新型智慧城市评价工作报告（附件4）初稿：组织概况、经验总结、优秀案例。"""
+    from sceval.cli.commands.summary import _load_results_or_exit
+    from sceval.reports.report.writer import soffice, to_pdf, write_report
+
+    loaded = _load_results_or_exit(list(results))  # the same checks as `sceval summary`
+    path = write_report(loaded, cases=_cases_or_exit(cases), province=_province_or_exit(province), out=out)
+    typer.echo(f"已生成评价工作报告：{path}")
+    if pdf:
+        if soffice() is None:
+            typer.echo("未安装 LibreOffice（soffice），未生成 PDF；可用 Word 或 WPS 打开报告后另存为 PDF。", err=True)
+            return
+        typer.echo(f"已生成 PDF：{to_pdf(path)}")

@@ -1,0 +1,171 @@
+"""一、本省组织评价工作概况: organisation, cities, optional indicators, process, completeness."""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from types import SimpleNamespace
+
+from sctemplates.methods import round_score
+
+from sceval.reports.report.document import Writer
+from sceval.reports.report.facts import ProvinceRound, ReportFacts, exact, feed_inputs, outline, provisional_subs
+from sceval.reports.report.wording import (beijing_day, chinese_date, kind_counts, names, percent, points,
+                                           weight)
+
+FILE_STATUSES = ("counted", "superseded", "rejected", "duplicate", "invalidated")
+
+
+def write_chapter_one(writer: Writer, facts: ReportFacts) -> None:
+    text = outline()
+    writer.heading(text["chapters"]["one"], 1)
+    writer.heading(text["sections"]["organisation"], 2)
+    _organisation(writer, facts)
+    writer.heading(text["sections"]["cities"], 2)
+    _cities(writer, facts)
+    writer.heading(text["sections"]["optional"], 2)
+    for province in facts.provinces:
+        _optional(writer, facts, province)
+    writer.heading(text["sections"]["process"], 2)
+    for province in facts.provinces:
+        _process(writer, facts, province)
+    writer.placeholder(text["prompts"]["process"])
+    writer.heading(text["sections"]["completeness"], 2)
+    _completeness(writer, facts)
+
+
+def province_config(province: ProvinceRound):
+    """The configuration given, else the neutral one the templates were rendered with."""
+    from sctemplates.province import default_province
+
+    if province.config is not None:
+        return province.config
+    # default_province reads only the roster's province code and name.
+    return default_province(SimpleNamespace(province_code=province.code, province_name=province.name))
+
+
+def _organisation(writer: Writer, facts: ReportFacts) -> None:
+    if facts.national:
+        listed = names(p.name for p in facts.provinces)
+        writer.paragraph(f"本轮评价由{outline()['national_organiser']}共同组织开展。本报告汇总了"
+                         f"{len(facts.provinces)}个省（区、市）的评价结果：{listed}。")
+    else:
+        config = province_config(facts.provinces[0])
+        writer.paragraph(f"{config.round_name}由{config.organiser}组织开展，"
+                         f"城市报送截止日期为{chinese_date(config.deadline)}。")
+        if config.contacts:
+            writer.paragraph("评价工作联系人：" + "；".join(config.contact_lines()) + "。")
+    for note in facts.catalog_notes:
+        writer.paragraph(note)
+    writer.placeholder(outline()["prompts"]["organisation"])
+
+
+def status_label(status: str) -> str:
+    return outline()["city_status"].get(status, status)
+
+
+def _cities(writer: Writer, facts: ReportFacts) -> None:
+    cities = facts.cities
+    scored = facts.scored()
+    writer.paragraph(f"列入评价名单的城市共{len(cities)}个，其中{kind_counts([c.kind for c in cities])}；"
+                     f"已计分的城市{len(scored)}个。")
+    if facts.national:
+        rows = [[p.name, len(p.cities), len(p.scored()), len(p.cities) - len(p.scored())] for p in facts.provinces]
+        writer.table("各省参评城市", ["省份", "名单城市数", "已计分", "未计分"], rows)
+        return
+    rows = [[number, c.name, c.kind, status_label(c.status), chinese_date(beijing_day(c.entry.get("received_at"))),
+             points(c.total)] for number, c in enumerate(cities, start=1)]
+    writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows)
+
+
+def _optional(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> None:
+    tree = province.results.get("optional_catalog")
+    prefix = province.name if facts.national else "本省"
+    if not tree:
+        writer.paragraph(f"{prefix}未设置自选指标。")
+        return
+    seconds = [s for f in tree.get("indicators") or [] for s in f.get("children") or []]
+    maximum = sum((Decimal(str(f["weight"])) for f in tree.get("indicators") or []), Decimal(0))
+    taking = [c for c in province.scored() if c.entry.get("optional_total") is not None]
+    writer.paragraph(f"{prefix}设置自选指标{len(seconds)}项（二级指标），满分{weight(maximum)}分；"
+                     f"已计分的城市中有{len(taking)}个参加自选指标评价。")
+    rows = []
+    for second in seconds:
+        rows.append([second["code"], second["name"], f"{weight(Decimal(str(second['weight'])))}分", "—"])
+        for sub in second.get("sub_items") or []:
+            rows.append([sub["code"], sub["name"], f"占{weight(Decimal(str(sub['weight_in_parent'])))}%",
+                         sub.get("method_label") or sub.get("method", "")])
+    writer.table(f"{province.name}自选指标", ["编码", "名称", "分值或权重", "计分方法"], rows)
+
+
+def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> None:
+    files = province.files
+    prefix = f"{province.name}：" if facts.national else ""
+    status = Counter(f.get("status") for f in files)
+    writer.paragraph(f"{prefix}向名单中的{len(province.cities)}个城市各下发填报模板1份，共{len(province.cities)}份；"
+                     f"共收到报送文件{len(files)}份（压缩包中的文件逐个计），其中计入计分{status['counted']}份、"
+                     f"被同一城市更正后的报送替代{status['superseded']}份、无法使用{status['rejected']}份、"
+                     f"与已收到文件完全相同{status['duplicate']}份、人工作废{status['invalidated']}份。")
+    if not facts.national:
+        _by_day(writer, files)
+    _outcomes(writer, province, prefix)
+    _central(writer, facts, province, prefix)
+
+
+def _by_day(writer: Writer, files: list[dict]) -> None:
+    days: dict = {}
+    for entry in files:
+        day = beijing_day(entry.get("received_at"))
+        days.setdefault(day, Counter())[entry.get("status")] += 1
+    labels = outline()["file_status"]
+    rows = [[chinese_date(day), sum(c.values()), *(c[s] for s in FILE_STATUSES)]
+            for day, c in sorted(days.items(), key=lambda item: (item[0] is None, item[0] or 0))]
+    if rows:
+        writer.table("按日期统计的报送文件（北京时间）", ["日期", "收到文件数", *(labels[s] for s in FILE_STATUSES)], rows)
+
+
+def _outcomes(writer: Writer, province: ProvinceRound, prefix: str) -> None:
+    by_status = {s: [c.name for c in province.cities if c.status == s] for s in ("corrected", "rejected", "missing")}
+    parts = []
+    if by_status["corrected"]:
+        parts.append(f"{len(by_status['corrected'])}个城市报送了更正版（{names(by_status['corrected'])}），按更正后的报送计分")
+    if by_status["rejected"]:
+        parts.append(f"{len(by_status['rejected'])}个城市的报送均无法采用（{names(by_status['rejected'])}）")
+    if by_status["missing"]:
+        parts.append(f"{len(by_status['missing'])}个城市未报送（{names(by_status['missing'])}）")
+    writer.paragraph(prefix + ("；".join(parts) if parts else "名单中的城市均已报送且可以采用") + "。")
+    rejected = [f for f in province.files if f.get("status") == "rejected"]
+    for entry in rejected:
+        reason = "；".join(i.get("message", "") for i in entry.get("issues") or [] if i.get("severity") == "error")
+        writer.paragraph(f"无法使用的文件：{entry.get('path', '')}（{reason or '原因见问题清单'}）。")
+
+
+def _central(writer: Writer, facts: ReportFacts, province: ProvinceRound, prefix: str) -> None:
+    feed = feed_inputs(facts.tree)
+    scored = province.scored()
+    fed = [c for c in scored if feed and all((c.entry.get("inputs") or {}).get(n) is not None for n in feed)]
+    problems = [i for i in province.run_issues if str(i.get("code", "")).startswith("CENTRAL_")]
+    text = (f"{prefix}秘书处统一测算数据和市民体验调查结果覆盖了已计分的{len(scored)}个城市中的{len(fed)}个；"
+            f"统一数据文件中发现问题{len(problems)}处。")
+    provisional = provisional_subs(facts.tree)
+    if provisional:
+        text += f"本轮计分所用指标目录中有{len(provisional)}个分项的权重或计分方法为暂定值，得分仅供参考。"
+    writer.paragraph(text)
+    for item in problems:
+        writer.paragraph(f"统一数据问题：{item.get('message', '')}")
+
+
+def _completeness(writer: Writer, facts: ReportFacts) -> None:
+    scored = facts.scored()
+    values = [(c, exact(c.entry.get("completeness"))) for c in scored]
+    values = [(c, v) for c, v in values if v is not None]
+    if not values:
+        writer.paragraph("没有已计分的城市，无法统计数据完整性。")
+        return
+    average = round_score(sum(v for _, v in values) / len(values))
+    full = [c for c, v in values if v == 100]
+    short = sorted([(c, v) for c, v in values if v < 100], key=lambda item: item[1])
+    text = (f"已计分的{len(values)}个城市中，城市填报的必填数据平均完整率为{percent(average)}，"
+            f"{len(full)}个城市全部填齐")
+    if short:
+        text += "；未填齐的有" + names(f"{facts.city_label(c)}（{percent(v)}）" for c, v in short)
+    writer.paragraph(text + "。")
