@@ -32,7 +32,7 @@ def w(tag: str) -> str:
 P, TBL, TR, TC, T = w("p"), w("tbl"), w("tr"), w("tc"), w("t")
 DRAWING, PICT, OBJECT, TXBX = w("drawing"), w("pict"), w("object"), w("txbxContent")
 ALTERNATE, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
-GRAPHIC_DATA, BLIP = f"{{{A}}}graphicData", f"{{{A}}}blip"
+GRAPHIC_DATA = f"{{{A}}}graphicData"
 IMAGEDATA, OLE_OBJECT = f"{{{V}}}imagedata", f"{{{O}}}OLEObject"
 SPACES = {w("tab"), w("br"), w("cr"), w("ptab")}
 UNSHOWN = {w("del"), w("instrText"), w("delText"), w("pPr"), w("rPr"), w("moveFrom"),
@@ -146,7 +146,7 @@ class _Walker:
     def drawing(self, element, figures: list[str]) -> None:
         boxes = _text_boxes(element)
         kind = _graphic_kind(element)
-        if not (kind == "wordprocessingShape" and boxes and _first(element, BLIP) is None):
+        if not (kind == "wordprocessingShape" and boxes):  # a text box, whatever it holds
             figures.append(GRAPHIC_KINDS.get(kind, "图形"))
         self.textbox_text(boxes)
 

@@ -1,0 +1,44 @@
+"""cases.json, the public interface: its shape, from a folder of returns, and the CLI."""
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from sceval.cases import check_cases
+from sceval.cli.app import app
+from tests.sceval.cases.factory import good_case
+from tests.sceval.ingest_helpers import ROSTER_CSV, zhejiang
+
+KEYS = ["file", "sha256", "city", "city_basis", "title", "characters", "footnote_characters",
+        "textbox_characters", "figures", "tables", "sections", "opening", "status", "issues"]
+
+
+def test_cases_json_shape(tmp_path):
+    good_case().save(tmp_path / "in" / "330100_杭州市.docx")
+    good_case(title="宁波“城市大脑”").save(tmp_path / "in" / "子目录" / "宁波.docx")
+    (tmp_path / "in" / "填报表.xlsx").write_bytes(b"not a case")  # workbooks are not cases
+    report = check_cases([tmp_path / "in"], roster=zhejiang(), out_dir=tmp_path / "out",
+                         generated_at="2017-01-10T00:00:00+00:00")
+    data = json.loads((tmp_path / "out" / "cases.json").read_text(encoding="utf-8"))
+    assert data == report.as_dict() and data["generated_at"] == "2017-01-10T00:00:00+00:00"
+    assert [list(entry) for entry in data["files"]] == [KEYS, KEYS]
+    first = data["files"][0]
+    assert first["file"].endswith("330100_杭州市.docx") and len(first["sha256"]) == 64
+    assert first["sections"][0] == {"name": "背景与需求", "found": True, "heading": "背景与需求", "paragraph": 2}
+    assert data["files"][1]["city"] == {"code": "330200", "name": "宁波市"}
+
+
+def test_cli_check_prints_a_chinese_table_and_writes_cases_json(tmp_path):
+    path = good_case().save(tmp_path / "330100_杭州市.docx")
+    result = CliRunner().invoke(app, ["cases", "check", str(path), "--roster", str(ROSTER_CSV),
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "优秀实践案例检查结果" in result.output and "合格" in result.output
+    assert json.loads((tmp_path / "out" / "cases.json").read_text(encoding="utf-8"))["files"][0]["status"] == "ok"
+
+
+def test_cli_template(tmp_path):
+    result = CliRunner().invoke(app, ["cases", "template", "--roster", str(ROSTER_CSV), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("*_新型智慧城市优秀实践案例.docx"))) == len(zhejiang().cities)
