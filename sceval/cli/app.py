@@ -56,13 +56,14 @@ def _register_all() -> None:
     from sceval.cli.commands import demo as cli_demo
     from sceval.cli.commands import ingest as cli_ingest
     from sceval.cli.commands import ledger as cli_ledger
+    from sceval.cli.commands import mail as cli_mail
     from sceval.cli.commands import prepare as cli_optional
     from sceval.cli.commands import render as cli_render
     from sceval.cli.commands import report as cli_report
     from sceval.cli.commands import summary as cli_summary
 
     for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
-                   cli_demo, cli_cases, cli_report):
+                   cli_demo, cli_cases, cli_mail, cli_report):
         module.register(app)
 
 

@@ -21,6 +21,19 @@ from sceval.mail.read import MESSAGE_SUFFIXES, Attachment, Letter, is_maildir, l
 SEPARATOR = " › "
 
 
+def _ingest_api():
+    """(Gathered, rejected, gather_archive, WORKBOOK_SUFFIXES, display_name) of sceval.ingest,
+    imported late: sceval.ingest.gather imports this module."""
+    try:
+        from sceval.ingest.archives import WORKBOOK_SUFFIXES, gather_archive
+        from sceval.ingest.gathered import Gathered, display_name, rejected
+    except ImportError:  # before gather was split into gathered/archives
+        from sceval.ingest.gather import WORKBOOK_SUFFIXES, Gathered, display_name
+        from sceval.ingest.gather import _gather_archive as gather_archive
+        from sceval.ingest.gather import _rejected as rejected
+    return Gathered, rejected, gather_archive, WORKBOOK_SUFFIXES, display_name
+
+
 def is_mail_source(path: Path) -> bool:
     """A saved-mail input: .eml/.mbox/.msg, a Maildir, or a message file inside a Maildir."""
     if path.is_dir():
@@ -36,9 +49,7 @@ def in_maildir(path: Path) -> bool:
 
 def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: list, shown: str = "") -> None:
     """Gather every attachment of every letter in ``path``; rows for what carries no return."""
-    from sceval.ingest.gather import display_name
-
-    shown = shown or display_name(path)
+    shown = shown or _ingest_api()[4](path)
     target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     for number, letter in enumerate(letters_in(path)):
         _gather_letter(letter, shown, target / f"{number:05d}", stamp, found, skipped)
@@ -60,8 +71,7 @@ def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found:
 
 
 def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: str, found, skipped) -> None:
-    from sceval.ingest.gather import WORKBOOK_SUFFIXES
-
+    Gathered, _rejected, _archive, WORKBOOK_SUFFIXES, _display = _ingest_api()
     shown = f"{letter.shown}{SEPARATOR}{attachment.name}"
     meta = letter.meta(attachment.name)
     if attachment.name_given and not attachment.name_ok:
@@ -80,17 +90,14 @@ def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: 
     if suffix == ".zip":
         _gather_zip(out, when, meta, shown, found, skipped)
     else:
-        from sceval.ingest.gather import Gathered
-
         found.append(Gathered(str(out), shown, when, message=meta))
 
 
 def _gather_zip(out: Path, when: str, meta: dict, shown: str, found: list, skipped: list) -> None:
     """A zip attachment: its members, each carrying the letter (and the archive's display name)."""
-    from sceval.ingest.gather import _gather_archive
-
+    gather_archive = _ingest_api()[2]
     members, rows = [], []
-    _gather_archive(out, out.parent, when, members, rows, shown=shown)
+    gather_archive(out, out.parent, when, members, rows, shown=shown)
     found += [replace(item, message=meta) for item in members]
     for row in rows:
         row.message = meta
@@ -103,16 +110,13 @@ def _write(out: Path, data: bytes) -> None:
 
 
 def _row(letter: Letter, code: str, message: str, when: str, display: str = "", attachment: str = ""):
-    from sceval.ingest.gather import _rejected
-
-    outcome = _rejected(display or letter.shown, code, message, when)
+    outcome = _ingest_api()[1](display or letter.shown, code, message, when)
     outcome.message = letter.meta(attachment)
     return outcome
 
 
 def _letter_problem(letter: Letter, source: str, stamp: str):
-    from sceval.ingest.gather import _rejected
-
+    _rejected = _ingest_api()[1]
     if letter.problem == NEEDS_EXTRA:
         return _rejected(source, "MAIL_MSG_NEEDS_EXTRA", f"{source} 是 Outlook .msg 邮件，需先安装可选组件"
                                                          "（pip install 'sceval[msg]'），或在 Outlook 中另存为 .eml 后再回收", stamp)

@@ -1,0 +1,122 @@
+"""`sceval mail drafts|remind|feedback`: one .eml per city, optionally sent through SMTP.
+
+The drafts open in Outlook as unsent messages (and in Foxmail/Thunderbird as ordinary ones), so
+an official can read each one before sending it; `--smtp` sends them instead. The SMTP password
+(授权码) is read from the environment variable SCEVAL_SMTP_PASSWORD, never from the command line.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from sceval.cli.common import CATALOG_OPTION, ROSTER_OPTION, load_catalog_or_exit, load_rosters_or_exit
+
+mail_app = typer.Typer(help="邮件：各市的填报通知（附填报表）、催报、问题反馈，写成 .eml 草稿，可选经 SMTP 发送。",
+                       no_args_is_help=True)
+PROVINCE_OPTION = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）：牵头部门、联系人、截止日期、落款。")
+SMTP_OPTION = typer.Option(None, "--smtp", help="经此 SMTP 服务器发送（主机:端口，如 smtp.163.com:25）；不指定则只写草稿。")
+STARTTLS_OPTION = typer.Option(False, "--starttls", help="连接后使用 STARTTLS 加密。")
+USER_OPTION = typer.Option("", "--smtp-user", help="SMTP 用户名；授权码从环境变量 SCEVAL_SMTP_PASSWORD 读取。")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.add_typer(mail_app, name="mail")
+
+
+def _province(path: Optional[Path], roster):
+    from sctemplates.province import ProvinceError, default_province, load_province
+
+    if path is None:
+        return default_province(roster)
+    try:
+        return load_province(path)
+    except ProvinceError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _roster_or_results(roster_path: Optional[Path], results: dict):
+    from sctemplates.roster import City, Roster
+
+    if roster_path is not None:
+        return load_rosters_or_exit([roster_path])[0], True
+    cities = tuple(City(c["code"], c["name"], c.get("kind", "")) for c in results["roster"])
+    return Roster(results["province"]["code"], results["province"]["name"], cities), False
+
+
+def _finish(outgoing, folder: Path, suffix: str, problems, smtp, starttls: bool, user: str) -> None:
+    from sceval.mail.compose import write_all
+
+    for item in problems:
+        typer.secho(f"{item.code} {item.message}", fg="yellow", err=True)
+    written = write_all(outgoing, folder, suffix)
+    typer.echo(f"已写出 {len(written)} 封邮件（.eml）到 {folder}")
+    if smtp:
+        _send([item.message for item in written], smtp, starttls, user)
+
+
+def _send(messages, smtp: str, starttls: bool, user: str) -> None:
+    import smtplib
+
+    from sceval.mail.smtp import SmtpSettings, send_all
+
+    try:
+        for line in send_all(messages, SmtpSettings.parse(smtp, starttls, user)):
+            typer.echo(line)
+    except (ValueError, OSError, smtplib.SMTPException) as exc:
+        typer.secho(f"无法经 {smtp} 发送：{exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+@mail_app.command("drafts")
+def drafts_command(
+    roster: Path = typer.Option(..., "--roster", "-r", help="城市名单（含联系人、邮箱列）。"),
+    templates: Path = typer.Option(..., "--templates", "-t", help="sceval render 生成的填报表所在文件夹。"),
+    out: Path = typer.Option(..., "--out", "-o", help="邮件草稿（.eml）的输出文件夹。"),
+    province: Optional[Path] = PROVINCE_OPTION, catalog: Optional[Path] = CATALOG_OPTION,
+    smtp: Optional[str] = SMTP_OPTION, starttls: bool = STARTTLS_OPTION, smtp_user: str = USER_OPTION,
+) -> None:
+    """为每个城市生成一封附有其填报表的通知邮件草稿。"""
+    from sceval.mail.letters import template_drafts
+
+    city_roster = load_rosters_or_exit([roster])[0]
+    config = _province(province, city_roster)
+    problems = []
+    found = template_drafts(city_roster, templates, config, load_catalog_or_exit(catalog).data_cutoff, problems)
+    _finish(found, out, "填报通知", problems, smtp, starttls, smtp_user)
+
+
+@mail_app.command("remind")
+def remind_command(
+    out: Path = typer.Option(..., "--out", "-o", help="sceval ingest 的输出目录（含 results.json）。"),
+    roster: Optional[Path] = ROSTER_OPTION, province: Optional[Path] = PROVINCE_OPTION,
+    drafts: Optional[Path] = typer.Option(None, "--drafts", help="催报邮件的输出文件夹，默认 <输出目录>/邮件/催报。"),
+    smtp: Optional[str] = SMTP_OPTION, starttls: bool = STARTTLS_OPTION, smtp_user: str = USER_OPTION,
+) -> None:
+    """给未报送或报送未能采用的城市写催报邮件，说明缺什么、为什么。"""
+    from sceval.mail.letters import read_results, reminders
+
+    results = read_results(out)
+    city_roster, _ = _roster_or_results(roster, results)
+    problems = []
+    found = reminders(results, _province(province, city_roster), city_roster, problems)
+    _finish(found, drafts or out / "邮件" / "催报", "催报", problems, smtp, starttls, smtp_user)
+
+
+@mail_app.command("feedback")
+def feedback_command(
+    out: Path = typer.Option(..., "--out", "-o", help="sceval ingest 的输出目录（含 results.json 和 反馈/）。"),
+    roster: Optional[Path] = ROSTER_OPTION, province: Optional[Path] = PROVINCE_OPTION,
+    drafts: Optional[Path] = typer.Option(None, "--drafts", help="反馈邮件的输出文件夹，默认 <输出目录>/邮件/反馈。"),
+    smtp: Optional[str] = SMTP_OPTION, starttls: bool = STARTTLS_OPTION, smtp_user: str = USER_OPTION,
+) -> None:
+    """给每个有问题反馈表的城市写邮件，附上反馈表，正文说明待更正的分值。"""
+    from sceval.mail.letters import feedback_letters, read_results
+
+    city_roster, _ = _roster_or_results(roster, read_results(out))
+    problems = []
+    found = feedback_letters(out, _province(province, city_roster), city_roster, problems)
+    _finish(found, drafts or out / "邮件" / "反馈", "问题反馈", problems, smtp, starttls, smtp_user)
