@@ -115,6 +115,14 @@ class Catalog:
         for second in self.second_levels():
             yield from second.sub_items
 
+    def nodes(self) -> Iterator[FirstLevel | SecondLevel | SubItem]:
+        """Every indicator of every level in tree order (each first level, then its children)."""
+        for first in self.indicators:
+            yield first
+            for second in first.children:
+                yield second
+                yield from second.sub_items
+
     def inputs(self) -> Iterator[tuple[SecondLevel, SubItem | None, Input]]:
         """Every input in tree order, with the indicator that owns it."""
         for second in self.second_levels():
@@ -180,17 +188,9 @@ def _digest(facts: list) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _nodes(catalog: Catalog) -> Iterator:
-    for first in catalog.indicators:
-        yield first
-        for second in first.children:
-            yield second
-            yield from second.sub_items
-
-
 def _contract_facts(catalog: Catalog) -> list:
     facts: list = [catalog.edition]
-    for node in _nodes(catalog):
+    for node in catalog.nodes():
         facts.append([node.code, node.name])
         for item in getattr(node, "inputs", ()):
             labels = [c.label for c in item.choices]
@@ -200,7 +200,7 @@ def _contract_facts(catalog: Catalog) -> list:
 
 def _rules_facts(catalog: Catalog) -> list:
     facts: list = [catalog.edition, str(catalog.total_points)]
-    for node in _nodes(catalog):
+    for node in catalog.nodes():
         params = [[k, str(v)] for k, v in getattr(node, "params", ())]
         facts.append([node.code, str(node.weight), getattr(node, "method", ""), params])
         for item in getattr(node, "inputs", ()):

@@ -38,11 +38,7 @@ def code_rows(book: Book, sheet: str) -> dict[str, int]:
 
 
 def _nodes(catalog: Catalog):
-    for first in catalog.indicators:
-        yield first
-        for second in first.children:
-            yield second
-            yield from second.sub_items
+    return catalog.nodes()
 
 
 def _loose(text: str) -> str:

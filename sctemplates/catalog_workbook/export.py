@@ -14,6 +14,7 @@ import yaml
 from sctemplates.atomic import atomic_path
 from sctemplates.methods import METHODS
 from sctemplates.model import defined_name
+from sctemplates.catalog_workbook import extra
 from sctemplates.catalog_workbook import sheets as S
 
 
@@ -38,7 +39,8 @@ def catalog_rows(data: dict) -> dict[str, list[dict]]:
         S.SHEET_SECOND: [_second_row(f, s) for f, s in seconds],
         S.SHEET_SUB: [_sub_row(s, sub) for s, sub in subs],
         S.SHEET_INPUTS: _input_rows(data, [n for _f, s in seconds for n in (s, *(s.get("sub_items") or []))]),
-        S.SHEET_OTHER: [{"key": k, "value": _yaml_text(v)} for k, v in _other_items(data)],
+        S.SHEET_OTHER: [{"key": k, "value": _yaml_text(v)} for k, v in _other_items(data)
+                        if extra.layout_of(v) == "yaml"],
     }
 
 
@@ -122,9 +124,13 @@ class _Writer:
     def write(self) -> None:
         self._guide()
         rows = catalog_rows(self.data)
-        self._lists(rows)
+        lists = self._lists(rows)
         for name, columns in S.SHEET_COLUMNS.items():
             self._sheet(name, columns, rows[name])
+        for key, value in _other_items(self.data):
+            if extra.layout_of(value) != "yaml":
+                self._extra(extra.sheet_title(key), *extra.rows_of(value))
+        self._lists_sheet(lists)
 
     def _guide(self) -> None:
         sheet = self.book.add_worksheet(S.SHEET_GUIDE)
@@ -133,23 +139,29 @@ class _Writer:
         for row, line in enumerate(S.GUIDE_LINES, start=1):
             sheet.write_string(row, 0, line)
 
-    def _lists(self, rows: dict[str, list[dict]]) -> None:
-        """The hidden _lists sheet: one column per drop-down, named ranges the validations use."""
-        sheet = self.book.add_worksheet(S.SHEET_LISTS)
+    def _lists(self, rows: dict[str, list[dict]]) -> dict[str, list]:
+        """The drop-downs' values (one column each of the hidden _lists sheet) and the ranges
+        the validations use."""
         scales = list(dict.fromkeys(r["scale"] for r in rows[S.SHEET_SCALES]))
         columns = {"method": list(S.method_labels()), "role": list(S.ROLE_LABELS.values()),
                    "yesno": [S.YES, S.NO], "scale": scales or [""]}
         for col, (kind, values) in enumerate(columns.items()):
-            sheet.write_column(0, col, [str(v) for v in values])
             letter = xlsxwriter.utility.xl_col_to_name(col)
             self.lists[kind] = f"='{S.SHEET_LISTS}'!${letter}$1:${letter}${len(values)}"
         units_end = len(rows[S.SHEET_UNITS]) + S.EXTRA_ROWS + 1
         self.lists["unit"] = f"='{S.SHEET_UNITS}'!$A$2:$A${units_end}"  # units an official adds count too
+        return columns
+
+    def _lists_sheet(self, columns: dict[str, list]) -> None:
+        sheet = self.book.add_worksheet(S.SHEET_LISTS)  # last, so the sheets people edit come first
+        for col, values in enumerate(columns.values()):
+            sheet.write_column(0, col, [str(v) for v in values])
         sheet.hide()
 
     def _sheet(self, name: str, columns, rows: list[dict]) -> None:
         sheet = self.book.add_worksheet(name)
         sheet.freeze_panes(S.HEADER_ROW, 0)
+        _printable(sheet)
         last = len(rows) + S.EXTRA_ROWS
         for col, column in enumerate(columns):
             auto = column.kind == "auto"
@@ -166,6 +178,26 @@ class _Writer:
             for index, row in enumerate(rows, start=1):
                 _write(sheet, index, col, row.get(column.key))
         sheet.set_row(0, 32)
+
+
+    def _extra(self, title: str, headers: list[str], rows: list[list]) -> None:
+        sheet = self.book.add_worksheet(title)
+        sheet.freeze_panes(S.HEADER_ROW, 0)
+        for col, text in enumerate(headers):
+            sheet.set_column(col, col, max(12, min(40, 2 * len(text))), self.cell)
+            sheet.write_string(0, col, text, self.header)
+        for index, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                _write(sheet, index, col, value)
+        sheet.set_row(0, 32)
+
+
+def _printable(sheet) -> None:
+    """Printed on A4 landscape, one page wide, the header row on every page (for review meetings)."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
 
 
 def _write(sheet, row: int, col: int, value) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from sctemplates.catalog import CatalogError, Problem, parse_data
+from sctemplates.catalog_workbook import extra
 from sctemplates.catalog_workbook import sheets as S
 from sctemplates.model import Catalog
 
@@ -75,7 +76,20 @@ def read_workbook_data(path: Path) -> WorkbookData:
     tables = {name: _table(book[name], S.SHEET_COLUMNS[name], read.problems)
               for name in S.SHEET_COLUMNS if name in book.sheetnames}
     _Assembler(read, tables).assemble()
+    for name in extra.extra_sheet_names(book.sheetnames):
+        _read_extra(book[name], read.data)
     return read
+
+
+def _read_extra(sheet, data: dict) -> None:
+    """A settings sheet of its own (see extra.py): its title names the YAML key."""
+    grid = [[_clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    if not grid or not any(grid[0]):
+        return
+    width = max(i + 1 for i, v in enumerate(grid[0]) if v is not None)
+    headers = [str(v) if v is not None else "" for v in grid[0][:width]]
+    rows = [row[:width] + [None] * (width - len(row)) for row in grid[1:] if any(v is not None for v in row)]
+    data[extra.key_of_title(sheet.title)] = extra.value_of(headers, rows)
 
 
 def _table(sheet, columns, problems: list[str]) -> list[Row]:

@@ -45,6 +45,24 @@ def test_new_top_level_keys_survive(tmp_path):
     assert read_workbook_data(path).data == data
 
 
+def test_settings_sheets_are_tables_an_official_edits(tmp_path):
+    data = load_catalog_data()
+    data["maturity_bands"] = [{"name": "准备期", "from": 0, "to": 60}, {"name": "成熟期", "from": 60, "to": 100}]
+    data["optional_indicators"] = {"code": "ZX", "points": 10}
+
+    def change(book):
+        bands = book["成熟度阶段"]
+        assert [c.value for c in bands[1]] == ["名称[name]", "下限（含）[from]", "上限（不含，最后一档含）[to]"]
+        bands["C2"], bands["B3"] = 55, 55
+        rules = book["自选指标规则"]
+        assert [c.value for c in rules[3]] == ["分值", "points", 10]
+        rules["C3"] = 12
+    path = edit(write_catalog_workbook(data, tmp_path / "目录.xlsx"), tmp_path / "改.xlsx", change)
+    read = read_workbook_data(path).data
+    assert read["maturity_bands"] == [{"name": "准备期", "from": 0, "to": 55}, {"name": "成熟期", "from": 55, "to": 100}]
+    assert read["optional_indicators"] == {"code": "ZX", "points": 12}
+
+
 def test_weights_edited_in_excel_are_read_and_checked(tmp_path):
     changed = {("L1P1-A1", "权重（%）"): 50, ("L1P1-A2", "权重（%）"): 30, ("L1P1-A3", "权重（%）"): 20}
     path = edit(exported(tmp_path), tmp_path / "改.xlsx", set_values(S.SHEET_SUB, changed))
