@@ -16,7 +16,7 @@ import yaml
 
 from sctemplates.methods import METHODS
 from sctemplates.model import (
-    Catalog, Choice, FirstLevel, Input, SecondLevel, SubItem, defined_name,
+    Catalog, Choice, FirstLevel, Input, MaturityBand, OptionalRules, SecondLevel, SubItem, defined_name,
 )
 
 CATALOG_DIR = Path(__file__).parent / "catalogs"
@@ -149,7 +149,22 @@ class _Builder:
             edition=str(self.data.get("edition", "")), title=str(self.data.get("title", "")),
             indicators=firsts, data_cutoff=str(self.data.get("data_cutoff", "")),
             source=self.source, total_points=total,
+            optional_rules=self.optional_rules(), maturity_bands=self.maturity_bands(),
         )
+
+    def optional_rules(self) -> OptionalRules | None:
+        raw = self.data.get("optional_indicators")
+        if not isinstance(raw, dict):
+            return None
+        return OptionalRules(code=str(raw.get("code", "")), name=str(raw.get("name", "")),
+                             points=_decimal(raw.get("points"), "", "optional_indicators.points", self.problems),
+                             max_second=int(raw.get("max_second", 0)), max_sub=int(raw.get("max_sub", 0)))
+
+    def maturity_bands(self) -> tuple[MaturityBand, ...]:
+        field = "maturity_bands"
+        return tuple(MaturityBand(str(b.get("name", "")), _decimal(b.get("from"), "", field, self.problems),
+                                  _decimal(b.get("to"), "", field, self.problems))
+                     for b in self.data.get(field) or [] if isinstance(b, dict))
 
     def first(self, raw: dict) -> FirstLevel:
         code = str(raw.get("code", "?"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sctemplates.model import Catalog, Choice, FirstLevel, Input, SecondLevel, SubItem
+from sctemplates.model import Catalog, Choice, FirstLevel, Input, MaturityBand, OptionalRules, SecondLevel, SubItem
 
 
 def _decimal(value) -> Decimal | None:
@@ -47,7 +47,17 @@ def catalog_from_json(data: dict, source: str = "results.json") -> Catalog:
                    for f in data["indicators"])
     return Catalog(edition=data["edition"], title=data["title"], indicators=firsts,
                    data_cutoff=data.get("data_cutoff", ""), source=source,
-                   total_points=_decimal(data.get("total_points", 100)))
+                   total_points=_decimal(data.get("total_points", 100)),
+                   optional_rules=_optional_rules(data.get("optional_indicators")),
+                   maturity_bands=tuple(MaturityBand(b["name"], _decimal(b["from"]), _decimal(b["to"]))
+                                        for b in data.get("maturity_bands", ())))
+
+
+def _optional_rules(data: dict | None) -> OptionalRules | None:
+    if not data:
+        return None
+    return OptionalRules(code=data["code"], name=data["name"], points=_decimal(data["points"]),
+                         max_second=int(data["max_second"]), max_sub=int(data["max_sub"]))
 
 
 def is_full_catalog(data) -> bool:

@@ -55,6 +55,7 @@ def catalog_as_dict(catalog: Catalog) -> dict:
         "provisional": catalog.provisional,
         "data_cutoff": catalog.data_cutoff,
         "total_points": _number(catalog.total_points),
+        **_edition_rules(catalog),
         "indicators": [
             {
                 "code": f.code, "name": f.name, "weight": _number(f.weight), "kind": f.kind,
@@ -63,3 +64,15 @@ def catalog_as_dict(catalog: Catalog) -> dict:
             for f in catalog.indicators
         ],
     }
+
+
+def _edition_rules(catalog: Catalog) -> dict:
+    data = {}
+    if catalog.maturity_bands:
+        data["maturity_bands"] = [{"name": b.name, "from": _number(b.low), "to": _number(b.high)}
+                                  for b in catalog.maturity_bands]
+    rules = catalog.optional_rules
+    if rules is not None:
+        data["optional_indicators"] = {"code": rules.code, "name": rules.name, "points": _number(rules.points),
+                                       "max_second": rules.max_second, "max_sub": rules.max_sub}
+    return data

@@ -96,6 +96,34 @@ class FirstLevel:
 
 
 @dataclass(frozen=True)
+class OptionalRules:
+    """What an edition allows a province to add (Attachment 2): one first-level indicator."""
+
+    code: str
+    name: str
+    points: Decimal
+    max_second: int
+    max_sub: int
+
+    @property
+    def second_codes(self) -> tuple[str, ...]:
+        return tuple(f"{self.code}P{n}" for n in range(1, self.max_second + 1))
+
+    @property
+    def sub_codes(self) -> tuple[str, ...]:
+        return tuple(f"A{n}" for n in range(1, self.max_sub + 1))
+
+
+@dataclass(frozen=True)
+class MaturityBand:
+    """A stage of maturity by total score: ``low`` ≤ total < ``high`` (the top band holds 100)."""
+
+    name: str
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True)
 class Catalog:
     edition: str
     title: str
@@ -103,6 +131,19 @@ class Catalog:
     data_cutoff: str = ""
     source: str = ""  # file the catalog came from, for messages
     total_points: Decimal = Decimal(100)
+    # Edition rules beside the tree; neither changes what a cell means or scores (not fingerprinted).
+    optional_rules: OptionalRules | None = None
+    maturity_bands: tuple[MaturityBand, ...] = ()
+
+    def maturity_stage(self, total: Decimal | None) -> str:
+        """The band whose [low, high) holds the total; the top band also holds its upper bound."""
+        if total is None or not self.maturity_bands:
+            return ""
+        for band in self.maturity_bands:
+            if band.low <= total < band.high:
+                return band.name
+        top = self.maturity_bands[-1]
+        return top.name if total == top.high else ""
 
     def first_levels(self) -> Iterator[FirstLevel]:
         return iter(self.indicators)

@@ -15,19 +15,20 @@ from pathlib import Path
 
 from sctemplates.catalog import validate_catalog
 from sctemplates.issues import Issue, has_errors
-from sctemplates.methods import METHODS
+from sctemplates.methods import METHODS, show_number
 from sctemplates.model import Catalog, Choice, FirstLevel, Input, SecondLevel, SubItem, defined_name
 from sctemplates.optional.rows import Reporter, Row, read_rows
-from sctemplates.optional.workbook import COLUMNS, FIRST_CODE, FIRST_NAME, HEADER_ROW, MAX_SECOND, MAX_SUB, POINTS, method_labels
+from sctemplates.model import OptionalRules
+from sctemplates.optional.workbook import COLUMNS, HEADER_ROW, edition_rules, method_labels
 
-OPTIONAL_PATTERNS = (
-    re.compile(rf"^{FIRST_CODE}$"),
-    re.compile(rf"^({FIRST_CODE})P\d+$"),
-    re.compile(rf"^({FIRST_CODE}P\d+)-A\d+$"),
-)
-SECOND_CODE = re.compile(rf"^{FIRST_CODE}P[1-9]\d*$")
 SUB_CODE = re.compile(r"^A[1-9]\d*$")
 SCALE_SPLIT = re.compile(r"[；;\n]+")
+
+
+def code_patterns(rules: OptionalRules) -> tuple[re.Pattern, ...]:
+    """Valid first-level, second-level and sub-item codes of the edition's optional indicator."""
+    first = re.escape(rules.code)
+    return (re.compile(rf"^{first}$"), re.compile(rf"^({first})P\d+$"), re.compile(rf"^({first}P\d+)-A\d+$"))
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,13 @@ def check_optional(path: str | Path, base: Catalog) -> OptionalCheck:
     rows = read_rows(path, report)
     if rows is None:
         return OptionalCheck(None, report.issues)
+    rules = edition_rules(base)
     groups = _group_rows(rows, report)
-    _check_groups(groups, base, report)
+    _check_groups(groups, base, rules, report)
     if has_errors(report.issues):
         return OptionalCheck(None, report.issues)
-    catalog = _build_catalog(groups, path)
-    for problem in validate_catalog(catalog, patterns=OPTIONAL_PATTERNS):
+    catalog = _build_catalog(groups, path, rules)
+    for problem in validate_catalog(catalog, patterns=code_patterns(rules)):
         report.add("OPT_BAD_VALUE", problem)
     return OptionalCheck(None if has_errors(report.issues) else catalog, report.issues)
 
@@ -109,16 +111,16 @@ def _group_rows(rows: list[Row], report: Reporter) -> list[_Group]:
     return list(groups.values())
 
 
-def _check_groups(groups: list[_Group], base: Catalog, report: Reporter) -> None:
-    if len(groups) > MAX_SECOND:
-        extra = groups[MAX_SECOND]
-        report.add("OPT_TOO_MANY_SECOND", f"自选二级指标有 {len(groups)} 个，不得超过 {MAX_SECOND} 个",
+def _check_groups(groups: list[_Group], base: Catalog, rules: OptionalRules, report: Reporter) -> None:
+    if len(groups) > rules.max_second:
+        extra = groups[rules.max_second]
+        report.add("OPT_TOO_MANY_SECOND", f"自选二级指标有 {len(groups)} 个，不得超过 {rules.max_second} 个",
                    "second_code", extra.rows[0].number, extra.code)
     taken = _base_names(base)
     for group in groups:
-        _check_second(group, taken, report)
+        _check_second(group, taken, rules, report)
         _check_sub_weights(group, report)
-    _check_weight_sum(groups, report)
+    _check_weight_sum(groups, rules, report)
 
 
 def _base_names(base: Catalog) -> dict[str, str]:
@@ -130,13 +132,13 @@ def _normal_name(name: str) -> str:
     return re.sub(r"\s+", "", name)
 
 
-def _check_second(group: _Group, taken: dict[str, str], report: Reporter) -> None:
+def _check_second(group: _Group, taken: dict[str, str], rules: OptionalRules, report: Reporter) -> None:
     code = group.code
     row = group.rows[0].number
     if not code:
         report.add("OPT_BAD_VALUE", "二级指标编码为空（每个二级指标的第一行须填写编码）", "second_code", row)
-    elif not SECOND_CODE.match(code):
-        report.add("OPT_BAD_VALUE", f"二级指标编码“{code}”无效，应为 {FIRST_CODE}P1～{FIRST_CODE}P{MAX_SECOND}",
+    elif not re.match(rf"^{re.escape(rules.code)}P[1-9]\d*$", code):  # too many is reported apart
+        report.add("OPT_BAD_VALUE", f"二级指标编码“{code}”无效，应为 {rules.second_codes[0]}～{rules.second_codes[-1]}",
                    "second_code", row, code)
     _check_consistent(group, report)
     name, name_row = group.first("second_name")
@@ -146,12 +148,12 @@ def _check_second(group: _Group, taken: dict[str, str], report: Reporter) -> Non
     if not group.first("definition")[0]:
         report.add("OPT_MISSING_DEFINITION", f"二级指标 {code}{name} 缺少释义及评价方法", "definition", row, code)
     _number(group.first("second_weight"), "second_weight", code, report, positive=True)
-    if len(group.rows) > MAX_SUB:
-        report.add("OPT_TOO_MANY_SUB", f"二级指标 {code}{name} 有 {len(group.rows)} 个分项，不得超过 {MAX_SUB} 个",
-                   "sub_code", group.rows[MAX_SUB].number, code)
+    if len(group.rows) > rules.max_sub:
+        report.add("OPT_TOO_MANY_SUB", f"二级指标 {code}{name} 有 {len(group.rows)} 个分项，不得超过 {rules.max_sub} 个",
+                   "sub_code", group.rows[rules.max_sub].number, code)
     seen: set[str] = set()
     for sub_row in group.rows:
-        _check_sub(code, sub_row, taken, seen, report)
+        _check_sub(code, sub_row, taken, seen, rules, report)
 
 
 def _check_consistent(group: _Group, report: Reporter) -> None:
@@ -199,11 +201,13 @@ def _sub_code(parent: str, text: str) -> str:
     return f"{parent}-{short}" if SUB_CODE.match(short) else ""
 
 
-def _check_sub(parent: str, row: Row, taken: dict[str, str], seen: set[str], report: Reporter) -> None:
+def _check_sub(parent: str, row: Row, taken: dict[str, str], seen: set[str], rules: OptionalRules,
+               report: Reporter) -> None:
     values, number = row.values, row.number
     code = _sub_code(parent, values["sub_code"])
     if not code:
-        report.add("OPT_BAD_VALUE", f"{parent} 下的分项编码“{values['sub_code']}”无效，应为 A1～A{MAX_SUB}",
+        report.add("OPT_BAD_VALUE", f"{parent} 下的分项编码“{values['sub_code']}”无效，"
+                                    f"应为 {rules.sub_codes[0]}～{rules.sub_codes[-1]}",
                    "sub_code", number, parent)
     elif code in seen:
         report.add("OPT_BAD_VALUE", f"分项编码 {code} 重复", "sub_code", number, code)
@@ -291,14 +295,14 @@ def _check_sub_weights(group: _Group, report: Reporter) -> None:
                    "sub_weight", last, group.code)
 
 
-def _check_weight_sum(groups: list[_Group], report: Reporter) -> None:
+def _check_weight_sum(groups: list[_Group], rules: OptionalRules, report: Reporter) -> None:
     weights = [_decimal(g.first("second_weight")[0].rstrip("%％")) for g in groups]
     if not groups or not _all_positive(weights):
         return
     total = sum(weights, Decimal(0))
-    if total != POINTS:
+    if total != rules.points:
         _, row = groups[-1].first("second_weight")
-        report.add("OPT_WEIGHT_SUM", f"自选二级指标权重合计为 {total} 分，应为 {POINTS} 分",
+        report.add("OPT_WEIGHT_SUM", f"自选二级指标权重合计为 {total} 分，应为 {show_number(rules.points)} 分",
                    "second_weight", row, groups[-1].code)
 
 
@@ -308,11 +312,11 @@ def _all_positive(weights: list[Decimal | None]) -> bool:
 
 # --- building -----------------------------------------------------------------------------------
 
-def _build_catalog(groups: list[_Group], path: Path) -> Catalog:
+def _build_catalog(groups: list[_Group], path: Path, rules: OptionalRules) -> Catalog:
     seconds = tuple(_build_second(group) for group in groups)
-    first = FirstLevel(code=FIRST_CODE, name=FIRST_NAME, weight=Decimal(POINTS), children=seconds)
-    return Catalog(edition="optional", title=FIRST_NAME, indicators=(first,), source=str(path),
-                   total_points=Decimal(POINTS))
+    first = FirstLevel(code=rules.code, name=rules.name, weight=rules.points, children=seconds)
+    return Catalog(edition="optional", title=rules.name, indicators=(first,), source=str(path),
+                   total_points=rules.points)
 
 
 def _build_second(group: _Group) -> SecondLevel:

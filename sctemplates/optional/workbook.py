@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from sctemplates.atomic import atomic_path
-from sctemplates.methods import METHODS
+from sctemplates.methods import METHODS, show_number
+from sctemplates.model import Catalog, OptionalRules
 
 SHEET_DEFINITION = "自选指标定义"
 SHEET_GUIDE = "填写说明"
@@ -22,14 +23,8 @@ SHEET_LISTS = "_lists"
 HEADER_ROW = 2  # 1-based; row 1 is the band naming the two column groups
 FIRST_DATA_ROW = HEADER_ROW + 1
 FORMATTED_ROWS = 12  # rows given drop-downs and borders; more rows are still read
-# Attachment 2: one first-level 自选指标 worth 10 points, ≤ 3 second-level, ≤ 3 sub-items each.
-FIRST_CODE = "ZX"
-FIRST_NAME = "自选指标"
-POINTS = 10
-MAX_SECOND = 3
-MAX_SUB = 3
-SECOND_CODES = tuple(f"{FIRST_CODE}P{n}" for n in range(1, MAX_SECOND + 1))
-SUB_CODES = tuple(f"A{n}" for n in range(1, MAX_SUB + 1))
+# What a province may define (code, name, points, limits) is the edition's rule (Attachment 2),
+# read from the catalog file (`optional_indicators`); hints name it through {placeholders}.
 SCALE_EXAMPLE = "未开展:0；试点开展:0.3；部分覆盖:0.6；全面覆盖:1"
 
 
@@ -47,10 +42,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("second", "二级指标及权重", 16, "自动生成，无需填写", auto=True),
     Column("definition", "二级指标释义及评价方法", 36, "说明该二级指标的含义和评价方法（每个二级指标在其第一行填写）"),
     Column("calc", "二级指标分项及计算方法", 36, "说明分项的计算公式，如：分项得分=权重×分子÷分母×100"),
-    Column("second_code", "二级指标编码", 10, "从下拉列表选择 ZXP1～ZXP3；同一二级指标的后续分项行可留空"),
+    Column("second_code", "二级指标编码", 10, "从下拉列表选择 {second_codes}；同一二级指标的后续分项行可留空"),
     Column("second_name", "二级指标名称", 14, "如：旅游服务、社区服务、产业经济；不得与基础指标重名"),
-    Column("second_weight", "二级指标权重（分）", 10, "各二级指标权重合计应为 10 分"),
-    Column("sub_code", "分项编码", 9, "从下拉列表选择 A1～A3"),
+    Column("second_weight", "二级指标权重（分）", 10, "各二级指标权重合计应为 {points} 分"),
+    Column("sub_code", "分项编码", 9, "从下拉列表选择 {sub_codes}"),
     Column("sub_name", "分项名称", 22, "如：A级景区智慧导览覆盖率；不得与基础指标重名"),
     Column("sub_weight", "分项权重（%）", 10, "同一二级指标下各分项权重合计应为 100"),
     Column("method", "计分方法", 12, "从下拉列表选择"),
@@ -62,6 +57,23 @@ COLUMNS: tuple[Column, ...] = (
     Column("target", "目标值", 8, "增减率方法的目标值（百分数，如 20 表示 20%）"),
 )
 COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
+
+
+def edition_rules(base: Catalog | None = None) -> OptionalRules:
+    """The optional-indicator rules of ``base``'s edition (the bundled catalog by default)."""
+    from sctemplates.catalog import load_catalog
+
+    rules = (base or load_catalog()).optional_rules
+    if rules is None:
+        raise ValueError("指标目录未规定自选指标（optional_indicators），不能定义自选指标")
+    return rules
+
+
+def hint(column: Column, rules: OptionalRules) -> str:
+    """A column's hint with the edition's codes and points filled in."""
+    return column.hint.format(second_codes=f"{rules.second_codes[0]}～{rules.second_codes[-1]}",
+                              sub_codes=f"{rules.sub_codes[0]}～{rules.sub_codes[-1]}",
+                              points=show_number(rules.points))
 
 
 def city_methods() -> list[str]:
@@ -81,25 +93,26 @@ def column_letter(key: str) -> str:
 
 def write_optional_template(
     path: str | Path, rows: Sequence[Mapping[str, object]] = (), title: str = "", created=None,
+    base: Catalog | None = None,
 ) -> Path:
     """Write the definition workbook, blank or with ``rows`` (column key -> value) filled in.
 
     ``created`` (a datetime) fixes the document and zip timestamps, so a committed example is
-    byte-for-byte reproducible.
+    byte-for-byte reproducible. ``base``: the catalog whose edition's rules apply (bundled).
     """
     import xlsxwriter
 
-    path = Path(path)
+    path, rules = Path(path), edition_rules(base)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
         book.set_properties({"title": f"{title}自选评价指标定义", **({"created": created} if created else {})})
         styles = _styles(book)
         sheet = book.add_worksheet(SHEET_DEFINITION)
-        _write_guide(book.add_worksheet(SHEET_GUIDE), styles, title)
-        _write_lists(book)
-        _write_header(sheet, styles, title)
-        _write_rows(sheet, styles, rows)
-        _add_validations(sheet, max(FORMATTED_ROWS, len(rows)))
+        _write_guide(book.add_worksheet(SHEET_GUIDE), styles, title, rules)
+        _write_lists(book, rules)
+        _write_header(sheet, styles, title, rules)
+        _write_rows(sheet, styles, rows, rules)
+        _add_validations(sheet, max(FORMATTED_ROWS, len(rows)), rules)
         sheet.activate()
         book.close()
     return path
@@ -118,14 +131,14 @@ def _styles(book) -> dict:
     }
 
 
-def _write_header(sheet, styles: dict, title: str) -> None:
+def _write_header(sheet, styles: dict, title: str, rules: OptionalRules) -> None:
     last = len(COLUMNS) - 1
     human = COLUMN_INDEX["calc"]
     sheet.merge_range(0, 0, 0, human, f"{title or ''}自选评价指标模版（附件2体例）", styles["band"])
     sheet.merge_range(0, human + 1, 0, last, "计分定义（系统据此生成城市填报表并计分，请完整填写）", styles["band_machine"])
     for index, column in enumerate(COLUMNS):
         sheet.write(HEADER_ROW - 1, index, column.header, styles["header"])
-        sheet.write_comment(HEADER_ROW - 1, index, column.hint, {"x_scale": 2, "y_scale": 1.2})
+        sheet.write_comment(HEADER_ROW - 1, index, hint(column, rules), {"x_scale": 2, "y_scale": 1.2})
         sheet.set_column(index, index, column.width)
     sheet.set_row(HEADER_ROW - 1, 36)
     sheet.freeze_panes(HEADER_ROW, COLUMN_INDEX["second_code"])
@@ -136,18 +149,18 @@ def _write_header(sheet, styles: dict, title: str) -> None:
     sheet.repeat_rows(0, HEADER_ROW - 1)
 
 
-def _write_rows(sheet, styles: dict, rows: Sequence[Mapping[str, object]]) -> None:
+def _write_rows(sheet, styles: dict, rows: Sequence[Mapping[str, object]], rules: OptionalRules) -> None:
     for offset in range(max(FORMATTED_ROWS, len(rows))):
         values = rows[offset] if offset < len(rows) else {}
         sheet.set_row(FIRST_DATA_ROW + offset - 1, 54 if values else 24)  # room for wrapped text
-        _write_row(sheet, styles, FIRST_DATA_ROW + offset, values)
+        _write_row(sheet, styles, FIRST_DATA_ROW + offset, values, rules)
 
 
-def _write_row(sheet, styles: dict, row: int, values: Mapping[str, object]) -> None:
+def _write_row(sheet, styles: dict, row: int, values: Mapping[str, object], rules: OptionalRules) -> None:
     """One sub-item row; ``row`` is 1-based. Auto columns get formulas with their cached value."""
     for index, column in enumerate(COLUMNS):
         if column.auto:
-            formula, cached = _auto_formula(column.key, row, values)
+            formula, cached = _auto_formula(column.key, row, values, rules)
             sheet.write_formula(row - 1, index, formula, styles["auto"], cached)
         else:
             _write_value(sheet, row - 1, index, values.get(column.key), styles["cell"])
@@ -163,21 +176,21 @@ def _write_value(sheet, row: int, col: int, value, style) -> None:
         sheet.write_string(row, col, str(value), style)
 
 
-def _auto_formula(key: str, row: int, values: Mapping[str, object]) -> tuple[str, str]:
+def _auto_formula(key: str, row: int, values: Mapping[str, object], rules: OptionalRules) -> tuple[str, str]:
     """The display formula of an Attachment-2 column and the value it shows for ``values``."""
     name, weight = column_letter("second_name"), column_letter("second_weight")
     shown = bool(values.get("second_name"))
     if key == "first":
-        text = f"{FIRST_NAME}（{POINTS}分）"
+        text = f"{rules.name}（{show_number(rules.points)}分）"
         return f'=IF({name}{row}="","","{text}")', text if shown else ""
     cached = f"{values.get('second_name')}（{values.get('second_weight')}分）" if shown else ""
     return f'=IF({name}{row}="","",{name}{row}&"（"&{weight}{row}&"分）")', cached
 
 
-def _write_lists(book) -> None:
+def _write_lists(book, rules: OptionalRules) -> None:
     """Drop-down sources on a hidden sheet, referenced by range (never inline lists)."""
     sheet = book.add_worksheet(SHEET_LISTS)
-    for col, values in enumerate((list(method_labels()), SECOND_CODES, SUB_CODES)):
+    for col, values in enumerate((list(method_labels()), rules.second_codes, rules.sub_codes)):
         for row, value in enumerate(values):
             sheet.write(row, col, value)
     sheet.hide()
@@ -188,33 +201,34 @@ def _list_source(col: int, count: int) -> str:
     return f"='{SHEET_LISTS}'!${letter}$1:${letter}${count}"
 
 
-def _add_validations(sheet, rows: int) -> None:
+def _add_validations(sheet, rows: int, rules: OptionalRules) -> None:
     first, last = FIRST_DATA_ROW - 1, FIRST_DATA_ROW - 1 + rows - 1
-    lists = {"method": (0, len(method_labels())), "second_code": (1, MAX_SECOND), "sub_code": (2, MAX_SUB)}
+    lists = {"method": (0, len(method_labels())), "second_code": (1, rules.max_second), "sub_code": (2, rules.max_sub)}
     for key, (col, count) in lists.items():
         index = COLUMN_INDEX[key]
         sheet.data_validation(first, index, last, index, {
             "validate": "list", "source": _list_source(col, count),
-            "input_title": COLUMNS[index].header[:32], "input_message": COLUMNS[index].hint[:255],
+            "input_title": COLUMNS[index].header[:32], "input_message": hint(COLUMNS[index], rules)[:255],
         })
-    for key, top in (("second_weight", POINTS), ("sub_weight", 100)):
+    for key, top in (("second_weight", rules.points), ("sub_weight", 100)):
         index = COLUMN_INDEX[key]
         sheet.data_validation(first, index, last, index, {
             "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": top,
-            "input_title": COLUMNS[index].header[:32], "input_message": COLUMNS[index].hint[:255],
-            "error_message": f"请填写 0～{top} 之间的数字",
+            "input_title": COLUMNS[index].header[:32], "input_message": hint(COLUMNS[index], rules)[:255],
+            "error_message": f"请填写 0～{show_number(top)} 之间的数字",
         })
 
 
-def guide_lines() -> list[str]:
+def guide_lines(rules: OptionalRules) -> list[str]:
     """The instructions on the 填写说明 sheet: Attachment 2's rules and the scoring methods."""
+    points = show_number(rules.points)
     lines = [
         "一、依据：《关于各省自选评价指标的说明》（发改办高技[2016]2476号 附件2）。",
-        f"二、自选评价指标的一级指标统一定名“{FIRST_NAME}”，总分值 {POINTS} 分，与基础指标（100分）分开计分；"
+        f"二、自选评价指标的一级指标统一定名“{rules.name}”，总分值 {points} 分，与基础指标分开计分；"
         "计划单列市、直辖市不设自选指标。",
-        f"三、二级指标不超过 {MAX_SECOND} 个（编码 {'、'.join(SECOND_CODES)}），"
-        f"每个二级指标下的分项不超过 {MAX_SUB} 个（编码 {'、'.join(SUB_CODES)}）。",
-        f"四、二级指标权重以“分”计，合计应为 {POINTS} 分；同一二级指标下的分项权重以“%”计，合计应为 100。",
+        f"三、二级指标不超过 {rules.max_second} 个（编码 {'、'.join(rules.second_codes)}），"
+        f"每个二级指标下的分项不超过 {rules.max_sub} 个（编码 {'、'.join(rules.sub_codes)}）。",
+        f"四、二级指标权重以“分”计，合计应为 {points} 分；同一二级指标下的分项权重以“%”计，合计应为 100。",
         "五、自选指标不得与基础指标（附件1）名称重复，应尽量选择可测量、可获取的客观数据。",
         f"六、在“{SHEET_DEFINITION}”表中每个分项占一行；二级指标的编码、名称、权重和释义写在其第一行，后续分项行可留空。",
         "七、每个二级指标须填写“释义及评价方法”，每个分项须填写“计算方法”和“计分方法”。",
@@ -226,10 +240,10 @@ def guide_lines() -> list[str]:
     return lines
 
 
-def _write_guide(sheet, styles: dict, title: str) -> None:
+def _write_guide(sheet, styles: dict, title: str, rules: OptionalRules) -> None:
     sheet.set_column(0, 0, 110)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.write(0, 0, f"{title or ''}自选评价指标定义表 填写说明", styles["title"])
-    for row, line in enumerate(guide_lines(), start=2):
+    for row, line in enumerate(guide_lines(rules), start=2):
         sheet.write(row, 0, line, styles["text"])
