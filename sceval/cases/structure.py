@@ -8,7 +8,8 @@ One walk over ``w:body`` (an lxml element, as python-docx parsed it):
 - a figure is a top-level ``w:drawing`` (inline or anchored; picture, chart, SmartArt, group or
   shape), a legacy ``w:pict`` holding an image or an OLE object, or a ``w:object``; drawings inside
   drawings or text boxes are parts of their container, not figures of their own;
-- a drawing that is only a text box is no figure: its text is text-box text, counted apart;
+- a drawing that is only a text box is no figure: its text is text-box text, counted apart; nor
+  is a shape with neither fill nor outline, which no reader can see;
 - a table is a top-level ``w:tbl``; a table nested in a cell is part of its table. Table cells'
   paragraphs are body text.
 Paragraphs are numbered 1, 2, … in reading order, skipping blank ones (neither text nor figure),
@@ -32,7 +33,8 @@ def w(tag: str) -> str:
 P, TBL, TR, TC, T = w("p"), w("tbl"), w("tr"), w("tc"), w("t")
 DRAWING, PICT, OBJECT, TXBX = w("drawing"), w("pict"), w("object"), w("txbxContent")
 ALTERNATE, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
-GRAPHIC_DATA = f"{{{A}}}graphicData"
+GRAPHIC_DATA, NO_FILL, LINE = f"{{{A}}}graphicData", f"{{{A}}}noFill", f"{{{A}}}ln"
+SHAPE_PROPERTIES = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}spPr"
 IMAGEDATA, OLE_OBJECT = f"{{{V}}}imagedata", f"{{{O}}}OLEObject"
 SPACES = {w("tab"), w("br"), w("cr"), w("ptab")}
 UNSHOWN = {w("del"), w("instrText"), w("delText"), w("pPr"), w("rPr"), w("moveFrom"),
@@ -146,7 +148,8 @@ class _Walker:
     def drawing(self, element, figures: list[str]) -> None:
         boxes = _text_boxes(element)
         kind = _graphic_kind(element)
-        if not (kind == "wordprocessingShape" and boxes):  # a text box, whatever it holds
+        shape = kind == "wordprocessingShape"
+        if not (shape and (boxes or _invisible(element))):  # a text box, whatever it holds, is no figure
             figures.append(GRAPHIC_KINDS.get(kind, "图形"))
         self.textbox_text(boxes)
 
@@ -201,6 +204,15 @@ def _graphic_kind(drawing) -> str:
     data = _first(drawing, GRAPHIC_DATA)
     uri = data.get("uri", "") if data is not None else ""
     return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _invisible(drawing) -> bool:
+    """A shape with neither fill nor outline (LibreOffice leaves one behind a .doc's text frame)."""
+    properties = _first(drawing, SHAPE_PROPERTIES)
+    if properties is None:
+        return False
+    line = properties.find(LINE)
+    return properties.find(NO_FILL) is not None and (line is None or line.find(NO_FILL) is not None)
 
 
 def _text_boxes(element) -> list:

@@ -74,12 +74,12 @@ def score_catalog(catalog: Catalog, inputs: dict) -> dict[str, Decimal]:
                                     _role_values(second.inputs, inputs), {})
                 scores[second.code] = round_score(points)
                 continue
-            for sub in second.sub_items:
-                max_points = second.weight * sub.weight / 100
-                points = raw_points(sub.method, max_points,
+            for sub in second.sub_items:  # the official scale: a sub-item is out of its weight
+                points = raw_points(sub.method, sub.weight,
                                     _role_values(sub.inputs, inputs), dict(sub.params))
                 scores[sub.code] = round_score(points)
-            scores[second.code] = round_score(sum(scores[s.code] for s in second.sub_items))
+            subs = sum(scores[s.code] for s in second.sub_items)
+            scores[second.code] = round_score(second.weight / 100 * subs)
         scores[first.code] = round_score(sum(scores[s.code] for s in first.children))
     scores["TOTAL"] = round_score(sum(scores[f.code] for f in catalog.first_levels()))
     return scores
@@ -100,9 +100,9 @@ def optional_catalog_dict() -> dict:
 
 
 def _optional_scores(rng: random.Random) -> dict[str, float]:
-    a1 = round_score(Decimal(6) * Decimal(rng.choice(["0", "0.3", "0.6", "1"])))
-    a2 = round_score(Decimal(4) * Decimal(rng.randint(0, 100)) / 100)
-    second = round_score(a1 + a2)
+    a1 = round_score(Decimal(60) * Decimal(rng.choice(["0", "0.3", "0.6", "1"])))
+    a2 = round_score(Decimal(40) * Decimal(rng.randint(0, 100)) / 100)
+    second = round_score(Decimal(10) / 100 * (a1 + a2))
     return {"ZXP1-A1": float(a1), "ZXP1-A2": float(a2), "ZXP1": float(second), "ZX": float(second)}
 
 

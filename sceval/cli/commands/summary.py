@@ -45,7 +45,7 @@ def _refuse_repeated_provinces(paths: list[Path], results: list[dict]) -> None:
 
 def summary_command(
     results: List[Path] = typer.Argument(..., help="一个或多个计分结果文件（results.json）；多个即全国汇总。"),
-    roster: Optional[List[Path]] = typer.Option(None, "--roster", "-r", help="城市名单（可多次指定）；名单中未报送的城市列为“未提交”。"),
+    roster: Optional[List[Path]] = typer.Option(None, "--roster", "-r", help="城市名单（可多次指定）；名单中未报送的城市列为“未报送”。"),
     out: Path = typer.Option(..., "--out", "-o", help="输出的汇总工作簿（.xlsx）。"),
     catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help="指标目录；默认使用计分结果中记录的目录"
                                            "（早期版本的 results.json 未记录目录时使用内置 2016 版）。"),

@@ -14,9 +14,16 @@ HUNDRED = Decimal(100)
 class Column:
     code: str
     name: str
-    max: Decimal  # the indicator's maximum points
+    max: Decimal  # the maximum of the score as results.json holds it (a sub-item: its weight)
     level: str  # first | second | sub
     parent: str = ""
+    # A sub-item's most points in the 100-point total (parent weight × sub weight ÷ 100); the
+    # same as ``max`` for first and second levels, whose scores are already on that scale.
+    share: Decimal | None = None
+
+    @property
+    def points_in_total(self) -> Decimal:
+        return self.max if self.share is None else self.share
 
     @property
     def header(self) -> str:
@@ -33,15 +40,17 @@ def second_columns(catalog: Catalog) -> list[Column]:
 
 
 def leaf_columns(catalog: Catalog) -> list[Column]:
-    """Every scored leaf: sub-items (max = second.weight × sub.weight / 100), and second-level
-    indicators scored directly (the survey), which have no sub-items."""
+    """Every scored leaf: sub-items, and second-level indicators scored directly (the survey),
+    which have no sub-items. A sub-item's score is on the official scale ("分项分数 = 权重 × 得分
+    比例 × 100", sctemplates.methods), so its maximum is its own weight; its share of the total
+    is kept apart."""
     columns = []
     for second in catalog.second_levels():
         if second.method:
             columns.append(Column(second.code, second.name, second.weight, "second"))
         for sub in second.sub_items:
-            columns.append(Column(sub.code, sub.name, second.weight * sub.weight / HUNDRED,
-                                  "sub", second.code))
+            columns.append(Column(sub.code, sub.name, sub.weight, "sub", second.code,
+                                  second.weight * sub.weight / HUNDRED))
     return columns
 
 
@@ -59,6 +68,6 @@ def optional_columns(optional: dict | None) -> list[Column]:
             columns.append(Column(second["code"], second["name"], weight, "second", first["code"]))
             for sub in second.get("sub_items") or []:
                 share = _dec(sub.get("weight_in_parent"))
-                columns.append(Column(sub["code"], sub["name"], weight * share / HUNDRED, "sub",
-                                      second["code"]))
+                columns.append(Column(sub["code"], sub["name"], share, "sub", second["code"],
+                                      weight * share / HUNDRED))
     return columns

@@ -14,10 +14,11 @@ from pathlib import Path
 from sctemplates.methods import round_score
 from sctemplates.model import Catalog
 
+from sceval.reports.status_words import city_status_labels
+
 MATURITY_FILE = Path(__file__).with_name("maturity.yaml")
 
-STATUS_LABELS = {"submitted": "已提交", "has_errors": "有错误", "corrected": "已更正",
-                 "missing": "未提交"}
+STATUS_LABELS = city_status_labels()  # the words of sceval/reports/status_words.yaml
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 FILE_STATUS_LABELS = {
     "counted": "计入（该城市的有效报送）",

@@ -6,7 +6,9 @@ from sctemplates.issues import issue_codes
 from sctemplates.layout import FILER_FIELDS
 
 from sceval.reports.summary.data import FILE_STATUS_LABELS, SEVERITY_LABELS, CityRow, SummaryData
-from sceval.reports.summary.style import Styles, write_headers, write_text, write_title, write_value
+from sceval.reports.summary.style import (
+    Styles, print_setup, write_headers, write_text, write_title, write_value,
+)
 
 RAW_SHEET = "原始数据"
 ISSUES_SHEET = "问题清单"
@@ -54,6 +56,7 @@ def write_raw_data(workbook, data: SummaryData, styles: Styles, title: list) -> 
     ws.set_column(0, start - 1, 10)
     ws.set_column(start, start + len(columns) - 1, 14)
     ws.freeze_panes(head + 1, start)
+    print_setup(ws, head, start - 1)
 
 
 def _issue_key(item: dict) -> tuple:
@@ -104,6 +107,7 @@ def write_issues(workbook, data: SummaryData, styles: Styles, title: list) -> No
     widths = [10] * len(_lead(data)) + [36, 8, 22, 30, 12, 8, 12, 60]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
+    print_setup(ws, head, len(_lead(data)) - 1)
 
 
 def _city_file_rows(data: SummaryData, province, city: CityRow) -> list[list]:
@@ -168,3 +172,4 @@ def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) 
     widths = [10] * len(_lead(data)) + [9, 9, 44, 34, 24, 26, 66]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
+    print_setup(ws, head, len(_lead(data)) - 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sceval.reports.summary.columns import Column, first_columns, leaf_columns, optional_columns, second_columns
 from sceval.reports.summary.data import CityRow, SummaryData, column_stats
 from sceval.reports.summary.style import (
-    Styles, colour_by_rate, write_headers, write_score, write_text, write_title,
+    Styles, colour_by_rate, print_setup, write_headers, write_score, write_text, write_title,
 )
 
 CATALOG_MATRICES = (("一级指标", first_columns), ("二级指标", second_columns),
@@ -82,15 +82,25 @@ def _set_widths(ws, national: bool, count: int) -> None:
     ws.set_column(lead, lead + count - 1, 11)
 
 
+SUB_SCALE_NOTE = ("分项得分按官方口径（分项分数 = 分项权重 × 得分比例 × 100），满分为分项权重；"
+                  "计入总分的分值 = 二级指标权重 × 分项得分 ÷ 100（见“得分明细”的“计入总分满分”列）。")
+
+
+def _matrix_note(sheet: str, columns: list[Column]) -> str:
+    note = f"{sheet}：各城市得分；第二行为满分；颜色按得分率（≥80% 绿，60%–80% 黄，<60% 红）"
+    return note + ("。" + SUB_SCALE_NOTE if any(c.level == "sub" for c in columns) else "")
+
+
 def write_catalog_matrices(workbook, data: SummaryData, styles: Styles, title: list) -> None:
     for sheet, columns_of in CATALOG_MATRICES:
         ws = workbook.add_worksheet(sheet)
         columns = columns_of(data.catalog)
-        head = write_title(ws, styles, title + [(f"{sheet}：各城市得分；第二行为满分；"
-                                                 "颜色按得分率（≥80% 绿，60%–80% 黄，<60% 红）", "note")])
+        head = write_title(ws, styles, title + [(_matrix_note(sheet, columns), "note")])
         write_matrix(ws, head, data.rows, columns, data.national, styles)
         _set_widths(ws, data.national, len(columns))
-        ws.freeze_panes(head + 2, len(_city_headers(data.national)))
+        lead = len(_city_headers(data.national))
+        ws.freeze_panes(head + 2, lead)
+        print_setup(ws, head, lead - 1, head + 1)
 
 
 def write_optional_sheet(workbook, data: SummaryData, styles: Styles, title: list) -> bool:
@@ -107,4 +117,5 @@ def write_optional_sheet(workbook, data: SummaryData, styles: Styles, title: lis
         row = write_matrix(ws, row + 1, rows, columns, data.national, styles) + 1
         widest = max(widest, len(columns))
     _set_widths(ws, data.national, widest)
+    print_setup(ws, len(title), len(_city_headers(data.national)) - 1)
     return True

@@ -6,7 +6,9 @@ from typing import Callable
 
 from sceval.reports.summary.columns import first_columns
 from sceval.reports.summary.data import STATUS_LABELS, CityRow, SummaryData, column_stats, maturity_stage, to_decimal
-from sceval.reports.summary.style import Styles, write_headers, write_score, write_text, write_title
+from sceval.reports.summary.style import (
+    Styles, print_setup, write_headers, write_score, write_text, write_title,
+)
 
 SHEET = "总览"
 
@@ -34,7 +36,7 @@ def _fields(data: SummaryData) -> list[Field]:
         Field("代码", 9, lambda r: r.code),
         Field("名称", 12, lambda r: r.name),
         Field("类型", 9, lambda r: r.kind),
-        Field("状态", 8, lambda r: r.status_label),
+        Field("状态", 10, lambda r: r.status_label),
         Field("总分", 8, lambda r: r.total, "score", True, True),
         Field("自选指标得分", 9, lambda r: to_decimal(r.record.get("optional_total")),
               "score", True),
@@ -79,11 +81,12 @@ def _write_stats(ws, row: int, fields: list[Field], data: SummaryData, styles: S
 
 
 def _mark_status(ws, first_row: int, last_row: int, col: int, styles: Styles) -> None:
-    """未提交 in grey, 有错误 in red, so the cities to chase stand out."""
+    """未报送 in grey, 有错误 and 已报送但无法采用 in red, so the cities to chase stand out."""
     if last_row < first_row:
         return
     marks = ((STATUS_LABELS["missing"], styles.missing_mark),
-             (STATUS_LABELS["has_errors"], styles.error_mark))
+             (STATUS_LABELS["has_errors"], styles.error_mark),
+             (STATUS_LABELS["rejected"], styles.error_mark))
     for label, fmt in marks:
         ws.conditional_format(first_row, col, last_row, col,
                               {"type": "cell", "criteria": "==", "value": f'"{label}"',
@@ -98,11 +101,7 @@ def _format_sheet(ws, fields: list[Field], header_row: int, last_row: int,
     name_col = next(i for i, f in enumerate(fields) if f.header == "名称")
     ws.freeze_panes(header_row + 1, name_col + 1)
     ws.autofilter(header_row, 0, max(last_row, header_row), len(fields) - 1)
-    # Printed on A4 landscape, one page wide, header repeated: the page people e-mail around.
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
+    print_setup(ws, header_row, name_col)
     status_col = next(i for i, f in enumerate(fields) if f.header == "状态")
     _mark_status(ws, header_row + 1, last_row, status_col, styles)
     for col, field in enumerate(fields):

@@ -90,3 +90,15 @@ def colour_by_rate(ws, styles: Styles, cells: tuple[int, int, int, int], max_row
         ws.conditional_format(first_row, first_col, last_row, last_col,
                               {"type": "formula", "criteria": criteria, "format": fmt,
                                "stop_if_true": True})
+
+
+def print_setup(ws, header_row: int, last_lead_col: int | None = None,
+                last_header_row: int | None = None) -> None:
+    """A4 landscape, one page wide, the header row (and the city columns) on every page: the
+    summary is printed and e-mailed around, and a page without its header cannot be read."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row, header_row if last_header_row is None else last_header_row)
+    if last_lead_col is not None and last_lead_col >= 0:
+        ws.repeat_columns(0, last_lead_col)

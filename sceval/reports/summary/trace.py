@@ -7,7 +7,9 @@ from decimal import Decimal
 from sctemplates.model import Catalog
 
 from sceval.reports.summary.data import CityRow, SummaryData
-from sceval.reports.summary.style import Styles, write_headers, write_score, write_text, write_title
+from sceval.reports.summary.style import (
+    Styles, print_setup, write_headers, write_score, write_text, write_title,
+)
 
 SHEET = "得分明细"
 LEVEL_LABELS = {0: "总分", 1: "一级指标", 2: "二级指标", 3: "分项"}
@@ -30,16 +32,21 @@ def _inputs_text(inputs, city: CityRow) -> str:
 
 
 def trace_lines(catalog: Catalog, city: CityRow) -> list[tuple]:
-    """(level, code, name, max points, inputs text, score) from the total down to the inputs."""
-    lines = [(0, "总分", "总分", catalog.total_points, "", city.total)]
+    """(level, code, name, max, max in the total, inputs text, score) from the total down.
+
+    A sub-item's score and maximum are on the official scale (out of its weight); its most
+    points in the 100-point total is the second column, so the rate never mixes the two."""
+    total = catalog.total_points
+    lines = [(0, "总分", "总分", total, total, "", city.total)]
     for first in catalog.first_levels():
-        lines.append((1, first.code, first.name, first.weight, "", city.score(first.code)))
+        lines.append((1, first.code, first.name, first.weight, first.weight, "",
+                      city.score(first.code)))
         for second in first.children:
             text = _inputs_text(second.inputs, city) if second.method else ""
-            lines.append((2, second.code, second.name, second.weight, text,
+            lines.append((2, second.code, second.name, second.weight, second.weight, text,
                           city.score(second.code)))
             for sub in second.sub_items:
-                lines.append((3, sub.code, sub.name, second.weight * sub.weight / 100,
+                lines.append((3, sub.code, sub.name, sub.weight, second.weight * sub.weight / 100,
                               _inputs_text(sub.inputs, city), city.score(sub.code)))
     return lines
 
@@ -49,26 +56,28 @@ def _rate(score: Decimal | None, maximum: Decimal) -> Decimal | None:
 
 
 def _write_line(ws, row: int, lead: list, line: tuple, styles: Styles) -> None:
-    level, code, name, maximum, inputs, score = line
+    level, code, name, maximum, in_total, inputs, score = line
     for col, value in enumerate(lead + [LEVEL_LABELS[level], code, "　" * level + name]):
         write_text(ws, row, col, value, styles.text)
     col = len(lead) + 3
     write_score(ws, row, col, maximum, styles.score)
-    write_text(ws, row, col + 1, inputs, styles.text)
-    write_score(ws, row, col + 2, _rate(score, maximum), styles.rate)
-    write_score(ws, row, col + 3, score, styles.score)
+    write_score(ws, row, col + 1, in_total, styles.score)
+    write_text(ws, row, col + 2, inputs, styles.text)
+    write_score(ws, row, col + 3, _rate(score, maximum), styles.rate)
+    write_score(ws, row, col + 4, score, styles.score)
     if level >= 2:  # collapsible under the first-level line
         ws.set_row(row, None, None, {"level": level - 1})
 
 
 def write_trace(workbook, data: SummaryData, styles: Styles, title: list) -> None:
     ws = workbook.add_worksheet(SHEET)
-    note = ("得分明细：分项满分 = 二级指标权重 × 分项权重 ÷ 100；得分 = 满分 × 得分比例；"
+    note = ("得分明细：分项得分 = 分项权重 × 得分比例（满分为分项权重）；二级指标得分 = 二级指标权重 × "
+            "各分项得分之和 ÷ 100；计入总分满分 = 二级指标权重 × 分项权重 ÷ 100；"
             "各级得分均四舍五入保留两位小数后逐级相加")
     head = write_title(ws, styles, title + [(note, "note")])
     lead_headers = (["省份"] if data.national else []) + ["城市代码", "城市名称"]
-    write_headers(ws, head, lead_headers + ["层级", "指标代码", "指标名称", "满分", "填报数据",
-                                            "得分率", "得分"], styles.header)
+    write_headers(ws, head, lead_headers + ["层级", "指标代码", "指标名称", "满分", "计入总分满分",
+                                            "填报数据", "得分率", "得分"], styles.header)
     row = head + 1
     for city in data.scored_rows():
         lead = ([city.province_name] if data.national else []) + [city.code, city.name]
@@ -76,7 +85,8 @@ def write_trace(workbook, data: SummaryData, styles: Styles, title: list) -> Non
             _write_line(ws, row, lead, line, styles)
             row += 1
     base = len(lead_headers)
-    for col, width in zip(range(base + 7), [10] * base + [9, 10, 40, 8, 70, 8, 8]):
+    for col, width in zip(range(base + 8), [10] * base + [9, 10, 40, 8, 8, 70, 8, 8]):
         ws.set_column(col, col, width)
-    ws.autofilter(head, 0, max(row - 1, head), base + 6)
+    ws.autofilter(head, 0, max(row - 1, head), base + 7)
     ws.freeze_panes(head + 1, base)
+    print_setup(ws, head, base - 1)

@@ -53,7 +53,7 @@ def write_summary(results: dict | list[dict], out_path: str | Path, rosters=None
     """Write the summary workbook for one results dict or a national merge of several.
 
     ``rosters``: a Roster or a list of them (sctemplates.roster); their cities that appear in no
-    results are listed as 未提交. ``catalog`` defaults to the one the results were scored with.
+    results are listed as 未报送. ``catalog`` defaults to the one the results were scored with.
     """
     import xlsxwriter
 

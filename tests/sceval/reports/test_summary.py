@@ -72,7 +72,7 @@ def test_overview_lists_every_roster_city_with_its_numbers(book, results, catalo
     for entry in results["cities"]:
         row = by_code[entry["code"]]
         if entry["status"] == "missing":
-            assert row["状态"] == "未提交" and row["总分"] is None and row["排名"] is None
+            assert row["状态"] == "未报送" and row["总分"] is None and row["排名"] is None
             continue
         assert D(str(row["总分"])) == D(str(entry["total"]))
         for first in catalog.first_levels():
@@ -136,7 +136,7 @@ def test_matrices_match_results_and_show_each_maximum(book, results, catalog, sh
     for second in catalog.second_levels():
         expected_max[second.code] = second.weight
         for sub in second.sub_items:
-            expected_max[sub.code] = second.weight * sub.weight / 100
+            expected_max[sub.code] = sub.weight  # official scale: out of its weight
     for first in catalog.first_levels():
         expected_max[first.code] = first.weight
     codes = [h.split(" ")[0] for h in headers[4:]]
@@ -252,7 +252,7 @@ def test_two_province_merge_with_rosters(tmp_path):
     assert "全国" in book["总览"]["A1"].value
     assert {r["省份"] for r in rows} == {"浙江省", "江苏省", "北京市"}
     assert len(rows) == 5 + 4 + 1 + 1
-    assert {r["代码"] for r in rows if r["状态"] == "未提交"} == {
+    assert {r["代码"] for r in rows if r["状态"] == "未报送"} == {
         "330400", "330500", "320300", "320400", "339900", "110100"}
     ranks = [r["排名"] for r in rows if r["排名"] is not None]
     assert ranks == list(range(1, 6))
@@ -311,7 +311,7 @@ def test_roster_only_round_lists_everyone_as_missing(tmp_path):
     book = openpyxl.load_workbook(write_summary([], tmp_path / "s.xlsx", rosters=roster))
     _, rows = table(book["总览"], "排名")
     assert [(r["代码"], r["状态"], r["总分"]) for r in rows] == [
-        ("330100", "未提交", None), ("330200", "未提交", None)]
+        ("330100", "未报送", None), ("330200", "未报送", None)]
     assert "自选指标" not in book.sheetnames
 
 

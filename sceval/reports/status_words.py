@@ -1,0 +1,27 @@
+"""City status words (status_words.yaml), shared by the terminal, the summary and the feedback."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+WORDS_FILE = Path(__file__).with_name("status_words.yaml")
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, dict]:
+    import yaml
+
+    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))["cities"]
+
+
+def city_status_labels() -> dict[str, str]:
+    """results.json status -> the Chinese word shown for it."""
+    return {status: entry["label"] for status, entry in _cities().items()}
+
+
+def city_status_label(status: str) -> str:
+    return city_status_labels().get(status, status)
+
+
+def statuses_to_chase() -> tuple[str, ...]:
+    return tuple(status for status, entry in _cities().items() if entry.get("chase"))

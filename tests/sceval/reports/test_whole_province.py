@@ -1,0 +1,192 @@
+"""A whole province rendered, filled and ingested: what the official sees must be true.
+
+Every numeric column of every summary sheet is checked against the 满分 stated for it; a city
+whose only return was rejected is shown as sent-but-unusable everywhere; pasted values are
+flagged on both cities; a forgotten --optional or --central is said once, for the run.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from rich.console import Console
+
+from sceval.cli.commands.ingest import print_run_table
+from sceval.evaluate.scoring import central_points
+from tests.sceval.reports.province_round import run_round
+
+D = Decimal
+CENT = D("0.005")  # values are stored as floats with 2 decimals
+
+
+@pytest.fixture(scope="module")
+def jiangsu(tmp_path_factory):
+    return run_round(tmp_path_factory.mktemp("jiangsu"))
+
+
+@pytest.fixture(scope="module")
+def summary(jiangsu):
+    return openpyxl.load_workbook(jiangsu.run.summary_path)
+
+
+def _num(value) -> Decimal | None:
+    return D(str(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _matrix_checks(ws) -> list[tuple[str, Decimal, Decimal]]:
+    """(where, value, its 满分) for every number under a 满分 row (the matrices)."""
+    checks, maxima = [], None
+    for row in ws.iter_rows():
+        labels = [c.value for c in row]
+        if "满分" in labels:
+            maxima = {c.column: _num(c.value) for c in row if _num(c.value) is not None}
+            continue
+        if all(v is None for v in labels):
+            maxima = None  # a block ends at an empty row
+        if maxima is None:
+            continue
+        for cell in row:
+            value = _num(cell.value)
+            if cell.column in maxima and value is not None:
+                checks.append((f"{ws.title}!{cell.coordinate}", value, maxima[cell.column]))
+    return checks
+
+
+def _overview_checks(ws, catalog, optional) -> list[tuple[str, Decimal, Decimal]]:
+    top = next(r for r in ws.iter_rows() if r[0].value == "排名")[0].row
+    headers = [c.value or "" for c in ws[top]]
+    limits = {}
+    for col, header in enumerate(headers, start=1):
+        stated = re.search(r"（([\d.]+)分）", header)
+        if stated:
+            limits[col] = D(stated.group(1))
+    limits[headers.index("总分") + 1] = catalog.total_points
+    limits[headers.index("自选指标得分") + 1] = optional.total_points
+    limits[headers.index("完整度 %") + 1] = D(100)
+    limits[headers.index("待补分值") + 1] = catalog.total_points
+    return [(f"总览!{cell.coordinate}", _num(cell.value), limits[cell.column])
+            for row in ws.iter_rows(min_row=top + 1) for cell in row
+            if cell.column in limits and _num(cell.value) is not None]
+
+
+def _trace_checks(ws) -> list[tuple[str, Decimal, Decimal]]:
+    top = next(r for r in ws.iter_rows() if r[0].value == "城市代码")[0].row
+    headers = [c.value for c in ws[top]]
+    col = {name: headers.index(name) for name in ("满分", "计入总分满分", "得分率", "得分")}
+    checks = []
+    for row in ws.iter_rows(min_row=top + 1, values_only=True):
+        if row[0] is None:
+            break
+        where = f"得分明细 {row[0]} {row[col['满分'] - 2]}"
+        checks.append((where, _num(row[col["得分"]]), _num(row[col["满分"]])))
+        checks.append((where + " 得分率", _num(row[col["得分率"]]), D(1)))
+        checks.append((where + " 计入总分满分", _num(row[col["计入总分满分"]]), D(100)))
+    return [c for c in checks if c[1] is not None]
+
+
+def _chart_checks(ws) -> list[tuple[str, Decimal, Decimal]]:
+    """The radar table's 得分率 (%) and the ranking's totals: none above 100."""
+    return [(f"图表!{cell.coordinate}", _num(cell.value), D(100))
+            for row in ws.iter_rows(max_col=8) for cell in row
+            if _num(cell.value) is not None and cell.column > 1]
+
+
+def test_no_value_in_any_summary_sheet_exceeds_its_maximum(jiangsu, summary):
+    checks = _overview_checks(summary["总览"], jiangsu.catalog, jiangsu.optional)
+    for sheet in ("一级指标", "二级指标", "分项得分", "自选指标"):
+        found = _matrix_checks(summary[sheet])
+        assert len(found) > 20, f"{sheet}: the 满分 row and the scores under it were found"
+        checks += found
+    checks += _trace_checks(summary["得分明细"]) + _chart_checks(summary["图表"])
+    over = [(where, value, top) for where, value, top in checks if value > top + CENT]
+    assert not over, over[:10]
+    assert len(checks) > 500
+
+
+def test_the_best_city_reaches_each_maximum_exactly(jiangsu, summary):
+    """无锡 filled every input at its best: its sub-item scores equal the 满分 row (same scale)."""
+    ws = summary["分项得分"]
+    rows = list(ws.iter_rows(values_only=True))
+    maxima = next(r for r in rows if "满分" in r)
+    wuxi = next(r for r in rows if "320200" in r)
+    pairs = [(m, v) for m, v in zip(maxima, wuxi) if _num(m) is not None and _num(v) is not None]
+    assert len(pairs) > 30
+    assert all(_num(v) == _num(m) for m, v in pairs), [(m, v) for m, v in pairs if m != v][:5]
+
+
+def test_trace_rates_are_score_over_the_same_scale(jiangsu, summary):
+    ws = summary["得分明细"]
+    top = next(r for r in ws.iter_rows() if r[0].value == "城市代码")[0].row
+    headers = [c.value for c in ws[top]]
+    sub = next(jiangsu.catalog.sub_items())
+    line = next(r for r in ws.iter_rows(min_row=top + 1, values_only=True)
+                if r[0] == "320200" and r[headers.index("指标代码")] == sub.code)
+    assert _num(line[headers.index("满分")]) == sub.weight
+    assert line[headers.index("得分率")] == 1
+    second = next(s for s in jiangsu.catalog.second_levels() if sub in s.sub_items)
+    assert _num(line[headers.index("计入总分满分")]) == second.weight * sub.weight / 100
+
+
+def test_a_rejected_only_return_is_sent_but_unusable_in_every_view(jiangsu, summary):
+    yangzhou = jiangsu.city("321000")
+    assert yangzhou["status"] == "rejected" and yangzhou["file"].endswith("321000_扬州市_填报表.xls")
+    assert [i["code"] for i in yangzhou["issues"]] == ["FILE_LEGACY_XLS"]
+    assert jiangsu.city("320700")["status"] == "missing"
+    overview = summary["总览"]
+    top = next(r for r in overview.iter_rows() if r[0].value == "排名")[0].row
+    headers = [c.value for c in overview[top]]
+    row = next(r for r in overview.iter_rows(min_row=top + 1, values_only=True) if r[1] == "321000")
+    assert row[headers.index("状态")] == "已报送但无法采用" and row[headers.index("错误数")] == 1
+    sent = [r for r in summary["提交情况"].iter_rows(values_only=True) if r[0] == "321000"]
+    assert len(sent) == 1 and sent[0][1] == "扬州市" and sent[0][2] == "已报送但无法采用"
+    assert sent[0][4].endswith(".xls") and "FILE_LEGACY_XLS" in sent[0][6]
+    console = Console(record=True, width=200)
+    print_run_table(jiangsu.run, console)
+    text = console.export_text()
+    line = next(t for t in text.splitlines() if "扬州市" in t and "321000" in t)
+    assert "已报送但无法采用" in line and "未报送" not in line
+    assert "未报送" in next(t for t in text.splitlines() if "连云港市" in t)
+
+
+def test_status_words_agree_between_terminal_and_summary(jiangsu, summary):
+    console = Console(record=True, width=200)
+    print_run_table(jiangsu.run, console)
+    terminal = console.export_text()
+    overview = {r[1]: r[4] for r in summary["总览"].iter_rows(values_only=True) if r[1] and str(r[1]).isdigit()}
+    for code, word in overview.items():
+        assert next(t for t in terminal.splitlines() if code in t).count(word) == 1, (code, word)
+
+
+def test_pasted_values_are_flagged_on_both_cities(jiangsu):
+    nanjing, xuzhou = jiangsu.city("320100"), jiangsu.city("320300")
+    copied = {c: [i["message"] for i in jiangsu.city(c)["issues"] if i["code"] == "INPUT_COPIED"]
+              for c in ("320100", "320300", "320200", "320500")}
+    assert len(copied["320100"]) == 1 and "徐州市（320300）" in copied["320100"][0]
+    assert len(copied["320300"]) == 1 and "南京市（320100）" in copied["320300"][0]
+    assert copied["320200"] == copied["320500"] == []
+    assert nanjing["status"] == xuzhou["status"] == "submitted" and xuzhou["total"] is not None
+
+
+def test_forgotten_optional_is_said_once_for_the_run(tmp_path):
+    round_ = run_round(tmp_path, optional_given=False)
+    codes = [i.code for i in round_.run.issues]
+    assert codes.count("RUN_OPTIONAL_MISSING") == 1
+    assert "--optional" in next(i.message for i in round_.run.issues if i.code == "RUN_OPTIONAL_MISSING")
+    for city in round_.run.results["cities"]:
+        city_codes = {i["code"] for i in city["issues"]}
+        assert "ID_OTHER_OPTIONAL" not in city_codes
+    pending = [i["message"] for i in round_.city("320200")["issues"] if i["code"] == "OPTIONAL_PENDING"]
+    assert len(pending) == 1 and "待省级补充自选指标定义后重新计分" in pending[0]
+    assert "新下发的模板" not in pending[0]
+
+
+def test_forgotten_central_is_pending_not_the_citys_loss(tmp_path):
+    round_ = run_round(tmp_path, central_given=False)
+    assert [i.code for i in round_.run.issues].count("RUN_CENTRAL_MISSING") == 1
+    pending = central_points(round_.catalog)
+    assert pending > 0
+    wuxi = round_.city("320200")
+    assert D(str(wuxi["points_at_stake"])) == pending
+    assert D(str(wuxi["total"])) + pending == round_.catalog.total_points
