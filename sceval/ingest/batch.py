@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +25,13 @@ from sceval.evaluate.outliers import find_outliers
 from sceval.ingest.counting import FirstCopies, OutcomeKeeper, choose_counted
 from sceval.ingest.gather import Gathered, gather
 from sceval.ingest.one_file import FileTask
-from sceval.ingest.outputs import roster_from_outcomes, write_feedback_all, write_summary_beside
+from sceval.ingest.outputs import (
+    ensure_space, no_space, roster_from_outcomes, space_needed, write_feedback_all, write_summary_beside,
+)
 from sceval.ingest.pool import frozen_heap, run_tasks
 from sceval.ingest.results import FileOutcome, build_results, now_iso, write_results
+from sceval.ingest.run_lock import WORK_DIR, RunFolder  # noqa: F401 - WORK_DIR for callers
 
-WORK_DIR = ".work"
 RESULTS_FILE = "results.json"
 
 
@@ -76,36 +78,68 @@ class IngestRun:
 def _tasks(gathered: list[Gathered], context: dict) -> Iterator[FileTask]:
     """One task per gathered file; the worker hashes each file as it reads it (see FirstCopies)."""
     for item in gathered:
-        yield FileTask(item.source, item.display, "", os.path.getsize(item.source), item.received_at, **context,
-                       message=item.message)
+        yield FileTask(item.source, item.display, "", _size(item.source), item.received_at, **context,
+                       message=item.message, member_date=item.member_date)
+
+
+def _size(path: str) -> int:
+    """0 for a file gone since it was gathered: the worker's preflight then says FILE_NOT_FOUND."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def ingest(inputs, out_dir, options: IngestOptions) -> IngestRun:
-    """Ingest every input into ``out_dir``; bad files become Issues, never exceptions."""
+    """Ingest every input into ``out_dir``; bad files become Issues, never exceptions.
+
+    One run at a time per ``out_dir`` (sceval.ingest.run_lock); a run that cannot go on — the
+    folder busy, the ledger locked or read-only, the disk full — raises RunStopped (its Chinese
+    message says what to do) and leaves the previous results as they were.
+    """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work_dir = out_dir / WORK_DIR
     run = IngestRun()
-    try:
-        with frozen_heap(), _open_ledger(options.ledger_path) as ledger:
-            _process(run, inputs, work_dir, out_dir, options, ledger)
+    with RunFolder(out_dir) as folder:
+        run.issues += _stale_note(folder.removed)
+        with frozen_heap(), _open_ledger(options.ledger_path, out_dir, run.issues) as ledger:
+            with _ledger_errors(options.ledger_path):
+                _process(run, inputs, folder.work_dir, out_dir, options, ledger)
         _write_outputs(run, out_dir, options)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
     return run
+
+
+def _stale_note(removed: int) -> list[Issue]:
+    if not removed:
+        return []
+    return [issue("RUN_STALE_REMOVED", f"已清理此前中断（被终止）的回收任务留在输出目录中的 {removed} 个临时文件或文件夹")]
+
+
+def _with_notes(gathered: list[Gathered], then):
+    """Passes each outcome on with the notes gather made about its file (a link followed, …)."""
+    notes = {item.source: item.notes for item in gathered if item.notes}
+
+    def keep(outcome: FileOutcome) -> FileOutcome:
+        outcome.issues += [note for note in notes.get(outcome.source, ()) if note not in outcome.issues]
+        return then(outcome)
+
+    return keep
 
 
 def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: IngestOptions, ledger) -> None:
     """Gather, process, record and decide: everything up to the results."""
-    gathered, early = gather(inputs, work_dir, options.received_at, exclude=out_dir)
-    keep = FirstCopies(OutcomeKeeper(ledger))
+    gathered, early = gather(inputs, work_dir, options.received_at, exclude=out_dir, limits=options.limits,
+                             run_notes=run.issues)
+    keep = _with_notes(gathered, FirstCopies(OutcomeKeeper(ledger)))
     run.outcomes = [keep(outcome) for outcome in early]
     run.outcomes += run_tasks(_tasks(gathered, options.worker_context()), options.jobs or 1, keep,
                               expected=len(gathered))
     decision = choose_counted(run.outcomes, ledger, options.roster)
     run.counted = decision.counted
     _add_outliers(run.counted)
+    _add_copies(run.counted, options)
+    _central_pending(run.counted, options)
     run.issues += list(options.feed_issues) + _run_issues(options.catalog, options.optional)
+    run.issues += _forgotten_optional(run.outcomes, options.optional) + _forgotten_central(options)
     roster = options.roster or roster_from_outcomes(run.outcomes)
     run.results = build_results(options.catalog, options.optional, roster, run.outcomes, run.counted,
                                 decision.corrected, options.generated_at or now_iso(), decision.earlier,
@@ -113,20 +147,42 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
 
 
 def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> None:
+    """Workbooks first and results.json last, each atomically: a new results.json means the whole
+    run was written; a full disk stops with NoSpace before results.json is replaced."""
+    ensure_space(out_dir, space_needed(run, options.workbooks))
     run.results_path = out_dir / RESULTS_FILE
-    write_results(run.results, run.results_path)
-    if options.workbooks:
-        run.feedback_paths = write_feedback_all(run, out_dir, options.jobs or 1)
-        run.summary_path = write_summary_beside(run.results, out_dir)
+    try:
+        if options.workbooks:
+            run.feedback_paths = write_feedback_all(run, out_dir, options.jobs or 1)
+            run.summary_path = write_summary_beside(run.results, out_dir)
+        write_results(run.results, run.results_path)
+    except OSError as exc:
+        full = no_space(exc, out_dir)
+        if full is None:
+            raise
+        raise full from exc
 
 
-def _open_ledger(ledger_path):
-    """The run's ledger as a context manager, or a null context without one."""
+def _open_ledger(ledger_path, out_dir: Path, notes: list[Issue]):
+    """The run's ledger (rebuilt from the last results.json if damaged), or a null context."""
     if ledger_path is None:
         return contextlib.nullcontext(None)
-    from sceval.ingest.ledger import Ledger
+    from sceval.ingest.ledger_guard import open_ledger
 
-    return Ledger(ledger_path)
+    return open_ledger(Path(ledger_path), out_dir / RESULTS_FILE, notes)
+
+
+@contextlib.contextmanager
+def _ledger_errors(ledger_path):
+    """A ledger error mid-run (locked for long by another program, disk full) as LedgerProblem."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        from sceval.ingest.ledger_guard import LedgerProblem, ledger_problem
+
+        raise ledger_problem(exc, Path(ledger_path)) or LedgerProblem(
+            "LEDGER_REBUILT", f"报送台账 {ledger_path} 在回收过程中出错（{exc}），本次结果未写入；"
+                              "请重新运行（损坏的台账会被移开并重建）") from exc
 
 
 def _add_outliers(counted: dict[str, FileOutcome]) -> None:
@@ -137,6 +193,48 @@ def _add_outliers(counted: dict[str, FileOutcome]) -> None:
 
     for code, found in find_outliers(measured, where).items():
         counted[code].issues.extend(found)
+
+
+def _add_copies(counted: dict[str, FileOutcome], options: IngestOptions) -> None:
+    """INPUT_COPIED on both cities of every pair of returns with (nearly) the same numbers."""
+    from sceval.evaluate.copies import Return, find_copies, numeric_inputs
+
+    catalogs = [options.catalog] + ([options.optional] if options.optional else [])
+    names = [item.name for c in catalogs for _, _, item in c.inputs() if item.city_fills]
+    returns = [Return(code, o.city.name, o.path, numeric_inputs(o.result.inputs, names))
+               for code, o in counted.items() if o.result]
+    for code, found in find_copies(returns).items():
+        counted[code].issues.extend(found)
+
+
+def _forgotten_optional(outcomes: list[FileOutcome], optional: Catalog | None) -> list[Issue]:
+    """One run-level error when returns carry optional indicators the run was not given."""
+    pending = sum(1 for o in outcomes if any(i.code == "OPTIONAL_PENDING" for i in o.issues))
+    if optional is not None or not pending:
+        return []
+    return [issue("RUN_OPTIONAL_MISSING", f"{pending} 份报送的模板含本省自选指标，但本次回收未提供自选指标定义文件，"
+                                          "自选指标未计分；请用 --optional 指定生成模板时使用的自选指标定义文件后重新回收")]
+
+
+def _central_pending(counted: dict[str, FileOutcome], options: IngestOptions) -> None:
+    """Without a central feed the secretariat's points are pending (待补分值), not the city's loss."""
+    if options.central is not None:
+        return
+    from sceval.evaluate.scoring import central_points
+
+    pending = central_points(options.catalog)
+    for outcome in counted.values():
+        if outcome.result:
+            outcome.result.points_at_stake += pending
+
+
+def _forgotten_central(options: IngestOptions) -> list[Issue]:
+    central = [item.label for _, _, item in options.catalog.inputs() if not item.city_fills]
+    if options.central is not None or not central:
+        return []
+    return [issue("RUN_CENTRAL_MISSING", f"指标目录有 {len(central)} 项由秘书处统一提供的数据（如 {central[0]}），"
+                                         "但本次回收未提供秘书处统一数据文件（--central），相应分值列为待补分值；"
+                                         "收到后请用 --central 重新回收")]
 
 
 def _run_issues(catalog: Catalog, optional: Catalog | None) -> list[Issue]:

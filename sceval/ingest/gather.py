@@ -1,95 +1,223 @@
-"""Gather the files of a batch: files, folders (recursive) and .zip archives, bounded and safe.
+"""Gather the files of a batch: files, folders (recursive), .zip archives and saved mail.
 
-Archive members are extracted under numbered names (never their own paths: no traversal) into a
-work folder, refused when they inflate past a bound whatever their header claims, and named for
-people as ``archive.zip/member``. Names from Chinese Windows zip tools (GBK without the UTF-8
-flag) are decoded as GBK. Non-workbooks in an archive are skipped with ARCHIVE_MEMBER_SKIPPED.
+Every file found gets a row: a workbook is processed, anything else is a rejected row saying what
+it is (by its first bytes, whatever its name: sceval.ingest.file_kinds) and what to send instead;
+a workbook under an odd name (no extension, a trailing space) is read with a warning. Symbolic
+links are followed only to regular files, and each followed link is said (info); a dangling link,
+a link to a folder or a device, a FIFO get their own rows. Skipped without a row: Office and
+LibreOffice lock files, OS metadata (.DS_Store, Thumbs.db, __MACOSX) and hidden folders.
+
+Never read: sceval's own outputs. The run's ``--out`` (``exclude``) and any folder marked by a run
+(``.sceval-output``, or holding a sceval-shaped results.json) are passed over with a run-level
+note; ``--out`` inside an input folder is warned about. Archive members: sceval.ingest.archives.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import zipfile
-from dataclasses import dataclass
-from datetime import datetime, timezone
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sctemplates.issues import issue
+from sctemplates.issues import Issue, issue
 
-from sceval.ingest.results import REJECTED, FileOutcome
+from sceval.ingest.archives import MAX_MEMBER_BYTES, WORKBOOK_SUFFIXES, Budget, gather_archive  # noqa: F401
+from sceval.ingest.file_kinds import BUNDLE_SUFFIXES, Kind, is_results_json, sniff
+from sceval.ingest.gathered import Gathered, display_name, file_received_at, rejected
+from sceval.ingest.results import FileOutcome
+from sceval.ingest.run_lock import OUTPUT_MARK
+from sceval.safety.filenames import zip_member_name
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".ods", ".csv"}
-MAX_MEMBER_BYTES = 20 * 1024 * 1024  # an archive member larger than a real return is refused
+LOCK_PREFIXES = ("~$", ".~lock")  # Office / LibreOffice lock files beside an open workbook
+OS_METADATA = {".ds_store", "thumbs.db", "desktop.ini", "__macosx", ".localized"}
 
-
-@dataclass(frozen=True)
-class Gathered:
-    source: str  # on disk
-    display: str
-    received_at: str
-    # The letter a mailed file came in (sceval.mail): from, to, date (ISO UTC: the e-mail Date,
-    # for the ordering rule), subject, message_id, attachment; None for a file from a folder/zip.
-    message: dict | None = None
-    # An archive member's own date as stored in the zip (local time, no zone: ISO without offset),
-    # for the ordering rule (sceval.ingest.ordering); "" for a file that is not an archive member.
-    member_date: str = ""
+# Names kept for callers of earlier versions (sceval.mail, sceval.cases, tests).
+member_name = zip_member_name
+_rejected = rejected
 
 
-def display_name(path) -> str:
-    """A printable path: e-mailed attachments may have GBK bytes in their names (lone surrogates
-    after os.fsdecode), which results.json and messages must never carry."""
-    from sceval.safety.filenames import safe_filename_display
+@dataclass
+class Walk:
+    """One gathering: where archive members go, what was found, and notes about the run."""
 
-    return safe_filename_display(path)
-
-
-def file_received_at(path: Path) -> str:
-    """The file's mtime as ISO UTC; "" when it cannot be a date (past year 9999, before year 1):
-    the worker then notes ORDER_TIME_IGNORED instead of the batch crashing."""
-    try:
-        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        return ""
-    return stamp.replace(microsecond=0).isoformat()
+    work_dir: Path
+    received_at: str | None
+    exclude: Path | None
+    budget: Budget
+    found: list[Gathered] = field(default_factory=list)
+    skipped: list[FileOutcome] = field(default_factory=list)
+    notes: list[Issue] = field(default_factory=list)
 
 
-def zip_member_date(info: zipfile.ZipInfo) -> str:
-    """The member's stored date as naive ISO text; "" for the DOS epoch (no date) or a bad one."""
-    try:
-        stamp = datetime(*info.date_time)
-    except (TypeError, ValueError):
-        return ""
-    return "" if stamp <= datetime(1980, 1, 1) else stamp.isoformat()
+def gather(inputs, work_dir: Path, received_at: str | None = None, exclude: Path | None = None,
+           limits=None, run_notes: list[Issue] | None = None) -> tuple[list[Gathered], list[FileOutcome]]:
+    """Files to process, and rows for what could not even be opened or was skipped.
 
-
-def gather(inputs, work_dir: Path, received_at: str | None = None,
-           exclude: Path | None = None) -> tuple[list[Gathered], list[FileOutcome]]:
-    """Files to process, and outcomes for what could not even be opened or was skipped.
-
-    ``exclude`` (the output folder) is never searched: its feedback copies carry the cities'
-    passports and would otherwise be read back as returns on the next run.
+    ``exclude``: the run's output folder, never searched (its feedback copies carry the cities'
+    passports). ``limits``: sceval.safety.preflight.Limits (archive and run inflation bounds).
+    ``run_notes``, when given, receives the run-level Issues (outputs passed over).
     """
-    found: list[Gathered] = []
-    skipped: list[FileOutcome] = []
+    walk = Walk(Path(work_dir), received_at, _resolved(exclude), Budget.from_limits(limits))
     for raw in inputs:
         path = Path(raw)
-        if path.is_dir():
-            if _is_mail(path):
-                _gather_one(path, work_dir, received_at, found, skipped)
-                continue
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and _wanted_in_folder(p)):
-                if exclude is None or not child.resolve().is_relative_to(exclude.resolve()):
-                    _gather_one(child, work_dir, received_at, found, skipped)
+        _warn_out_inside(path, walk)
+        _gather_one(path, walk)
+    if run_notes is not None:
+        run_notes.extend(walk.notes)
+    return walk.found, walk.skipped
+
+
+def _resolved(path: Path | None) -> Path | None:
+    return None if path is None else Path(path).resolve()
+
+
+def _warn_out_inside(path: Path, walk: Walk) -> None:
+    if walk.exclude is None or not path.is_dir() or not walk.exclude.is_relative_to(path.resolve()):
+        return
+    walk.notes.append(issue("RUN_OUT_INSIDE_INPUT", f"输出目录“{display_name(walk.exclude)}”位于输入文件夹"
+                            f"“{display_name(path)}”之内。其中的反馈表、汇总表和 results.json 不会被当作报送读取；"
+                            "建议把输出目录放在输入文件夹之外", file=display_name(path)))
+
+
+def _gather_one(path: Path, walk: Walk) -> None:
+    """An input named on the command line (or found in a folder)."""
+    if path.is_symlink():
+        _gather_link(path, walk)
+    elif path.is_dir():
+        _enter_folder(path, walk, named=True)
+    elif not path.exists():
+        shown = display_name(path)
+        walk.skipped.append(rejected(shown, "FILE_NOT_FOUND", f"文件“{shown}”不存在或无法访问"))
+    elif not path.is_file():
+        walk.skipped.append(_not_regular(path, walk))
+    else:
+        _gather_file(path, walk)
+
+
+def _walk_folder(folder: Path, walk: Walk) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        shown = display_name(folder)
+        walk.skipped.append(rejected(shown, "FILE_NOT_FOUND", f"文件夹“{shown}”无法读取（{exc.strerror or exc}）"))
+        return
+    for entry in entries:
+        if entry.name.startswith(LOCK_PREFIXES) or entry.name.lower() in OS_METADATA or entry.name.startswith("._"):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            _gather_link(path, walk)
+        elif entry.is_dir(follow_symlinks=False):
+            _enter_folder(path, walk)
+        elif entry.is_file(follow_symlinks=False):
+            _gather_file(path, walk)
         else:
-            _gather_one(path, work_dir, received_at, found, skipped)
-    return found, skipped
+            walk.skipped.append(_not_regular(path, walk))
 
 
-def _wanted_in_folder(path: Path) -> bool:
+def _enter_folder(folder: Path, walk: Walk, named: bool = False) -> None:
+    if _is_mail(folder):  # a Maildir
+        from sceval.mail.inbox import gather_mail
+
+        return gather_mail(folder, walk.work_dir, walk.received_at or file_received_at(folder),
+                           walk.found, walk.skipped)
+    if _is_sceval_output(folder, walk):
+        return
+    if not named and folder.name.startswith("."):
+        return  # hidden folders: .git, editors' and tools' state
+    if folder.suffix.lower() in BUNDLE_SUFFIXES:  # a macOS package: one document, not a folder of returns
+        kind = Kind(BUNDLE_SUFFIXES[folder.suffix.lower()], "unsupported", "请导出为 Excel (.xlsx) 工作簿后再报送")
+        return walk.skipped.append(_unsupported(folder, kind, walk.received_at or ""))
+    _walk_folder(folder, walk)
+
+
+def _is_sceval_output(folder: Path, walk: Walk) -> bool:
+    """The run's own --out, or a folder an earlier run wrote (its mark or its results.json)."""
+    if walk.exclude is not None and folder.resolve() == walk.exclude:
+        return True  # warned about once, by _warn_out_inside
+    if not ((folder / OUTPUT_MARK).is_file() or is_results_json(folder / "results.json")):
+        return False
+    walk.notes.append(issue("RUN_OUTPUT_SKIPPED", f"文件夹“{display_name(folder)}”是 sceval 的输出目录"
+                            "（反馈表、汇总表、results.json），其中的文件不作为报送读取", file=display_name(folder)))
+    return True
+
+
+def _gather_link(path: Path, walk: Walk) -> None:
+    """Links are followed to regular files only, and each followed link is said."""
+    shown, target = display_name(path), display_name(os.path.realpath(path))
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        walk.skipped.append(rejected(shown, "FILE_LINK_BROKEN", f"“{shown}”是指向“{target}”的符号链接，但目标不存在"
+                                     "或无法访问，未读取。请把填报表本身放入文件夹"))
+        return
+    if stat.S_ISDIR(mode):
+        walk.skipped.append(rejected(shown, "FILE_LINK_FOLDER", f"“{shown}”是指向文件夹“{target}”的符号链接，未进入"
+                                     "（符号链接只跟随到普通文件）。如需回收其中的文件，请直接指定该文件夹"))
+    elif not stat.S_ISREG(mode):
+        walk.skipped.append(_not_regular(path, walk, f"是指向“{target}”的符号链接，"))
+    else:
+        note = issue("FILE_LINK_FOLLOWED", f"“{shown}”是指向“{target}”的符号链接，已读取其指向的文件", file=shown)
+        _gather_file(path, walk, (note,))
+
+
+def _not_regular(path: Path, walk: Walk, how: str = "") -> FileOutcome:
+    shown = display_name(path)
+    return rejected(shown, "FILE_NOT_REGULAR", f"“{shown}”{how}不是普通文件（设备、管道或套接字），未读取",
+                    walk.received_at or "")
+
+
+def _gather_file(path: Path, walk: Walk, notes: tuple[Issue, ...] = ()) -> None:
+    shown = display_name(path)
+    stamp = walk.received_at or file_received_at(path)
+    suffix = path.suffix.lower()
+    if _is_mail(path):
+        from sceval.mail.inbox import gather_mail
+
+        gather_mail(path, walk.work_dir, stamp, walk.found, walk.skipped)
+    elif suffix == ".zip":
+        gather_archive(path, walk.work_dir, stamp, walk.found, walk.skipped, budget=walk.budget)
+    elif suffix in WORKBOOK_SUFFIXES:
+        walk.found.append(Gathered(str(path), shown, stamp, notes=notes))
+    else:
+        _gather_by_content(path, walk, stamp, notes)
+
+
+def _gather_by_content(path: Path, walk: Walk, stamp: str, notes: tuple[Issue, ...]) -> None:
+    """A file whose name does not say it is a workbook or a zip: its first bytes decide."""
+    shown = display_name(path)
+    try:
+        kind = sniff(path)
+    except OSError as exc:
+        walk.skipped.append(rejected(shown, "FILE_NOT_FOUND", f"文件“{shown}”无法读取（{exc.strerror or exc}）", stamp))
+        return
+    if kind.action == "workbook":
+        walk.found.append(Gathered(str(path), shown, stamp, notes=notes + (_odd_name(path, kind),)))
+    elif kind.action == "archive":
+        gather_archive(path, walk.work_dir, stamp, walk.found, walk.skipped, budget=walk.budget)
+    elif kind.action == "sceval_output":
+        walk.notes.append(issue("RUN_OUTPUT_SKIPPED", f"“{shown}”是 sceval 生成的 results.json，不作为报送读取",
+                                file=shown))
+    else:
+        walk.skipped.append(_unsupported(path, kind, stamp))
+
+
+def _extension_said(path: Path) -> str:
     name = path.name
-    if name.startswith(("~$", ".~lock", ".")):
-        return False  # Office/LibreOffice lock files and hidden files
-    return path.suffix.lower() in WORKBOOK_SUFFIXES | {".zip"} or _is_mail(path)
+    if name != name.rstrip(" ."):
+        return f"（文件名末尾有空格或句点：“{name}”）"
+    return f"（扩展名“{path.suffix}”）" if path.suffix else "（没有扩展名）"
+
+
+def _odd_name(path: Path, kind: Kind) -> Issue:
+    shown = display_name(path)
+    return issue("FILE_NAME_ODD", f"文件“{path.name}”{_extension_said(path)}按内容识别为{kind.what}，已照常读取；"
+                 "请今后以 .xlsx 扩展名报送", file=shown)
+
+
+def _unsupported(path: Path, kind: Kind, stamp: str) -> FileOutcome:
+    shown = display_name(path)
+    return rejected(shown, "FILE_UNSUPPORTED_KIND", f"文件“{path.name}”{_extension_said(path)}是{kind.what}，"
+                                                    f"无法作为填报表读取。{kind.advice}", stamp)
 
 
 def _is_mail(path: Path) -> bool:
@@ -98,105 +226,6 @@ def _is_mail(path: Path) -> bool:
     return is_mail_source(path)
 
 
-def _gather_one(path: Path, work_dir: Path, received_at, found: list, skipped: list) -> None:
-    shown = display_name(path)
-    if path.is_dir() and _is_mail(path):  # a Maildir folder
-        from sceval.mail.inbox import gather_mail
-
-        return gather_mail(path, work_dir, received_at or file_received_at(path), found, skipped)
-    if not path.is_file():
-        skipped.append(_rejected(shown, "FILE_NOT_FOUND", f"文件 {shown} 不存在或无法访问"))
-        return
-    stamp = received_at or file_received_at(path)
-    if path.suffix.lower() == ".zip":
-        _gather_archive(path, work_dir, stamp, found, skipped)
-    elif _is_mail(path):
-        from sceval.mail.inbox import gather_mail
-
-        gather_mail(path, work_dir, stamp, found, skipped)
-    else:
-        found.append(Gathered(str(path), shown, stamp))
-
-
-def _rejected(display: str, code: str, message: str, received_at: str = "") -> FileOutcome:
-    outcome = FileOutcome(path=display, received_at=received_at, status=REJECTED)
-    outcome.issues.append(issue(code, message, file=display))
-    return outcome
-
-
-def member_name(info: zipfile.ZipInfo) -> str:
-    """Names without the UTF-8 flag: Linux/macOS zip tools write UTF-8 bytes anyway, Chinese
-    Windows tools write GBK. UTF-8 is tried first because GBK text is almost never valid UTF-8."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        raw = info.filename.encode("cp437")
-    except UnicodeEncodeError:
-        return info.filename
-    for encoding in ("utf-8", "gbk"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
-
-
 def _gather_archive(path: Path, work_dir: Path, stamp: str, found: list, skipped: list, shown: str = "") -> None:
-    """``shown``: the archive's name for people when ``path`` is a work copy (a mailed zip)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            target = work_dir / hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-            for number, info in enumerate(members):
-                _gather_member(archive, info, number, path, target, stamp, found, skipped, shown)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        shown = shown or display_name(path)
-        skipped.append(_rejected(shown, "ARCHIVE_BAD", f"压缩包 {os.path.basename(shown)} 已损坏或无法读取（{exc}）", stamp))
-
-
-def _gather_member(archive, info, number: int, path: Path, target: Path, stamp, found, skipped, shown="") -> None:
-    name = member_name(info)
-    display = f"{shown or display_name(path)}/{name}"
-    archive_name = os.path.basename(shown or display_name(path))
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    if Path(base).suffix.lower() == ".eml" and info.file_size <= MAX_MEMBER_BYTES:  # a saved message
-        return _gather_mail_member(archive, info, target / f"{number:04d}.eml", display, stamp, found, skipped)
-    if Path(base).suffix.lower() not in WORKBOOK_SUFFIXES or base.startswith(("~$", ".")):
-        skipped.append(_rejected(display, "ARCHIVE_MEMBER_SKIPPED",
-                                 f"压缩包 {archive_name} 中的 {name} 不是工作簿，已跳过", stamp))
-        return
-    if info.file_size > MAX_MEMBER_BYTES:
-        skipped.append(_rejected(display, "FILE_TOO_LARGE",
-                                 f"压缩包 {archive_name} 中的 {name} 解压后 {info.file_size:,} 字节，超过上限", stamp))
-        return
-    out = target / f"{number:04d}{Path(base).suffix.lower()}"
-    if _extract_bounded(archive, info, out):
-        found.append(Gathered(str(out), display, stamp, member_date=zip_member_date(info)))
-    else:
-        skipped.append(_rejected(display, "FILE_ZIP_BOMB",
-                                 f"压缩包 {archive_name} 中的 {name} 解压后超过 {MAX_MEMBER_BYTES:,} 字节，已拒绝", stamp))
-
-
-def _gather_mail_member(archive, info, out: Path, display: str, stamp, found, skipped) -> None:
-    from sceval.mail.inbox import gather_mail
-
-    if _extract_bounded(archive, info, out):
-        gather_mail(out, out.parent, stamp, found, skipped, shown=display)
-    else:
-        skipped.append(_rejected(display, "FILE_ZIP_BOMB", f"{display} 解压后超过 {MAX_MEMBER_BYTES:,} 字节，已拒绝", stamp))
-
-
-def _extract_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path) -> bool:
-    """Copy one member, stopping if it inflates past the bound whatever its header claims."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    with archive.open(info) as source, open(out, "wb") as sink:
-        for block in iter(lambda: source.read(1 << 20), b""):
-            written += len(block)
-            if written > MAX_MEMBER_BYTES:
-                break
-            sink.write(block)
-    if written > MAX_MEMBER_BYTES:
-        out.unlink(missing_ok=True)
-        return False
-    return True
+    """For sceval.mail: a zip attachment (a work copy; ``shown`` is its name for people)."""
+    gather_archive(path, work_dir, stamp, found, skipped, shown=shown)

@@ -24,11 +24,18 @@ from pathlib import Path
 
 from sctemplates.issues import Issue, count_by_severity, issue
 
+from sceval.ingest import ordering
+
 LEDGER_FILE = "ledger.sqlite"
 STATUSES = ("accepted", "rejected")
 COLUMNS = ("sha256", "size", "path", "received_at", "city_code", "status", "errors", "warnings",
            "infos", "results", "issues", "invalidated", "invalidated_why", "invalidated_at",
-           "recorded_at", "message")
+           "recorded_at", "message") + ("times", "order_basis", "order_time", "used", "used_why", "used_at")
+# Added after the first release, to new and old ledgers alike (sceval.ingest.ordering):
+ORDER_COLUMNS = {"times": "TEXT",  # JSON basis -> time that travels with the file; null in old records
+                 "order_basis": "TEXT NOT NULL DEFAULT ''", "order_time": "TEXT NOT NULL DEFAULT ''",
+                 "used": "INTEGER NOT NULL DEFAULT 0",  # a person chose it (sceval ledger use)
+                 "used_why": "TEXT NOT NULL DEFAULT ''", "used_at": "TEXT NOT NULL DEFAULT ''"}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -87,6 +94,12 @@ class Submission:
     recorded_at: str = ""
     seq: int = 0  # insertion order; breaks ties between equal received_at
     message: dict | None = None  # the letter it came in: from, to, date, subject, message_id, attachment
+    times: dict | None = None  # basis -> time (sceval.ingest.ordering); None in records made before it
+    order_basis: str = ""  # the basis that decided its place, as of the last ingest
+    order_time: str = ""
+    used: bool = False  # a person chose it to count (sceval ledger use)
+    used_why: str = ""
+    used_at: str = ""
 
     @classmethod
     def from_dict(cls, data: dict) -> "Submission":
@@ -109,7 +122,7 @@ class Submission:
                    status=status, errors=data.get("errors", counts["error"]),
                    warnings=data.get("warnings", counts["warning"]),
                    infos=data.get("infos", counts["info"]), results=results, issues=issues,
-                   message=data.get("message"))
+                   message=data.get("message"), times=data.get("times"))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -121,6 +134,11 @@ class Submission:
     @property
     def order(self) -> tuple[str, int]:
         return self.received_at, self.seq
+
+    @property
+    def order_times(self) -> dict:
+        """Its times for the ordering rule; a record made before them has its received_at only."""
+        return self.times if self.times is not None else {"mtime": self.received_at}
 
     @property
     def file_name(self) -> str:
@@ -167,14 +185,20 @@ def _from_json(text):
 class Ledger:
     """One SQLite file; safe to reopen after a crash; usable as a context manager."""
 
-    def __init__(self, path) -> None:
+    def __init__(self, path, busy_seconds: float = 10) -> None:
+        """``busy_seconds``: how long to wait for another program's lock before "database is
+        locked" (sceval.ingest.ledger_guard turns that into a message)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
-        with self._transaction():
-            self._create_schema()
+        self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_seconds)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
+            with self._transaction():
+                self._create_schema()
+        except BaseException:
+            self._db.close()  # a damaged or locked file: nothing of it stays open
+            raise
 
     def _create_schema(self) -> None:
         # executescript() would commit on its own; statement by statement stays in our transaction
@@ -188,6 +212,9 @@ class Ledger:
         present = {row[1] for row in self._db.execute("PRAGMA table_info(submissions)")}
         if "message" not in present:
             self._db.execute("ALTER TABLE submissions ADD COLUMN message TEXT")
+        for name, declaration in ORDER_COLUMNS.items():
+            if name not in present:
+                self._db.execute(f"ALTER TABLE submissions ADD COLUMN {name} {declaration}")
 
     @contextlib.contextmanager
     def _transaction(self):
@@ -233,7 +260,9 @@ class Ledger:
                 sub.city_code, sub.status, sub.errors, sub.warnings, sub.infos,
                 None if sub.results is None else _to_json(sub.results), _to_json(sub.issues),
                 int(sub.invalidated), sub.invalidated_why, sub.invalidated_at,
-                sub.recorded_at or iso_time(), None if sub.message is None else _to_json(sub.message))
+                sub.recorded_at or iso_time(), None if sub.message is None else _to_json(sub.message),
+                None if sub.times is None else _to_json(sub.times), sub.order_basis, sub.order_time,
+                int(sub.used), sub.used_why, sub.used_at)
 
     def invalidate(self, key: str, why: str) -> Submission:
         """Exclude one submission (by sha256 or a unique prefix); already invalidated: unchanged."""
@@ -244,6 +273,28 @@ class Ledger:
                     "UPDATE submissions SET invalidated = 1, invalidated_why = ?, invalidated_at = ? "
                     "WHERE sha256 = ?", (why, iso_time(), target.sha256))
         return self.find(target.sha256)
+
+    def use(self, key: str, why: str) -> Submission:
+        """Make one valid submission count for its city whatever the ordering rule says (the mirror
+        of invalidate); the latest such choice per city wins. ValueError for one that cannot count."""
+        target = self.find(key)
+        if not target.counts_as_valid:
+            state = "已作废" if target.invalidated else "有错误、无法采用（或未识别城市）"
+            raise ValueError(f"报送“{target.file_name}”（SHA-256 {target.sha256[:12]}）{state}，不能指定为计入的报送。")
+        with self._transaction():
+            self._db.execute("UPDATE submissions SET used = 1, used_why = ?, used_at = ? WHERE sha256 = ?",
+                             (why, iso_time(), target.sha256))
+        return self.find(target.sha256)
+
+    def note_order(self) -> None:
+        """Record for every submission the basis that decided its place (order_basis, order_time)."""
+        placed = order_places(self)
+        with self._transaction():
+            for sub in self.submissions():
+                basis, time = placed.get(sub.sha256) or ordering.own_basis(sub.order_times)
+                if (basis, time) != (sub.order_basis, sub.order_time):
+                    self._db.execute("UPDATE submissions SET order_basis = ?, order_time = ? WHERE sha256 = ?",
+                                     (basis, time, sub.sha256))
 
     # -- reading --
 
@@ -268,12 +319,19 @@ class Ledger:
         return self._select("WHERE city_code = ? ORDER BY received_at, seq", (city_code,))
 
     def counting(self) -> dict[str, Submission]:
-        """Per city: the newest accepted, not invalidated submission."""
-        chosen: dict[str, Submission] = {}
-        for sub in self.submissions():
+        """Per city: the accepted, not invalidated submission a person chose (``use``), else the
+        newest by sceval.ingest.ordering (ties: the later recorded)."""
+        return {city: subs[choice.index] for city, (subs, choice) in self.choices().items()}
+
+    def choices(self) -> dict[str, tuple[list[Submission], "ordering.Choice"]]:
+        """Per city: its valid submissions in recording order, and which counts and why."""
+        by_city: dict[str, list[Submission]] = defaultdict(list)
+        for sub in self._select("ORDER BY seq"):
             if sub.counts_as_valid:
-                chosen[sub.city_code] = sub
-        return chosen
+                by_city[sub.city_code].append(sub)
+        return {city: (subs, ordering.choose([s.order_times for s in subs],
+                                             [s.used_at if s.used else "" for s in subs]))
+                for city, subs in by_city.items()}
 
     def counting_sha256(self) -> dict[str, str]:
         return {city: sub.sha256 for city, sub in self.counting().items()}
@@ -299,28 +357,46 @@ def _submission(row: tuple) -> Submission:
     values["issues"] = _from_json(values["issues"])
     values["invalidated"] = bool(values["invalidated"])
     values["message"] = _from_json(values["message"])
+    values["times"] = _from_json(values["times"])
+    values["used"] = bool(values["used"])
     return Submission(**values)
 
 
 # --- statuses for people ------------------------------------------------------------------------
 
 def ledger_issues(ledger: Ledger) -> dict[str, list[Issue]]:
-    """sha256 -> the ledger's Issues about that file (superseded, newer invalid, invalidated).
+    """sha256 -> the ledger's Issues about that file (superseded, newer invalid, invalidated, chosen).
 
     SUBMISSION_NEWER_INVALID goes on the file that still counts: that is the city's row people
-    read, and it names the newer file that was rejected.
+    read, and it names the newer file that was rejected. Each says on which basis it was judged.
     """
-    counting = ledger.counting()
     found: dict[str, list[Issue]] = defaultdict(list)
+    counting = {}
+    for subs, choice in ledger.choices().values():
+        current = counting[subs[choice.index].city_code] = subs[choice.index]
+        if current.used:
+            found[current.sha256].append(_used(current))
+        for index, sub in enumerate(subs):
+            if index != choice.index:
+                found[sub.sha256].append(_superseded(sub, current, choice.verdicts[index]))
     for sub in ledger.submissions():
         current = counting.get(sub.city_code or "")
         if sub.invalidated:
             found[sub.sha256].append(_invalidated(sub))
-        elif sub.counts_as_valid and current and current.sha256 != sub.sha256:
-            found[sub.sha256].append(_superseded(sub, current))
-        elif sub.status == "rejected" and current and sub.order > current.order:
+        elif sub.status == "rejected" and current and not current.used and _newer(sub, current):
             found[current.sha256].append(_newer_invalid(current, sub))
     return dict(found)
+
+
+def _newer(sub: Submission, than: Submission) -> bool:
+    verdict = ordering.compare(sub.order_times, than.order_times)
+    return verdict.newer > 0 or (verdict.newer == 0 and sub.seq > than.seq)
+
+
+def order_places(ledger: Ledger) -> dict[str, tuple[str, str]]:
+    """sha256 -> (order_basis, order_time) of each valid submission (see ordering.place_of)."""
+    return {sub.sha256: ordering.place_of(choice, index, sub.order_times)
+            for subs, choice in ledger.choices().values() for index, sub in enumerate(subs)}
 
 
 def _when(sub: Submission) -> str:
@@ -332,16 +408,22 @@ def _invalidated(sub: Submission) -> Issue:
                  f"{sub.invalidated_why or '未说明原因'}。", file=sub.path)
 
 
-def _superseded(sub: Submission, current: Submission) -> Issue:
+def _used(sub: Submission) -> Issue:
+    return issue("SUBMISSION_USED", f"文件“{sub.file_name}”（收到于 {_when(sub)}）已由人工指定为城市 "
+                 f"{sub.city_code} 计入的报送：{sub.used_why or '未说明原因'}。", file=sub.path)
+
+
+def _superseded(sub: Submission, current: Submission, verdict: "ordering.Verdict") -> Issue:
     return issue("SUBMISSION_SUPERSEDED", f"文件“{sub.file_name}”（收到于 {_when(sub)}）已被城市 "
-                 f"{sub.city_code} 更新的有效报送“{current.file_name}”（收到于 {_when(current)}）"
-                 "替代，本文件不再计入。", file=sub.path)
+                 f"{sub.city_code} 的有效报送“{current.file_name}”（收到于 {_when(current)}）替代"
+                 f"（{ordering.reason(verdict, current.order_times)}），本文件不再计入。", file=sub.path)
 
 
 def _newer_invalid(current: Submission, newer: Submission) -> Issue:
+    verdict = ordering.compare(newer.order_times, current.order_times)
     return issue("SUBMISSION_NEWER_INVALID", f"城市 {current.city_code} 更新的报送“{newer.file_name}”"
-                 f"（收到于 {_when(newer)}）有错误无法采用，仍以较早的有效报送“{current.file_name}”"
-                 f"（收到于 {_when(current)}）为准。", file=current.path)
+                 f"（收到于 {_when(newer)}；{ordering.reason(verdict, newer.order_times)}）有错误无法采用，"
+                 f"仍以较早的有效报送“{current.file_name}”（收到于 {_when(current)}）为准。", file=current.path)
 
 
 def duplicate_issue(path, existing: Submission) -> Issue:

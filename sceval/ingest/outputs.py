@@ -3,6 +3,8 @@ summary workbook, with the names officials see.
 """
 from __future__ import annotations
 
+import errno
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from sctemplates.roster import City, Roster
 
 from sceval.ingest.pool import map_in_workers
 from sceval.ingest.results import REJECTED, FileOutcome, now_iso
+from sceval.ingest.run_lock import RunStopped
 
 FEEDBACK_DIR = "反馈"
 
@@ -66,3 +69,47 @@ def write_summary_beside(results: dict, out_dir: Path) -> Path:
     target = out_dir / summary_name(results)
     write_summary(results, target)
     return target
+
+
+# --- room on the disk -------------------------------------------------------------------------
+# Generous per-item sizes (measured: a results.json city line ~6 kB, a file line ~1 kB, the
+# catalog ~200 kB; a feedback workbook ~ its return + 60 kB; the summary ~ 15 kB per city).
+SPACE_MARGIN = 2
+NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+class NoSpace(RunStopped):
+    """The output disk is full (or a file size limit was hit)."""
+
+    code = "OUT_NO_SPACE"
+
+
+def space_needed(run, workbooks: bool) -> int:
+    """An upper estimate of what writing the outputs of ``run`` takes on disk, in bytes."""
+    cities = len(run.results.get("cities") or [])
+    files = len(run.results.get("files") or [])
+    needed = 256 * 1024 + 8 * 1024 * cities + 2 * 1024 * files
+    if workbooks:
+        needed += 64 * 1024 + 16 * 1024 * cities
+        needed += sum(o.size + 64 * 1024 for o in _feedback_outcomes(run))
+    return needed * SPACE_MARGIN
+
+
+def ensure_space(out_dir: Path, needed: int) -> None:
+    """NoSpace unless the disk holding ``out_dir`` has ``needed`` bytes free."""
+    free = shutil.disk_usage(out_dir).free
+    if free < needed:
+        raise NoSpace(f"输出目录 {out_dir} 所在磁盘剩余空间 {_mb(free)}，写入本次结果约需 {_mb(needed)}，"
+                      "空间不足，未写入任何结果（上次的结果保持不变）。请清理磁盘或改用其他输出目录后重新运行")
+
+
+def no_space(exc: OSError, out_dir: Path) -> NoSpace | None:
+    """The NoSpace for an error while writing outputs; None when it is not about space."""
+    if exc.errno not in NO_SPACE_ERRNOS:
+        return None
+    return NoSpace(f"写入输出目录 {out_dir} 时磁盘空间不足或超过文件大小限制（{exc.strerror}）。"
+                   "未完成的文件已删除，上次的 results.json 保持不变。请清理磁盘或改用其他输出目录后重新运行")
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"

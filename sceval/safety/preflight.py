@@ -24,6 +24,7 @@ from sctemplates.issues import Issue, issue
 
 from sceval.safety.filenames import classify_extension, safe_filename_display
 
+from sceval.safety.parts import PartOversize, duplicate_part, inflate_checked
 from sceval.safety.ole import OLE_MAGIC, ole_stream_names  # noqa: F401  (ole_stream_names: public here too)
 from sceval.safety.xml_prolog import PROLOG_CHUNK, prolog_verdict
 
@@ -55,6 +56,10 @@ class Limits:
     max_rows: int = 100_000
     max_cells: int = 2_000_000
     seconds: float = 60.0
+    # Bytes inflated out of .zip inputs into the run's work folder: per archive, and for the whole
+    # run (a 5 MB zip of 250 × 20 MB members would otherwise write 5 GB; sceval.ingest.archives).
+    max_archive_inflated: int = 200 * 1024 * 1024
+    max_run_inflated: int = 1024 * 1024 * 1024
 
 
 @dataclass
@@ -71,6 +76,7 @@ class Inspection:
     wanted: Callable[[str], bool] | None = field(default=None, repr=False)
     members: list[str] | None = field(default=None, repr=False)  # the zip's member names, in order
     sha256: str = ""  # of the whole file, when it was read (not for an empty, missing or too large file)
+    raw: bytes | None = field(default=None, repr=False)  # the zip's bytes while inspecting (never kept after)
 
     def add(self, code: str, message: str) -> None:
         self.issues.append(issue(code, f"文件“{self.name}”{message}", file=self.path))
@@ -99,8 +105,13 @@ def inspect(path, limits: Limits = Limits(), parts: dict[str, bytes] | None = No
     found = Inspection(path=display, name=os.path.basename(display) or display, parts=parts, wanted=wanted)
     try:
         _inspect_file(path, found, limits)
+    except PartOversize as exc:  # inflating more than the directory says: the declared sizes lied
+        found.add("FILE_ZIP_BOMB", f"的部件“{exc.name}”声明解压后为 {exc.declared:,} 字节，实际解压超过此大小"
+                                   "（已停止解压，可能是压缩炸弹），已拒绝读取。")
     except Exception as exc:  # noqa: BLE001 — hostile input must never stop the batch
         found.add("FILE_UNREADABLE", f"无法读取（{type(exc).__name__}），请检查文件后重新报送。")
+    finally:
+        found.raw = None
     return found
 
 
@@ -188,9 +199,9 @@ def _inspect_zip(data: bytes, found: Inspection, limits: Limits) -> None:
     deadline = time.monotonic() + limits.seconds
     try:  # in memory: zipfile's many small seeks and reads cost more on a file
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
+            members, found.raw = archive.infolist(), data
             found.members = [info.filename for info in members]
-            if _zip_directory_bad(members, found, limits) or _package_bad(archive, members, found):
+            if _duplicate_bad(found) or _zip_directory_bad(members, found, limits) or _package_bad(archive, members, found):
                 return
             _note_warnings(members, found)
             if _dimensions_too_big(archive, members, found, limits):
@@ -204,6 +215,14 @@ def _inspect_zip(data: bytes, found: Inspection, limits: Limits) -> None:
 
 def _short(exc: Exception) -> str:
     return str(exc)[:80] or type(exc).__name__
+
+
+def _duplicate_bad(found: Inspection) -> bool:
+    twice = duplicate_part(found.members)
+    if twice:
+        found.add("FILE_DUPLICATE_PART", f"的压缩包中部件“{twice[0]}”出现 {twice[1]} 次（不同软件会读取不同的副本），"
+                                         "已拒绝读取。请用 Excel 或 WPS 打开后另存为新文件再报送。")
+    return twice is not None
 
 
 def _zip_directory_bad(members, found: Inspection, limits: Limits) -> bool:
@@ -316,6 +335,8 @@ def _scan_parts(archive, members, found: Inspection, limits: Limits, deadline: f
     for info in members:
         if not info.filename.lower().endswith(XML_SUFFIXES):
             continue
+        if found.parts is None or info.filename not in found.parts:  # kept parts were checked when kept
+            inflate_checked(found.raw, info, keep=False)
         if _prolog_unsafe(archive, info, found):
             found.add("FILE_XML_UNSAFE", f"的部件“{info.filename}”含 DOCTYPE/ENTITY 声明"
                                          "（可能是实体扩展攻击），已拒绝读取。")
@@ -348,8 +369,8 @@ def _kept(archive, info, found: Inspection) -> bytes | None:
     if info.filename not in found.parts:
         if info.file_size > KEEP_BYTES:
             return None
-        try:
-            data = archive.read(info)
+        try:  # capped: never more than the directory declares (sceval.safety.parts)
+            data = inflate_checked(found.raw, info, keep=True)
         except (zipfile.BadZipFile, zlib.error, EOFError):
             return None  # decided by the head reads, exactly as without keeping
         found.bytes_decompressed += len(data)

@@ -1,7 +1,8 @@
 """`sceval ingest`: read returned workbooks, check, score, write results.json and summaries.
 
 Exit code 0 whenever every file was processed, even when returns carry data errors (they are
-reported, not fatal); 2 when the run cannot proceed (bad arguments, unreadable catalog, roster,
+reported, not fatal); 1 when the run itself has an error the official must fix and re-run (e.g.
+returns carry optional indicators but no --optional was given); 2 when the run cannot proceed (bad arguments, unreadable catalog, roster,
 optional indicators or central feed, output folder not writable).
 """
 from __future__ import annotations
@@ -14,7 +15,10 @@ import typer
 
 from sceval.cli.common import CATALOG_OPTION
 
+EXIT_RUN_ERROR = 1
 EXIT_CANNOT_RUN = 2
+RUN_LEVEL_SHOWN = ("RUN_OPTIONAL_MISSING", "RUN_CENTRAL_MISSING",
+                   "RUN_OUT_INSIDE_INPUT", "LEDGER_REBUILT", "RUN_STALE_REMOVED")  # said once, here, not per city
 
 
 def _fail(message: str) -> None:
@@ -72,6 +76,8 @@ def print_run_table(run, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from sceval.cli.console import shown
+
     console = console or Console()
     table = Table(title="回收与计分结果")
     for heading in ("城市代码", "城市", "状态", "总分", "自选", "错误", "警告", "文件"):
@@ -80,14 +86,22 @@ def print_run_table(run, console=None) -> None:
         counts = {"error": 0, "warning": 0}
         for item in city["issues"]:
             counts[item["severity"]] = counts.get(item["severity"], 0) + 1
-        table.add_row(city["code"], city["name"], _status_word(city["status"]),
+        table.add_row(shown(city["code"]), _city_shown(city), _status_word(city["status"]),
                       _shown(city["total"]), _shown(city["optional_total"]), str(counts["error"]),
-                      str(counts["warning"]), Path(city["file"]).name if city["file"] else "")
+                      str(counts["warning"]), shown(Path(city["file"]).name) if city["file"] else "")
     console.print(table)
     rejected = [f for f in run.results.get("files", []) if f["status"] == "rejected"]
     for entry in rejected:
         reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"), "")
-        console.print(f"[red]未计入[/red] {entry['path']}：{reason}")
+        console.print(f"[red]未计入[/red] {shown(entry['path'])}：{shown(reason)}")
+
+
+def _city_shown(city: dict) -> str:
+    """The city's name, and the sender when its counted return came by e-mail (issue 13, item 10)."""
+    from sceval.cli.console import shown
+
+    sender = (city.get("message") or {}).get("from", "")
+    return shown(city["name"]) + (f"\n[dim]发件人：{shown(sender)}[/dim]" if sender else "")
 
 
 def _status_word(status: str) -> str:
@@ -98,6 +112,18 @@ def _status_word(status: str) -> str:
     if status not in statuses_to_chase():
         return word
     return f"[yellow]{word}[/yellow]" if status == "missing" else f"[red]{word}[/red]"
+
+
+def _print_run_issues(run) -> int:
+    """The run's own problems, once each; returns how many are errors."""
+    shown = [i for i in run.issues if i.code in RUN_LEVEL_SHOWN]
+    for item in shown:
+        typer.secho(f"{item.code} {item.message}", fg="red" if item.severity == "error" else "yellow", err=True)
+    return sum(1 for i in shown if i.severity == "error")
+
+
+def _bytes(megabytes: float) -> int:
+    return int(megabytes * 1024 * 1024)
 
 
 def _default_ledger(out: Path) -> Path:
@@ -125,10 +151,15 @@ def register(app: typer.Typer) -> None:
         ledger: Optional[Path] = typer.Option(None, "--ledger", help="报送台账文件（记录历次报送），默认为输出目录下的 ledger.sqlite。"),
         timeout: int = typer.Option(120, "--timeout", min=0, help="单个文件的处理时限（秒），0 为不限。"),
         max_size: float = typer.Option(20, "--max-size", min=0.01, help="单个文件大小上限（MB），超过则拒收。"),
+        max_archive: float = typer.Option(200, "--max-archive-size", min=1,
+                                          help="单个压缩包解压后的总量上限（MB），超过则拒收。"),
+        max_inflated: float = typer.Option(1024, "--max-run-inflated", min=1,
+                                           help="一次回收从所有压缩包解压的总量上限（MB）。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
         from sceval.ingest.batch import IngestOptions, ingest
+        from sceval.ingest.run_lock import RunStopped
         from sceval.safety.preflight import Limits
 
         loaded = load_catalog_or_exit(catalog)
@@ -136,13 +167,21 @@ def register(app: typer.Typer) -> None:
         optional_catalog = _load_optional(optional, loaded)
         feed, feed_issues = _load_central(central, loaded, city_roster)
         _check_writable(out)
-        run = ingest(inputs, out, IngestOptions(loaded, central=feed, optional=optional_catalog, roster=city_roster,
-                     jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
-                     limits=Limits(max_bytes=int(max_size * 1024 * 1024)), feed_issues=feed_issues))
+        limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
+                        max_run_inflated=_bytes(max_inflated))
+        try:
+            run = ingest(inputs, out, IngestOptions(loaded, central=feed, optional=optional_catalog, roster=city_roster,
+                         jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
+                         limits=limits, feed_issues=feed_issues))
+        except RunStopped as stopped:
+            _fail(str(stopped))
         print_run_table(run)
+        run_errors = _print_run_issues(run)
         warn_if_provisional(loaded)
         typer.echo(f"结果已写入 {run.results_path}")
         if run.summary_path:
             typer.echo(f"汇总表：{run.summary_path}")
         if run.feedback_paths:
             typer.echo(f"问题反馈表 {len(run.feedback_paths)} 份：{out / '反馈'}")
+        if run_errors:
+            raise typer.Exit(EXIT_RUN_ERROR)
