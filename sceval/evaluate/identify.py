@@ -28,7 +28,7 @@ from sceval.workbook.book import Book
 BLOCKING = {
     "ID_UNIDENTIFIED", "ID_OTHER_EDITION", "ID_OTHER_PROVINCE", "ID_OTHER_CATALOG",
     "ID_NOT_IN_ROSTER", "ID_PASSPORT_MISMATCH", "ID_COVER_MISMATCH", "ID_TEMPLATE_EDITED",
-    "ID_SHEET_MISSING",
+    "ID_SHEET_MISSING", "ID_NAME_MOVED", "ID_OTHER_CITY_TEMPLATE",
 }
 SIX_DIGITS = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 
@@ -78,6 +78,7 @@ def identify(book: Book, catalog: Catalog, roster: Roster | None, optional: Cata
         ident.passport = next(iter(present.values()))
         ident.issues += _carrier_disagreements(present, file)
         ident.issues += _passport_checks(ident.passport, catalog, roster, file)
+        ident.issues += issued_to_other_city(ident.passport, roster, file)
         ident.rules_revised = any(item.code == "ID_RULES_REVISED" for item in ident.issues)
         ident.city = _city_of_passport(ident.passport, roster)
         ident.issues += _cover_checks(book, ident.city, file)
@@ -144,6 +145,34 @@ def _other_catalog(passport: Passport, catalog: Catalog, file: str) -> Issue:
                                      f"现行 {catalog.fingerprint()}），请使用新下发的模板重新填报", file=file)
 
 
+# Issue 13, item 10: a return whose passport (all three carriers) and cover were rewritten to
+# another city counted as that city. What one city's issued template has that another's has not is
+# its template_id: sha256 over catalog fingerprint, optional fingerprint, province, city code and
+# generation time (sctemplates.render.passport). A forger who rewrites the city but not the id
+# leaves a passport that matches another city's issued template better than its own; recomputing
+# the id for each roster city names that city (an id that fits no city means another field was
+# edited, which the edition, catalog and optional checks report). A forger who also recomputes the id (the formula is
+# public) is not caught here: that needs a secret the cities do not hold (an HMAC of the same
+# parts under a province issue key kept with the roster; docs/interfaces.md). Mail returns also
+# carry their sender (results.json "message"), shown next to the city.
+def issued_to_other_city(passport: Passport, roster: Roster | None, file: str) -> list[Issue]:
+    """ID_OTHER_CITY_TEMPLATE when the passport's template_id is not the one issued to its city."""
+    from sctemplates.render.passport import template_id
+
+    def issued(code: str) -> str:
+        return template_id(passport.fingerprint, passport.optional_fingerprint, passport.province_code, code,
+                           passport.generated_at)
+
+    if issued(passport.city_code) == passport.template_id:
+        return []
+    real = next((city for city in (roster.cities if roster else ()) if issued(city.code) == passport.template_id), None)
+    if real is None:  # another field edited (catalog, optional, time): the checks of those fields say so
+        return []
+    return [issue("ID_OTHER_CITY_TEMPLATE", f"文件 {file} 声称属于{passport.city_name}（{passport.city_code}），"
+                                            f"但其模板标识 {passport.template_id} 是下发给{real.name}（{real.code}）的模板的；"
+                                            "模板标识和封面可能被改写，本文件不计分，请核实来源", file=file)]
+
+
 def _city_of_passport(passport: Passport, roster: Roster | None) -> City:
     if roster is not None and passport.city_code in _by_code(roster):
         return _by_code(roster)[passport.city_code]
@@ -168,6 +197,12 @@ def _optional_ok(ident: Identity, optional: Catalog | None, file: str) -> bool:
     expected = optional.fingerprint() if optional is not None and city and city.takes_optional else ""
     if ident.passport.optional_fingerprint == expected:
         return True
+    if optional is None and city and city.takes_optional:
+        # The province forgot --optional: nothing the city can fix, said once for the run
+        # (RUN_OPTIONAL_MISSING) and on the city's row only as pending.
+        ident.issues.append(issue("OPTIONAL_PENDING", f"文件 {file} 的自选指标待省级补充自选指标定义后重新计分",
+                                  file=file))
+        return False
     ident.issues.append(issue(
         "ID_OTHER_OPTIONAL", f"文件 {file} 的自选指标（指纹 {ident.passport.optional_fingerprint or '无'}）"
                              f"与本省现行自选指标（指纹 {expected or '无'}）不一致，自选指标不计分；请使用新下发的模板", file=file))
@@ -203,6 +238,19 @@ def _city_from_cover(book: Book, roster: Roster | None, file: str, issues: list[
     issues.append(issue("ID_UNIDENTIFIED", f"文件 {file} 缺少模板标识，无法确定属于哪个城市{shown}，"
                                            "请使用下发的本市模板填报", file=file))
     return None
+
+
+def city_from_file_name(file: str, roster: Roster | None) -> City | None:
+    """The roster city a file's own name points to (its six-digit code, else its city name), or
+    None when the name names no roster city or more than one. Only for files that could not be
+    read or identified: an unusable return must still be shown against the city that sent it."""
+    if roster is None:
+        return None
+    base = re.split(r"[\\/›]", file)[-1].strip()
+    by_code = _by_code(roster)
+    coded = {by_code[c] for c in SIX_DIGITS.findall(base) if c in by_code}
+    named = coded or {c for c in roster.cities if c.name in base}
+    return named.pop() if len(named) == 1 else None
 
 
 def _filename_check(file: str, city: City, roster: Roster | None) -> list[Issue]:

@@ -115,6 +115,18 @@ def _feed_value(code: str, item: Input, given: ScoreInputs, sheet: ScoreSheet) -
     return value
 
 
+def central_points(catalog: Catalog) -> Decimal:
+    """The most points in the total that depend on the secretariat's feed alone."""
+    points = ZERO
+    for second in catalog.second_levels():
+        if second.method and not any(item.city_fills for item in second.inputs):
+            points += second.weight
+        for sub in second.sub_items:
+            if sub.inputs and not any(item.city_fills for item in sub.inputs):
+                points += second.weight * sub.weight / HUNDRED
+    return points
+
+
 def compare_cached(catalog: Catalog, mine: ScoreSheet, cached, where, total_name: str = TOTAL_SCORE) -> list[Issue]:
     """SCORE_FORMULA_DIFFERS where the workbook's own live score disagrees with ours.
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sctemplates.atomic import atomic_path
 from sctemplates.model import Catalog
 
+from sceval.reports.summary.cases_sheet import cases_for, write_cases_sheet
 from sceval.reports.summary.charts import write_charts
 from sceval.reports.summary.data import SummaryData, build_summary_data
 from sceval.reports.summary.lists import write_issues, write_raw_data, write_submissions
@@ -66,6 +67,7 @@ def write_summary(results: dict | list[dict], out_path: str | Path, rosters=None
                                                   "strings_to_urls": False})
         styles = Styles(workbook)
         _write_sheets(workbook, data, styles, title)
+        write_cases_sheet(workbook, cases_for(results, out_path), styles, title)  # 优秀案例, when checked
         workbook.set_properties({"title": _heading(data), "comments": "sceval"})
         workbook.close()
     return out_path

@@ -82,9 +82,18 @@ def test_passport_of_another_round(template, tmp_path, key, value, code):
     assert ident.issues[0].severity == "error"
 
 
-def test_other_optional_fingerprint_is_an_error_but_base_still_usable(template, tmp_path):
-    ident = ident_of(make(template, tmp_path, set_passport("optional_fingerprint", "feedfacefeedface")))
+def test_other_optional_fingerprint_is_an_error_but_base_still_usable(template, tmp_path, optional_catalog):
+    path = make(template, tmp_path, set_passport("optional_fingerprint", "feedfacefeedface"))
+    ident = ident_of(path, optional_catalog)
     assert codes(ident) == ["ID_OTHER_OPTIONAL"] and not ident.blocked and not ident.optional_ok
+
+
+def test_optional_indicators_without_a_definition_are_pending_not_the_citys_fault(template, tmp_path):
+    """The run was given no --optional: the city is told its optional score is pending, not to
+    use a new template (the province says it once for the run: RUN_OPTIONAL_MISSING)."""
+    ident = ident_of(make(template, tmp_path, set_passport("optional_fingerprint", "feedfacefeedface")))
+    assert codes(ident) == ["OPTIONAL_PENDING"] and not ident.blocked and not ident.optional_ok
+    assert "待省级补充自选指标定义后重新计分" in ident.issues[0].message
 
 
 def test_file_named_for_another_city_passport_wins(template, tmp_path):
