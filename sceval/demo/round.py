@@ -2,7 +2,8 @@
 
 Renders the templates, fills them as cities would (deterministic seed; realistic values; typical
 mistakes; one city that never replies; one corrected second submission; two returns arriving in
-a zip of e-mail attachments), writes and fills the secretariat's central feed, ingests everything
+a zip of e-mail attachments; the drafts sent and every answer read from one mbox, see
+sceval.demo.mail), writes and fills the secretariat's central feed, ingests everything
 and writes results.json, the feedback workbooks and the summary workbook.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sctemplates.catalog import load_catalog
 from sctemplates.layout import file_name
 
 from sceval.demo.fill import plant_mistake, realistic_fill, write_fill
+from sceval.demo.mail import pack_mailbox, write_drafts
 from sceval.safety.filenames import sha256_file
 
 # The demo province's inputs ship inside the package, so `sceval demo` works from an installed wheel.
@@ -41,6 +43,7 @@ BASE_TIME = 1482192000  # 2016-12-20 00:00 UTC: returns arrive before the 2016-1
 class DemoRun:
     out: Path
     templates: list[Path] = field(default_factory=list)
+    drafts: list[Path] = field(default_factory=list)  # the province's .eml drafts, one per city
     returns: list[Path] = field(default_factory=list)
     central: Path | None = None
     results: Path | None = None
@@ -73,7 +76,10 @@ def run_demo(out: Path, inputs: Path = INPUTS_DIR, jobs: int | None = None, prog
     run = DemoRun(out=out)
     run.templates = render_all(catalog, roster, out / "1_模板", optional=optional,
                                province=province, progress=progress, jobs=jobs or 1)
+    run.drafts = write_drafts(out, roster, out / "1_模板", province, catalog.data_cutoff)
     run.returns = _city_returns(run, catalog, roster, optional)
+    run.returns = [pack_mailbox(run.returns, out / "2_回收邮件", roster, province, SILENT_CITY, CORRECTED_CITY,
+                                run.notes)]  # the cities answer by mail: one mbox (sceval.demo.mail)
     run.central = _central_feed(out / "3_秘书处统一数据.xlsx", catalog, roster)
     run.digests = {path: sha256_file(path) for path in run.returns}
     _ingest(run, catalog, roster, optional, jobs)

@@ -18,7 +18,7 @@ from sctemplates.issues import issue
 from sceval.mail.outlook import NEEDS_EXTRA
 from sceval.mail.read import MESSAGE_SUFFIXES, Attachment, Letter, is_maildir, letters_in, looks_like_mbox
 
-SEPARATOR = " › "
+SEPARATOR = " › "  # 邮件“主题”（发件人，日期） › 附件名; a letter without a return: › （无附件）/（退信）
 
 
 def _ingest_api():
@@ -48,10 +48,15 @@ def in_maildir(path: Path) -> bool:
 
 
 def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: list, shown: str = "") -> None:
-    """Gather every attachment of every letter in ``path``; rows for what carries no return."""
+    """Gather every attachment of every letter in ``path``; rows for what carries no return.
+
+    ``shown``: the name of a saved message found inside something else (邮件.zip/a.eml): then the
+    letters are shown under it, "邮件.zip/a.eml › 邮件“主题”（…） › 附件名"."""
+    container = f"{shown}{SEPARATOR}" if shown else ""
     shown = shown or _ingest_api()[4](path)
     target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     for number, letter in enumerate(letters_in(path)):
+        letter.container = container
         _gather_letter(letter, shown, target / f"{number:05d}", stamp, found, skipped)
 
 
@@ -61,10 +66,12 @@ def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found:
         return
     when = letter.date or stamp
     if letter.bounce:
-        skipped.append(_row(letter, "MAIL_BOUNCE", f"{letter.shown} 是退信（投递失败通知），其中的附件不作为报送", when))
+        skipped.append(_row(letter, "MAIL_BOUNCE", f"{letter.shown} 是退信（投递失败通知），其中的附件不作为报送", when,
+                            display=f"{letter.shown}{SEPARATOR}（退信）"))
         return
     if not letter.attachments:
-        skipped.append(_row(letter, "MAIL_NO_ATTACHMENT", f"{letter.shown} 没有附件，未收到填报表", when))
+        skipped.append(_row(letter, "MAIL_NO_ATTACHMENT", f"{letter.shown} 没有附件，未收到填报表", when,
+                            display=f"{letter.shown}{SEPARATOR}（无附件）"))
         return
     for number, attachment in enumerate(letter.attachments):
         _gather_attachment(letter, attachment, folder / f"{number:03d}{attachment.suffix}", when, found, skipped)

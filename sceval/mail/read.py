@@ -57,6 +57,7 @@ class Letter:
     attachments: list[Attachment] = field(default_factory=list)
     forwarded_from: list[str] = field(default_factory=list)  # addresses of nested messages
     problem: str = ""  # why the message itself could not be read
+    container: str = ""  # where a saved message was found, as shown ("邮件.zip/a.eml › "), or ""
 
     def meta(self, attachment: str = "") -> dict:
         """What results.json and the ledger keep: {from, to, date, subject, message_id, attachment}."""
@@ -70,7 +71,7 @@ class Letter:
     def shown(self) -> str:
         """邮件“主题”（发件人，日期）: how people find the message again in their mailbox."""
         who = "，".join(part for part in (self.sender or "发件人不明", self.shown_date) if part)
-        return f"邮件“{self.subject or '（无主题）'}”（{who}）"
+        return f"{self.container}邮件“{self.subject or '（无主题）'}”（{who}）"
 
 
 # --- sources ------------------------------------------------------------------------------------

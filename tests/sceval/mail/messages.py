@@ -126,12 +126,27 @@ def bounce(original) -> MIMEMultipart:
     report["Subject"] = "Undelivered Mail Returned to Sender"
     report["Date"] = when(21)
     report.attach(MIMEText("投递失败：收件人地址不存在。", "plain", "utf-8"))
-    status = MIMEBase("message", "delivery-status")
-    status.set_payload("Reporting-MTA: dns; example.invalid\n\nFinal-Recipient: rfc822; nobody@example.invalid\n"
-                       "Action: failed\nStatus: 5.1.1\n")
-    report.attach(status)
+    report.attach(_delivery_status({"Reporting-MTA": "dns; example.invalid"},
+                                   {"Final-Recipient": "rfc822; nobody@example.invalid", "Action": "failed",
+                                    "Status": "5.1.1"}))
     report.attach(MIMEMessage(original))
     return report
+
+
+def _delivery_status(*blocks: dict):
+    """message/delivery-status: blocks of header fields (RFC 3464), as MTAs write them."""
+    from email.message import Message
+
+    status = Message()
+    status.set_type("message/delivery-status")
+    fields = []
+    for block in blocks:
+        part = Message()
+        for key, value in block.items():
+            part[key] = value
+        fields.append(part)
+    status.set_payload(fields)
+    return status
 
 
 def as_bytes(msg) -> bytes:
