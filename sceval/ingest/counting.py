@@ -1,5 +1,7 @@
 """What counts: identical files once, each outcome recorded in the ledger once, and per city the
-one submission that counts (the ledger decides; without one, the newest accepted file).
+one submission that counts (the ledger decides; without one, the newest accepted file). "Newest"
+is sceval.ingest.ordering's rule — the times that travel with a file, never the disk's alone — and
+each file's row says which basis decided (order_basis, order_time).
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass, field
 from sctemplates.issues import issue
 from sctemplates.roster import Roster
 
+from sceval.ingest import ordering
 from sceval.ingest.results import (
     ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome,
 )
@@ -24,7 +27,8 @@ class FirstCopies:
         first = self.seen.setdefault(outcome.sha256, outcome) if outcome.sha256 else outcome
         if first is not outcome:
             outcome = FileOutcome(path=outcome.path, sha256=outcome.sha256, size=outcome.size,
-                                  received_at=outcome.received_at, status=DUPLICATE, message=outcome.message)
+                                  received_at=outcome.received_at, status=DUPLICATE, message=outcome.message,
+                                  times=outcome.times)
             outcome.issues.append(issue("FILE_DUPLICATE", f"文件 {outcome.path} 与 {first.path} 内容完全相同，只记录一次",
                                         file=outcome.path))
         return self.then(outcome)
@@ -63,8 +67,8 @@ class OutcomeKeeper:
         return outcome
 
     def _keep_newest(self, outcome: FileOutcome) -> None:
-        current = self.newest.get(outcome.city.code)
-        if current is None or (outcome.received_at, outcome.path) > (current.received_at, current.path):
+        current = self.newest.get(outcome.city.code)  # later arrivals win ties, as in ordering.newest
+        if current is None or ordering.compare(outcome.times, current.times).newer >= 0:
             if current is not None:
                 current.result = None
             self.newest[outcome.city.code] = outcome
@@ -73,8 +77,9 @@ class OutcomeKeeper:
 
 
 def _accepted_by_city(outcomes: list[FileOutcome]) -> dict[str, list[FileOutcome]]:
+    """Each city's accepted files in arrival (batch) order: the ordering rule's tie-break."""
     by_city: dict[str, list[FileOutcome]] = {}
-    for outcome in sorted(outcomes, key=lambda o: (o.received_at, o.path)):
+    for outcome in outcomes:
         if outcome.status == ACCEPTED and outcome.city is not None:
             by_city.setdefault(outcome.city.code, []).append(outcome)
     return by_city
@@ -83,39 +88,60 @@ def _accepted_by_city(outcomes: list[FileOutcome]) -> dict[str, list[FileOutcome
 def _newest_accepted(outcomes: list[FileOutcome]) -> Decision:
     decision = Decision()
     for code, files in _accepted_by_city(outcomes).items():
-        chosen = files[-1]
-        decision.counted[code] = chosen
+        choice = ordering.choose([f.times for f in files])
+        chosen = decision.counted[code] = files[choice.index]
         chosen.status = COUNTED
-        for older in files[:-1]:
-            older.status = SUPERSEDED
-            older.issues.append(issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 已被更新的报送 {chosen.path} 取代，不再计入",
-                                      file=older.path))
-            decision.corrected.add(code)
+        for index, older in enumerate(files):
+            older.order_basis, older.order_time = ordering.place_of(choice, index, older.times)
+            if older is not chosen:
+                older.status = SUPERSEDED
+                older.issues.append(_superseded(older, chosen, choice.verdicts[index]))
+                decision.corrected.add(code)
         _note_newer_rejected(outcomes, chosen)
+    _place_the_rest(outcomes)
     return decision
 
 
+def _superseded(older: FileOutcome, chosen: FileOutcome, verdict: ordering.Verdict):
+    return issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 已被更新的报送 {chosen.path} 取代"
+                                          f"（{ordering.reason(verdict, chosen.times)}），不再计入", file=older.path)
+
+
+def _place_the_rest(outcomes: list[FileOutcome]) -> None:
+    """Files no version was weighed against (rejected, duplicates) are placed on their own best time."""
+    for outcome in outcomes:
+        if not outcome.order_basis:
+            outcome.order_basis, outcome.order_time = ordering.own_basis(outcome.times)
+
+
 def _note_newer_rejected(outcomes: list[FileOutcome], chosen: FileOutcome) -> None:
+    after = False
     for other in outcomes:
-        if other.status == REJECTED and other.city == chosen.city and other.received_at > chosen.received_at:
-            chosen.issues.append(issue("SUBMISSION_NEWER_INVALID", f"该城市更新的报送 {other.path} 有错误无法采用，"
-                                                                   f"仍以较早的报送 {chosen.path} 为准", file=chosen.path))
+        after = after or other is chosen
+        if other.status != REJECTED or other.city != chosen.city:
+            continue
+        verdict = ordering.compare(other.times, chosen.times)
+        if verdict.newer > 0 or (verdict.newer == 0 and after):
+            chosen.issues.append(issue("SUBMISSION_NEWER_INVALID", f"该城市更新的报送 {other.path}"
+                                       f"（{ordering.reason(verdict, other.times)}）有错误无法采用，"
+                                       f"仍以较早的报送 {chosen.path} 为准", file=chosen.path))
 
 
 def _ledger_decision(ledger, outcomes: list[FileOutcome], roster: Roster | None) -> Decision:
     from sceval.ingest.ledger import ledger_issues
 
+    ledger.note_order()
     counting, invalidated = ledger.counting(), ledger.invalidated()
     notes = ledger_issues(ledger)
     decision = Decision()
     for outcome in outcomes:
         outcome.issues += [i for i in notes.get(outcome.sha256, []) if i not in outcome.issues]
         _apply_ledger_status(outcome, counting, invalidated, decision)
+        _apply_ledger_place(outcome, ledger)
     for code, sub in counting.items():
         if code not in decision.counted and sub.results:
             decision.earlier[code] = sub.results
-        if len(ledger.history(code)) > 1 and any(s.counts_as_valid and s.order < sub.order
-                                                 for s in ledger.history(code)):
+        if any(s.counts_as_valid and s.sha256 != sub.sha256 for s in ledger.history(code)):
             decision.corrected.add(code)
     return decision
 
@@ -134,6 +160,15 @@ def _apply_ledger_status(outcome: FileOutcome, counting: dict, invalidated: set,
         outcome.status = SUPERSEDED
 
 
+
+def _apply_ledger_place(outcome: FileOutcome, ledger) -> None:
+    recorded = ledger.get(outcome.sha256) if outcome.sha256 else None
+    if recorded is not None and recorded.order_basis:
+        outcome.order_basis, outcome.order_time = recorded.order_basis, recorded.order_time
+    else:
+        outcome.order_basis, outcome.order_time = ordering.own_basis(outcome.times)
+
+
 def ledger_record(outcome: FileOutcome) -> dict:
     """What the ledger keeps of one file (idempotent by sha256): its results.json city entry."""
     from sceval.ingest.results import city_entry
@@ -142,4 +177,5 @@ def ledger_record(outcome: FileOutcome) -> dict:
     return {"sha256": outcome.sha256, "size": outcome.size, "path": outcome.path,
             "received_at": outcome.received_at, "city": outcome.city.code if outcome.city else None,
             "status": ACCEPTED if outcome.status == ACCEPTED else REJECTED,
-            "issues": [i.as_dict() for i in outcome.issues], "results": entry, "message": outcome.message}
+            "issues": [i.as_dict() for i in outcome.issues], "results": entry, "message": outcome.message,
+            "times": outcome.times}

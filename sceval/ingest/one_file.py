@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sctemplates.issues import Issue, has_errors, issue
 from sctemplates.layout import (
-    FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_FILER, SHEET_OPTIONAL, remark_name,
+    FILER_DATE, FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_FILER, SHEET_OPTIONAL, remark_name,
     source_name,
 )
 from sctemplates.model import Catalog
@@ -25,7 +25,7 @@ from sceval.workbook import template_rows
 from sceval.evaluate.identify import BLOCKING, Identity, identify
 from sceval.evaluate.parse import RawCell
 from sceval.workbook.book import EMPTY_CELL, Book, read_book
-from sceval.ingest.results import ACCEPTED, REJECTED, CityResult, FileOutcome
+from sceval.ingest.results import ACCEPTED, REJECTED, CityResult, FileOutcome, kept_text
 from sceval.workbook.xml_sheet import DamagedCell
 
 
@@ -43,6 +43,8 @@ class FileTask:
     timeout: int = 120  # seconds per file; 0 = no limit
     limits: object = None  # sceval.safety.Limits for preflight; None = its defaults
     message: dict | None = None  # the letter a mailed file came in (sceval.mail), else None
+    member_date: str = ""  # the zip member's stored date, for the ordering rule
+    central_issues: dict = field(default_factory=dict)  # city code -> [Issue] about its feed cells
 
 
 class FileTimeout(Exception):
@@ -149,10 +151,11 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
     outcome.sha256 = outcome.sha256 or found.sha256 or _streamed_sha256(task.source)
     outcome.issues += [i.at(file=task.display) for i in found.issues]
     if has_errors(outcome.issues):
-        return
+        return _note_times(task, outcome, None)
     book, problems = read_book(task.source, task.display, parts, found.members)
     parts.clear()
     outcome.issues += problems
+    _note_times(task, outcome, book)
     if book is None:
         return
     ident = identify(book, task.catalog, task.roster, task.optional, task.display)
@@ -169,6 +172,31 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
         return
     outcome.result = _evaluate(book, task, ident, outcome.issues)
     outcome.status = ACCEPTED
+
+
+def _note_times(task: FileTask, outcome: FileOutcome, book: Book | None) -> None:
+    """The times that travel with the file (sceval.ingest.ordering), future or unusable ones
+    dropped with an Issue each."""
+    from datetime import datetime, timezone
+
+    from sceval.ingest import ordering
+
+    raw = {"saved": book.saved_at if book else "", "filed": _filer_day(book),
+           "message": (task.message or {}).get("date", ""), "member": task.member_date,
+           "mtime": task.received_at}
+    outcome.times, found = ordering.sane_times(raw, datetime.now(timezone.utc), task.display)
+    outcome.issues += found
+    if not task.received_at:
+        outcome.issues.append(ordering.missing_mtime(task.display))
+
+
+def _filer_day(book: Book | None) -> str:
+    """The 填报日期 as an ISO day, or "" (a bad date is the filer check's business, not ours)."""
+    raw = book.named(FILER_DATE) if book is not None else None
+    if raw is None or raw is EMPTY_CELL:
+        return ""
+    parsed = parse.parse_date(raw)
+    return parsed.value if parsed.ok and parse.ISO_DATE.match(str(parsed.value)) else ""
 
 
 def _mail_issues(task: FileTask, city) -> list[Issue]:
@@ -223,7 +251,7 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         issues += checks.check_inputs(catalog, parsed, locate)
     for index, catalog in enumerate(catalogs):
         # Under revised rules the workbook's live scores follow the old weights: not compared.
-        live = index == 1 or not ident.rules_revised
+        live = True
         _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1, live=live)
     result.completeness = _completeness(catalogs, parsed_all, issues, locate)
     _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)
@@ -300,16 +328,16 @@ def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: 
                     continue
                 text = parse.parse_text(raw)
                 if text.ok:
-                    target[code] = text.value
+                    target[code] = kept_text(text.value, _locator(book, display)(name), issues)
     filer = {}
     locate = _locator(book, display)
     for name in FILER_FIELDS:
         raw = book.named(name) or RawCell()
         where = locate(name)
-        filer[name] = (parse.parse_date(raw, **where) if name == "SC_FILER_DATE"
+        filer[name] = (parse.parse_date(raw, **where) if name == FILER_DATE
                        else parse.parse_text(raw, **where))
         issues += filer[name].issues
-    result.filer = {name: p.value for name, p in filer.items() if p.ok}
+    result.filer = {name: kept_text(p.value, locate(name), issues) for name, p in filer.items() if p.ok}
     if filer_sheet:  # without the sheet, ID_FILER_SHEET_MISSING already says it all
         issues += checks.check_filer(filer, locate)
 

@@ -45,6 +45,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from sctemplates.atomic import write_text_atomic
+from sctemplates.display import TEXT_LIMIT, bounded, neutral
 from sctemplates.issues import Issue, has_errors
 from sctemplates.methods import round_score
 from sctemplates.roster import City, Roster
@@ -106,6 +107,9 @@ class FileOutcome:
     issues: list[Issue] = field(default_factory=list)
     result: CityResult | None = None
     message: dict | None = None  # the letter it came in (sceval.mail): from, to, date, subject, …
+    times: dict = field(default_factory=dict)  # basis -> time that travels with it (sceval.ingest.ordering)
+    order_basis: str = ""  # which basis decided its place among the city's versions
+    order_time: str = ""  # its own time on that basis
 
     @property
     def has_errors(self) -> bool:
@@ -115,10 +119,25 @@ class FileOutcome:
         return {"path": self.path, "sha256": self.sha256, "size": self.size,
                 "received_at": self.received_at, "status": self.status,
                 "city": self.city.code if self.city else None,
+                "order_basis": self.order_basis, "order_time": self.order_time,
                 "issues": [i.as_dict() for i in self.issues], **self._message_field()}
 
     def _message_field(self) -> dict:
         return {"message": self.message} if self.message else {}
+
+
+def kept_text(value, where: dict, issues: list[Issue]):
+    """A remark, source or filer text as results.json keeps it: bidi controls neutralised and at
+    most TEXT_LIMIT characters, with TEXT_TOO_LONG naming the cell when cut (sctemplates.display)."""
+    if not isinstance(value, str):
+        return value
+    if len(value) > TEXT_LIMIT:
+        from sctemplates.issues import issue
+
+        place = f"工作表“{where.get('sheet', '')}”单元格 {where.get('cell', '')} " if where.get("cell") else ""
+        issues.append(issue("TEXT_TOO_LONG", f"文件 {where.get('file', '')} {place}的文字有 {len(value):,} 个字符，"
+                                             f"超过 {TEXT_LIMIT:,} 字符，结果中只保留前 {TEXT_LIMIT:,} 个字符", **where))
+    return bounded(neutral(value), TEXT_LIMIT)
 
 
 def json_number(value):

@@ -18,7 +18,8 @@ from sctemplates.issues import Issue, issue
 from sctemplates.layout import SHEET_LISTS
 
 from sceval.workbook import xml_sheet as sheet_xml
-from sceval.workbook.grid_sheet import calamine_sheets
+from sceval.workbook.cell_refs import GRID_COLUMNS, GRID_ROWS
+from sceval.workbook.grid_sheet import SheetTooWide, calamine_sheets
 from sceval.workbook.number_formats import StyleKinds, style_kinds
 from sceval.evaluate.parse import RawCell
 from sceval.workbook.xml_sheet import EMPTY_CELL, NotPlain
@@ -41,6 +42,7 @@ class Book:
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (sheet, "B5")
     constants: dict[str, str] = field(default_factory=dict)  # name -> text of a ="..." name
     properties: dict[str, str] = field(default_factory=dict)
+    saved_at: str = ""  # docProps/core.xml dcterms:modified as written (the ordering rule's first basis)
     sheets: dict = field(default_factory=dict)  # sheet name -> XmlSheet | GridSheet (not _lists)
 
     def cell(self, sheet: str, ref: str) -> RawCell:
@@ -83,7 +85,8 @@ def wanted_part(member: str) -> bool:
 
 
 WANTED_PARTS = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels",
-                          "docProps/custom.xml", "xl/sharedStrings.xml", "xl/styles.xml"})
+                          "docProps/custom.xml", "xl/sharedStrings.xml", "xl/styles.xml",
+                          "docProps/core.xml"})
 
 
 class _Package:
@@ -132,13 +135,32 @@ def read_book(path: str, display_name: str = "", parts: dict[str, bytes] | None 
             book = Book(path=str(path))
             sheet_files, date1904 = _workbook_xml(archive, book)
             book.properties = _custom_properties(archive)
+            book.saved_at = _saved_time(archive)
             kinds = style_kinds(_part_of_type(archive, set(archive.namelist()), "/styles"))
             fast = _xml_sheets(archive, sheet_files, date1904, kinds) if engine == "auto" else None
             book.sheets = fast or calamine_sheets(path, archive, sheet_files, kinds.percent)
-            return book, []
+            return book, _far_cells(book, where)
+    except SheetTooWide as exc:
+        return None, [issue("WB_SHEET_TOO_WIDE", f"文件 {where} 工作表“{exc.sheet}”在 {exc.ref} 有内容，远超模板范围"
+                                                 f"（不超过 {GRID_ROWS:,} 行、{GRID_COLUMNS} 列），无法安全读取；"
+                                                 "请删除该处内容后重新保存，再报送", file=where, sheet=exc.sheet,
+                            cell=exc.ref if exc.ref[0].isascii() else "")]
     except Exception as exc:  # noqa: BLE001 - any failure of a stranger's file is data, not a crash
         message = f"文件 {where} 无法作为 .xlsx 工作簿读取（{type(exc).__name__}: {str(exc)[:120]}）"
         return None, [issue("FILE_UNREADABLE", message, file=where)]
+
+
+def _far_cells(book: Book, where: str) -> list[Issue]:
+    """WB_CELL_OUTSIDE for each sheet holding cells past the grid's bounds (left out of its grid)."""
+    found = []
+    for name, sheet in book.sheets.items():
+        outside = getattr(sheet, "outside", ())
+        if outside:
+            more = f"及另外 {len(outside) - 1:,} 个单元格" if len(outside) > 1 else ""
+            found.append(issue("WB_CELL_OUTSIDE", f"文件 {where} 工作表“{name}”的单元格 {outside[0]}{more} 远在模板范围之外"
+                                                  f"（不超过 {GRID_ROWS:,} 行、{GRID_COLUMNS} 列），其内容已忽略，请核实",
+                               file=where, sheet=name, cell=outside[0]))
+    return found
 
 
 def _xml(archive, member: str):
@@ -280,6 +302,32 @@ def _custom_properties(archive) -> dict[str, str]:
         value = next(iter(prop), None)
         props[prop.get("name", "")] = "" if value is None or value.text is None else value.text
     return props
+
+
+CORE_PROPS_TYPE = "core-properties"
+MODIFIED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified\b[^>]*>([^<]{1,64})</")
+
+
+def _saved_time(archive) -> str:
+    """The workbook's own last-saved time (dcterms:modified), as text; "" when absent. A regex
+    over a part preflight checked for DTDs; the text is judged by sceval.ingest.ordering."""
+    member = _package_member(archive, CORE_PROPS_TYPE, "docProps/core.xml")
+    if member is None:
+        return ""
+    try:
+        found = MODIFIED.search(archive.read(member)[:64 * 1024])
+    except Exception:  # noqa: BLE001 — a damaged properties part costs the file this basis only
+        return ""
+    return found.group(1).decode("utf-8", "replace").strip() if found else ""
+
+
+def _package_member(archive, rel_suffix: str, default: str) -> str | None:
+    names = set(archive.namelist())
+    if "_rels/.rels" in names:
+        for _id, rel_type, target in _relationships(archive, "_rels/.rels"):
+            if rel_type.endswith(rel_suffix) and target.lstrip("/") in names:
+                return target.lstrip("/")
+    return default if default in names else None
 
 
 def _custom_member(archive) -> str | None:

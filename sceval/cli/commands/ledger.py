@@ -1,7 +1,9 @@
 """CLI commands for the submission ledger (registered by sceval.cli).
 
-`sceval ledger` lists every submission ever received; `sceval ledger invalidate SHA --why …`
-excludes one, after which the city's previous valid submission counts.
+`sceval ledger` lists every submission ever received and the basis that decided which counts;
+`sceval ledger invalidate SHA --why …` excludes one, after which the city's previous valid
+submission counts; `sceval ledger use SHA --why …` (its mirror) makes one count whatever the
+ordering rule (sceval.ingest.ordering) says.
 """
 from __future__ import annotations
 
@@ -44,13 +46,15 @@ def submissions_table(ledger):
     from rich.table import Table
 
     counting = {sub.sha256 for sub in ledger.counting().values()}
-    table = Table(title=f"报送台账（{ledger.path}）")
-    for header in ("收到时间", "城市", "状态", "错误/警告/提示", "计入", "SHA-256", "文件"):
+    from sceval.cli.console import shown
+
+    table = Table(title=f"报送台账（{shown(ledger.path)}）")
+    for header in ("收到时间", "城市", "状态", "错误/警告/提示", "计入", "判定依据", "SHA-256", "文件"):
         table.add_column(header)
     for sub in ledger.submissions():
-        table.add_row(_local(sub.received_at), _city(sub), _status(sub, sub.sha256 in counting),
+        table.add_row(_local(sub.received_at), shown(_city(sub)), _status(sub, sub.sha256 in counting),
                       f"{sub.errors}/{sub.warnings}/{sub.infos}",
-                      "✓" if sub.sha256 in counting else "", sub.sha256[:12], sub.file_name)
+                      "✓" if sub.sha256 in counting else "", _basis(sub), sub.sha256[:12], shown(sub.file_name))
     return table
 
 
@@ -63,6 +67,16 @@ def _local(moment: str) -> str:
 def _city(sub) -> str:
     name = (sub.results or {}).get("name", "") if isinstance(sub.results, dict) else ""
     return f"{sub.city_code or '未识别'} {name}".strip()
+
+
+def _basis(sub) -> str:
+    """'工作簿保存时间 2016-12-25 10:00': the basis that placed it, as of the last ingest."""
+    from sceval.ingest.ordering import LABELS, shown_time
+
+    if not sub.order_basis:
+        return ""
+    label = LABELS.get(sub.order_basis, sub.order_basis)
+    return f"{label} {shown_time(sub.order_time)}" if sub.order_time and sub.order_basis != "manual" else label
 
 
 def _status(sub, counts: bool) -> str:
@@ -95,9 +109,30 @@ def invalidate_command(
                    if now else f"城市 {target.city_code or '未识别'} 现在没有可计入的有效报送。")
 
 
+def use_command(
+    sha: str = typer.Argument(..., help="要计入的报送的 SHA-256（可只写开头几位，须唯一）。"),
+    why: str = typer.Option(..., "--why", help="指定原因（记入台账，并在 results.json 中显示）。"),
+    ledger: Optional[Path] = LEDGER_OPTION,
+    out: Optional[Path] = OUT_OPTION,
+) -> None:
+    """指定某次报送为该城市计入的报送（不论各版本的时间先后）；与 invalidate 相对。"""
+    from sceval.ingest.ledger import Ledger
+
+    with Ledger(_ledger_path(ledger, out)) as opened:
+        try:
+            target = opened.use(sha, why)
+        except (LookupError, ValueError) as exc:
+            typer.secho(str(exc), fg="red", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"已指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
+                   f"原因：{target.used_why}")
+        typer.echo("results.json 和汇总表将在下次运行 sceval ingest 时按此更新。")
+
+
 def register(app: typer.Typer) -> None:
     """Add `sceval ledger` and `sceval ledger invalidate` to the app."""
     group = typer.Typer(help="报送台账：查看收到的全部文件，作废某次报送。")
     group.callback(invoke_without_command=True)(show_ledger)
     group.command("invalidate")(invalidate_command)
+    group.command("use")(use_command)
     app.add_typer(group, name="ledger")
