@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from sctemplates.display import MESSAGE_LIMIT, bounded, neutral
+
 CODES_FILE = Path(__file__).with_name("issue_codes.yaml")
 SEVERITIES = ("error", "warning", "info")
 
@@ -48,7 +50,9 @@ def issue(code: str, message: str, **location) -> Issue:
     entry = issue_codes().get(code)
     if entry is None:
         raise KeyError(f"issue code {code!r} is not in {CODES_FILE.name}")
-    return Issue(code=code, severity=entry["severity"], message=message, **location)
+    # Messages quote file names and cells: shown neutralised and bounded (sctemplates.display).
+    shown = bounded(neutral(message), MESSAGE_LIMIT)
+    return Issue(code=code, severity=entry["severity"], message=shown, **location)
 
 
 def count_by_severity(issues) -> dict[str, int]:

@@ -251,7 +251,7 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         issues += checks.check_inputs(catalog, parsed, locate)
     for index, catalog in enumerate(catalogs):
         # Under revised rules the workbook's live scores follow the old weights: not compared.
-        live = True
+        live = index == 1 or not ident.rules_revised
         _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1, live=live)
     result.completeness = _completeness(catalogs, parsed_all, issues, locate)
     _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)

@@ -28,3 +28,17 @@ def column_letters(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+# The grid any sheet is read into is bounded, whatever cells a file holds (issue 13, item 19: one
+# stray cell at XFD1048576 made a dense grid of 17 G cells). A template fills a few hundred rows of
+# a dozen columns; cells past these bounds are never part of a grid (xml_sheet notes them, and a
+# workbook holding them never goes to calamine, whose grid is always dense).
+GRID_ROWS = 5000
+GRID_COLUMNS = 702  # A … ZZ
+
+
+def outside_grid(ref: str) -> bool:
+    """True for a reference past GRID_ROWS or GRID_COLUMNS (and for anything not a reference)."""
+    found = position(ref)
+    return found is None or found[0] >= GRID_ROWS or found[1] >= GRID_COLUMNS

@@ -10,12 +10,21 @@ import re
 
 from sctemplates.layout import SHEET_LISTS
 
-from sceval.workbook.cell_refs import position
+from sceval.workbook.cell_refs import GRID_ROWS, outside_grid, position
 from sceval.evaluate.parse import RawCell
 from sceval.workbook.xml_sheet import EMPTY_CELL
 
 PLAIN_CELL = (False, "")  # not a formula, no Excel error
-MAX_GRID_ROWS = 5000  # a template has a few hundred rows; more is not ours to read
+MAX_GRID_ROWS = GRID_ROWS  # a template has a few hundred rows; more is not ours to read
+
+
+class SheetTooWide(Exception):
+    """A sheet with a cell or row past the grid's bounds, in a workbook only calamine can read:
+    calamine's grid is dense, sized by the far corner, so it must never see such a sheet."""
+
+    def __init__(self, sheet: str, ref: str):
+        super().__init__(f"{sheet}!{ref}")
+        self.sheet, self.ref = sheet, ref
 
 
 class GridSheet:
@@ -62,6 +71,7 @@ def calamine_sheets(path: str, archive, sheet_files: dict[str, str], percent_sty
     formulas, errors and cells in ``percent_styles`` that the sheets' XML shows."""
     from python_calamine import CalamineWorkbook
 
+    _refuse_far_cells(archive, sheet_files)
     grids = {}
     workbook = CalamineWorkbook.from_path(str(path))
     try:
@@ -72,6 +82,23 @@ def calamine_sheets(path: str, archive, sheet_files: dict[str, str], percent_sty
         workbook.close()
     marks = scan_special_cells(archive, set(grids), sheet_files, percent_styles)
     return {name: GridSheet(grid, *marks.get(name, ({}, set()))) for name, grid in grids.items()}
+
+
+ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br="(\d{1,9})"')
+
+
+def _refuse_far_cells(archive, sheet_files: dict[str, str]) -> None:
+    """SheetTooWide for the first cell or row reference past the bounds in any sheet part."""
+    members = set(archive.namelist())
+    for sheet, member in sheet_files.items():
+        if member not in members:
+            continue
+        data = archive.read(member)
+        far = next((ref for ref in (r.decode("ascii").upper() for r in REF_ATTRIBUTE.findall(data)) if outside_grid(ref)),
+                   None)
+        row = next((number.decode() for number in ROW_NUMBER.findall(data) if int(number) > GRID_ROWS), None)
+        if far or row:
+            raise SheetTooWide(sheet, far or f"第 {row} 行")
 
 
 # Only cells that matter are matched, by one C-level regex pass over the sheet's bytes: a formula

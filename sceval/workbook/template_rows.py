@@ -16,7 +16,7 @@ from sctemplates.layout import (
 )
 from sctemplates.methods import show_number
 from sctemplates.model import Catalog
-from sctemplates.render.indicator_sheet import (
+from sctemplates.layout import (
     COL_CODE, COL_NAME, COL_REMARK, COL_SCORE, COL_SOURCE, COL_VALUE, COL_WEIGHT,
 )
 
@@ -62,14 +62,69 @@ def template_edits(book: Book, sheet: str, catalog: Catalog, file: str, weights:
     checked against the current catalog."""
     rows = code_rows(book, sheet)
     key = (weights, *_locked_key(book, sheet, rows, catalog))
+    moved = moved_names(book, sheet, catalog, file, _places(catalog, sheet, rows, key[2]))
     if _CLEAN_LOCKED.get(key) is catalog:
-        return []  # the very locked content already found clean for this catalog
+        return moved  # the very locked content already found clean for this catalog
     found = _template_edits(book, rows, sheet, catalog, file, weights)
     if not found:
         if len(_CLEAN_LOCKED) > 64:
             _CLEAN_LOCKED.clear()
         _CLEAN_LOCKED[key] = catalog
-    return found
+    return found + moved
+
+
+# Where each defined name of an indicator sheet belongs (issue 13, item 2: SC_L1P1_A1_NUM re-pointed
+# at the denominator's cell scored 30.00 instead of 18.56). The place of a name is part of the
+# template as much as the locked codes are: the layout (sctemplates.render.indicator_sheet) puts an
+# input in the value column of the row below its indicator's (the first input on the next row, and
+# so on), a score in the score column of the indicator's row, a sub-item's source and remark in
+# their columns of its row. The rows come from the code column, so a sheet whose rows were
+# inserted or deleted still has every name where it belongs; a name pointing anywhere else moved.
+def _places(catalog: Catalog, sheet: str, rows: dict[str, int], found: tuple) -> dict[str, tuple[str, str]]:
+    """name -> (sheet, cell) it must point to; kept per catalog, sheet and code rows (one per template)."""
+    key = (id(catalog), sheet, found)
+    places = _PLACES.get(key)
+    if places is None:
+        places = {name: (sheet, f"{column_letters(col)}{rows[code] + offset + 1}")
+                  for name, code, offset, col in _name_layout(catalog) if code in rows}
+        if len(_PLACES) > 64:
+            _PLACES.clear()
+        _PLACES[key] = places
+    return places
+
+
+_PLACES: dict[tuple, dict[str, tuple[str, str]]] = {}
+
+
+def _name_layout(catalog: Catalog):
+    """(name, code of the row it hangs on, rows below that row, column) for every name of the sheet."""
+    for second, sub, item in catalog.inputs():
+        owner = sub or second
+        yield item.name, owner.code, list(owner.inputs).index(item) + 1, COL_VALUE
+    for node in _nodes(catalog):
+        yield score_name(node.code), node.code, 0, COL_SCORE
+    for sub in catalog.sub_items():
+        yield source_name(sub.code), sub.code, 0, COL_SOURCE
+        yield remark_name(sub.code), sub.code, 0, COL_REMARK
+
+
+def moved_names(book: Book, sheet: str, catalog: Catalog, file: str,
+                places: dict[str, tuple[str, str]] | None = None) -> list[Issue]:
+    """ID_NAME_MOVED for each of the catalog's names that points anywhere but its place."""
+    if places is None:
+        rows = code_rows(book, sheet)
+        places = _places(catalog, sheet, rows, tuple(rows.get(node.code) for node in _nodes(catalog)))
+    names = book.names
+    if all(names.get(name, place) == place for name, place in places.items()):
+        return []
+    return [_moved(name, names[name], place, file) for name, place in places.items()
+            if names.get(name, place) != place]
+
+
+def _moved(name: str, target: tuple[str, str], place: tuple[str, str], file: str) -> Issue:
+    return issue("ID_NAME_MOVED", f"文件 {file} 的定义名称 {name} 指向“{target[0]}”!{target[1]}，按下发的模板应指向"
+                                  f"“{place[0]}”!{place[1]}；定义名称被改动，本文件不计分，请使用下发的原始模板重新填报",
+                 file=file, sheet=target[0], cell=target[1])
 
 
 # Every return of one template carries the same locked content, so a clean verdict is remembered.

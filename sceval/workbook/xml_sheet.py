@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from html import unescape
 
-from sceval.workbook.cell_refs import column_index, column_letters
+from sceval.workbook.cell_refs import GRID_ROWS, column_index, column_letters, outside_grid, position
 from sceval.workbook.number_formats import StyleKinds
 from sceval.evaluate.parse import RawCell
 
@@ -28,7 +28,8 @@ CELL_START = b'<c r="'
 # a comment or a processing instruction. A second finds ISO-date cells (t="d"); an alternation
 # without a literal start measured 7× slower than the two.
 ODD_MARKUP = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")|!|\?)')
-ISO_DATE_CELL = re.compile(rb' t="d"')  # (single-quoted attributes already fail ODD_MARKUP)
+ISO_DATE_CELL = re.compile(rb' t="d"')
+WIDE_COLUMN = re.compile(rb'<c r="[A-Z]{3}')  # a three-letter column: maybe past GRID_COLUMNS  # (single-quoted attributes already fail ODD_MARKUP)
 TYPE_ATTRIBUTE = re.compile(rb"""\bt\s*=\s*["']([^"']*)["']""")
 STYLE_ATTRIBUTE = re.compile(rb"""\bs\s*=\s*["']([^"']*)["']""")
 OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -105,9 +106,18 @@ def parse_sheet(data: bytes, shared: SharedStrings, kinds: StyleKinds, name: str
     if ODD_MARKUP.search(body) or ISO_DATE_CELL.search(body):
         raise NotPlain("sheet form")
     chunks = body.split(CELL_START)[1:]
-    sheet = XmlSheet({chunk[:chunk.find(b'"')]: chunk for chunk in chunks}, shared, kinds, _row_count(chunks), name)
+    cells, nrows = {chunk[:chunk.find(b'"')]: chunk for chunk in chunks}, _row_count(chunks)
+    outside = _outside(cells) if nrows > GRID_ROWS or WIDE_COLUMN.search(body) else ()
+    if outside:  # the grid's last row is the last row inside the bounds
+        nrows = max((position(ref.decode())[0] + 1 for ref in cells if ref.decode() not in outside), default=0)
+    sheet = XmlSheet(cells, shared, kinds, nrows, name, outside)
     sheet.check_dated_cells(body)
     return sheet
+
+
+def _outside(cells: dict[bytes, bytes]) -> tuple[str, ...]:
+    """The references past the grid's bounds (cell_refs.GRID_ROWS, GRID_COLUMNS), in sheet order."""
+    return tuple(ref for ref in (key.decode("ascii", "replace") for key in cells) if outside_grid(ref))
 
 
 def _row_count(chunks: list[bytes]) -> int:
@@ -140,11 +150,14 @@ def _column_letters(index: int) -> bytes:
 
 
 class XmlSheet:
-    """One sheet's cells by reference, decoded lazily; the same questions as reader.GridSheet."""
+    """One sheet's cells by reference, decoded lazily; the same questions as reader.GridSheet.
+    ``outside``: references past the grid's bounds, left out of rows() and column() (raw() and
+    value() still answer for them: a cell is only ever looked up, never a grid built to it)."""
 
     def __init__(self, cells: dict[bytes, bytes], shared: SharedStrings, kinds: StyleKinds, nrows: int,
-                 name: str = ""):
+                 name: str = "", outside: tuple[str, ...] = ()):
         self.cells, self.shared, self.kinds, self.nrows, self.name = cells, shared, kinds, nrows, name
+        self.outside = outside
         self.seen = _decoded_cache(kinds)
 
     def decode(self, chunk: bytes) -> tuple[object, bool, str, bool]:
@@ -233,8 +246,10 @@ class XmlSheet:
 
     def rows(self) -> list[list]:
         """Every cell, as calamine's to_python(skip_empty_area=False) gives it: A1 to the last value."""
-        values = {}
+        values, outside = {}, set(self.outside)
         for ref, chunk in self.cells.items():
+            if outside and ref.decode("ascii", "replace") in outside:
+                continue
             value = self.decode(chunk)[0]
             if value != "":
                 letters = ref.rstrip(b"0123456789")

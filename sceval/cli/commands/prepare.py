@@ -30,9 +30,11 @@ def print_issues(issues, console) -> None:
     table.add_column("工作表")
     table.add_column("单元格", no_wrap=True)
     table.add_column("说明", overflow="fold")
+    from sceval.cli.console import shown
+
     for item in issues:
         table.add_row(item.code, SEVERITY_LABELS.get(item.severity, item.severity),
-                      item.sheet, item.cell, item.message)
+                      shown(item.sheet), shown(item.cell), shown(item.message))
     console.print(table)
 
 
@@ -66,14 +68,14 @@ def check_command(
     from sctemplates.optional.definition import check_optional
 
     from sceval.cli.common import load_catalog_or_exit
-    from sceval.cli.console import print_catalog_tree
+    from sceval.cli.console import print_catalog_tree, shown
 
     result = check_optional(file, load_catalog_or_exit(catalog))
     console = _console()
     if result.issues:
         print_issues(result.issues, console)
     if not result.ok:
-        console.print(f"[red]自选指标定义未通过检查：{file}[/red]")
+        console.print(f"[red]自选指标定义未通过检查：{shown(file)}[/red]")
         raise typer.Exit(1)
     print_catalog_tree(result.catalog, console)
     console.print(f"[green]自选指标定义有效，合计 {result.catalog.total_points} 分。[/green]")
@@ -88,12 +90,14 @@ def roster_check_command(
     from sctemplates.issues import has_errors
     from sctemplates.roster import check_roster
 
+    from sceval.cli.console import shown
+
     roster, issues = check_roster(file, province)
     console = _console()
     if issues:
         print_issues(issues, console)
     if roster is None or has_errors(issues):
-        console.print(f"[red]城市名单未通过检查：{file}[/red]")
+        console.print(f"[red]城市名单未通过检查：{shown(file)}[/red]")
         raise typer.Exit(1)
     _print_roster(roster, console)
 
@@ -101,10 +105,12 @@ def roster_check_command(
 def _print_roster(roster, console) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{roster.province_name}（{roster.province_code}）城市名单")
+    from sceval.cli.console import shown
+
+    table = Table(title=f"{shown(roster.province_name)}（{shown(roster.province_code)}）城市名单")
     for header in ("代码", "名称", "类型", "自选指标"):
         table.add_column(header, no_wrap=True)
     for city in roster.cities:
-        table.add_row(city.code, city.name, city.kind, "参加" if city.takes_optional else "不设")
+        table.add_row(shown(city.code), shown(city.name), shown(city.kind), "参加" if city.takes_optional else "不设")
     console.print(table)
     console.print(f"[green]城市名单有效，共 {len(roster.cities)} 个城市。[/green]")

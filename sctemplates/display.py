@@ -1,0 +1,33 @@
+"""Text from strangers made safe to show: bidi controls neutralised, length bounded.
+
+A file name or a cell may carry Unicode bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE
+makes "填报\u202excod.exe" show as "填报exe.docx"; issue 13, item 25). Wherever sceval shows such
+text — terminal, messages, results.json's display fields, summary, feedback — each control is
+replaced by a visible token naming it, "<U+202E>", so what a person reads is what the bytes say.
+results.json keeps only this neutralised form (file paths as shown, remarks, sources, filer
+fields, messages): no consumer of it needs the controls, and the raw file is still on disk and
+identified by its sha256. Text is also bounded: a 10 MB remark (or an error message quoting one)
+would otherwise make results.json 10 MB.
+"""
+from __future__ import annotations
+
+import re
+
+# LRM, RLM, ALM; LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+TEXT_LIMIT = 2000  # characters kept of a remark, source or filer field (a real remark: < 500)
+MESSAGE_LIMIT = 4000  # characters of an Issue message (messages quote cells and file names)
+
+
+def neutral(text: str) -> str:
+    """``text`` with each bidi control replaced by "<U+XXXX>"; the same object when there is none."""
+    if BIDI_CONTROLS.search(text) is None:
+        return text
+    return BIDI_CONTROLS.sub(lambda match: f"<U+{ord(match.group(0)):04X}>", text)
+
+
+def bounded(text: str, limit: int) -> str:
+    """At most ``limit`` characters; a cut text ends with "…（共 N 字）" so the cut is visible."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text):,} 字）"
