@@ -72,9 +72,18 @@ def _cities(writer: Writer, facts: ReportFacts) -> None:
         rows = [[p.name, len(p.cities), len(p.scored()), len(p.cities) - len(p.scored())] for p in facts.provinces]
         writer.table("各省参评城市", ["省份", "名单城市数", "已计分", "未计分"], rows)
         return
-    rows = [[number, c.name, c.kind, status_label(c.status), chinese_date(beijing_day(c.entry.get("received_at"))),
+    province = facts.provinces[0]
+    rows = [[number, c.name, c.kind, status_label(c.status), chinese_date(beijing_day(_received(province, c))),
              points(c.total)] for number, c in enumerate(cities, start=1)]
     writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows)
+
+
+def _received(province: ProvinceRound, city) -> str | None:
+    """When the counted file came; for a city whose files were all unusable, the latest of them."""
+    if city.entry.get("received_at"):
+        return city.entry["received_at"]
+    stamps = [f.get("received_at") for f in province.files if f.get("city") == city.code and f.get("received_at")]
+    return max(stamps, key=beijing_day, default=None)
 
 
 def _optional(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> None:
@@ -134,9 +143,16 @@ def _outcomes(writer: Writer, province: ProvinceRound, prefix: str) -> None:
         parts.append(f"{len(by_status['missing'])}个城市未报送（{names(by_status['missing'])}）")
     writer.paragraph(prefix + ("；".join(parts) if parts else "名单中的城市均已报送且可以采用") + "。")
     rejected = [f for f in province.files if f.get("status") == "rejected"]
-    for entry in rejected:
-        reason = "；".join(i.get("message", "") for i in entry.get("issues") or [] if i.get("severity") == "error")
-        writer.paragraph(f"无法使用的文件：{entry.get('path', '')}（{reason or '原因见问题清单'}）。")
+    if rejected:
+        rows = [[f.get("path", ""), chinese_date(beijing_day(f.get("received_at"))), _reason(f)] for f in rejected]
+        writer.table(f"{province.name}无法使用的报送文件", ["文件", "收到日期", "原因"], rows)
+
+
+def _reason(entry: dict) -> str:
+    """The errors that made a file unusable (else whatever was found about it)."""
+    issues = entry.get("issues") or []
+    errors = [i for i in issues if i.get("severity") == "error"] or issues
+    return "；".join(i.get("message", "") for i in errors) or "原因见问题清单"
 
 
 def _central(writer: Writer, facts: ReportFacts, province: ProvinceRound, prefix: str) -> None:

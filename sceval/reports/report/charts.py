@@ -53,8 +53,17 @@ def _finish(chart: Chart, figure, family: str) -> Chart:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
     plt.close(figure)
-    chart.png = buffer.getvalue()
+    chart.png = _opaque(buffer.getvalue())
     return chart
+
+
+def _opaque(png: bytes) -> bytes:
+    """RGB without the alpha channel: Word and PDF then carry one image, not an image and a mask."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def _number(value: Decimal) -> str:

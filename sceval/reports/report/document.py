@@ -142,3 +142,5 @@ class Writer:
         self.charts.append(chart)
         self.document.add_paragraph(style=PICTURE).add_run().add_picture(io.BytesIO(chart.png), width=PICTURE_WIDTH)
         self._caption(f"图{self.figures}　{chart.title}")
+        if chart.missing:  # no installed font has these: say so rather than leave boxes unexplained
+            self.placeholder(f"请核对：图{self.figures}中的“{''.join(sorted(chart.missing))}”在本机字体中没有字形，图中可能显示为方框")

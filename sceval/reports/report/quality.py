@@ -20,7 +20,7 @@ def write_quality(writer: Writer, facts: ReportFacts) -> None:
     if facts.national:
         writer.heading(text["sections"]["provinces"], 2)
         _provinces(writer, facts)
-    writer.heading(text["sections"]["judgement"], 2)
+    writer.heading(text["sections"]["judgement_national" if facts.national else "judgement"], 2)
     writer.placeholder(text["prompts"]["experience"])
     writer.placeholder(text["prompts"]["problems"])
 

@@ -1,0 +1,227 @@
+"""The demo round's report, reopened: every number in its text and tables equals the value this
+test computes on its own from results.json (and the catalog for each indicator's maximum)."""
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from sctemplates.catalog import load_catalog
+from sceval.demo.round import run_demo
+from tests.sceval.reports.report.report_helpers import (ReadBack, half_up, load_results, mean, median,
+                                                        numbers_in, scored, two)
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    run = run_demo(tmp_path_factory.mktemp("demo") / "out", jobs=1)
+    return run, load_results(run.results), ReadBack(run.report)
+
+
+def _maxima() -> dict[str, Decimal]:
+    """Each indicator's most points, read from the catalog model (not from the report's tree)."""
+    catalog = load_catalog()
+    maxima = {}
+    for first in catalog.first_levels():
+        maxima[first.code] = first.weight
+        for second in first.children:
+            maxima[second.code] = second.weight
+            for sub in second.sub_items:
+                maxima[sub.code] = sub.weight
+    return maxima
+
+
+def _rate(results: dict, code: str) -> tuple[Decimal, Decimal]:
+    values = [c["scores"][code] for c in scored(results) if c["scores"].get(code) is not None]
+    return mean(values), half_up(sum(values) * 100 / (len(values) * _maxima()[code]))
+
+
+def test_the_demo_ends_with_the_report_and_its_pdf(demo):
+    run, _results, _report = demo
+    assert run.report.name == "评价工作报告.docx" and run.report.is_file()
+    assert run.report.with_suffix(".pdf").is_file() == (shutil.which("soffice") is not None)
+
+
+def test_totals_sentence_and_ranking_table(demo):
+    _run, results, report = demo
+    totals = [c["total"] for c in scored(results)]
+    best = max(totals)
+    sentence = report.paragraph("总分平均为")
+    assert numbers_in(sentence) == [str(len(totals)), two(mean(totals)), two(median(totals)), two(best),
+                                    two(min(totals)), two(best - min(totals))]
+    leader = next(c["name"] for c in scored(results) if c["total"] == best)
+    assert f"最高为{two(best)}分（{leader}）" in sentence
+    ordered = sorted(scored(results), key=lambda c: -c["total"])
+    assert [(row[1], row[2]) for row in report.table("城市总分排名")] == [(c["name"], two(c["total"])) for c in ordered]
+
+
+def test_cities_table_lists_the_roster_with_totals_and_beijing_dates(demo):
+    _run, results, report = demo
+    rows = report.table("参评城市及报送情况")
+    assert [r[1] for r in rows] == [c["name"] for c in results["roster"]]
+    for row, city in zip(rows, results["cities"]):
+        assert row[5] == (two(city["total"]) if city["total"] is not None else "—")
+        if city["received_at"]:
+            day = datetime.fromisoformat(city["received_at"]).astimezone(BEIJING).date()
+            assert row[4] == f"{day.year}年{day.month}月{day.day}日"
+    kinds = Counter(c["kind"] for c in results["roster"])
+    sentence = report.paragraph("列入评价名单的城市共")
+    assert numbers_in(sentence) == [str(len(results["roster"])), *map(str, kinds.values()), str(len(scored(results)))]
+
+
+def test_first_level_rates_table_and_sentence(demo):
+    _run, results, report = demo
+    rows = report.table("一级指标平均得分率")
+    firsts = [f.code for f in load_catalog().first_levels()]
+    assert [r[0] for r in rows] == firsts
+    rates = {}
+    for row in rows:
+        average, rate = _rate(results, row[0])
+        rates[row[0]] = rate
+        assert row[2:] == [str(_maxima()[row[0]]), two(average), f"{two(rate)}%"]
+        assert Decimal(0) <= rate <= 100
+    sentence = report.paragraph("平均得分率最高的是", "最低的是", "一级指标得分占其满分")
+    assert numbers_in(sentence) == [two(max(rates.values())), two(min(rates.values()))]
+
+
+@pytest.mark.parametrize("title,level", [("平均得分率最高和最低的二级指标", 2), ("平均得分率最高和最低的二级指标分项", 3)])
+def test_strongest_and_weakest_are_the_true_ends(demo, title, level):
+    _run, results, report = demo
+    catalog = load_catalog()
+    codes = ([s.code for s in catalog.second_levels()] if level == 2 else [s.code for s in catalog.sub_items()])
+    rates = {code: _rate(results, code)[1] for code in codes}
+    rows = report.table(title)
+    strong = [r for r in rows if r[0] == "优势"]
+    weak = [r for r in rows if r[0] == "短板"]
+    ordered = sorted(rates.values())
+    assert [r[5] for r in strong] == [f"{two(v)}%" for v in sorted(ordered, reverse=True)[:len(strong)]]
+    assert [r[5] for r in weak] == [f"{two(v)}%" for v in ordered[:len(weak)]]
+    for row in rows:
+        assert row[5] == f"{two(rates[row[1]])}%" and row[3] == str(_maxima()[row[1]])
+        assert row[4] == two(_rate(results, row[1])[0])
+
+
+def test_groups_follow_the_catalog_kind_marks(demo):
+    _run, results, report = demo
+    catalog = load_catalog()
+    kinds = list(dict.fromkeys(f.kind for f in catalog.first_levels()))
+    rows = report.table("各组一级指标平均得分率")
+    assert [r[0] for r in rows] == kinds
+    cities = scored(results)
+    for row in rows:
+        members = [f for f in catalog.first_levels() if f.kind == row[0]]
+        maximum = sum(f.weight for f in members)
+        points = sum(c["scores"][f.code] for c in cities for f in members)
+        assert row[2] == str(maximum)
+        assert row[3] == f"{two(half_up(points * 100 / (len(cities) * maximum)))}%"
+    assert numbers_in(report.paragraph("按指标目录对一级指标的分组")) == [r[3].rstrip("%") for r in rows]
+
+
+def test_leaders_table(demo):
+    _run, results, report = demo
+    for row in report.table("各一级指标领先城市"):
+        best = max(c["scores"][row[0]] for c in scored(results))
+        assert row[3] == two(best)
+        assert row[4] == "、".join(c["name"] for c in scored(results) if c["scores"][row[0]] == best)
+
+
+def test_points_at_stake(demo):
+    _run, results, report = demo
+    losing = sorted([c for c in scored(results) if c["points_at_stake"]], key=lambda c: -c["points_at_stake"])
+    assert losing, "the demo plants mistakes that cost points"
+    rows = report.table("因错误和漏填未得的分值")
+    assert [(r[0], r[1]) for r in rows] == [(c["name"], two(c["points_at_stake"])) for c in losing]
+    assert [r[2] for r in rows] == [str(sum(1 for i in c["issues"] if i["severity"] == "error")) for c in losing]
+    sentence = report.paragraph("因数据错误或漏填暂未得到")
+    assert numbers_in(sentence) == [str(len(losing)), two(sum(c["points_at_stake"] for c in losing)),
+                                    two(losing[0]["points_at_stake"])]
+
+
+def test_issues_by_code(demo):
+    _run, results, report = demo
+    counted = Counter(i["code"] for c in results["cities"] for i in c["issues"])
+    counted.update(i["code"] for f in results["files"] if f["status"] == "rejected" for i in f["issues"])
+    rows = report.table("数据质量问题（按问题代码）")
+    assert {r[0]: int(r[3]) for r in rows} == dict(counted)
+    assert [int(r[3]) for r in rows] == sorted(counted.values(), reverse=True)
+    # "cities or files": the cities whose counted return has the code, and each unusable file by its city
+    where = {code: {c["code"] for c in results["cities"] if any(i["code"] == code for i in c["issues"])}
+             for code in counted}
+    for entry in results["files"]:
+        if entry["status"] == "rejected":
+            for item in entry["issues"]:
+                where[item["code"]].add(entry["city"] or entry["path"])
+    cities = {code: len(found) for code, found in where.items()}
+    assert {r[0]: int(r[4]) for r in rows} == cities
+    top = rows[0][0]
+    assert numbers_in(report.paragraph("共记录问题")) == [str(sum(counted.values())), str(len(counted)),
+                                                      str(counted[top]), str(cities[top])]
+
+
+def test_process_counts_files_by_status_and_day(demo):
+    _run, results, report = demo
+    status = Counter(f["status"] for f in results["files"])
+    roster = len(results["roster"])
+    sentence = report.paragraph("下发填报模板")
+    assert numbers_in(sentence) == [str(roster), "1", str(roster), str(len(results["files"])),
+                                    *(str(status[s]) for s in ("counted", "superseded", "rejected", "duplicate",
+                                                               "invalidated"))]
+    days = Counter(datetime.fromisoformat(f["received_at"]).astimezone(BEIJING).date() for f in results["files"])
+    rows = report.table("按日期统计的报送文件（北京时间）")
+    assert [(r[0], int(r[1])) for r in rows] == [(f"{d.year}年{d.month}月{d.day}日", n) for d, n in sorted(days.items())]
+    missing = [c["name"] for c in results["cities"] if c["status"] == "missing"]
+    corrected = [c["name"] for c in results["cities"] if c["status"] == "corrected"]
+    outcome = report.paragraph("未报送（")
+    assert f"{len(missing)}个城市未报送（{'、'.join(missing)}）" in outcome
+    assert f"{len(corrected)}个城市报送了更正版（{'、'.join(corrected)}）" in outcome
+
+
+def test_completeness_and_optional(demo):
+    _run, results, report = demo
+    cities = scored(results)
+    values = [c["completeness"] for c in cities]
+    short = sorted([c for c in cities if c["completeness"] < 100], key=lambda c: c["completeness"])
+    expected = [str(len(cities)), two(mean(values)), str(sum(1 for v in values if v == 100)),
+                *(two(c["completeness"]) for c in short)]
+    assert numbers_in(report.paragraph("平均完整率")) == expected
+    optional = results["optional_catalog"]
+    seconds = [s for f in optional["indicators"] for s in f["children"]]
+    taking = [c for c in cities if c["optional_total"] is not None]
+    assert numbers_in(report.paragraph("设置自选指标")) == [str(len(seconds)), str(optional["indicators"][0]["weight"]),
+                                                       str(len(taking))]
+    rows = report.table("浙江省自选指标")
+    subs = [s for second in seconds for s in second["sub_items"]]
+    assert [r[0] for r in rows] == [code for s in seconds for code in [s["code"], *(x["code"] for x in s["sub_items"])]]
+    assert {r[0]: r[2] for r in rows if "-" in r[0]} == {s["code"]: f"占{s['weight_in_parent']}%" for s in subs}
+
+
+def test_every_number_in_the_text_is_accounted_for(demo):
+    """No sentence states a number that is not one of the figures the tests above derived."""
+    _run, results, report = demo
+    allowed = set()
+    for table in report.tables.values():
+        for row in table:
+            for cell in row:
+                allowed.update(numbers_in(cell.replace("%", "")))
+    cities = scored(results)
+    allowed |= {str(len(results["roster"])), str(len(cities)), str(len(results["files"])), "0", "1",
+                "2016", "12", "30"}  # the deadline 2016-12-30 from the province configuration
+    allowed |= {str(n) for n in Counter(c["kind"] for c in results["roster"]).values()}
+    allowed |= {two(mean([c["total"] for c in cities])), two(median([c["total"] for c in cities])),
+                two(mean([c["completeness"] for c in cities])),
+                two(max(c["total"] for c in cities) - min(c["total"] for c in cities)),
+                two(sum(c["points_at_stake"] for c in cities)), str(sum(len(c["issues"]) for c in cities)),
+                str(len({i["code"] for c in cities for i in c["issues"]})),
+                str(sum(1 for c in cities if c["completeness"] == 100)),
+                str(sum(1 for c in cities if c["points_at_stake"])),
+                str(sum(1 for c in cities if c["optional_total"] is not None)),
+                str(sum(1 for s in load_catalog().sub_items() if s.is_provisional))}
+    allowed |= {str(len([s for f in results["optional_catalog"]["indicators"] for s in f["children"]]))}
+    allowed |= {two(c["completeness"]) for c in cities}
+    stray = {(n, p) for p in report.paragraphs for n in numbers_in(p.replace("%", "")) if n not in allowed}
+    assert not stray

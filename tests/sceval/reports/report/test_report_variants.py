@@ -1,0 +1,143 @@
+"""The national variant, chapter 三 from cases.json, and the fall-backs: a rejected city, a full
+catalog in results.json, a catalog without group marks, no optional indicators; and the CLI."""
+from __future__ import annotations
+
+import copy
+import json
+
+from typer.testing import CliRunner
+
+from sctemplates.catalog import load_catalog
+from sctemplates.export import catalog_as_dict
+from sceval.cli.app import app
+from sceval.reports.report import write_report
+from tests.sceval.reports.report.fixtures import cases_json, national_pair, province_results, with_rejected_city
+from tests.sceval.reports.report.report_helpers import (ReadBack, half_up, load_results, mean, median,
+                                                        numbers_in, scored, two)
+
+
+def _report(tmp_path, results, **options) -> ReadBack:
+    return ReadBack(write_report(results, out=tmp_path / "报告.docx", **options))
+
+
+def _exact(results: dict) -> dict:
+    """The dict as results.json holds it, read back with exact Decimals."""
+    path_text = json.dumps(results, ensure_ascii=False)
+    return json.loads(path_text, parse_float=__import__("decimal").Decimal)
+
+
+def test_national_report_compares_province_averages_and_their_spread(tmp_path):
+    pair = national_pair()
+    report = _report(tmp_path, pair)
+    exact = [_exact(r) for r in pair]
+    rows = report.table("各省城市总分")
+    assert [r[0] for r in rows] == [r["province"]["name"] for r in pair]
+    means = []
+    for row, results in zip(rows, exact):
+        totals = [c["total"] for c in scored(results)]
+        means.append(mean(totals))
+        assert row[1:] == [str(len(totals)), two(mean(totals)), two(median(totals)), two(max(totals)),
+                           two(min(totals)), two(max(totals) - min(totals))]
+    sentence = report.paragraph("个省（区、市）的城市平均分最高为")
+    assert numbers_in(sentence) == [str(len(pair)), two(max(means)), two(min(means)), two(max(means) - min(means))]
+    assert "本报告汇总了2个省（区、市）的评价结果：浙江省、江苏省" in report.paragraph("本报告汇总了")
+    assert report.paragraphs[0] == "2016年新型智慧城市评价工作报告（全国汇总）"
+    ranking = report.table("城市总分排名")
+    assert len(ranking) == sum(len(scored(r)) for r in exact)
+    assert all(r[1].startswith(("浙江省", "江苏省")) for r in ranking)  # cities named with their province
+
+
+def test_chapter_three_lists_each_checked_case(tmp_path):
+    cases = cases_json()
+    report = _report(tmp_path, [province_results()], cases=cases)
+    rows = report.table("优秀案例检查结果")
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+        ("杭州市", "城市大脑赋能城市治理", "6234", "6"), ("温州市", "一网通办惠民生", "9012", "12"),
+        ("（未识别城市）", "（无标题）", "3000", "0")]
+    assert [r[5] for r in rows] == ["符合编制要点", "不符合编制要点", "基本符合，有需核实的提示"]
+    wenzhou = report.paragraph("字数9012")
+    assert "缺少特色亮点部分" in wenzhou and "符合情况：不符合编制要点" in wenzhou
+    assert "超过8000字" in report.paragraph("检查提示：温州市_案例.docx")
+    opening = report.paragraph("开篇：杭州市以城市大脑为抓手")
+    assert opening.endswith("……") and len(opening) == len("开篇：") + 200 + 2
+    assert "（一）杭州市：城市大脑赋能城市治理" in report.paragraphs
+    assert "共检查优秀案例3篇" in report.paragraph("共检查优秀案例")
+
+
+def test_without_cases_chapter_three_asks_the_official(tmp_path):
+    report = _report(tmp_path, [province_results()])
+    assert any(p.startswith("【请补充：本省推荐的新型智慧城市建设优秀案例") for p in report.paragraphs)
+
+
+def test_a_rejected_city_is_named_and_not_scored(tmp_path):
+    results = with_rejected_city(province_results())
+    report = _report(tmp_path, [results])
+    city = next(c for c in results["cities"] if c["status"] == "rejected")
+    assert f"1个城市的报送均无法采用（{city['name']}）" in report.paragraph("均无法采用")
+    row = next(r for r in report.table("参评城市及报送情况") if r[1] == city["name"])
+    assert row[3:] == ["已报送但无法采用", "2016年12月22日", "—"]
+    assert "FILE_LEGACY_XLS" in [r[0] for r in report.table("数据质量问题（按问题代码）")]
+    assert numbers_in(report.paragraph("列入评价名单的城市共"))[-1] == str(len(scored(_exact(results))))
+
+
+def test_a_full_catalog_in_results_is_used_and_unmarked_groups_derive_nothing(tmp_path):
+    results = province_results()
+    tree = catalog_as_dict(load_catalog())
+    for first in tree["indicators"]:
+        first["kind"] = ""
+    results["catalog"] = tree
+    report = _report(tmp_path, [results])
+    assert "指标目录未标注一级指标的分组" in report.paragraph("未标注一级指标的分组")
+    assert "各组一级指标平均得分率" not in report.tables
+
+
+def test_a_full_catalog_gives_the_maxima_of_the_rates(tmp_path):
+    """A catalog in results.json whose L1 is worth twice as much halves L1's rate."""
+    results = province_results()
+    tree = catalog_as_dict(load_catalog())
+    tree["indicators"][0]["weight"] *= 2
+    results["catalog"] = tree
+    row = _report(tmp_path, [results]).table("一级指标平均得分率")[0]
+    exact = _exact(results)
+    values = [c["scores"]["L1"] for c in scored(exact)]
+    assert row[2] == str(tree["indicators"][0]["weight"])
+    assert row[4] == f"{two(half_up(sum(values) * 100 / (len(values) * tree['indicators'][0]['weight'])))}%"
+
+
+def test_no_optional_indicators_is_said(tmp_path):
+    report = _report(tmp_path, [province_results(optional=False)])
+    assert "本省未设置自选指标。" in report.paragraphs
+
+
+def test_another_catalog_fingerprint_is_noted(tmp_path):
+    results = copy.deepcopy(province_results())
+    results["catalog"]["fingerprint"] = "0000000000000000"
+    assert "指纹（0000000000000000）" in _report(tmp_path, [results]).paragraph("不一致")
+
+
+def test_cli_writes_the_report_and_refuses_bad_input(tmp_path):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(province_results(), ensure_ascii=False), encoding="utf-8")
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps(cases_json(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out" / "评价工作报告.docx"
+    runner = CliRunner()
+    done = runner.invoke(app, ["report", str(results), "--cases", str(cases), "--province",
+                               "sceval/demo/inputs/province_330000.yaml", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert out.is_file() and "已生成评价工作报告" in done.output
+    assert "城市大脑赋能城市治理" in ReadBack(out).table("优秀案例检查结果")[0]
+    assert "示例联系人甲（虚构）" in ReadBack(out).paragraph("评价工作联系人")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    refused = runner.invoke(app, ["report", str(results), "--cases", str(bad), "--out", str(tmp_path / "x.docx")])
+    assert refused.exit_code == 2 and "无法读取优秀案例检查结果" in refused.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_the_same_numbers_come_from_a_results_file_on_disk(tmp_path):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(province_results(), ensure_ascii=False), encoding="utf-8")
+    report = ReadBack(write_report([results], out=tmp_path / "r.docx"))
+    totals = [c["total"] for c in scored(load_results(results))]
+    assert numbers_in(report.paragraph("总分平均为"))[1] == two(mean(totals))
