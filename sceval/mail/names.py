@@ -87,12 +87,10 @@ def _decode_words(value: str) -> str | None:
             pieces.append(data)
             continue
         try:
-            pieces.append(data.decode(codec(label) if label else "ascii"))
+            # decode_header hands text outside encoded words back as raw-unicode-escape bytes
+            pieces.append(data.decode(codec(label) if label else "raw-unicode-escape"))
         except (UnicodeDecodeError, LookupError):
-            fallback = decode_unlabelled(data) if not label else None
-            if fallback is None:
-                return None
-            pieces.append(fallback)
+            return None
     return "".join(pieces)
 
 

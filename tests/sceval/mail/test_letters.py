@@ -1,0 +1,99 @@
+"""Roster contacts, feedback letters from a real ingest, and saved-mail formats read exactly."""
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+
+import pytest
+
+from sctemplates.province import default_province
+from sctemplates.roster import check_roster
+from sceval.ingest.batch import IngestOptions, ingest
+from sceval.mail.letters import feedback_letters
+from sceval.mail.read import letter_from_bytes, mbox_messages
+from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+
+CATALOG = base_catalog()
+ROSTER = zhejiang()
+
+
+def test_roster_contact_columns_are_read_and_checked(tmp_path):
+    path = tmp_path / "名单.csv"
+    path.write_text("代码,名称,类型,联系人,邮箱,电话\n"
+                    "330100,杭州市,副省级市,王明,wm@hz.example.cn；li@hz.example.cn,0571-8888 8888\n"
+                    "330300,温州市,,李华,li#wz.example.cn,12345\n"
+                    "330400,嘉兴市,,,,\n", encoding="utf-8")
+    roster, issues = check_roster(path)
+    hz, wz, jx = roster.cities
+    assert hz.contact == "王明" and hz.emails == ("wm@hz.example.cn", "li@hz.example.cn") and hz.phone == "0571-8888 8888"
+    assert wz.email == "" and wz.contact == "李华"  # a malformed address is never used
+    assert jx.emails == () and jx.contact == ""
+    assert {(i.code, i.cell, i.severity) for i in issues} == {("ROSTER_BAD_EMAIL", "E3", "warning"),
+                                                              ("ROSTER_BAD_PHONE", "F3", "warning")}
+    assert hz == type(hz)("330100", "杭州市", "副省级市")  # contacts are not part of a city's identity
+
+
+@pytest.fixture(scope="module")
+def one_city_ingested(tmp_path_factory):
+    """A results folder where Hangzhou returned a workbook with one count left blank."""
+    tmp_path = tmp_path_factory.mktemp("ingested")
+    city = ROSTER.cities[0]
+    numerator = next(i.name for _, _, i in CATALOG.inputs() if i.role == "numerator")
+    template = render(CATALOG, city, ROSTER, tmp_path)
+    path = fill(template, tmp_path / "in" / "杭州.xlsx", valid_values(CATALOG) | {numerator: None})
+    out = tmp_path / "out"
+    ingest([path], out, IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    return city, out
+
+
+def test_remind_and_feedback_commands_write_one_letter_per_city(one_city_ingested):
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+    from tests.sceval.ingest_helpers import ROSTER_CSV
+
+    city, out = one_city_ingested
+    for command, folder, count in (("remind", "催报", len(ROSTER.cities) - 1), ("feedback", "反馈", 1)):
+        result = CliRunner().invoke(app, ["mail", command, "--out", str(out), "--roster", str(ROSTER_CSV)])
+        assert result.exit_code == 0, result.output
+        written = sorted((out / "邮件" / folder).glob("*.eml"))
+        assert len(written) == count
+        assert (city.code in written[0].name) == (command == "feedback")
+        parsed = email.message_from_bytes(written[0].read_bytes(), policy=email.policy.default)
+        assert parsed["X-Unsent"] == "1" and parsed["To"]
+
+
+def test_feedback_letters_attach_the_feedback_workbook_with_points_at_stake(one_city_ingested):
+    city, out = one_city_ingested
+    entry = next(c for c in json.loads((out / "results.json").read_text(encoding="utf-8"))["cities"]
+                 if c["code"] == city.code)
+    assert entry["points_at_stake"] > 0
+    [letter] = feedback_letters(out, default_province(ROSTER), ROSTER)
+    workbook = out / "反馈" / f"{city.code}_{city.name}_问题反馈.xlsx"
+    parsed = email.message_from_bytes(letter.message.as_bytes(), policy=email.policy.default)
+    [attachment] = parsed.iter_attachments()
+    assert attachment.get_filename() == workbook.name and attachment.get_content() == workbook.read_bytes()
+    body = parsed.get_body(("plain",)).get_content()
+    assert f"{entry['points_at_stake']:.2f} 分" in body and f"{entry['total']:.2f} 分" in body
+    assert parsed["To"].addresses[0].addr_spec == city.email
+
+
+def test_mbox_from_lines_are_unescaped_and_messages_split_exactly(tmp_path):
+    first = b"From: a@x.invalid\nSubject: one\n\nline\n>From the start\nFrom here on\n"
+    box = tmp_path / "box"
+    box.write_bytes(b"From a@x.invalid Tue Dec 20 09:00:00 2016\n" + first.replace(b"\nFrom here", b"\n>From here")
+                    .replace(b">From the", b">>From the") + b"\nFrom b@x.invalid Tue Dec 20 10:00:00 2016\n"
+                    b"From: b@x.invalid\nSubject: two\n\nbody\n")
+    messages = list(mbox_messages(box))
+    assert messages == [first, b"From: b@x.invalid\nSubject: two\n\nbody\n"]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("=?gb2312?B?" + __import__("base64").b64encode("堃".encode("gbk")).decode() + "?=", "堃"),
+    ("=?GBK?Q?=D5=E3=BD=AD?= 省", "浙江 省"),
+    ("=?utf-8?B?5rWZ?= =?utf-8?B?5rGf?=", "浙江"),
+])
+def test_subjects_decode_like_names(header, expected):
+    letter = letter_from_bytes(f"From: a@x.invalid\nSubject: {header}\n\nbody\n".encode())
+    assert letter.subject == expected
