@@ -169,6 +169,11 @@ class _Writer:
             sheet.write_string(0, col, column.header, self.auto_header if auto else self.header)
             if column.note:
                 sheet.write_comment(0, col, column.note)
+            if column.kind == "number":
+                sheet.data_validation(1, col, last, col, {
+                    "validate": "decimal", "criteria": "between", "minimum": -1e12, "maximum": 1e12,
+                    "ignore_blank": True, "error_title": "请填写数字",
+                    "error_message": f"“{column.header}”只能填写数字（不要带单位或文字）"})
             if column.kind in self.lists:
                 sheet.data_validation(1, col, last, col, {
                     "validate": "list", "source": self.lists[column.kind], "ignore_blank": True,

@@ -8,9 +8,10 @@ from typing import Optional
 
 import typer
 
+from sceval.cli.common import CATALOG_OPTION
+
 catalog_app = typer.Typer(help="指标目录：显示指标体系；导出为可编辑的 Excel 工作簿；检查 YAML 或 Excel 目录文件。",
                           invoke_without_command=True)
-CATALOG_HELP = "指标目录文件（YAML 或 .xlsx），默认使用内置 2016 版。"
 REVISION_NOTES = {
     "same": "与内置目录完全一致。",
     "rules": "输入项与内置目录一致，仅计分规则（权重、计分方法参数、分档得分比例等）不同："
@@ -24,7 +25,7 @@ REVISION_NOTES = {
 def catalog_command(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（公开接口，格式稳定）。"),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP),
+    catalog: Optional[Path] = CATALOG_OPTION,
 ) -> None:
     """显示指标体系：一级、二级指标及分项，含权重、计分方法和暂定标记。"""
     if ctx.invoked_subcommand is not None:
@@ -44,8 +45,8 @@ def catalog_command(
 
 @catalog_app.command("export")
 def export_command(
-    out: Path = typer.Argument(..., help="输出文件：.xlsx（可编辑工作簿）或 .yaml。"),
-    catalog: Optional[Path] = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP),
+    out: Path = typer.Argument(..., help="输出文件：.xlsx（可编辑工作簿）或 .yaml（不含原 YAML 文件中的注释）。"),
+    catalog: Optional[Path] = CATALOG_OPTION,
 ) -> None:
     """把指标目录导出为可在 Excel 中修改的工作簿（或 YAML），导入后与原目录完全一致。"""
     from sceval.cli.common import load_catalog_or_exit
@@ -58,9 +59,13 @@ def export_command(
 
 
 @catalog_app.command("check")
-def check_command(file: Path = typer.Argument(..., help="要检查的指标目录文件（YAML 或 .xlsx）。")) -> None:
+def check_command(
+    file: Path = typer.Argument(..., help="要检查的指标目录文件（YAML 或 .xlsx）。"),
+    against: Optional[Path] = typer.Option(None, "--against", help="与之比较的目录（已下发模板所用的目录），默认为内置 2016 版。"),
+) -> None:
     """检查指标目录文件：每处错误注明工作表和单元格（.xlsx）或编码和键（YAML）；有错误时退出码为 2。"""
-    from sctemplates.catalog import check_catalog_file, load_catalog, revision_of
+    from sceval.cli.common import load_catalog_or_exit
+    from sctemplates.catalog import check_catalog_file, revision_of
 
     loaded, problems = check_catalog_file(file)
     if problems:
@@ -71,9 +76,10 @@ def check_command(file: Path = typer.Argument(..., help="要检查的指标目�
     typer.echo(f"指标目录文件 {file} 检查通过：{len(list(loaded.sub_items()))} 个分项，"
                f"指纹 {loaded.fingerprint()}（输入项 {loaded.input_contract_fingerprint()}，"
                f"计分规则 {loaded.scoring_rules_fingerprint()}）。")
-    typer.echo(REVISION_NOTES[revision_of(loaded, load_catalog())])
+    typer.echo(REVISION_NOTES[revision_of(loaded, load_catalog_or_exit(against))].replace(
+        "内置目录", f"目录 {against} " if against else "内置目录"))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add this module's commands to the app (`sceval catalog` alone still shows the tree)."""
     app.add_typer(catalog_app, name="catalog")

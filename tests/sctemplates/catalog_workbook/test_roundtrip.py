@@ -147,3 +147,30 @@ def test_cli_export_check_and_json(tmp_path):
 def test_check_refuses_a_missing_file(tmp_path, suffix):
     result = CliRunner().invoke(app, ["catalog", "check", str(tmp_path / f"无{suffix}")])
     assert result.exit_code == 2 and "文件不存在" in result.output
+
+
+def test_every_catalog_option_takes_the_workbook(tmp_path):
+    """`sceval render --catalog 目录.xlsx` renders templates whose passport carries that catalog."""
+    from sctemplates.layout import PASSPORT_PROPERTY_PREFIX
+    from tests.sceval.ingest_helpers import ROSTER_CSV
+
+    changed = {("L1P1-A1", "权重（%）"): 50, ("L1P1-A2", "权重（%）"): 30, ("L1P1-A3", "权重（%）"): 20}
+    path = edit(exported(tmp_path), tmp_path / "改.xlsx", set_values(S.SHEET_SUB, changed))
+    revised = load_catalog(path)
+    result = CliRunner().invoke(app, ["render", "--roster", str(ROSTER_CSV), "--catalog", str(path),
+                                      "--out", str(tmp_path / "模板")])
+    assert result.exit_code == 0, result.output
+    first = sorted((tmp_path / "模板").glob("*.xlsx"))[0]
+    props = {p.name: p.value for p in openpyxl.load_workbook(first).custom_doc_props.props}
+    assert props[PASSPORT_PROPERTY_PREFIX + "fingerprint"] == revised.fingerprint() != BUNDLED.fingerprint()
+    assert props[PASSPORT_PROPERTY_PREFIX + "input_fingerprint"] == BUNDLED.input_contract_fingerprint()
+
+
+def test_check_against_the_catalog_templates_were_rendered_with(tmp_path):
+    changed = {("L1P1-A1", "权重（%）"): 50, ("L1P1-A2", "权重（%）"): 30, ("L1P1-A3", "权重（%）"): 20}
+    path = edit(exported(tmp_path), tmp_path / "改.xlsx", set_values(S.SHEET_SUB, changed))
+    runner = CliRunner()
+    result = runner.invoke(app, ["catalog", "check", str(path)])
+    assert result.exit_code == 0 and "仍可回收" in result.output
+    result = runner.invoke(app, ["catalog", "check", str(default_catalog_path()), "--against", str(path)])
+    assert result.exit_code == 0 and f"目录 {path} 一致" in result.output
