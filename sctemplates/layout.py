@@ -23,14 +23,16 @@ VISIBLE_SHEETS = (SHEET_COVER, SHEET_BASE, SHEET_OPTIONAL, SHEET_FILER)
 PASSPORT_NAME_PREFIX = "SC_PASSPORT_"
 PASSPORT_PROPERTY_PREFIX = "sceval."
 
-# Filer information (填报信息) cells.
+# Filer information (填报信息) cells; the date and the attestation are also read on their own.
+FILER_DATE = "SC_FILER_DATE"
+FILER_ATTEST = "SC_FILER_ATTEST"
 FILER_FIELDS = {
     "SC_FILER_NAME": "填报人",
     "SC_FILER_DEPT": "填报单位（部门）",
     "SC_FILER_PHONE": "联系电话",
     "SC_FILER_EMAIL": "电子邮箱",
-    "SC_FILER_DATE": "填报日期",
-    "SC_FILER_ATTEST": "数据截止时间承诺",
+    FILER_DATE: "填报日期",
+    FILER_ATTEST: "数据截止时间承诺",
 }
 ATTEST_CHOICE = "是，已确认"
 # The cover's city identity cells, for files that lost their passport.
@@ -56,6 +58,15 @@ def score_name(code: str) -> str:
     """Defined name of the live score formula cell of any indicator (or TOTAL / OPTIONAL)."""
     return f"SC_SCORE_{code_key(code)}"
 
+
+# Columns of an indicator sheet (基础指标 / 自选指标): render writes them, ingest reads its rows by them.
+INDICATOR_HEADERS = (
+    ("编码", 9), ("指标名称 / 填报项", 42), ("权重", 7), ("计分方法", 11),
+    ("评价要求与计分规则", 46), ("单位", 8), ("填报数值", 18), ("数据来源", 18), ("说明", 22),
+    ("得分", 9),
+)
+COL_CODE, COL_NAME, COL_WEIGHT, COL_METHOD, COL_REQUIREMENT, COL_UNIT = range(6)
+COL_VALUE, COL_SOURCE, COL_REMARK, COL_SCORE = range(6, 10)
 
 TOTAL_SCORE = "SC_SCORE_TOTAL"
 OPTIONAL_TOTAL_SCORE = "SC_SCORE_OPTIONAL_TOTAL"

@@ -39,6 +39,14 @@ class MethodKind:
     explain: str  # Chinese one-line rule shown in templates
     source: str = "city"
     params: tuple[str, ...] = ()
+    # A kind scored on a numerator and a denominator; ``capped`` kinds let the numerator exceed the
+    # denominator (scored as 100 %), the others refuse it (templates, live flags and ingest alike).
+    pair: bool = False
+    capped: bool = False
+
+    @property
+    def numerator_at_most_denominator(self) -> bool:
+        return self.pair and not self.capped
 
 
 METHODS: dict[str, MethodKind] = {
@@ -47,10 +55,12 @@ METHODS: dict[str, MethodKind] = {
         MethodKind(
             "ratio", ("numerator", "denominator"), "比例",
             "得分 = 权重 × 分子 ÷ 分母；分子、分母均填写数量（不填百分比），0 ≤ 分子 ≤ 分母，分母 > 0",
+            pair=True,
         ),
         MethodKind(
             "capped_ratio", ("numerator", "denominator"), "比例（封顶）",
             "得分 = 权重 × min(分子 ÷ 分母, 1)；分子可以大于分母（如每百人普及率超过100%），按100%封顶",
+            pair=True, capped=True,
         ),
         MethodKind(
             "graded", ("choice",), "分档",

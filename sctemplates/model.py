@@ -271,8 +271,9 @@ def _fingerprint_facts(catalog: Catalog) -> list:
 
 def defined_name(code: str, role: str) -> str:
     """The workbook-level name of an input cell: SC_ + code with '-' as '_' + role tag."""
-    tag = ROLE_TAGS[role]
-    return f"SC_{code.replace('-', '_')}_{tag}"
+    from sctemplates.layout import code_key  # the one spelling of an indicator code in a name
+
+    return f"SC_{code_key(code)}_{ROLE_TAGS[role]}"
 
 
 ROLE_TAGS = {

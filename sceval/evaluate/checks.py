@@ -9,13 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sctemplates.issues import Issue, issue
-from sctemplates.layout import ATTEST_CHOICE, FILER_FIELDS
+from sctemplates.layout import ATTEST_CHOICE, FILER_ATTEST, FILER_FIELDS
+from sctemplates.methods import METHODS
 from sctemplates.model import Catalog, Input, SubItem
 
 from sceval.evaluate.parse import BLANK, Parsed, place_text
 
-RATIO_METHODS = ("ratio", "capped_ratio")
-ATTEST_NAME = "SC_FILER_ATTEST"
+ATTEST_NAME = FILER_ATTEST
 
 
 def _place(where: dict) -> str:
@@ -33,7 +33,7 @@ def check_inputs(catalog: Catalog, parsed: dict[str, Parsed], locate) -> list[Is
         if not city_inputs:
             continue
         where = _Places(locate, sub.code)
-        if sub.method in RATIO_METHODS:
+        if METHODS[sub.method].pair:
             found += _check_ratio(sub, parsed, where)
         else:
             found += _check_presence(city_inputs, parsed, where)
@@ -83,7 +83,7 @@ def _check_ratio_values(sub: SubItem, num: Decimal, den: Decimal, where: dict) -
     if den == 0:
         return [issue("RATIO_DEN_ZERO", f"{_place(where[den_input.name])}（{den_input.label}）为 0，分母应大于 0",
                       **where[den_input.name])]
-    if sub.method == "ratio" and num > den:
+    if METHODS[sub.method].numerator_at_most_denominator and num > den:
         message = (f"{_place(where[num_input.name])}（{num_input.label}）为 {num}，大于分母 {den}；"
                    "分子不应大于分母，请核实（是否填反或口径不一致）")
         return [issue("RATIO_NUM_GT_DEN", message, **where[num_input.name])]

@@ -1,7 +1,7 @@
 """填报信息: who filled the workbook, how to reach them, and the data cut-off attestation."""
 from __future__ import annotations
 
-from sctemplates.layout import ATTEST_CHOICE, FILER_FIELDS, SHEET_FILER
+from sctemplates.layout import ATTEST_CHOICE, FILER_ATTEST, FILER_DATE, FILER_FIELDS, SHEET_FILER
 from sctemplates.model import Catalog
 from sctemplates.render import formulas
 from sctemplates.render.formats import row_height
@@ -13,10 +13,9 @@ HINTS = {
     "SC_FILER_DEPT": "填报单位全称及具体部门",
     "SC_FILER_PHONE": "便于核实数据时联系，手机或座机",
     "SC_FILER_EMAIL": "审核结果和问题清单将发送至此邮箱",
-    "SC_FILER_DATE": "格式：2016-12-20",
+    FILER_DATE: "格式：2016-12-20",
 }
-DATE_FIELD = "SC_FILER_DATE"
-ATTEST_FIELD = "SC_FILER_ATTEST"
+DATE_FIELD, ATTEST_FIELD = FILER_DATE, FILER_ATTEST
 
 
 def attestation(catalog: Catalog) -> str:

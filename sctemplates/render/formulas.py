@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sctemplates.methods import excel_points
+from sctemplates.methods import METHODS, excel_points
 from sctemplates.model import Input, SubItem
 
 
@@ -96,7 +96,7 @@ def number_valid(value: str, item: Input, sub: SubItem | None, partner: str | No
         conditions.append(f"{value}=INT({value})")
     if item.role == "denominator":
         conditions.append(f"{value}>0")
-    if item.role == "numerator" and partner and sub is not None and sub.method == "ratio":
+    if item.role == "numerator" and partner and sub is not None and METHODS[sub.method].numerator_at_most_denominator:
         conditions.append(f"OR(NOT(ISNUMBER({partner})),{value}<={partner})")
     return f"AND({','.join(conditions)})" if conditions else "TRUE"
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sctemplates.layout import remark_name, score_name, source_name
+from sctemplates.layout import (
+    COL_METHOD, COL_NAME, COL_REMARK, COL_REQUIREMENT, COL_SCORE, COL_SOURCE, COL_VALUE,
+    COL_WEIGHT, INDICATOR_HEADERS, remark_name, score_name, source_name,
+)
 from sctemplates.methods import METHODS
 from sctemplates.model import Catalog, FirstLevel, Input, SecondLevel, SubItem
 from sctemplates.render import formulas
@@ -18,13 +21,7 @@ from sctemplates.render.input_cells import ROLE_LABELS, write_central_input, wri
 from sctemplates.render.context import INDICATOR_COLUMNS, SheetContext
 from sctemplates.render.formats import MIN_ROW_HEIGHT, row_height
 
-HEADERS = (
-    ("编码", 9), ("指标名称 / 填报项", 42), ("权重", 7), ("计分方法", 11),
-    ("评价要求与计分规则", 46), ("单位", 8), ("填报数值", 18), ("数据来源", 18), ("说明", 22),
-    ("得分", 9),
-)
-COL_CODE, COL_NAME, COL_WEIGHT, COL_METHOD, COL_REQUIREMENT, COL_UNIT = range(6)
-COL_VALUE, COL_SOURCE, COL_REMARK, COL_SCORE = range(6, 10)
+HEADERS = INDICATOR_HEADERS
 COLUMNS = INDICATOR_COLUMNS
 HEADER_ROWS = 2  # title row, column headings (repeated on every printed page)
 PROVISIONAL_WORDS = {"weight": "权重", "method": "计分方法", "target": "目标值", "scale": "分档"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sctemplates.methods import METHODS
 from sctemplates.model import Input, SubItem
 from sctemplates.render import formulas
 
@@ -46,7 +47,7 @@ def number_rule(item: Input, sub: SubItem | None) -> str:
         parts.append(f"不大于{formulas.number(item.max)}")
     if item.role == "denominator":
         parts.append("须大于0")
-    if item.role == "numerator" and sub is not None and sub.method == "ratio":
+    if item.role == "numerator" and sub is not None and METHODS[sub.method].numerator_at_most_denominator:
         parts.append("不大于分母")
     if item.role in ("numerator", "denominator"):
         parts.append("填数量，不填百分比")
