@@ -87,13 +87,13 @@ def _unwrap_formula(raw: RawCell, where: dict, notes: list[Issue]) -> Parsed | N
         return None
     place = place_text(where)
     if raw.error:
-        return _invalid("VAL_EXCEL_ERROR", f"{place}是 Excel 错误值 {raw.error}，应填写有效数据", where, notes)
+        return _invalid("VAL_EXCEL_ERROR", f"{place}：是 Excel 错误值 {raw.error}，应填写有效数据", where, notes)
     if raw.formula:
         if raw.value is None or raw.value == "":
             return _invalid("VAL_FORMULA_NO_VALUE",
-                            f"{place}是公式但没有保存计算结果，请直接填写数值（不要用公式）", where, notes)
+                            f"{place}：是公式但没有保存计算结果，请直接填写数值（不要用公式）", where, notes)
         notes.append(issue("PARSE_FORMULA_CACHED",
-                           f"{place}是公式，已采用其保存的计算结果 {raw.value}，请确认", **where))
+                           f"{place}：是公式，已采用其保存的计算结果 {raw.value}，请确认", **where))
     return None
 
 
@@ -102,10 +102,10 @@ def _clean_text(text: str, where: dict, notes: list[Issue]) -> str:
     place = place_text(where)
     halfwidth = text.translate(FULLWIDTH)
     if halfwidth != text:
-        notes.append(issue("PARSE_FULLWIDTH", f"{place}的全角字符“{text.strip()}”已转为半角", **where))
+        notes.append(issue("PARSE_FULLWIDTH", f"{place}：全角字符“{text.strip()}”已转为半角", **where))
     stripped = halfwidth.strip()
     if stripped != halfwidth:
-        notes.append(issue("PARSE_WHITESPACE", f"{place}的首尾空格已去除", **where))
+        notes.append(issue("PARSE_WHITESPACE", f"{place}：首尾空格已去除", **where))
     return stripped
 
 
@@ -114,11 +114,11 @@ def _blank_or_unavailable(text: str, where: dict, notes: list[Issue]) -> Parsed 
     if text == "":
         return Parsed(None, BLANK, tuple(notes))
     if text in SENTINELS:
-        note = issue("PARSE_SENTINEL_BLANK", f"{place}填写的“{text}”视为未填写", **where)
+        note = issue("PARSE_SENTINEL_BLANK", f"{place}：填写的“{text}”视为未填写", **where)
         return Parsed(None, BLANK, (*notes, note))
     if text in NOT_AVAILABLE_WORDS:
         note = issue("VAL_NOT_AVAILABLE",
-                     f"{place}填写了“{text}”，视为未提供数据，该分项计 0 分；如有数据请填写数值", **where)
+                     f"{place}：填写了“{text}”，视为未提供数据，该分项计 0 分；如有数据请填写数值", **where)
         return Parsed(None, NOT_AVAILABLE, (*notes, note))
     return None
 
@@ -136,10 +136,10 @@ def parse_number(raw: RawCell, item: Input, **where) -> Parsed:
         return Parsed(decimal_from_float(value) if type(value) is float else Decimal(value), FILLED, tuple(notes))
     place = place_text(where)
     if isinstance(value, bool):
-        return _invalid("VAL_NOT_NUMBER", f"{place}是逻辑值 {value}，应填写数字", where, notes)
+        return _invalid("VAL_NOT_NUMBER", f"{place}：是逻辑值 {value}，应填写数字", where, notes)
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
         return _invalid("VAL_AMBIGUOUS",
-                        f"{place}是日期/时间 {value}，应填写数字（可能把单元格格式设成了日期）", where, notes)
+                        f"{place}：是日期/时间 {value}，应填写数字（可能把单元格格式设成了日期）", where, notes)
     if isinstance(value, (int, float)) and raw.percent:
         return _percent_value(value, item, place, where, notes)
     if isinstance(value, (int, float)):
@@ -149,7 +149,7 @@ def parse_number(raw: RawCell, item: Input, **where) -> Parsed:
 
 def _number_value(value: int | float, place: str, where: dict, notes: list[Issue]) -> Parsed:
     if isinstance(value, float) and not math.isfinite(value):
-        return _invalid("VAL_NOT_NUMBER", f"{place}不是有效数字", where, notes)
+        return _invalid("VAL_NOT_NUMBER", f"{place}：不是有效数字", where, notes)
     number = decimal_from_float(value) if isinstance(value, float) else Decimal(value)
     return Parsed(number, FILLED, tuple(notes))
 
@@ -162,15 +162,16 @@ def _percent_value(value: int | float, item: Input, place: str, where: dict, not
     shown = show_number(parsed.value * HUNDRED)
     if item.unit != "%":
         return _invalid("VAL_PERCENT_FOR_COUNT",
-                        f"{place}显示为百分比“{shown}%”，此处应填写{item.label}的数量（单位：{item.unit}），"
+                        f"{place}：显示为百分比“{shown}%”，此处应填写{item.label}的数量（单位：{item.unit}），"
                         "比例由系统计算；请把单元格格式改为“常规”后填写数量", where, notes)
-    notes.append(issue("PARSE_PERCENT", f"{place}显示为百分比“{shown}%”（存储值 {parsed.value}），"
+    notes.append(issue("PARSE_PERCENT", f"{place}：显示为百分比“{shown}%”（存储值 {parsed.value}），"
                                         f"已按百分数 {shown} 读取", **where))
     return Parsed(Decimal(shown), FILLED, tuple(notes))
 
 
 def _number_text(text: str, item: Input, where: dict, notes: list[Issue]) -> Parsed:
     original, place = text.strip(), place_text(where)
+    first_note = len(notes)
     text = _clean_text(text, where, notes)
     stop = _blank_or_unavailable(text, where, notes)
     if stop is not None:
@@ -182,8 +183,9 @@ def _number_text(text: str, item: Input, where: dict, notes: list[Issue]) -> Par
     if number is None:
         code = "VAL_AMBIGUOUS" if re.search(r"\d", text) else "VAL_NOT_NUMBER"
         expected = "请只填写一个明确的数字" if code == "VAL_AMBIGUOUS" else "应填写数字"
-        return _invalid(code, f"{place}填写的“{original}”无法确定为一个数值，{expected}", where, notes)
-    notes.append(issue("PARSE_TEXT_NUMBER", f"{place}的文本“{original}”已按数值 {show_number(number * scale)} 读取", **where))
+        del notes[first_note:]  # "约1200项": one error, not also a note that a unit was removed
+        return _invalid(code, f"{place}：填写的“{original}”无法确定为一个数值，{expected}", where, notes)
+    notes.append(issue("PARSE_TEXT_NUMBER", f"{place}：文本“{original}”已按数值 {show_number(number * scale)} 读取", **where))
     return Parsed(number * scale, FILLED, tuple(notes))
 
 
@@ -193,16 +195,16 @@ def _strip_suffixes(text: str, item: Input, where: dict, notes: list[Issue]):
     if text.endswith("%"):
         if item.unit != "%":
             return _invalid("VAL_PERCENT_FOR_COUNT",
-                            f"{place}填写了百分比“{text}”，此处应填写{item.label}的数量（单位：{item.unit}），"
+                            f"{place}：填写了百分比“{text}”，此处应填写{item.label}的数量（单位：{item.unit}），"
                             "比例由系统计算", where, notes), 1
-        notes.append(issue("PARSE_PERCENT", f"{place}的“{text}”已按百分数 {text[:-1].strip()} 读取", **where))
+        notes.append(issue("PARSE_PERCENT", f"{place}：“{text}”已按百分数 {text[:-1].strip()} 读取", **where))
         return text[:-1].strip(), 1
     stripped = _strip_unit(text, item)
     if stripped != text:
-        notes.append(issue("PARSE_UNIT_STRIPPED", f"{place}数值后的单位“{text[len(stripped):]}”已去除", **where))
+        notes.append(issue("PARSE_UNIT_STRIPPED", f"{place}：数值后的单位“{text[len(stripped):]}”已去除", **where))
         text = stripped
     if text.endswith("万") and not item.unit.startswith("万"):
-        notes.append(issue("PARSE_WAN", f"{place}的“{text}”已按 ×10000 换算", **where))
+        notes.append(issue("PARSE_WAN", f"{place}：“{text}”已按 ×10000 换算", **where))
         return text[:-1].strip(), Decimal(10000)
     return text, 1
 
@@ -222,7 +224,7 @@ def _strip_unit(text: str, item: Input) -> str:
 
 def _plain_decimal(text: str, where: dict, notes: list[Issue]) -> Decimal | None:
     if THOUSANDS.match(text):
-        notes.append(issue("PARSE_THOUSANDS", f"{place_text(where)}的千位分隔符已去除", **where))
+        notes.append(issue("PARSE_THOUSANDS", f"{place_text(where)}：千位分隔符已去除", **where))
         text = text.replace(",", "")
     if not PLAIN_NUMBER.match(text):
         return None
@@ -254,10 +256,10 @@ def parse_choice(raw: RawCell, item: Input, **where) -> Parsed:
     matches = [label for label in labels if _normalise_label(label) == _normalise_label(text)]
     if len(matches) == 1:
         notes.append(issue("PARSE_CHOICE_NORMALISED",
-                           f"{place}的“{text}”已按选项“{matches[0]}”读取", **where))
+                           f"{place}：“{text}”已按选项“{matches[0]}”读取", **where))
         return Parsed(matches[0], FILLED, tuple(notes))
     return _invalid("VAL_NOT_A_CHOICE",
-                    f"{place}填写的“{text}”不是下拉选项，应从以下选项中选择：{'、'.join(labels)}", where, notes)
+                    f"{place}：填写的“{text}”不是下拉选项，应从以下选项中选择：{'、'.join(labels)}", where, notes)
 
 
 def parse_text(raw: RawCell, **where) -> Parsed:
@@ -273,10 +275,9 @@ def parse_text(raw: RawCell, **where) -> Parsed:
 def parse_date(raw: RawCell, **where) -> Parsed:
     """The filer date: a real date or a date typed as text, as ISO text (PARSE_DATE)."""
     value, place = raw.value, place_text(where)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (dt.date, dt.datetime)):  # a real date cell: nothing was interpreted
         day = value.date() if isinstance(value, dt.datetime) else value
-        note = issue("PARSE_DATE", f"{place}已按日期 {day.isoformat()} 读取", **where)
-        return Parsed(day.isoformat(), FILLED, (note,))
+        return Parsed(day.isoformat(), FILLED)
     text = parse_text(raw, **where)
     if not text.ok:
         return text
@@ -288,7 +289,7 @@ def parse_date(raw: RawCell, **where) -> Parsed:
             day = dt.date(*(int(part) for part in match.groups()))
         except ValueError:
             return text
-        note = issue("PARSE_DATE", f"{place}的“{text.value}”已按日期 {day.isoformat()} 读取", **where)
+        note = issue("PARSE_DATE", f"{place}：“{text.value}”已按日期 {day.isoformat()} 读取", **where)
         return Parsed(day.isoformat(), FILLED, (note,))
     return text
 

@@ -32,8 +32,9 @@ def feedback_name(city: City) -> str:
 
 def write_feedback_all(run, out_dir: Path, jobs: int = 1) -> list[Path]:
     """One feedback workbook per city with issues; openpyxl is slow, so workers share the load."""
-    jobs_list = [(o.source, o.issues, out_dir / FEEDBACK_DIR / feedback_name(o.city), o.path)
-                 for o in _feedback_outcomes(run)]
+    official = _official_of(run)
+    jobs_list = [(o.source, o.issues, out_dir / FEEDBACK_DIR / feedback_name(o.city), o.path,
+                  official(o)) for o in _feedback_outcomes(run)]
     done = map_in_workers(_feedback_job, jobs_list, jobs)
     run.issues += [found for _path, found in done if found is not None]
     return [path for path, _found in done if path is not None]
@@ -42,20 +43,45 @@ def write_feedback_all(run, out_dir: Path, jobs: int = 1) -> list[Path]:
 def _feedback_job(job) -> tuple[Path | None, Issue | None]:
     from sceval.reports.feedback import write_feedback
 
-    source, issues, target, shown = job
+    source, issues, target, shown, official = job
     try:
-        return Path(write_feedback(source, issues, target)), None
+        return Path(write_feedback(source, issues, target, shown, official)), None
     except Exception as exc:  # noqa: BLE001 - one feedback failing must not lose the others
         return None, issue("FILE_UNREADABLE", f"无法为 {shown} 生成问题反馈表（{exc}）", file=shown)
 
 
+def _official_of(run):
+    """outcome -> sceval.reports.feedback.Official for a counted return (None for a rejected
+    one): its official scores, the values ingest read, and the secretariat's values."""
+    from sceval.ingest.results import catalog_of
+    from sceval.reports.feedback import Official
+
+    entries = {c["code"]: c for c in run.results.get("cities") or []}
+    catalog = catalog_of(run.results)
+    central = [(i.name, i.label) for _, _, i in catalog.inputs() if not i.city_fills] if catalog else []
+
+    def official(outcome: FileOutcome):
+        entry = entries.get(outcome.city.code) if outcome.city else None
+        if outcome.result is None or not entry or entry.get("sha256") != outcome.sha256:
+            return None
+        inputs = entry.get("inputs") or {}
+        return Official(entry.get("total"), entry.get("optional_total"), inputs,
+                        tuple((name, label, inputs.get(name)) for name, label in central))
+
+    return official
+
+
 def _feedback_outcomes(run) -> list[FileOutcome]:
-    """The counted file of each city with issues; else the newest identified rejected file."""
+    """The counted file of each city with issues; else the newest identified rejected file.
+    Only this province's cities: another province's return gets no feedback in our 反馈 folder."""
+    ours = {c["code"] for c in run.results.get("cities") or []}
     chosen = {code: o for code, o in run.counted.items() if o.issues}
     for outcome in sorted(run.outcomes, key=lambda o: o.received_at):
         if outcome.status == REJECTED and outcome.city and outcome.city.code not in run.counted and outcome.source:
             chosen[outcome.city.code] = outcome
-    return list(chosen.values())
+    province = (run.results.get("province") or {}).get("code") or ""
+    return [o for o in chosen.values() if (not ours or o.city.code in ours)
+            and (not province or not o.province[0] or o.province[0] == province)]
 
 
 def summary_name(results: dict) -> str:

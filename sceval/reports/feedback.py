@@ -6,7 +6,9 @@ Macros are never carried over (load without keep_vba), external links are droppe
 """
 from __future__ import annotations
 
+import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
@@ -20,6 +22,27 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 HEADERS = ("序号", "严重程度", "问题代码", "工作表", "单元格", "指标", "说明", "定位")
 WIDTHS = (6, 9, 22, 14, 9, 12, 70, 14)
 MESSAGE_CHARS_PER_LINE = 34  # CJK characters that fit the 说明 column's width of 70
+
+
+@dataclass(frozen=True)
+class Official:
+    """What ingest made of the return, so the copy agrees with the official score: the scores,
+    the values ingest read (by defined name) and the secretariat's values (name, label, value)."""
+
+    total: object = None
+    optional_total: object = None
+    inputs: dict = field(default_factory=dict)
+    central: tuple = ()
+
+
+def sent_name(display: str) -> str:
+    """The name the city sent: ``附件.zip › 320100_南京市….xlsx`` for an archive member, else the
+    file's own name — never the internal copy or the folder it was saved in."""
+    parts = [p for p in re.split(r"\s*›\s*|[\\/]", str(display)) if p]
+    archive = next((i for i, p in enumerate(parts) if p.lower().endswith(".zip")), None)
+    if archive is None or archive == len(parts) - 1:
+        return parts[-1] if parts else str(display)
+    return " › ".join(parts[archive:])
 
 
 def _as_dict(item: Issue | dict) -> dict:
@@ -168,15 +191,67 @@ def _activate_first(workbook) -> None:
     workbook.worksheets[0].sheet_view.tabSelected = True
 
 
-def write_feedback(src_path: str | Path, issues: list[dict | Issue], out_path: str | Path) -> Path:
-    """Write the city's workbook with its problems marked to ``out_path``; never touches src."""
+def _named_cell(workbook, name: str):
+    defined = workbook.defined_names.get(name)
+    for sheet, coordinate in (defined.destinations if defined is not None else ()):
+        if sheet in workbook.sheetnames:
+            return workbook[sheet][coordinate.replace("$", "")]
+    return None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _apply_official(workbook, official: Official) -> None:
+    """Numbers ingest accepted from text (``8,710``) written as numbers, and the secretariat's
+    values into their grey cells, so the copy's live formulas score what ingest scored."""
+    for name, value in official.inputs.items():
+        cell = _named_cell(workbook, name)
+        if cell is not None and _is_number(value) and isinstance(cell.value, str) \
+                and "%" not in (cell.number_format or ""):
+            cell.value = value
+    for name, _label, value in official.central:
+        cell = _named_cell(workbook, name)
+        if cell is not None and _is_number(value):
+            cell.value = value
+
+
+def _score_text(value) -> str:
+    return "（无）" if value is None else f"{value:.2f}" if _is_number(value) else str(value)
+
+
+def _write_official(ws, row: int, official: Official) -> None:
+    """A labelled block under the list: the official score, and the secretariat's values."""
+    from openpyxl.styles import Font
+
+    ws.cell(row, 1, "官方计分结果（以省级汇总的计分为准；本表封面的实时得分已按系统读取的数值重新计算）").font = Font(bold=True)
+    lines = [("总分", official.total), ("自选指标得分", official.optional_total)]
+    lines += [(f"秘书处统一提供：{label}", value) for _name, label, value in official.central]
+    for offset, (label, value) in enumerate(lines, start=1):
+        ws.cell(row + offset, 2, label).data_type = "s"
+        ws.cell(row + offset, 7, _score_text(value) if label in ("总分", "自选指标得分")
+                else ("（未收到）" if value is None else value))
+
+
+def write_feedback(src_path: str | Path, issues: list[dict | Issue], out_path: str | Path,
+                   shown: str | None = None, official: Official | None = None) -> Path:
+    """Write the city's workbook with its problems marked to ``out_path``; never touches src.
+
+    ``shown``: the name the city sent (an archive member as ``附件.zip › 成员.xlsx``), used in the
+    heading instead of the internal copy's; ``official``: what ingest scored, written into the
+    copy so its preview agrees with the official score."""
     src_path, out_path = Path(src_path), Path(out_path)
     if src_path.resolve() == out_path.resolve():
         raise ValueError("feedback must not overwrite the city's original file")
     items = [_as_dict(item) for item in issues]
     workbook, readable = _load_copy(src_path)
     targets = _mark_cells(workbook, items) if readable else [None] * len(items)
-    _write_list(workbook, items, targets, src_path.name)
+    if readable and official is not None:
+        _apply_official(workbook, official)
+    _write_list(workbook, items, targets, sent_name(shown or src_path.name))
+    if official is not None:
+        _write_official(workbook[LIST_SHEET], len(items) + 4, official)
     with atomic_path(out_path) as tmp:
         workbook.save(tmp)
     return out_path

@@ -147,7 +147,7 @@ def test_not_a_choice():
 
 def test_filer_date_as_date_cell_and_as_chinese_text():
     cell = parse_date(RawCell(dt.datetime(2016, 12, 20)), **WHERE)
-    assert cell.value == "2016-12-20" and codes(cell) == ["PARSE_DATE"]
+    assert cell.value == "2016-12-20" and cell.issues == ()  # a real date: nothing to say
     text = parse_date(RawCell("2016年12月20日"), **WHERE)
     assert text.value == "2016-12-20" and codes(text) == ["PARSE_DATE"]
     assert parse_date(RawCell("2016-12-20"), **WHERE).issues == ()
@@ -157,3 +157,15 @@ def test_text_fields_keep_what_was_typed():
     assert parse_text(RawCell(13800138000.0)).value == "13800138000"
     assert parse_text(RawCell("  市统计局 ")).value == "市统计局"
     assert parse_text(RawCell("   ")).state == BLANK
+
+
+def test_an_ambiguous_count_with_a_unit_gets_one_issue():
+    """约1200项: one ambiguity error, not also a note that the unit 项 was removed."""
+    parsed = parse_number(RawCell("约1200项"), COUNT, **WHERE)
+    assert parsed.state == INVALID and codes(parsed) == ["VAL_AMBIGUOUS"]
+
+
+def test_messages_separate_the_place_from_what_was_done():
+    parsed = parse_number(RawCell(" 1,200 "), COUNT, **WHERE)
+    assert parsed.value == 1200
+    assert all("单元格 G6：" in i.message for i in parsed.issues), [i.message for i in parsed.issues]

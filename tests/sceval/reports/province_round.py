@@ -1,8 +1,9 @@
 """A whole 江苏省 round for the report tests: render, fill, ingest, for real.
 
 Six cities: 南京 (realistic), 无锡 (every input at its best: scores at their maxima), 徐州
-(pasted 南京's numbers), 苏州 (inside a zip of attachments), 扬州 (its only return a .xls),
-连云港 (sends nothing). Optional indicators are the demo's, rendered for 江苏.
+(pasted 南京's numbers), 苏州 (inside a zip of attachments, one count typed as text "8,710"),
+扬州 (its only return a .xls), 连云港 (sends nothing); and a 浙江 city's return sent to 江苏 by
+mistake. Optional indicators are the demo's, rendered for 江苏.
 """
 from __future__ import annotations
 
@@ -55,6 +56,24 @@ def best_fill(catalogs, city_name: str) -> CityFill:
     return fill
 
 
+def TEXT_COUNT_INPUT(catalog):
+    """The denominator 苏州 types as "8,710" (text with a thousands separator)."""
+    return next(s for s in catalog.sub_items() if s.method == "ratio").input("denominator")
+
+
+def _other_province_return(catalog, folder: Path, inbox: Path) -> Path:
+    """温州's return (浙江's template) that landed in 江苏's inbox."""
+    from sctemplates.render import render_all
+
+    from sceval.demo.round import load_demo_inputs as demo
+
+    _, zhejiang, province, optional = demo()
+    wenzhou = Roster(zhejiang.province_code, zhejiang.province_name, (zhejiang.cities[2],))
+    (template,) = render_all(catalog, wenzhou, folder, optional=optional, province=province)
+    fill = realistic_fill([catalog, optional], seed=330300, city_name=wenzhou.cities[0].name)
+    return write_fill(template, inbox / template.name, fill)
+
+
 def _central(path: Path, catalog, roster: Roster) -> dict:
     from sceval.ingest.central import read_central, write_central_template
     from decimal import Decimal
@@ -82,6 +101,7 @@ def run_round(root: Path, optional_given: bool = True, central_given: bool = Tru
     fills = {"320100": nanjing, "320200": best_fill(catalogs, "无锡市"),
              "320300": CityFill(values=dict(nanjing.values)),
              "320500": realistic_fill(catalogs, seed=320500, city_name="苏州市")}
+    fills["320500"].values[TEXT_COUNT_INPUT(catalog).name] = "8,710"
     for code, fill in fills.items():
         name = file_name(code, next(c.name for c in JIANGSU.cities if c.code == code))
         write_fill(templates[code], inbox / name, fill)
@@ -90,6 +110,7 @@ def run_round(root: Path, optional_given: bool = True, central_given: bool = Tru
         bundle.write(suzhou, suzhou.name)
     suzhou.unlink()
     (inbox / "321000_扬州市_填报表.xls").write_bytes(cfb_bytes({"Workbook": _biff_stub()}))
+    _other_province_return(catalog, root / "浙江模板", inbox)
     feed, feed_issues = _central(root / "统一数据.xlsx", catalog, JIANGSU) if central_given else (None, [])
     out = root / "结果"
     run = ingest([inbox], out, IngestOptions(catalog, central=feed, roster=JIANGSU,

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from sceval.cli.commands.ingest import print_run_table
 from sceval.evaluate.scoring import central_points
+from tests.libreoffice import libreoffice
 from tests.sceval.reports.province_round import run_round
 
 D = Decimal
@@ -190,3 +191,54 @@ def test_forgotten_central_is_pending_not_the_citys_loss(tmp_path):
     wuxi = round_.city("320200")
     assert D(str(wuxi["points_at_stake"])) == pending
     assert D(str(wuxi["total"])) + pending == round_.catalog.total_points
+
+
+def _feedback(jiangsu, code: str):
+    path = next((jiangsu.out / "反馈").glob(f"{code}_*.xlsx"))
+    return path, openpyxl.load_workbook(path)
+
+
+def _named(book, name: str):
+    (sheet, coordinate), = book.defined_names[name].destinations
+    return book[sheet][coordinate.replace("$", "")]
+
+
+def test_feedback_is_headed_with_what_the_city_sent(jiangsu):
+    _, suzhou = _feedback(jiangsu, "320500")
+    heading = suzhou["问题清单"]["A1"].value
+    assert "文件 转发附件.zip › 320500_苏州市_新型智慧城市评价填报表.xlsx 的问题清单" in heading
+    _, yangzhou = _feedback(jiangsu, "321000")
+    assert "文件 321000_扬州市_填报表.xls 的问题清单" in yangzhou["问题清单"]["A1"].value
+
+
+def test_another_provinces_return_gets_no_feedback_here(jiangsu):
+    wenzhou = next(f for f in jiangsu.run.results["files"] if f["city"] == "330300")
+    assert [i["code"] for i in wenzhou["issues"]] == ["ID_OTHER_PROVINCE"]
+    assert sorted(p.name[:6] for p in (jiangsu.out / "反馈").glob("*.xlsx")) == [
+        "320100", "320300", "320500", "321000"]
+
+
+def test_feedback_copy_holds_what_ingest_read_and_the_official_score(jiangsu):
+    from tests.sceval.reports.province_round import TEXT_COUNT_INPUT
+
+    _, book = _feedback(jiangsu, "320500")
+    assert _named(book, TEXT_COUNT_INPUT(jiangsu.catalog).name).value == 8710  # not the text "8,710"
+    central = [item for _, _, item in jiangsu.catalog.inputs() if not item.city_fills]
+    assert central and all(_named(book, item.name).value == 66.5 for item in central)
+    rows = [r for r in book["问题清单"].iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("官方计分结果"))
+    block = {r[1]: r[6] for r in rows[start + 1:] if r[1]}
+    assert block["总分"] == f"{jiangsu.city('320500')['total']:.2f}"
+    assert block[f"秘书处统一提供：{central[0].label}"] == 66.5
+
+
+@pytest.mark.libreoffice
+@libreoffice[1]
+def test_feedback_preview_agrees_with_the_official_score_when_recalculated(jiangsu):
+    """LibreOffice recalculates the copy's own formulas: its cover total is the official one."""
+    from sctemplates.layout import TOTAL_SCORE
+    from tests.libreoffice import recalculated_values
+
+    path, _ = _feedback(jiangsu, "320500")
+    live = recalculated_values(path)[TOTAL_SCORE]
+    assert abs(D(str(live)) - D(str(jiangsu.city("320500")["total"]))) <= D("0.01")
