@@ -94,6 +94,8 @@ def process_file(task: FileTask) -> FileOutcome:
         outcome.status, outcome.result = REJECTED, None
         outcome.issues.append(issue("FILE_UNREADABLE", f"文件 {task.display} 无法处理（{type(exc).__name__}: "
                                                        f"{str(exc)[:160]}）", file=task.display))
+    if outcome.result is not None:
+        outcome.result.make_json_ready()
     return outcome
 
 
@@ -249,10 +251,13 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         parsed_all.update(parsed)
         issues += [i for p in parsed.values() for i in p.issues]
         issues += checks.check_inputs(catalog, parsed, locate)
+    feed_issues = task.central_issues.get(ident.city.code, [])
+    issues += feed_issues  # before scoring: a feed cell that cannot be read marks its indicator bad
     for index, catalog in enumerate(catalogs):
         # Under revised rules the workbook's live scores follow the old weights: not compared.
         live = index == 1 or not ident.rules_revised
         _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1, live=live)
+    result.points_at_stake += scoring.central_points(task.catalog, {i.indicator for i in feed_issues if i.is_error})
     result.completeness = _completeness(catalogs, parsed_all, issues, locate)
     _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)
     result.inputs = _inputs_shown(catalogs, parsed_all, feed)

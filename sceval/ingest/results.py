@@ -69,21 +69,23 @@ class CityResult:
     measured: dict[str, Decimal] = field(default_factory=dict)  # for batch outliers
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # sub-item -> (sheet, cell) of its first input
 
-    # A result travels from a worker to the parent pickled, and the parent only writes scores and
-    # inputs out as JSON (results.json, the ledger) and computes on ``measured`` alone (outliers).
-    # So the worker, in parallel, turns scores and inputs into their JSON values (json_number,
-    # input_value: what city_entry would do) and ``measured`` into exact text; pickling Decimals one
-    # by one, and converting them in the parent, was a tenth of what the parent did per file.
-    # After the trip ``json_ready`` is True and scores/inputs hold those JSON values.
+    # The parent only writes scores and inputs out as JSON (results.json, the ledger) and computes
+    # on ``measured`` alone (outliers). So every processed file's result, in a worker or in-process
+    # alike (the types never depend on --jobs), ends with its scores and inputs as their JSON values
+    # (``json_ready``: what city_entry would write), converted in parallel by the workers; pickling
+    # Decimals one by one, and converting them in the parent, was a tenth of its work per file.
     json_ready: bool = False
+
+    def make_json_ready(self) -> None:
+        """Scores as 2-decimal JSON numbers and inputs as JSON values, once, after scoring."""
+        if not self.json_ready:
+            self.scores = {code: json_number(value) for code, value in self.scores.items()}
+            self.inputs = {name: input_value(value) for name, value in self.inputs.items()}
+            self.json_ready = True
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        if not self.json_ready:
-            state["scores"] = {code: json_number(value) for code, value in self.scores.items()}
-            state["inputs"] = {name: input_value(value) for name, value in self.inputs.items()}
-            state["json_ready"] = True
-        state["measured"] = {code: str(value) for code, value in self.measured.items()}
+        state["measured"] = {code: str(value) for code, value in self.measured.items()}  # exact text
         return state
 
     def __setstate__(self, state: dict) -> None:

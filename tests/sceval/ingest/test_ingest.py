@@ -305,9 +305,12 @@ def test_two_jobs_write_the_very_same_results_as_one(templates, tmp_path):
     folder = tmp_path / "收件箱"
     for index, city in enumerate(ROSTER.cities):
         fill(templates[city.code], folder / f"{city.code}_{city.name}.xlsx", messy_return(index))
-    texts = []
+    texts, kinds = [], []
     for jobs in (1, 2):
         run = ingest([folder], tmp_path / f"out{jobs}", IngestOptions(CATALOG, roster=ROSTER, jobs=jobs, received_at=RECEIVED,
                      generated_at="2016-12-31T00:00:00+00:00", workbooks=False))
         texts.append(run.results_path.read_text(encoding="utf-8"))
+        kinds.append({(type(v).__name__, type(run.counted[c].result.total).__name__)
+                      for c in run.counted for v in run.counted[c].result.scores.values()})
     assert texts[0] == texts[1] and '"scores": {"L1P1-A1": ' in texts[0]
+    assert kinds[0] == kinds[1] == {("float", "Decimal")}  # the same types whatever --jobs
