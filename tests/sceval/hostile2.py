@@ -181,3 +181,40 @@ def _prose(characters: int) -> str:
 
 def remark_cell(good: Path) -> str:
     return name_target(good, remark_name("L1P1-A1")).split("!")[-1].replace("$", "")
+
+
+# --- item 11 and 25: names that attack the terminal --------------------------------------------
+
+MARKUP_NAME = "回复[/red].xlsx"
+BIDI_NAME = "湖州市\u202exslx.填报.xlsx"  # shows as "湖州市xlsx.填报.xls…" reversed in a terminal
+
+
+def write_markup_zip(good: Path, folder: Path) -> Path:
+    """A zip whose one member is named like a rich closing tag."""
+    path = Path(folder) / "回复邮件附件.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MARKUP_NAME, good.read_bytes())
+    return path
+
+
+def write_bidi_name(good: Path, folder: Path) -> Path:
+    path = Path(folder) / BIDI_NAME
+    path.write_bytes(good.read_bytes())
+    return path
+
+
+# --- the whole kind list, for the mixed batch ----------------------------------------------------
+
+# item 2, 3, 10, 18, 19 (twice), 25 (remark): one copy each of the victim city's return.
+def content_cases(good: Path, folder: Path, victim: tuple[str, str], forged: tuple[str, str]) -> dict[str, str]:
+    """Write every content case into ``folder``; file name -> the code its row must carry."""
+    written = {
+        write_name_moved(good, folder): "ID_NAME_MOVED",
+        write_duplicate_part(good, folder): "FILE_DUPLICATE_PART",
+        write_other_city(good, folder, victim, forged): "ID_OTHER_CITY_TEMPLATE",
+        write_lying_bomb(good, folder): "FILE_ZIP_BOMB",
+        write_far_cell(good, folder, "XFD1048576"): "WB_CELL_OUTSIDE",
+        write_far_cell(good, folder, "AMJ60000"): "WB_CELL_OUTSIDE",
+        write_huge_remark(good, folder): "TEXT_TOO_LONG",
+    }
+    return {path.name: code for path, code in written.items()}
