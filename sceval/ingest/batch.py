@@ -22,6 +22,7 @@ from sctemplates.model import Catalog
 from sctemplates.roster import Roster
 
 from sceval.evaluate.outliers import find_outliers
+from sceval.ingest.central import unplaced_feed_issues
 from sceval.ingest.counting import FirstCopies, OutcomeKeeper, choose_counted
 from sceval.ingest.gather import Gathered, gather
 from sceval.ingest.one_file import FileTask
@@ -57,11 +58,15 @@ class IngestOptions:
     workbooks: bool = True
     limits: object = None
     feed_issues: list[Issue] = field(default_factory=list)
+    # city code -> Issues about its cells of the central feed (sceval.ingest.central.CentralFeed):
+    # on that city's row; an error there keeps the item's points pending.
+    central_issues: dict[str, list[Issue]] = field(default_factory=dict)
 
     def worker_context(self) -> dict:
         """What every worker needs, sent to each once (sceval.ingest.pool.SHARED_FIELDS)."""
         return {"catalog": self.catalog, "optional": self.optional, "roster": self.roster,
-                "central": self.central or {}, "timeout": self.timeout, "limits": self.limits}
+                "central": self.central or {}, "timeout": self.timeout, "limits": self.limits,
+                "central_issues": self.central_issues}
 
 
 @dataclass
@@ -139,6 +144,7 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     _add_copies(run.counted, options)
     _central_pending(run.counted, options)
     run.issues += list(options.feed_issues) + _run_issues(options.catalog, options.optional)
+    run.issues += unplaced_feed_issues(options.central_issues, run.counted)
     run.issues += _forgotten_optional(run.outcomes, options.optional) + _forgotten_central(options)
     from sceval.cases.returns import check_returned_cases  # 附件3 cases among the returns: cases.json
 
@@ -159,7 +165,7 @@ def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> Non
             run.feedback_paths = write_feedback_all(run, out_dir, options.jobs or 1)
             run.summary_path = write_summary_beside(run.results, out_dir)
         write_results(run.results, run.results_path)
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - only a full disk is turned into NoSpace; the rest re-raised
         full = no_space(exc, out_dir)
         if full is None:
             raise

@@ -79,11 +79,11 @@ def _warn_out_inside(path: Path, walk: Walk) -> None:
 
 
 def _gather_one(path: Path, walk: Walk) -> None:
-    """An input named on the command line (or found in a folder)."""
-    if path.is_symlink():
-        _gather_link(path, walk)
-    elif path.is_dir():
+    """An input named on the command line: a folder named so is searched even through a link."""
+    if path.is_dir():
         _enter_folder(path, walk, named=True)
+    elif path.is_symlink():
+        _gather_link(path, walk)
     elif not path.exists():
         shown = display_name(path)
         walk.skipped.append(rejected(shown, "FILE_NOT_FOUND", f"文件“{shown}”不存在或无法访问"))

@@ -4,7 +4,9 @@ summary workbook, with the names officials see.
 from __future__ import annotations
 
 import errno
+import gc
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -47,7 +49,19 @@ def _feedback_job(job) -> tuple[Path | None, Issue | None]:
     try:
         return Path(write_feedback(source, issues, target, shown, official)), None
     except Exception as exc:  # noqa: BLE001 - one feedback failing must not lose the others
-        return None, issue("FILE_UNREADABLE", f"无法为 {shown} 生成问题反馈表（{exc}）", file=shown)
+        failure = exc
+    full = no_space(failure, target.parent)
+    if full is None:
+        return None, issue("FILE_UNREADABLE", f"无法为 {shown} 生成问题反馈表（{failure}）", file=shown)
+    # A full disk stops the run (NoSpace). openpyxl's half-closed writers, dropped with the
+    # traceback, would each print "Exception ignored" noise: drop them quietly first.
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
+    try:
+        del failure
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise full
 
 
 def _official_of(run):
@@ -129,12 +143,23 @@ def ensure_space(out_dir: Path, needed: int) -> None:
                       "空间不足，未写入任何结果（上次的结果保持不变）。请清理磁盘或改用其他输出目录后重新运行")
 
 
-def no_space(exc: OSError, out_dir: Path) -> NoSpace | None:
-    """The NoSpace for an error while writing outputs; None when it is not about space."""
-    if exc.errno not in NO_SPACE_ERRNOS:
+def no_space(exc: BaseException, out_dir: Path) -> NoSpace | None:
+    """The NoSpace for an error while writing outputs; None when it is not about space. The
+    OSError may come wrapped (xlsxwriter raises FileCreateError(OSError))."""
+    found = _os_error_in(exc)
+    if found is None or found.errno not in NO_SPACE_ERRNOS:
         return None
-    return NoSpace(f"写入输出目录 {out_dir} 时磁盘空间不足或超过文件大小限制（{exc.strerror}）。"
+    return NoSpace(f"写入输出目录 {out_dir} 时磁盘空间不足或超过文件大小限制（{found.strerror}）。"
                    "未完成的文件已删除，上次的 results.json 保持不变。请清理磁盘或改用其他输出目录后重新运行")
+
+
+def _os_error_in(exc: BaseException | None, depth: int = 0) -> OSError | None:
+    if exc is None or depth > 4:
+        return None
+    if isinstance(exc, OSError):
+        return exc
+    wrapped = next((arg for arg in exc.args if isinstance(arg, OSError)), None)
+    return wrapped or _os_error_in(exc.__cause__ or exc.__context__, depth + 1)
 
 
 def _mb(size: int) -> str:

@@ -2,8 +2,11 @@
 
 Exit code 0 whenever every file was processed, even when returns carry data errors (they are
 reported, not fatal); 1 when the run itself has an error the official must fix and re-run (e.g.
-returns carry optional indicators but no --optional was given); 2 when the run cannot proceed (bad arguments, unreadable catalog, roster,
-optional indicators or central feed, output folder not writable).
+returns carry optional indicators but no --optional was given, or a cell of the central feed could
+not be read: results are written, the city's row shows the error and its points pending); 2 when the run cannot proceed (bad arguments, unreadable catalog, roster,
+optional indicators or central feed, output folder not writable, another run using the same --out,
+the ledger locked by another program or read-only, the disk full: sceval.ingest.run_lock.RunStopped)
+and nothing of the previous results is changed. docs/interfaces.md lists them.
 """
 from __future__ import annotations
 
@@ -49,16 +52,22 @@ def _load_optional(path: Optional[Path], catalog):
 
 
 def _load_central(path: Optional[Path], catalog, roster):
+    """The central feed (sceval.ingest.central.CentralFeed), or None; an unusable file stops the
+    run here, before any city is scored (exit 2, the file and why)."""
     if path is None:
-        return None, []
+        return None
     if not path.is_file():
         _fail(f"秘书处统一数据文件 {path} 不存在")
-    from sceval.ingest.central import read_central
+    from sceval.ingest.central import CentralUnusable, load_central
 
-    feed, issues = read_central(path, catalog, roster)
-    for item in issues:
-        typer.secho(f"{item.code} {item.message}", fg="yellow", err=True)
-    return feed, issues
+    try:
+        feed = load_central(path, catalog, roster)
+    except CentralUnusable as exc:
+        _fail(f"{exc}\n本次回收未进行：请修正或更换秘书处统一数据文件后重新运行。")
+    for item in feed.all_issues():
+        if item.severity != "info":
+            typer.secho(f"{item.code} {item.message}", fg="red" if item.is_error else "yellow", err=True)
+    return feed
 
 
 def _check_writable(out: Path) -> None:
@@ -165,14 +174,15 @@ def register(app: typer.Typer) -> None:
         loaded = load_catalog_or_exit(catalog)
         city_roster = _load_roster(roster)
         optional_catalog = _load_optional(optional, loaded)
-        feed, feed_issues = _load_central(central, loaded, city_roster)
+        feed = _load_central(central, loaded, city_roster)
         _check_writable(out)
         limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
                         max_run_inflated=_bytes(max_inflated))
         try:
-            run = ingest(inputs, out, IngestOptions(loaded, central=feed, optional=optional_catalog, roster=city_roster,
-                         jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
-                         limits=limits, feed_issues=feed_issues))
+            run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
+                         roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
+                         limits=limits, feed_issues=feed.issues if feed else [],
+                         central_issues=feed.city_issues if feed else {}))
         except RunStopped as stopped:
             _fail(str(stopped))
         print_run_table(run)
@@ -183,5 +193,5 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"汇总表：{run.summary_path}")
         if run.feedback_paths:
             typer.echo(f"问题反馈表 {len(run.feedback_paths)} 份：{out / '反馈'}")
-        if run_errors:
+        if run_errors or (feed is not None and feed.has_errors):
             raise typer.Exit(EXIT_RUN_ERROR)
