@@ -28,6 +28,7 @@ def test_bench_runs_every_stage_on_a_tiny_round(tmp_path):
     assert tenfold["statuses"] == {"counted": 3, "superseded": 27}  # ten distinct submissions per city
     assert saved["memory"]["x1_core"]["main_mib"] > 0
     assert saved["render"]["floor"]["files"] == saved["render"]["floor_kept_formulas"]["files"] == 3
+    assert saved["report"]["cities"] == 3 and saved["report"]["docx_bytes"] > 10_000  # the 附件4 report
     assert set(figures["ratios"]) >= {"render_vs_floor", "render_vs_floor_kept_formulas", "ingest_vs_calamine",
                                       "ingest_speedup", "memory_x10_vs_x1_full"}
     assert set(saved["paired_ratios"]) == {"render_vs_floor", "render_vs_floor_kept_formulas", "render_speedup",

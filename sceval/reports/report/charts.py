@@ -17,7 +17,7 @@ matplotlib.use("Agg")  # before pyplot: the report is written on servers without
 from sceval.reports.report import fonts  # noqa: E402
 
 WIDTH_IN = 6.3  # fits a portrait A4 text width (15.9 cm)
-DPI = 200
+DPI = 150  # sharp in print at 15 cm wide; 200 dpi doubled the time of each chart
 BAR_COLOR = "#4472C4"
 MARK_COLOR = "#C00000"
 
@@ -62,7 +62,7 @@ def _opaque(png: bytes) -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="PNG", optimize=True)
+    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -36,8 +36,9 @@ def _at_stake(writer: Writer, facts: ReportFacts) -> None:
     rows = [[facts.city_label(c), points(p), sum(1 for i in c.entry.get("issues") or [] if i.get("severity") == "error")]
             for c, p in found]
     writer.table("因错误和漏填未得的分值", ["城市", "未得分值", "错误数"], rows)
-    writer.picture(charts.bar_chart([facts.city_label(c) for c, _ in found], [p for _, p in found],
-                                    "各城市因错误和漏填未得的分值", "分值"))
+    shown = found[: outline()["chart_top"]]
+    title = "各城市因错误和漏填未得的分值" + (f"（最多的{len(shown)}个城市）" if len(shown) < len(found) else "")
+    writer.picture(charts.bar_chart([facts.city_label(c) for c, _ in shown], [p for _, p in shown], title, "分值"))
 
 
 def _issues(writer: Writer, facts: ReportFacts) -> None:
@@ -53,7 +54,7 @@ def _issues(writer: Writer, facts: ReportFacts) -> None:
                      f"（{top.meaning}），{top.occurrences}处，涉及{top.cities}个城市或文件。")
     rows = [[c.code, c.meaning, SEVERITY_LABELS.get(c.severity, c.severity), c.occurrences, c.cities] for c in found]
     writer.table("数据质量问题（按问题代码）", ["问题代码", "含义", "严重程度", "出现次数", "涉及城市或文件数"], rows)
-    shown = found[: outline()["quality_chart_top"]]
+    shown = found[: outline()["chart_top"]]
     writer.picture(charts.bar_chart([c.code for c in shown], [Decimal(c.occurrences) for c in shown],
                                     "出现最多的问题代码", "出现次数", shown_as=str))
 
