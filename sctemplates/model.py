@@ -181,6 +181,16 @@ class Catalog:
     def _city_inputs(self) -> tuple[tuple[str, Input], ...]:  # ingest asks for it once per file
         return tuple(((sub or second).code, item) for second, sub, item in self.inputs() if item.city_fills)
 
+    def text_names(self) -> tuple[tuple[str, str, str], ...]:
+        """(code, 数据来源 name, 说明 name) of every sub-item; ingest asks for it once per file."""
+        return self._text_names
+
+    @cached_property
+    def _text_names(self) -> tuple[tuple[str, str, str], ...]:
+        from sctemplates.layout import remark_name, source_name
+
+        return tuple((sub.code, source_name(sub.code), remark_name(sub.code)) for sub in self.sub_items())
+
     def input_by_name(self) -> dict[str, Input]:
         return {item.name: item for _, _, item in self.inputs()}
 

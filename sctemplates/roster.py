@@ -6,12 +6,13 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 
 from sctemplates.issues import Issue, has_errors, issue
+from sctemplates.cells import cell_text
 
 # Kinds of city that report straight to the national level and take no optional indicators.
 DIRECT_KINDS = ("直辖市", "计划单列市")
@@ -45,6 +46,12 @@ class Roster:
     source: str = ""
 
     def by_code(self) -> dict[str, City]:
+        """Cities by code; built once per roster (frozen), as ingest asks for it once per file.
+        Read-only by convention: callers never change the mapping."""
+        return self._by_code
+
+    @cached_property
+    def _by_code(self) -> dict[str, City]:
         return {city.code: city for city in self.cities}
 
 
@@ -150,7 +157,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
     # Excel's "Unicode 文本" and copies out of other systems are tab-separated.
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    return [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return [[cell_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _decode(data: bytes) -> str:
@@ -170,18 +177,11 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        return [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        return [[cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
 
 
-def _text(value) -> str:
-    """A cell as text; whole floats lose their '.0' (Excel stores 330100 as a number)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip().lstrip("\ufeff")
 
 
 def _map_columns(header: list[str], path: Path) -> tuple[dict[str, int], Issue | None]:

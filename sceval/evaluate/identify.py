@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sctemplates.cells import cell_text
 from sctemplates.issues import Issue, issue
 from sctemplates.layout import (
     COVER_CITY_CODE, COVER_CITY_NAME, FILER_FIELDS, PASSPORT_PROPERTY_PREFIX, SHEET_BASE,
@@ -50,7 +51,7 @@ class Identity:
 def passport_carriers(book: Book) -> dict[str, Passport | None]:
     """The passport as each carrier holds it (None when that carrier is absent or incomplete)."""
     grid = book.rows(SHEET_PASSPORT)
-    sheet = {str(row[0]).strip(): _text(row[1]) for row in grid if len(row) > 1 and row[0] != ""}
+    sheet = {str(row[0]).strip(): cell_text(row[1]) for row in grid if len(row) > 1 and row[0] != ""}
     names = {key: book.constants[passport_defined_name(key)]
              for key in Passport.keys() if passport_defined_name(key) in book.constants}
     props = {key: book.properties[PASSPORT_PROPERTY_PREFIX + key]
@@ -59,10 +60,6 @@ def passport_carriers(book: Book) -> dict[str, Passport | None]:
             "文档属性": Passport.from_mapping(props)}
 
 
-def _text(value) -> str:
-    if isinstance(value, float) and value == int(value):
-        return str(int(value))
-    return "" if value is None else str(value)
 
 
 def identify(book: Book, catalog: Catalog, roster: Roster | None, optional: Catalog | None,
@@ -127,7 +124,7 @@ def _passport_checks(passport: Passport, catalog: Catalog, roster: Roster | None
     if roster is not None and passport.province_code != roster.province_code:
         found.append(issue("ID_OTHER_PROVINCE", f"文件 {file} 属于{passport.province_name}（{passport.province_code}），"
                                                 f"本次为{roster.province_name}（{roster.province_code}）的评价", file=file))
-    elif roster is not None and passport.city_code not in _by_code(roster):
+    elif roster is not None and passport.city_code not in roster.by_code():
         found.append(issue("ID_NOT_IN_ROSTER", f"文件 {file} 的城市 {passport.city_name}（{passport.city_code}）"
                                                f"不在{roster.province_name}的城市名单中", file=file))
     return found
@@ -174,22 +171,11 @@ def issued_to_other_city(passport: Passport, roster: Roster | None, file: str) -
 
 
 def _city_of_passport(passport: Passport, roster: Roster | None) -> City:
-    if roster is not None and passport.city_code in _by_code(roster):
-        return _by_code(roster)[passport.city_code]
+    if roster is not None and passport.city_code in roster.by_code():
+        return roster.by_code()[passport.city_code]
     return City(passport.city_code, passport.city_name, passport.city_kind)
 
 
-def _by_code(roster: Roster) -> dict[str, City]:
-    """roster.by_code(), built once per roster object (rosters are immutable) rather than per file."""
-    kept = _BY_CODE.get(id(roster))
-    if kept is None or kept[0] is not roster:
-        if len(_BY_CODE) > 64:
-            _BY_CODE.clear()
-        kept = _BY_CODE[id(roster)] = (roster, roster.by_code())
-    return kept[1]
-
-
-_BY_CODE: dict[int, tuple[Roster, dict[str, City]]] = {}
 
 
 def _optional_ok(ident: Identity, optional: Catalog | None, file: str) -> bool:
@@ -212,7 +198,7 @@ def _optional_ok(ident: Identity, optional: Catalog | None, file: str) -> bool:
 def _cover_values(book: Book) -> tuple[str, str]:
     code = book.named(COVER_CITY_CODE)
     name = book.named(COVER_CITY_NAME)
-    return (_text(code.value).strip() if code else "", _text(name.value).strip() if name else "")
+    return (cell_text(code.value).strip() if code else "", cell_text(name.value).strip() if name else "")
 
 
 def _cover_checks(book: Book, city: City | None, file: str) -> list[Issue]:
@@ -247,7 +233,7 @@ def city_from_file_name(file: str, roster: Roster | None) -> City | None:
     if roster is None:
         return None
     base = re.split(r"[\\/›]", file)[-1].strip()
-    by_code = _by_code(roster)
+    by_code = roster.by_code()
     coded = {by_code[c] for c in SIX_DIGITS.findall(base) if c in by_code}
     named = coded or {c for c in roster.cities if c.name in base}
     return named.pop() if len(named) == 1 else None

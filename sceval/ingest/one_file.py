@@ -12,8 +12,7 @@ from decimal import Decimal
 
 from sctemplates.issues import Issue, has_errors, issue
 from sctemplates.layout import (
-    FILER_DATE, FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_FILER, SHEET_OPTIONAL, remark_name,
-    source_name,
+    FILER_DATE, FILER_FIELDS, OPTIONAL_TOTAL_SCORE, SHEET_BASE, SHEET_FILER, SHEET_OPTIONAL,
 )
 from sctemplates.model import Catalog
 from sctemplates.roster import Roster
@@ -308,25 +307,13 @@ def _city_input_count(catalog: Catalog) -> int:
     return len(catalog.city_inputs())
 
 
-def _text_names(catalog: Catalog) -> tuple[tuple[str, str, str], ...]:
-    """(code, source name, remark name) of every sub-item; built once per catalog object."""
-    kept = _TEXT_NAMES.get(id(catalog))
-    if kept is None or kept[0] is not catalog:
-        if len(_TEXT_NAMES) > 64:
-            _TEXT_NAMES.clear()
-        names = tuple((sub.code, source_name(sub.code), remark_name(sub.code)) for sub in catalog.sub_items())
-        kept = _TEXT_NAMES[id(catalog)] = (catalog, names)
-    return kept[1]
-
-
-_TEXT_NAMES: dict[int, tuple[Catalog, tuple]] = {}
 
 
 def _texts_into(result: CityResult, book: Book, catalogs, display: str, issues: list[Issue],
                 filer_sheet: bool = True) -> None:
     named = book.named
     for catalog in catalogs:
-        for code, source, remark in _text_names(catalog):
+        for code, source, remark in catalog.text_names():
             for target, name in ((result.sources, source), (result.remarks, remark)):
                 raw = named(name)
                 if raw is None or raw is EMPTY_CELL:  # most are left blank: nothing to parse

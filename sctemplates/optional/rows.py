@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sctemplates.issues import issue
 from sctemplates.optional.workbook import COLUMN_INDEX, COLUMNS, SHEET_DEFINITION
+from sctemplates.cells import cell_text
 
 HEADER_SCAN_ROWS = 10
 MAX_ROWS = 500  # a definition has at most 9 sub-items; anything far beyond is not ours
@@ -94,13 +95,7 @@ def _rows_under_header(grid: list[list]) -> tuple[dict[str, int], list[Row]] | N
 
 
 def _row(number: int, cells: list, columns: dict[str, int]) -> Row:
-    values = {key: _text(cells[i] if i < len(cells) else None) for key, i in columns.items()}
+    values = {key: cell_text(cells[i] if i < len(cells) else None) for key, i in columns.items()}
     return Row(number, values)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
