@@ -13,8 +13,6 @@ import typer
 from sceval.cli import zh as cli_zh
 from sceval import __version__
 
-cli_zh.install()
-
 app = typer.Typer(
     name="sceval",
     help="新型智慧城市评价（2016）工具：生成填报模板、回收校验计分、生成汇总表。",
@@ -68,3 +66,4 @@ def _register_all() -> None:
 
 
 _register_all()
+cli_zh.install_theme(app)  # Chinese help pages that wrap, and usage errors in Chinese

@@ -1,21 +1,22 @@
-"""Chinese wording for typer's own help chrome (panel titles, the --help line, errors).
+"""The CLI's Chinese help theme: help pages and usage errors in Chinese, wrapped to the terminal.
 
-Typer has no translation hook for these strings, so they are set on its modules once, at CLI
-import. Guarded with hasattr: a typer upgrade that moves them falls back to English, never fails.
+Typer's own rich help cuts a Chinese description with "…" when it does not fit one line (Rich
+wraps at spaces, and Chinese has none), and has no translation hook for its chrome. So the app
+installs this theme explicitly (``install_theme(app)``, from sceval.cli.app): its group and every
+command use ``ChineseGroup``/``ChineseCommand``, public typer.core subclasses that render help
+themselves (long text folds onto the next line, never cut) and say usage errors in Chinese.
+Nothing in typer is patched.
 """
 from __future__ import annotations
 
-PANEL_TEXT = {
-    "ARGUMENTS_PANEL_TITLE": "参数",
-    "OPTIONS_PANEL_TITLE": "选项",
-    "COMMANDS_PANEL_TITLE": "命令",
-    "ERRORS_PANEL_TITLE": "错误",
-    "ABORTED_TEXT": "已中止。",
-    "REQUIRED_LONG_STRING": "[必填]",
-    "DEFAULT_STRING": "[默认：{}]",
-    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
-}
+import inspect
+import re
+import sys
+
+from typer.core import TyperCommand, TyperGroup
+
 HELP_OPTION_TEXT = "显示本帮助并退出。"
+ABORTED_TEXT = "已中止。"
 # Click's usage errors are plain English f-strings; these patterns give them in Chinese.
 ERROR_TEXT = (
     (r"^Missing option (.+)\.$", r"缺少必填选项 \1。"),
@@ -33,40 +34,148 @@ ERROR_TEXT = (
 
 
 def chinese_error(text: str) -> str:
-    import re
-
     for pattern, replacement in ERROR_TEXT:
         text = re.sub(pattern, replacement, text)
     return text
 
 
-def _translate_errors(exceptions) -> None:
-    for name in ("ClickException", "UsageError", "BadParameter", "MissingParameter", "NoSuchOption"):
-        cls = getattr(exceptions, name, None)
-        original = getattr(cls, "format_message", None)
-        if original is None:
-            continue
-        cls.format_message = lambda self, _original=original: chinese_error(_original(self))
+# --- help pages ---------------------------------------------------------------------------------
 
+def _text(markup: str):
+    """Rich text that folds onto the next line when too long (Chinese has no spaces to wrap at)."""
+    from rich.errors import MarkupError
+    from rich.text import Text
 
-def install() -> None:
-    from typer import rich_utils
-
-    for name, text in PANEL_TEXT.items():
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, text)
     try:
-        from typer._click import exceptions
-        from typer._click.core import Command
-    except ImportError:  # a typer without the vendored click: keep English
-        return
-    _translate_errors(exceptions)
-    original = Command.get_help_option
+        text = Text.from_markup(markup)
+    except MarkupError:
+        text = Text(markup)
+    text.overflow = "fold"
+    return text
 
-    def get_help_option(self, ctx):
-        option = original(self, ctx)
-        if option is not None:
-            option.help = HELP_OPTION_TEXT
-        return option
 
-    Command.get_help_option = get_help_option
+def _paragraphs(help_text: str | None) -> list[str]:
+    return [p.replace("\b\n", "").strip() for p in inspect.cleandoc(help_text or "").split("\n\n") if p.strip()]
+
+
+def _metavar(param, ctx) -> str:
+    """The value's type as typer shows it (``<path>``), or "" for a flag."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""
+    shown = getattr(param, "display_type_rich", None)
+    return (shown(ctx=ctx) or "") if shown else ""
+
+
+def _param_help(param) -> str:
+    text = HELP_OPTION_TEXT if param.name == "help" else (getattr(param, "help", None) or "")
+    default = param.default
+    shown = getattr(param, "show_default", None) is not False
+    if shown and default not in (None, False, (), []) and not param.required and not callable(default):
+        text += f" [dim]\\[默认：{default}][/dim]"
+    if param.required:
+        text += " [red]\\[必填][/red]"
+    return text
+
+
+def _table(rows):
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, expand=True, padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold cyan")
+    table.add_column(no_wrap=True, style="yellow")
+    table.add_column(ratio=1, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _panel(title: str, rows, console) -> None:
+    from rich.panel import Panel
+
+    if rows:
+        console.print(Panel(_table(rows), title=title, title_align="left", border_style="dim"))
+
+
+def _param_rows(command, ctx, kind: str) -> list:
+    params = [p for p in command.get_params(ctx) if p.param_type_name == kind and not getattr(p, "hidden", False)]
+    return [(", ".join(p.opts + p.secondary_opts) if kind == "option" else (p.name or "").upper(),
+             _metavar(p, ctx) if kind == "option" else "", _text(_param_help(p))) for p in params]
+
+
+def _command_rows(group, ctx) -> list:
+    rows = []
+    for name in group.list_commands(ctx):
+        sub = group.get_command(ctx, name)
+        if sub is not None and not sub.hidden:
+            first = (_paragraphs(sub.short_help or sub.help) or [""])[0].replace("\n", " ")
+            rows.append((name, "", _text(first)))
+    return rows
+
+
+def render_help(command, ctx) -> None:
+    """Usage, description, 参数, 选项 and 命令 panels, wrapped to the terminal's width."""
+    from rich.console import Console
+    from rich.padding import Padding
+
+    console = Console(highlight=False, file=sys.stdout)
+    usage = re.sub(r"\{(\w+)\}", lambda m: m[1].upper(), " ".join(command.collect_usage_pieces(ctx)))
+    console.print(Padding(_text(f"[bold]用法：[/bold]{ctx.command_path} {usage}"), (1, 1, 0, 1)))
+    for paragraph in _paragraphs(command.help):
+        console.print(Padding(_text(paragraph), (1, 1, 0, 1)))
+    console.print()
+    _panel("参数", _param_rows(command, ctx, "argument"), console)
+    _panel("选项", _param_rows(command, ctx, "option"), console)
+    if isinstance(command, TyperGroup):
+        _panel("命令", _command_rows(command, ctx), console)
+
+
+# --- usage errors -------------------------------------------------------------------------------
+
+def _show_error(exc) -> None:
+    """The usage line, the message in Chinese and where to find help, on stderr."""
+    from rich.console import Console
+    from rich.panel import Panel
+
+    console = Console(stderr=True, highlight=False)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        console.print(_text(f"用法：{ctx.command_path} {' '.join(ctx.command.collect_usage_pieces(ctx))}"))
+        console.print(_text(f"运行 [blue]'{ctx.command_path} --help'[/] 查看帮助。"))
+    console.print(Panel(_text(chinese_error(exc.format_message())), title="错误", title_align="left",
+                        border_style="red"))
+
+
+class ChineseCommand(TyperCommand):
+    def format_help(self, ctx, formatter) -> None:
+        render_help(self, ctx)
+
+
+class ChineseGroup(TyperGroup):
+    def format_help(self, ctx, formatter) -> None:
+        render_help(self, ctx)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """As typer's, but a usage error is said in Chinese (its rich error printer is English)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Exception as exc:  # noqa: BLE001 - only click's usage errors are handled here
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                if type(exc).__name__ == "Abort":
+                    print(ABORTED_TEXT, file=sys.stderr)
+                    sys.exit(1)
+                raise
+            _show_error(exc)
+            sys.exit(exc.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(n) comes back as n
+
+
+def install_theme(typer_app) -> None:
+    """Use the Chinese theme for the app, its sub-apps and every registered command."""
+    typer_app.info.cls = ChineseGroup
+    for info in typer_app.registered_commands:
+        info.cls = ChineseCommand
+    for group in typer_app.registered_groups:
+        group.cls = ChineseGroup
+        install_theme(group.typer_instance)

@@ -242,3 +242,13 @@ def test_feedback_preview_agrees_with_the_official_score_when_recalculated(jiang
     path, _ = _feedback(jiangsu, "320500")
     live = recalculated_values(path)[TOTAL_SCORE]
     assert abs(D(str(live)) - D(str(jiangsu.city("320500")["total"]))) <= D("0.01")
+
+
+def test_every_summary_sheet_prints_landscape_one_page_wide_with_its_header_repeated(summary):
+    for ws in summary.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title  # 1: the default
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        if ws.title != "图表":  # the charts sheet has no table header to repeat
+            assert ws.print_title_rows, ws.title
+    assert summary["分项得分"].print_title_cols and summary["得分明细"].print_title_cols
