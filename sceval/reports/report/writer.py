@@ -21,6 +21,7 @@ from sceval.reports.report.chapter_three import write_chapter_three
 from sceval.reports.report.chapter_two import write_scores
 from sceval.reports.report.document import Writer, new_document
 from sceval.reports.report.facts import ReportFacts, build_facts, outline
+from sceval.reports.report.fonts import BUNDLED
 from sceval.reports.report.quality import write_quality
 
 PDF_TIMEOUT_SECONDS = 180
@@ -95,6 +96,10 @@ def to_pdf(docx: Path, timeout: int = PDF_TIMEOUT_SECONDS) -> Path | None:
         work = Path(folder)
         source = work / "report.docx"
         shutil.copyfile(docx, source)
+        # LibreOffice also loads fonts from its profile's user/fonts: with the bundled font there,
+        # a machine without any CJK system font still gets Chinese glyphs in the PDF.
+        (work / "profile" / "user" / "fonts").mkdir(parents=True)
+        shutil.copy(BUNDLED, work / "profile" / "user" / "fonts")
         command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(work / "out"), str(source)]
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

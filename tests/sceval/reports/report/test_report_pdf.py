@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageStat
@@ -52,3 +53,24 @@ def test_the_pdf_pages_and_charts_are_not_blank(pdf, tmp_path):
         assert len(images) >= 4  # histogram, first-level rates, points at stake, issue codes
         for image in images:
             assert ImageStat.Stat(Image.open(image).convert("L")).stddev[0] > 20, image.name
+
+
+def test_a_machine_without_cjk_fonts_still_gets_chinese_in_the_pdf(tmp_path, monkeypatch):
+    """fontconfig limited to one Latin font: LibreOffice then sees only the bundled CJK font."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # fonts-dejavu-core comes with LibreOffice
+    if not dejavu.is_file():
+        pytest.skip("no DejaVu Sans to stand for a Latin-only machine")
+    latin = tmp_path / "fonts"
+    latin.mkdir()
+    shutil.copy(dejavu, latin)
+    config = tmp_path / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?><fontconfig><dir>{latin}</dir><cachedir>{tmp_path / "cache"}</cachedir>'
+                      "</fontconfig>", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    out = tmp_path / "报告.docx"
+    write_report([province_results()], out=out, pdf=True)
+    listing = subprocess.run(["pdffonts", str(out.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+    assert "SCEvalSansSC" in listing or "NotoSansCJK" in listing, listing  # the bundled subset's CID fonts
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out.with_suffix(".pdf")), "-"], capture_output=True,
+                          text=True).stdout
+    assert "本省组织评价工作概况" in "".join(text.split())
