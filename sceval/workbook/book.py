@@ -22,6 +22,7 @@ from sceval.workbook.cell_refs import GRID_COLUMNS, GRID_ROWS
 from sceval.workbook.grid_sheet import SheetTooWide, calamine_sheets
 from sceval.workbook.number_formats import StyleKinds, style_kinds
 from sceval.evaluate.parse import RawCell
+from sceval.workbook.sheet import Sheet
 from sceval.workbook.xml_sheet import EMPTY_CELL, NotPlain
 from sceval.workbook.xml_attributes import attributes, unescape
 
@@ -43,7 +44,7 @@ class Book:
     constants: dict[str, str] = field(default_factory=dict)  # name -> text of a ="..." name
     properties: dict[str, str] = field(default_factory=dict)
     saved_at: str = ""  # docProps/core.xml dcterms:modified as written (the ordering rule's first basis)
-    sheets: dict = field(default_factory=dict)  # sheet name -> XmlSheet | GridSheet (not _lists)
+    sheets: dict[str, Sheet] = field(default_factory=dict)  # XmlSheet | GridSheet by name (not _lists)
 
     def cell(self, sheet: str, ref: str) -> RawCell:
         found = self.sheets.get(sheet)

@@ -13,6 +13,7 @@ from sctemplates.layout import SHEET_LISTS
 from sceval.workbook.cell_refs import GRID_ROWS, outside_grid, position
 from sceval.evaluate.parse import RawCell
 from sceval.workbook.xml_sheet import EMPTY_CELL
+from sceval.workbook.sheet import Sheet
 
 PLAIN_CELL = (False, "")  # not a formula, no Excel error
 MAX_GRID_ROWS = GRID_ROWS  # a template has a few hundred rows; more is not ours to read
@@ -27,7 +28,7 @@ class SheetTooWide(Exception):
         self.sheet, self.ref = sheet, ref
 
 
-class GridSheet:
+class GridSheet(Sheet):
     """One sheet read by calamine: a grid of values, plus the formulas, errors and percentage
     styles found in its XML. Answers the same questions as sheet_xml.XmlSheet."""
 

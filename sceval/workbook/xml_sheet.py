@@ -20,6 +20,7 @@ from html import unescape
 from sceval.workbook.cell_refs import GRID_ROWS, column_index, column_letters, outside_grid, position
 from sceval.workbook.number_formats import StyleKinds
 from sceval.evaluate.parse import RawCell
+from sceval.workbook.sheet import Sheet
 
 EMPTY_CELL = RawCell()
 CELL_START = b'<c r="'
@@ -149,7 +150,7 @@ def _column_letters(index: int) -> bytes:
     return COLUMN_LETTERS[index] if 0 <= index < len(COLUMN_LETTERS) else column_letters(index).encode()
 
 
-class XmlSheet:
+class XmlSheet(Sheet):
     """One sheet's cells by reference, decoded lazily; the same questions as reader.GridSheet.
     ``outside``: references past the grid's bounds, left out of rows() and column() (raw() and
     value() still answer for them: a cell is only ever looked up, never a grid built to it)."""

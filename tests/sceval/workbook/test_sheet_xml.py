@@ -213,3 +213,20 @@ def test_a_damaged_cell_rejects_the_file_naming_sheet_and_cell(template, tmp_pat
     assert outcome.status == "rejected" and problem.code == "FILE_UNREADABLE", why
     assert (problem.sheet, problem.cell) == ("基础指标", cell) and f"单元格 {cell}" in problem.message
     assert damaged.read_bytes() == before
+
+
+def test_both_engines_declare_the_one_sheet_interface():
+    """XmlSheet and GridSheet implement sceval.workbook.sheet.Sheet with the same signatures."""
+    import inspect
+
+    from sceval.workbook.grid_sheet import GridSheet
+    from sceval.workbook.sheet import Sheet
+    from sceval.workbook.xml_sheet import XmlSheet
+
+    questions = [name for name in vars(Sheet) if not name.startswith("_") and callable(vars(Sheet)[name])]
+    assert sorted(questions) == ["column", "marks", "raw", "rows", "value", "values"]
+    for engine in (XmlSheet, GridSheet):
+        assert issubclass(engine, Sheet)
+        for name in questions:
+            own = inspect.signature(getattr(engine, name))
+            assert list(own.parameters) == list(inspect.signature(getattr(Sheet, name)).parameters), (engine, name)
