@@ -14,6 +14,9 @@ import typer
 
 LEDGER_OPTION = typer.Option(None, "--ledger", help="台账文件路径（默认 <输出目录>/ledger.sqlite）。")
 OUT_OPTION = typer.Option(None, "--out", "-o", help="回收输出目录（台账位于其中的 ledger.sqlite）。")
+# The ledger changes now; what the officials read changes only when ingest runs again.
+RERUN_NOTE = ("注意：results.json、汇总表和反馈表现在还没有改变，将在下次运行 sceval ingest 时按此更新；"
+              "请用与上次相同的参数（输入文件夹、--out、--roster、--optional、--central）重新运行 sceval ingest。")
 
 
 def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
@@ -107,6 +110,7 @@ def invalidate_command(
         now = opened.counting().get(target.city_code or "")
         typer.echo(f"城市 {target.city_code} 现计入：{now.file_name}（SHA-256 {now.sha256[:12]}）"
                    if now else f"城市 {target.city_code or '未识别'} 现在没有可计入的有效报送。")
+        typer.echo(RERUN_NOTE)
 
 
 def use_command(
@@ -126,7 +130,7 @@ def use_command(
             raise typer.Exit(1) from None
         typer.echo(f"已指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
                    f"原因：{target.used_why}")
-        typer.echo("results.json 和汇总表将在下次运行 sceval ingest 时按此更新。")
+        typer.echo(RERUN_NOTE)
 
 
 def register(app: typer.Typer) -> None:

@@ -252,3 +252,20 @@ def test_every_summary_sheet_prints_landscape_one_page_wide_with_its_header_repe
         if ws.title != "图表":  # the charts sheet has no table header to repeat
             assert ws.print_title_rows, ws.title
     assert summary["分项得分"].print_title_cols and summary["得分明细"].print_title_cols
+
+
+def test_ledger_invalidate_says_the_outputs_change_on_the_next_ingest(jiangsu, tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+
+    ledger = shutil.copy(jiangsu.out / "ledger.sqlite", tmp_path / "ledger.sqlite")
+    sha = jiangsu.city("320300")["sha256"]
+    result = CliRunner().invoke(app, ["ledger", "invalidate", sha[:12], "--why", "误用南京市数据",
+                                      "--ledger", str(ledger)])
+    assert result.exit_code == 0, result.output
+    assert "已作废" in result.output
+    flat = result.output.replace("\n", "")
+    assert "results.json、汇总表和反馈表现在还没有改变" in flat and "下次运行 sceval ingest" in flat
