@@ -126,7 +126,8 @@ def _decimal(value, code: str, field: str, problems: list[str]) -> Decimal:
         return result
     except (InvalidOperation, ValueError):
         where = f"{code} {field}" if code else field
-        problems.append(Problem(f"{where}：{value!r} 不是数字", code, field))
+        said = "未填写（公式单元格须在表格软件中保存后才有结果）" if value is None else f"{value!r} 不是数字"
+        problems.append(Problem(f"{where}：{said}", code, field))
         return Decimal(0)
 
 

@@ -34,6 +34,12 @@ def test_weight_text_is_named_by_sheet_and_cell(source, tmp_path):
     assert f"{where}：L1P1-A2 weight：'三十五' 不是数字" in problems_of(path)
 
 
+def test_blank_weight_or_unsaved_formula(source, tmp_path):
+    path = edit(source, tmp_path / "空.xlsx", set_values(S.SHEET_SUB, {("L1P1-A2", "权重（%）"): "=100-30-35"}))
+    where = cell(S.SHEET_SUB, "L1P1-A2", "权重（%）", source)
+    assert any(p.startswith(f"{where}：L1P1-A2 weight：未填写") for p in problems_of(path))
+
+
 def test_numeric_text_is_a_number(source, tmp_path):
     path = edit(source, tmp_path / "文本.xlsx", set_values(S.SHEET_SUB, {("L1P1-A2", "权重（%）"): " 35 "}))
     assert load_catalog(path).fingerprint() == load_catalog().fingerprint()

@@ -17,6 +17,7 @@ from sctemplates.catalog_workbook import sheets as S
 from sctemplates.catalog_workbook.export import write_catalog, write_catalog_workbook
 from sctemplates.catalog_workbook.read import read_workbook_data
 from sctemplates.export import catalog_as_dict
+from tests.libreoffice import needs_soffice, resave_xlsx
 from tests.sctemplates.catalog_workbook.helpers import cell_of, edit, exported, set_values
 
 BUNDLED = load_catalog()
@@ -174,3 +175,16 @@ def test_check_against_the_catalog_templates_were_rendered_with(tmp_path):
     assert result.exit_code == 0 and "仍可回收" in result.output
     result = runner.invoke(app, ["catalog", "check", str(default_catalog_path()), "--against", str(path)])
     assert result.exit_code == 0 and f"目录 {path} 一致" in result.output
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_a_catalog_saved_by_libreoffice_reads_the_same(tmp_path):
+    """An official may edit the workbook in LibreOffice or WPS: their save keeps every fact."""
+    changed = {("L1P1-A1", "权重（%）"): 50, ("L1P1-A2", "权重（%）"): 30, ("L1P1-A3", "权重（%）"): 20}
+    path = edit(exported(tmp_path), tmp_path / "改.xlsx", set_values(S.SHEET_SUB, changed))
+    (resaved,) = resave_xlsx([path], tmp_path / "lo")
+    assert read_workbook_data(resaved).data == read_workbook_data(path).data
+    assert load_catalog(resaved).fingerprint() == load_catalog(path).fingerprint()
+    validations = openpyxl.load_workbook(resaved)[S.SHEET_SUB].data_validations.dataValidation
+    assert any(v.type == "list" for v in validations)  # the drop-downs survive the save
