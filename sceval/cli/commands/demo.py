@@ -33,7 +33,9 @@ def _print_run(console, run) -> None:
     print_run_table(run.ingest, console)
     console.print(f"\n[bold]示例评价完成[/bold]（输出目录 {run.out}）")
     console.print(f"  填报模板：{len(run.templates)} 份 → {run.templates[0].parent if run.templates else '-'}")
-    console.print(f"  模拟城市回收文件：{len(run.returns)} 个 → {run.out / '2_回收邮件'}")
+    if run.drafts:
+        console.print(f"  通知邮件草稿（附填报表）：{len(run.drafts)} 封 → {run.drafts[0].parent}")
+    console.print(f"  模拟城市回收邮件：{len(run.returns)} 个文件 → {run.out / '2_回收邮件'}")
     for note in run.notes:
         console.print(f"    · {note}")
     console.print(f"  秘书处统一数据：{run.central}")

@@ -182,6 +182,34 @@ def test_drafts_are_delivered_to_a_local_smtp_server(drafted):
     assert written[0].message["X-Unsent"] == "1"  # the draft itself is unchanged
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_authorisation_code_comes_from_the_environment(drafted, monkeypatch):
+    """Login with the code from SCEVAL_SMTP_PASSWORD (never a command-line argument)."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from sceval.mail.smtp import PASSWORD_VARIABLE, SmtpSettings, send_all
+
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword):
+            logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=bool(logins) and logins[-1] == (b"pg", b"code-123"))
+
+    inbox, port = _Inbox(), _free_port()
+    controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=10,
+                                              authenticator=authenticator, auth_require_tls=False, auth_required=True)
+    controller.start()
+    try:
+        monkeypatch.setenv(PASSWORD_VARIABLE, "code-123")
+        report = send_all([drafted[1][0].message], SmtpSettings("127.0.0.1", port, user="pg"))
+    finally:
+        controller.stop()
+    assert len(inbox.envelopes) == 1 and report[0].startswith("已发送")
+    assert logins == [(b"pg", b"code-123")]  # the code from the environment reached the server
+
+
 def test_a_user_without_the_password_variable_is_refused(monkeypatch, drafted):
     from sceval.mail.smtp import PASSWORD_VARIABLE, SmtpSettings, send_all
 
