@@ -181,14 +181,15 @@ def _feed_range(item) -> tuple[float, float]:
 
 
 def _ingest(run: DemoRun, catalog, roster, optional, jobs) -> None:
-    from sceval.ingest.central import read_central
+    from sceval.ingest.central import load_central
     from sceval.ingest.batch import IngestOptions, ingest
 
     result_dir = run.out / "4_回收结果"
-    feed, feed_issues = read_central(run.central, catalog, roster)
-    outcome = ingest([run.out / "2_回收邮件"], result_dir, IngestOptions(catalog, central=feed,
+    feed = load_central(run.central, catalog, roster)
+    outcome = ingest([run.out / "2_回收邮件"], result_dir, IngestOptions(catalog, central=feed.values,
                      optional=optional, roster=roster, jobs=jobs,
-                     ledger_path=result_dir / "ledger.sqlite", feed_issues=feed_issues))
+                     ledger_path=result_dir / "ledger.sqlite", feed_issues=feed.issues,
+                     central_issues=feed.city_issues))
     run.results = result_dir / "results.json"
     run.summary = next(iter(sorted(result_dir.glob("汇总_*.xlsx"))), None)
     run.feedback = sorted((result_dir / "反馈").glob("*.xlsx")) if (result_dir / "反馈").exists() else []

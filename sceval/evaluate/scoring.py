@@ -115,14 +115,15 @@ def _feed_value(code: str, item: Input, given: ScoreInputs, sheet: ScoreSheet) -
     return value
 
 
-def central_points(catalog: Catalog) -> Decimal:
-    """The most points in the total that depend on the secretariat's feed alone."""
+def central_points(catalog: Catalog, codes=None) -> Decimal:
+    """The most points in the total that depend on the secretariat's feed alone (only of the
+    indicators in ``codes`` when given: those whose feed cell could not be read)."""
     points = ZERO
     for second in catalog.second_levels():
-        if second.method and not any(item.city_fills for item in second.inputs):
+        if second.method and not any(item.city_fills for item in second.inputs) and (codes is None or second.code in codes):
             points += second.weight
         for sub in second.sub_items:
-            if sub.inputs and not any(item.city_fills for item in sub.inputs):
+            if sub.inputs and not any(item.city_fills for item in sub.inputs) and (codes is None or sub.code in codes):
                 points += second.weight * sub.weight / HUNDRED
     return points
 

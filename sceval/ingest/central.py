@@ -7,13 +7,17 @@ cell is simply absent: no value is ever invented.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
 from sctemplates.issues import Issue, issue
+from sctemplates.layout import SHEET_PASSPORT
 from sctemplates.model import Catalog, Input
+
+from sceval.evaluate import parse
+from sceval.workbook.cell_refs import column_letters
 
 SHEET = "秘书处统一数据"
 CODE_KEY = "CITY_CODE"  # machine keys in a hidden row; headers for people are below them
@@ -96,32 +100,83 @@ def _write_sheet(workbook, roster, columns: list[FeedColumn], catalog: Catalog) 
 
 
 # --- reading -------------------------------------------------------------------------------
+# The feed is typed by people too, and it is a file from the outside like any return: it goes
+# through the same preflight (sceval.safety.preflight) and the same bounded reader
+# (sceval.workbook.book), and its cells through the same tolerant parser as city cells
+# (sceval.evaluate.parse). A file that cannot be used at all stops the run (CentralUnusable) —
+# every city would silently lose those points otherwise; a cell that cannot be read is an error
+# on that city's row, its points pending (待补分值) until the secretariat corrects it.
+
+class CentralUnusable(Exception):
+    """The feed file cannot be used at all; ``issue`` (CENTRAL_UNUSABLE) names the file and why."""
+
+    def __init__(self, path: Path, why: str):
+        self.issue = issue("CENTRAL_UNUSABLE", f"秘书处统一数据文件 {path.name} 无法使用：{why}", file=path.name)
+        super().__init__(self.issue.message)
+
+
+@dataclass
+class CentralFeed:
+    """What the feed says: values per city, Issues per city (its cells), Issues about the file."""
+
+    values: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    city_issues: dict[str, list[Issue]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        """A cell that could not be read: the run's results are written, and it exits 1."""
+        return any(i.is_error for found in self.city_issues.values() for i in found) or \
+            any(i.is_error for i in self.issues)
+
+    def all_issues(self) -> list[Issue]:
+        return self.issues + [i for found in self.city_issues.values() for i in found]
+
 
 def _bad(path: Path, message: str, **location) -> Issue:
-    return issue("CENTRAL_BAD", f"秘书处统一数据文件 {path.name}：{message}", file=path.name,
-                 **location)
+    return issue("CENTRAL_BAD", f"秘书处统一数据文件 {path.name}：{message}", **{**location, "file": path.name})
 
 
-def _open_rows(path: Path):
-    """(sheet title, rows of cells) of the sheet holding the key row, or an Issue."""
-    import openpyxl
+def _open_book(path: Path, limits=None):
+    """The feed as a Book, read like a return; CentralUnusable for what cannot be used."""
+    from sceval.safety.preflight import Limits, inspect
+    from sceval.workbook.book import read_book, wanted_part
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any unreadable file becomes one Issue
-        return None, _bad(path, f"无法读取（{type(exc).__name__}）")
-    for ws in workbook.worksheets:
-        rows = [list(r) for r in ws.iter_rows()]
+    parts: dict[str, bytes] = {}
+    found = inspect(path, limits or Limits(), parts, wanted_part)
+    errors = [i for i in found.issues if i.is_error]
+    if errors:
+        raise CentralUnusable(path, _after_name(errors[0].message, path))
+    book, problems = read_book(str(path), path.name, parts, found.members)
+    if book is None:
+        raise CentralUnusable(path, _after_name(problems[0].message, path) if problems else "无法读取")
+    if SHEET_PASSPORT in book.sheet_names and book.properties.get("sceval.kind") != "central-feed":
+        raise CentralUnusable(path, "这是城市的填报表，不是秘书处统一数据文件；请使用 sceval central template "
+                                    "生成、由秘书处填写的文件")
+    return book
+
+
+def _after_name(message: str, path: Path) -> str:
+    """Preflight's sentence without its own 文件“…” lead (the CLI message names the file once)."""
+    for lead in (f"文件“{path.name}”", f"文件 {path.name} "):
+        if message.startswith(lead):
+            return message[len(lead):].lstrip("：")
+    return message
+
+
+def _key_sheet(path: Path, book) -> tuple[str, list[list], int]:
+    """(sheet name, rows of values, index of the key row) of the sheet holding the key row."""
+    for name, sheet in book.sheets.items():
+        rows = sheet.rows()
         for index, row in enumerate(rows[:10]):
-            if any(getattr(c, "value", None) == CODE_KEY for c in row):
-                return (ws.title, rows, index), None
-    return None, _bad(path, "找不到模板的列标识行，请使用 sceval central template 生成的文件")
+            if CODE_KEY in row:
+                return name, rows, index
+    raise CentralUnusable(path, "找不到模板的列标识行，请使用 sceval central template 生成的文件")
 
 
 def _key_map(row: list, wanted: dict[str, FeedColumn]) -> tuple[int | None, dict[int, FeedColumn]]:
     code_col, columns = None, {}
-    for col, cell in enumerate(row):
-        value = getattr(cell, "value", None)
+    for col, value in enumerate(row):
         if value == CODE_KEY:
             code_col = col
         elif value in wanted:
@@ -129,94 +184,97 @@ def _key_map(row: list, wanted: dict[str, FeedColumn]) -> tuple[int | None, dict
     return code_col, columns
 
 
-def _number(cell) -> Decimal | None | str:
-    """The cell's value as a Decimal, None when blank, or the text that is not a number."""
-    value = cell.value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return str(value)
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return value
-        return number if number.is_finite() else value
-    number = Decimal(str(value))
-    # A cell shown as "85%" holds 0.85: the secretariat meant the number it sees.
-    return number * 100 if "%" in str(getattr(cell, "number_format", "")) else number
-
-
-def _check_value(path: Path, sheet: str, cell, column: FeedColumn) -> tuple[Decimal | None, list]:
-    value = _number(cell)
-    if value is None:
-        return None, []
-    where = dict(sheet=sheet, cell=cell.coordinate, indicator=column.code)
-    item = column.item
-    if isinstance(value, str):
-        return None, [_bad(path, f"{sheet}!{cell.coordinate}（{column.code} {item.label}）"
-                                 f"应为数字，实际为“{value}”", **where)]
-    if (item.min is not None and value < item.min) or (item.max is not None and value > item.max):
-        return None, [_bad(path, f"{sheet}!{cell.coordinate}（{column.code} {item.label}）"
-                                 f"为 {value}，超出允许范围 {item.min}–{item.max}", **where)]
-    return value, []
-
-
-def _city_code(cell) -> str:
-    value = getattr(cell, "value", None)
+def _city_code(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "" if value is None else str(value).strip()
 
 
-def _read_row(path, sheet, row, code_col, columns) -> tuple[dict, list]:
-    values, issues = {}, []
-    for col, column in columns.items():
-        if col < len(row) and hasattr(row[col], "coordinate"):
-            value, found = _check_value(path, sheet, row[col], column)
-            issues += found
-            if value is not None:
-                values[column.item.name] = value
-    return values, issues
+@dataclass
+class _Reading:
+    path: Path
+    sheet: str
+    book: object
+    feed: CentralFeed
+
+    def cell(self, row: int, col: int, column: FeedColumn, city: str) -> None:
+        """One feed cell through the city cells' parser; its value, or an Issue on the city."""
+        ref = f"{column_letters(col)}{row + 1}"
+        where = dict(file=self.path.name, sheet=self.sheet, cell=ref, indicator=column.code)
+        parsed = parse.parse_number(self.book.cell(self.sheet, ref), column.item, **where)
+        notes = self.feed.city_issues.setdefault(city, [])
+        notes += [i for i in parsed.issues if not i.is_error]
+        if parsed.state == parse.INVALID:
+            reason = next(i.message for i in parsed.issues if i.is_error)
+            notes.append(_bad(self.path, f"{reason}（{column.code} {column.item.label}，城市 {city}）。"
+                                         "该项暂计 0 分、列入待补分值，请秘书处更正后重新回收", **where))
+        elif parsed.ok:
+            self._in_range(parsed.value, column, city, where)
+
+    def _in_range(self, value: Decimal, column: FeedColumn, city: str, where: dict) -> None:
+        item = column.item
+        if (item.min is not None and value < item.min) or (item.max is not None and value > item.max):
+            self.feed.city_issues.setdefault(city, []).append(_bad(
+                self.path, f"{where['sheet']}!{where['cell']}（{column.code} {item.label}，城市 {city}）为 "
+                           f"{value}，超出允许范围 {item.min}–{item.max}。该项暂计 0 分、列入待补分值", **where))
+        else:
+            self.feed.values.setdefault(city, {})[item.name] = value
 
 
-def _row_city(path, sheet, row, code_col, roster, seen) -> tuple[str | None, list]:
-    code = _city_code(_at(row, code_col))
-    where = dict(sheet=sheet, cell=getattr(_at(row, code_col), "coordinate", ""))
-    if not code:
-        return None, [_bad(path, f"{sheet}!{where['cell']} 城市代码为空，该行数据未读取", **where)]
-    if code in seen:
-        return None, [_bad(path, f"{sheet}!{where['cell']} 城市 {code} 重复出现，只读取第一行",
-                           **where)]
-    if roster is not None and code not in roster.by_code():
-        return None, [issue("CENTRAL_UNKNOWN_CITY", f"秘书处统一数据文件 {path.name}："
-                            f"{sheet}!{where['cell']} 城市 {code} 不在本批次名单中，已忽略",
-                            file=path.name, **where)]
-    return code, []
+def load_central(path: str | Path, catalog: Catalog, roster=None, limits=None) -> CentralFeed:
+    """Read the feed; CentralUnusable when the file cannot be used at all (the run must stop)."""
+    path = Path(path)
+    book = _open_book(path, limits)
+    sheet, rows, key_index = _key_sheet(path, book)
+    code_col, columns = _key_map(rows[key_index], {c.item.name: c for c in feed_columns(catalog)})
+    if code_col is None:
+        raise CentralUnusable(path, "缺少城市代码列")
+    reading = _Reading(path, sheet, book, CentralFeed())
+    seen: set[str] = set()
+    for index in range(key_index + 2, len(rows)):
+        row = rows[index]
+        filled = [col for col in columns if col < len(row) and row[col] != ""]
+        code = _row_city(reading, index, _city_code(_at(row, code_col)), code_col, roster, seen, filled)
+        for col in filled if code else ():
+            reading.cell(index, col, columns[col], code)
+    reading.feed.values = {code: values for code, values in reading.feed.values.items() if values}
+    reading.feed.city_issues = {code: found for code, found in reading.feed.city_issues.items() if found}
+    return reading.feed
+
+
+def _row_city(reading: _Reading, index: int, code: str, code_col: int, roster, seen: set, filled) -> str | None:
+    ref = f"{column_letters(code_col)}{index + 1}"
+    where = dict(sheet=reading.sheet, cell=ref)
+    problem = None
+    if not code and filled:
+        problem = _bad(reading.path, f"{reading.sheet}!{ref} 城市代码为空，该行数据未读取", **where)
+    elif code in seen:
+        problem = _bad(reading.path, f"{reading.sheet}!{ref} 城市 {code} 重复出现，只读取第一行", **where)
+    elif code and roster is not None and code not in roster.by_code():
+        problem = issue("CENTRAL_UNKNOWN_CITY", f"秘书处统一数据文件 {reading.path.name}：{reading.sheet}!{ref} "
+                        f"城市 {code} 不在本批次名单中，已忽略", file=reading.path.name, **where)
+    if problem is not None:
+        reading.feed.issues.append(problem)
+        return None
+    seen.add(code)
+    return code or None
 
 
 def read_central(path: str | Path, catalog: Catalog,
                  roster=None) -> tuple[dict[str, dict[str, Decimal]], list[Issue]]:
-    """city code -> {input name: Decimal} for every filled cell, and every problem found."""
-    path = Path(path)
-    opened, problem = _open_rows(path)
-    if problem:
-        return {}, [problem]
-    sheet, rows, key_index = opened
-    code_col, columns = _key_map(rows[key_index], {c.item.name: c for c in feed_columns(catalog)})
-    if code_col is None:
-        return {}, [_bad(path, "缺少城市代码列")]
-    feed, issues = {}, []
-    for row in rows[key_index + 2:]:
-        values, found = _read_row(path, sheet, row, code_col, columns)
-        if not values and not found and not _city_code(_at(row, code_col)):
-            continue  # an empty row
-        code, city_issues = _row_city(path, sheet, row, code_col, roster, feed)
-        issues += city_issues + found
-        if code is not None:
-            feed[code] = values
-    return {code: values for code, values in feed.items() if values}, issues
+    """city code -> {input name: Decimal}, and every Issue (the file's and its cells'); a file
+    that cannot be used gives ({}, [CENTRAL_UNUSABLE]). For callers that need no per-city split."""
+    try:
+        feed = load_central(path, catalog, roster)
+    except CentralUnusable as exc:
+        return {}, [exc.issue]
+    return feed.values, feed.all_issues()
+
+
+def unplaced_feed_issues(city_issues: dict[str, list[Issue]], counted: dict) -> list[Issue]:
+    """Feed Issues of cities with no return scored in this run: kept with the run's own issues,
+    so that nothing the secretariat must correct goes unsaid."""
+    return [i for code, found in city_issues.items() if code not in counted for i in found if i.is_error]
 
 
 def _at(row: list, col: int):

@@ -21,7 +21,7 @@ from sceval.ingest.results import FileOutcome
 BACKSTOP_SECONDS = 30
 
 
-SHARED_FIELDS = ("catalog", "optional", "roster", "central", "timeout", "limits")
+SHARED_FIELDS = ("catalog", "optional", "roster", "central", "timeout", "limits", "central_issues")
 
 
 def run_tasks(tasks: Iterable[FileTask], jobs: int, on_outcome=lambda outcome: outcome,
