@@ -141,3 +141,22 @@ def test_the_same_numbers_come_from_a_results_file_on_disk(tmp_path):
     report = ReadBack(write_report([results], out=tmp_path / "r.docx"))
     totals = [c["total"] for c in scored(load_results(results))]
     assert numbers_in(report.paragraph("总分平均为"))[1] == two(mean(totals))
+
+
+def test_chapter_three_from_the_real_case_checker(tmp_path):
+    """Case templates written and checked by `sceval cases`, their cases.json read by the report."""
+    from sctemplates.roster import load_roster
+    from sceval.cases.check import check_cases
+    from sceval.cases.template import write_case_templates
+    from sceval.demo.round import INPUTS_DIR
+
+    roster = load_roster(INPUTS_DIR / "roster_330000_浙江省.csv")
+    write_case_templates(roster, tmp_path / "cases")
+    checked = check_cases([tmp_path / "cases"], roster=roster, out_dir=tmp_path / "checked")
+    cases = json.loads(checked.path.read_text(encoding="utf-8"))
+    rows = _report(tmp_path, [province_results()], cases=checked.path).table("优秀案例检查结果")
+    assert len(rows) == len(cases["files"]) == len(roster.cities)
+    labels = {"ok": "符合编制要点", "warnings": "基本符合，有需核实的提示", "rejected": "不符合编制要点"}
+    for row, case in zip(rows, cases["files"]):
+        assert row[1] == case["city"]["name"] and row[3] == str(case["characters"])
+        assert row[4] == str(case["figures"] + case["tables"]) and row[5] == labels[case["status"]]
