@@ -100,14 +100,18 @@ def letters_in(path: Path) -> list[Letter]:
 
         return [letter_from_msg(path)]
     if looks_like_mbox(path):
-        return [letter_from_bytes(raw) for raw in mbox_messages(path)]
+        return [letter_from_bytes(raw) if raw is not None else _too_large() for raw in mbox_messages(path)]
     return [_letter_from_file(path)]
+
+
+def _too_large() -> Letter:
+    return Letter(problem=f"中有一封邮件超过 {MAX_MESSAGE_BYTES // (1024 * 1024)} MB 上限，未读取")
 
 
 def _letter_from_file(path: Path) -> Letter:
     try:
         if path.stat().st_size > MAX_MESSAGE_BYTES:
-            return Letter(problem=f"邮件文件超过 {MAX_MESSAGE_BYTES // (1024 * 1024)} MB 上限")
+            return _too_large()
         return letter_from_bytes(path.read_bytes())
     except OSError as exc:
         return Letter(problem=f"无法读取（{exc.strerror or exc}）")
@@ -115,20 +119,25 @@ def _letter_from_file(path: Path) -> Letter:
 
 def mbox_messages(path: Path):
     """The raw messages of an mbox (mboxo or mboxrd), one at a time: a "From " line at the start
-    or after a blank line begins a message; ">From " lines are unescaped."""
-    current: list[bytes] = []
-    previous_blank = True
+    or after a blank line begins a message; ">From " lines are unescaped. A message larger than
+    MAX_MESSAGE_BYTES is yielded as None (its bytes are not kept)."""
+    current: list[bytes] | None = []
+    size, previous_blank = 0, True
     with open(path, "rb") as handle:
         for line in handle:
             if previous_blank and MBOX_START.match(line):
-                if current:
-                    yield _mbox_body(current)
-                current = []
-            else:
-                current.append(re.sub(rb"^>(>*From )", rb"\1", line))
+                if current is None or current:
+                    yield None if current is None else _mbox_body(current)
+                current, size = [], 0
+            elif current is not None:
+                size += len(line)
+                if size > MAX_MESSAGE_BYTES:
+                    current = None  # dropped: the rest of this message is skipped
+                else:
+                    current.append(re.sub(rb"^>(>*From )", rb"\1", line))
             previous_blank = line in (b"\n", b"\r\n")
-    if current:
-        yield _mbox_body(current)
+    if current is None or current:
+        yield None if current is None else _mbox_body(current)
 
 
 def _mbox_body(lines: list[bytes]) -> bytes:
@@ -162,10 +171,15 @@ def _raw(message, name: str) -> str | None:
 def _headers(message) -> Letter:
     sender = header_text(_raw(message, "From")) or ""
     letter = Letter(sender=sender, address=parseaddr(sender)[1].lower(), to=header_text(_raw(message, "To")) or "",
-                    subject=header_text(_raw(message, "Subject")) or "",
+                    subject=_subject(_raw(message, "Subject")),
                     message_id=(_raw(message, "Message-ID") or "").strip())
     letter.date, letter.shown_date = _date(_raw(message, "Date"))
     return letter
+
+
+def _subject(raw: str | None) -> str:
+    text = header_text(raw)
+    return "（主题无法解码）" if text is None else text
 
 
 def _date(raw: str | None) -> tuple[str, str]:

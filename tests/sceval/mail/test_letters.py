@@ -89,6 +89,18 @@ def test_mbox_from_lines_are_unescaped_and_messages_split_exactly(tmp_path):
     assert messages == [first, b"From: b@x.invalid\nSubject: two\n\nbody\n"]
 
 
+def test_an_oversized_message_in_an_mbox_is_skipped_not_kept(tmp_path, monkeypatch):
+    import sceval.mail.read as read
+
+    monkeypatch.setattr(read, "MAX_MESSAGE_BYTES", 100)
+    box = tmp_path / "box"
+    box.write_bytes(b"From a Tue Dec 20 09:00:00 2016\nSubject: big\n\n" + b"x" * 300 + b"\n\n"
+                    b"From b Tue Dec 20 10:00:00 2016\nSubject: small\n\nok\n")
+    letters = read.letters_in(box)
+    assert [bool(letter.problem) for letter in letters] == [True, False]
+    assert letters[1].subject == "small"
+
+
 @pytest.mark.parametrize("header, expected", [
     ("=?gb2312?B?" + __import__("base64").b64encode("堃".encode("gbk")).decode() + "?=", "堃"),
     ("=?GBK?Q?=D5=E3=BD=AD?= 省", "浙江 省"),
