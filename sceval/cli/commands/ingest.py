@@ -150,11 +150,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("ingest")
     def ingest_command(
-        inputs: List[Path] = typer.Argument(..., help="回收的工作簿、文件夹（递归）或 .zip 压缩包。"),
+        inputs: List[Path] = typer.Argument(..., help="回收的工作簿、文件夹（递归）、.zip 压缩包，或保存的邮件（.eml、mbox、Maildir 文件夹、Outlook .msg）。"),
         out: Path = typer.Option(..., "--out", "-o", help="输出目录：results.json、汇总表、反馈表。"),
         central: Optional[Path] = typer.Option(None, "--central", help="秘书处统一数据文件（.xlsx）。"),
-        optional: Optional[Path] = typer.Option(None, "--optional", help="本省自选指标定义文件（.xlsx）。"),
-        roster: Optional[Path] = typer.Option(None, "--roster", help="城市名单（CSV 或 .xlsx）。"),
+        optional: Optional[Path] = typer.Option(None, "--optional", help="本省自选指标定义文件（.xlsx），须是生成模板时用的同一份；漏给时自选指标不计分，本次回收以退出码 1 结束。"),
+        roster: Optional[Path] = typer.Option(None, "--roster", help="城市名单（CSV 或 .xlsx），列为“代码,名称,类型”（类型：地级市、副省级市、直辖市、计划单列市、兵团、自治州、地区、盟）。"),
         catalog: Optional[Path] = CATALOG_OPTION,
         jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="并行进程数。"),
         ledger: Optional[Path] = typer.Option(None, "--ledger", help="报送台账文件（记录历次报送），默认为输出目录下的 ledger.sqlite。"),

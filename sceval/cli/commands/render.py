@@ -15,10 +15,10 @@ def register(app: typer.Typer) -> None:
 
 
 def render_command(
-    roster: Path = typer.Option(..., "--roster", "-r", help="参评城市名单（CSV 或 .xlsx）。"),
+    roster: Path = typer.Option(..., "--roster", "-r", help="参评城市名单（CSV 或 .xlsx），列为“代码,名称,类型”；类型为地级市、副省级市、直辖市、计划单列市、兵团、自治州、地区、盟之一（直辖市、计划单列市不填自选指标）。"),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件夹。"),
     optional: Optional[Path] = typer.Option(None, "--optional", help="省级自选指标定义文件（.xlsx）。"),
-    province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）：牵头部门、联系人、截止日期。"),
+    province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）：code、name、organiser（牵头部门）、round_name、deadline（YYYY-MM-DD）、contacts（每人 role、name、phone、email）、mail_from、mail_signature。示例见 sceval/demo/inputs/province_330000.yaml。"),
     catalog: Optional[Path] = CATALOG_OPTION,
     deadline: Optional[str] = typer.Option(None, "--deadline", help="报送截止日期，如 2016-12-30（默认取省级配置，否则 2016-12-30）。"),
     force: bool = typer.Option(False, "--force", help="覆盖输出文件夹中已存在的同名文件。"),

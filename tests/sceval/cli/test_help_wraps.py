@@ -42,3 +42,20 @@ def test_the_theme_is_installed_by_the_app_not_patched_into_typer():
 
     assert rich_utils.OPTIONS_PANEL_TITLE == "Options"  # typer's own chrome is left alone
     assert TyperCommand.get_help_option.__module__.startswith("typer.")  # not replaced by ours
+
+
+def test_help_and_readme_document_the_roster_kinds_and_the_province_yaml():
+    from pathlib import Path
+
+    from sctemplates.roster import regions
+
+    runner = CliRunner()
+    render = _flat(runner.invoke(app, ["render", "--help"], terminal_width=200).output)
+    ingest = _flat(runner.invoke(app, ["ingest", "--help"], terminal_width=200).output)
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    for kind in regions()["city_kinds"]:
+        assert kind in render and kind in ingest and kind in readme
+    for key in ("organiser", "deadline", "contacts", "round_name"):
+        assert key in render and f"`{key}`" in readme
+    ingest_line = next(line for line in readme.splitlines() if "`sceval ingest 回收文件夹/" in line)
+    assert "--optional" in ingest_line

@@ -269,3 +269,18 @@ def test_ledger_invalidate_says_the_outputs_change_on_the_next_ingest(jiangsu, t
     assert "已作废" in result.output
     flat = result.output.replace("\n", "")
     assert "results.json、汇总表和反馈表现在还没有改变" in flat and "下次运行 sceval ingest" in flat
+
+
+def test_cli_forgotten_optional_exits_non_zero_and_says_it_once(jiangsu, tmp_path):
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+
+    roster = tmp_path / "名单.csv"
+    roster.write_text("代码,名称,类型\n" + "".join(f"{c.code},{c.name},{c.kind}\n" for c in jiangsu.roster.cities),
+                      encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(jiangsu.inbox), "--roster", str(roster),
+                                      "--out", str(tmp_path / "结果"), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("RUN_OPTIONAL_MISSING") == 1 and "--optional" in result.output
+    assert "ID_OTHER_OPTIONAL" not in result.output and "新下发的模板" not in result.output
