@@ -10,7 +10,10 @@ results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 deci
      "generated_at": ISO-8601 UTC,
      "files": [{"path", "sha256", "size", "received_at",
                 "status": "counted" | "superseded" | "rejected" | "duplicate" | "invalidated",
-                "city": code | null, "issues": [Issue.as_dict()]}],
+                "city": code | null,
+                "order_basis": "saved" | "filed" | "message" | "member" | "mtime" | "manual" | "future" | "arrival",
+                "order_time": the file's own time on that basis (ISO; a day for "filed") | "",
+                "issues": [Issue.as_dict()]}],              # order_*: sceval.ingest.ordering
      "cities": [{"code", "name", "kind",
                  "status": "submitted" | "has_errors" | "corrected" | "rejected" | "missing",
                  "file", "sha256", "received_at",
