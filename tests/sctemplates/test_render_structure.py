@@ -76,9 +76,9 @@ def test_every_city_input_is_named_validated_and_unlocked(book, catalog, optiona
 
 
 def test_choice_validation_points_at_lists_sheet(book, catalog, optional_catalog):
-    for _s, _u, item in all_inputs(catalog, optional_catalog):
-        if not item.choices:
-            continue
+    choices = [item for _s, _u, item in all_inputs(catalog, optional_catalog) if item.choices]
+    assert len(choices) > 10
+    for item in choices:
         rule = validation_of(target(book, item.name))
         assert layout.SHEET_LISTS in rule.formula1 and '"' not in rule.formula1
         sheet, ref = rule.formula1.lstrip("=").rsplit("!", 1)
@@ -87,11 +87,13 @@ def test_choice_validation_points_at_lists_sheet(book, catalog, optional_catalog
 
 
 def test_number_validation_carries_catalog_bounds(book, catalog):
-    for _s, _u, item in catalog.inputs():
-        if item.city_fills and not item.choices and item.min is not None and item.max is not None:
-            rule = validation_of(target(book, item.name))
-            assert float(rule.formula1) == float(item.min)
-            assert float(rule.formula2) == float(item.max)
+    bounded = [item for _s, _u, item in catalog.inputs()
+               if item.city_fills and not item.choices and item.min is not None and item.max is not None]
+    assert bounded
+    for item in bounded:
+        rule = validation_of(target(book, item.name))
+        assert float(rule.formula1) == float(item.min)
+        assert float(rule.formula2) == float(item.max)
 
 
 def test_central_inputs_are_grey_locked_text(book, catalog):
@@ -144,11 +146,14 @@ def test_status_panel_and_cover_identity(book, catalog, optional_catalog):
     assert "示例联系人（虚构）" in cover_text and catalog.data_cutoff in cover_text
 
 
-def test_provisional_sub_items_are_marked(book, catalog):
-    for code in catalog.provisional_codes():
-        name_cell = target(book, layout.score_name(code)).parent.cell(
-            row=target(book, layout.score_name(code)).row, column=2)
-        assert "暂定" in name_cell.value, code
+def test_provisional_sub_items_are_marked_and_only_they(book, catalog):
+    marked = {}
+    for sub in catalog.sub_items():
+        score = target(book, layout.score_name(sub.code))
+        marked[sub.code] = "暂定" in score.parent.cell(row=score.row, column=2).value
+    provisional = set(catalog.provisional_codes())
+    assert {code for code, mark in marked.items() if mark} == provisional
+    assert provisional and set(marked) - provisional  # the 2016 catalog has both kinds
 
 
 def test_conditional_formatting_is_one_range_with_two_rules(book):

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
 from sceval.ingest.batch import IngestOptions, ingest
 from sceval.safety.preflight import Limits
+from sctemplates.layout import remark_name
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
 CATALOG = base_catalog()
@@ -15,22 +17,32 @@ ROSTER = zhejiang()
 
 
 def two_returns(tmp_path):
+    """Two valid returns; the second carries a long remark (random text, so it does not compress
+    away) and is some kilobytes larger than the first."""
+    import random
+
     folder = tmp_path / "in"
     folder.mkdir()
     paths = []
-    for city in ROSTER.cities[:2]:
+    remark = remark_name(next(CATALOG.sub_items()).code)
+    rng = random.Random(7)
+    noise = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(1500))
+    for index, city in enumerate(ROSTER.cities[:2]):
         template = render(CATALOG, city, ROSTER, tmp_path / "templates")
-        paths.append(fill(template, folder / template.name, valid_values(CATALOG)))
+        values = valid_values(CATALOG) | ({remark: noise} if index else {})
+        paths.append(fill(template, folder / template.name, values))
     return folder, paths
 
 
 def test_size_limit_refuses_big_files_and_keeps_the_rest(tmp_path):
-    folder, paths = two_returns(tmp_path)
-    limit = min(p.stat().st_size for p in paths) - 1  # both returns are over it
-    run = ingest([paths[0]], tmp_path / "small", IngestOptions(CATALOG, roster=ROSTER, jobs=1,
+    folder, (small, big) = two_returns(tmp_path)
+    assert big.stat().st_size > small.stat().st_size + 2000
+    limit = small.stat().st_size + 1000  # the small return is under it, the big one over
+    run = ingest([folder], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1,
                  limits=Limits(max_bytes=limit)))
-    assert [i.code for i in run.outcomes[0].issues] == ["FILE_TOO_LARGE"]
-    assert run.outcomes[0].status == "rejected"
+    by_name = {Path(o.path).name: o for o in run.outcomes}
+    assert [i.code for i in by_name[big.name].issues] == ["FILE_TOO_LARGE"]
+    assert by_name[big.name].status == "rejected" and by_name[small.name].status == "counted"
     run = ingest([folder], tmp_path / "default", IngestOptions(CATALOG, roster=ROSTER, jobs=2))
     assert sorted(o.status for o in run.outcomes) == ["counted", "counted"]
 
