@@ -3,6 +3,7 @@ summary workbook, with the names officials see.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import shutil
@@ -46,22 +47,28 @@ def _feedback_job(job) -> tuple[Path | None, Issue | None]:
     from sceval.reports.feedback import write_feedback
 
     source, issues, target, shown, official = job
-    try:
-        return Path(write_feedback(source, issues, target, shown, official)), None
-    except Exception as exc:  # noqa: BLE001 - one feedback failing must not lose the others
-        failure = exc
-    full = no_space(failure, target.parent)
+    with _quiet_finalizers():
+        try:
+            return Path(write_feedback(source, issues, target, shown, official)), None
+        except Exception as exc:  # noqa: BLE001 - one feedback failing must not lose the others
+            failure, exc_text = exc, str(exc)
+        full = no_space(failure, target.parent)
+        del failure  # its traceback holds openpyxl's half-closed writers: finalized here, quietly
+        gc.collect()
     if full is None:
-        return None, issue("FILE_UNREADABLE", f"无法为 {shown} 生成问题反馈表（{failure}）", file=shown)
-    # A full disk stops the run (NoSpace). openpyxl's half-closed writers, dropped with the
-    # traceback, would each print "Exception ignored" noise: drop them quietly first.
+        return None, issue("FILE_UNREADABLE", f"无法为 {shown} 生成问题反馈表（{exc_text}）", file=shown)
+    raise full  # a full disk stops the run (NoSpace)
+
+
+@contextlib.contextmanager
+def _quiet_finalizers():
+    """openpyxl's stream writers, closed on a failed write (a full disk), each print "Exception
+    ignored in <generator …>" with a traceback; people must see the one NoSpace message instead."""
     hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
     try:
-        del failure
-        gc.collect()
+        yield
     finally:
         sys.unraisablehook = hook
-    raise full
 
 
 def _official_of(run):

@@ -188,15 +188,22 @@ def test_a_ledger_on_a_read_only_file_system_stops_the_run_with_a_message(return
         assert "--ledger" in run.stderr and "可写" in run.stderr
 
 
+def _outputs(out: Path) -> dict[str, bytes]:
+    """results.json and the workbooks of a run, by name."""
+    found = [out / "results.json", *out.glob("*.xlsx"), *out.glob("反馈/*.xlsx")]
+    return {str(path.relative_to(out)): path.read_bytes() for path in found if path.is_file()}
+
+
 def test_a_full_disk_stops_the_run_and_keeps_the_previous_results(returns, tmp_path):
     out = tmp_path / "out"
     assert _sceval([returns[HANGZHOU.code]], out).returncode == 0
-    previous = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file() and path.suffix != ".sqlite"}
+    previous = _outputs(out)
+    assert "results.json" in previous and any(name.startswith("汇总_") for name in previous)
     run = _sceval([returns[HANGZHOU.code], returns[NINGBO.code]], out, limit_bytes=64 * 1024)
     assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
     assert "空间不足" in run.stderr or "磁盘空间已满" in run.stderr
-    kept = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file() and path.suffix != ".sqlite"}
-    assert kept == previous  # results.json and the summary exactly as before; no temporary file left
+    assert _outputs(out) == previous  # results.json and the workbooks exactly as before
+    assert not list(out.rglob(".tmp-*"))  # no temporary file left
     assert _sceval([returns[NINGBO.code]], out).returncode == 0  # with room again, the run goes on
 
 
