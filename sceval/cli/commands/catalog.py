@@ -66,6 +66,7 @@ def check_command(
     """检查指标目录文件：每处错误注明工作表和单元格（.xlsx）或编码和键（YAML）；有错误时退出码为 2。"""
     from sceval.cli.common import load_catalog_or_exit
     from sctemplates.catalog import check_catalog_file, revision_of
+    from sctemplates.catalog_changes import catalog_changes
 
     loaded, problems = check_catalog_file(file)
     if problems:
@@ -76,8 +77,18 @@ def check_command(
     typer.echo(f"指标目录文件 {file} 检查通过：{len(list(loaded.sub_items()))} 个分项，"
                f"指纹 {loaded.fingerprint()}（输入项 {loaded.input_contract_fingerprint()}，"
                f"计分规则 {loaded.scoring_rules_fingerprint()}）。")
-    typer.echo(REVISION_NOTES[revision_of(loaded, load_catalog_or_exit(against))].replace(
-        "内置目录", f"目录 {against} " if against else "内置目录"))
+    old = load_catalog_or_exit(against)
+    typer.echo(REVISION_NOTES[revision_of(loaded, old)].replace("内置目录", f"目录 {against} " if against else "内置目录"))
+    _print_changes(catalog_changes(loaded, old))
+
+
+def _print_changes(lines: list[str], most: int = 40) -> None:
+    if lines:
+        typer.echo(f"共 {len(lines)} 处改动：")
+    for line in lines[:most]:
+        typer.echo(f"  - {line}")
+    if len(lines) > most:
+        typer.echo(f"  ……另有 {len(lines) - most} 处")
 
 
 def register(app: typer.Typer) -> None:
