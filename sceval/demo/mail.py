@@ -111,6 +111,7 @@ def _forward(inner: MIMEMultipart, subject: str, when: datetime) -> MIMEMultipar
     outer["To"] = inner["To"]
     outer["Subject"] = _gbk_word(f"转发：{subject}")
     outer["Date"] = format_datetime(when + timedelta(minutes=30))
+    outer["Message-ID"] = f"<fwd.{int(when.timestamp())}@example.invalid>"
     outer.attach(MIMEText("转发城市的更正版。", "plain", "gbk"))
     outer.attach(MIMEMessage(inner))
     return outer
