@@ -246,3 +246,40 @@ def test_ledger_use_refuses_a_rejected_submission(tmp_path):
     result = CliRunner().invoke(app, ["ledger", "use", "ccc", "--why", "试试", "--ledger", str(tmp_path / "ledger.sqlite")])
     assert result.exit_code == 1 and "不能指定为计入的报送" in result.output
 
+
+
+def test_the_filer_date_decides_when_the_save_times_tie(template, tmp_path):
+    saved = "2016-12-01T02:00:00Z"
+    values = valid_values(CATALOG)
+    late = fill(template, tmp_path / "杭州_乙.xlsx", values | {NUMERATOR: 100, "SC_FILER_DATE": "2016-12-22"})
+    early = fill(template, tmp_path / "杭州_甲.xlsx", values | {NUMERATOR: 10, "SC_FILER_DATE": "2016年12月2日"})
+    for path, mtime in ((late, 1_481_000_000), (early, 1_482_000_000)):  # the disk says the reverse
+        with_saved_time(path, saved)
+        os.utime(path, (mtime, mtime))
+    run = ingest([late, early], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    files = files_by_name(run.results)
+    assert files["杭州_乙.xlsx"]["status"] == "counted"
+    assert (files["杭州_乙.xlsx"]["order_basis"], files["杭州_乙.xlsx"]["order_time"]) == ("filed", "2016-12-22")
+    note = next(i for i in files["杭州_甲.xlsx"]["issues"] if i["code"] == "SUBMISSION_SUPERSEDED")
+    assert "按填报日期 2016-12-22 判定为更新的报送" in note["message"]
+
+
+def test_the_e_mail_date_decides_between_attachments_of_two_letters(template, tmp_path):
+    from tests.sceval.mail.messages import as_bytes, message, named_part, when
+
+    saved = "2016-12-01T02:00:00Z"
+    first = version(template, tmp_path / "v1.xlsx", 10, saved)
+    second = version(template, tmp_path / "v2.xlsx", 100, saved)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sender = "杭州市发改委 <hz@example.invalid>"
+    for name, path, day, mtime in (("第一封.eml", first, 10, 1_482_500_000), ("第二封.eml", second, 20, 1_481_000_000)):
+        letter = message(sender, "杭州市填报表", when(day), [named_part(path.read_bytes(), f"杭州市填报表_{day}.xlsx")])
+        (inbox / name).write_bytes(as_bytes(letter))
+        os.utime(inbox / name, (mtime, mtime))  # saved to disk in the reverse order
+    run = ingest([inbox], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    counted = [f for f in run.results["files"] if f["status"] == "counted"]
+    assert len(counted) == 1 and counted[0]["path"].endswith("杭州市填报表_20.xlsx")
+    assert counted[0]["order_basis"] == "message"
+    city = next(c for c in run.results["cities"] if c["code"] == HANGZHOU.code)
+    assert city["scores"][A1.code] == 15.0
