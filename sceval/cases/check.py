@@ -82,13 +82,16 @@ def write_cases_json(report: CasesReport, out_dir) -> Path:
 
 
 def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limits = Limits(),
-                generated_at: str | None = None, exclude=None) -> CasesReport:
-    """Check every case document among ``inputs`` (files, folders, .zip); cases.json in ``out_dir``."""
+                generated_at: str | None = None, exclude=None, every_named_file: bool = True) -> CasesReport:
+    """Check every case document among ``inputs`` (files, folders, .zip, mail); cases.json in ``out_dir``.
+
+    ``exclude``: a folder never searched; ``every_named_file``: see sceval.cases.inputs.case_documents.
+    """
     from sceval.cases.inputs import case_documents
 
     report = CasesReport(generated_at=generated_at or now_iso())
     with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
-        documents, problems = case_documents(inputs, Path(work), exclude=exclude)
+        documents, problems = case_documents(inputs, Path(work), exclude, every_named_file)
         report.files = [check_case_file(d.path, d.display, roster, limits) for d in documents] + problems
     if out_dir is not None:
         write_cases_json(report, out_dir)

@@ -1,4 +1,5 @@
-"""The case documents among a batch's inputs: files, folders (recursive) and .zip archives.
+"""The case documents among a batch's inputs: files, folders (recursive), .zip archives and saved
+mail (.eml, mbox, Maildir, .msg — read by sceval.mail.read; attachments named “邮件… › 杭州案例.docx”).
 
 Zip members are unpacked one by one under numbered names (never their own paths: no traversal)
 into a work folder, each bounded in size whatever its header claims, and named for people as
@@ -33,35 +34,67 @@ def is_case_name(name: str) -> bool:
     return Path(base).suffix.lower() in CASE_SUFFIXES and not base.startswith(("~$", ".~lock", "."))
 
 
-def case_documents(inputs, work_dir: Path, exclude=None):
-    """(documents to check, CaseRecords for archives that could not be opened)."""
+def case_documents(inputs, work_dir: Path, exclude=None, every_named_file: bool = True):
+    """(documents to check, CaseRecords for archives that could not be opened).
+
+    ``every_named_file``: a file named in ``inputs`` is checked whatever its name (`sceval cases
+    check 案例.pdf` must say it is a PDF); False for ingest, whose named inputs are workbooks.
+    """
     documents: list[Document] = []
     problems: list = []
     for raw in inputs:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if _excluded(child, exclude):
-                    continue
-                if child.suffix.lower() == ".zip":
-                    _from_archive(child, work_dir, documents, problems)
-                elif is_case_name(child.name):
-                    documents.append(Document(str(child), display_name(child)))
-        elif path.suffix.lower() == ".zip":
-            _from_archive(path, work_dir, documents, problems)
+        if path.is_dir() and not _is_mail(path):
+            for child in sorted(p for p in path.rglob("*") if p.is_file() or _is_mail(p)):
+                if not _excluded(child, exclude) and not any(part.startswith(".") for part in child.parts[len(path.parts):]):
+                    _one(child, work_dir, documents, problems, named=False)
         else:
-            documents.append(Document(str(path), display_name(path)))
+            _one(path, work_dir, documents, problems, named=every_named_file)
     return documents, problems
+
+
+def _one(path: Path, work_dir: Path, documents: list, problems: list, named: bool) -> None:
+    """A named input is checked whatever it is; in a folder only case-like files and containers."""
+    if _is_mail(path):
+        _from_mail(path, work_dir, documents, problems)
+    elif path.suffix.lower() == ".zip":
+        _from_archive(path, work_dir, documents, problems)
+    elif named or is_case_name(path.name):
+        documents.append(Document(str(path), display_name(path)))
+
+
+def _is_mail(path: Path) -> bool:
+    from sceval.mail.inbox import is_mail_source
+
+    return is_mail_source(path) if path.is_dir() or path.is_file() else False
+
+
+def _from_mail(path: Path, work_dir: Path, documents: list, problems: list) -> None:
+    """Every case-like attachment of every letter; zip attachments opened like any zip."""
+    from sceval.mail.read import letters_in
+
+    target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    target.mkdir(parents=True, exist_ok=True)
+    for number, letter in enumerate(letters_in(path)):
+        for index, attachment in enumerate(letter.attachments):
+            shown = f"{letter.shown}{SEPARATOR}{attachment.name}"
+            out = target / f"{number:05d}-{index:03d}{attachment.suffix}"
+            if attachment.suffix == ".zip":
+                out.write_bytes(attachment.data)
+                _from_archive(out, work_dir, documents, problems, shown=shown)
+            elif is_case_name(attachment.name):
+                out.write_bytes(attachment.data)
+                documents.append(Document(str(out), shown))
 
 
 def _excluded(path: Path, exclude) -> bool:
     return exclude is not None and path.resolve().is_relative_to(Path(exclude).resolve())
 
 
-def _from_archive(path: Path, work_dir: Path, documents: list, problems: list) -> None:
+def _from_archive(path: Path, work_dir: Path, documents: list, problems: list, shown: str = "") -> None:
     from sceval.cases.check import CaseRecord
 
-    shown = display_name(path)
+    shown = shown or display_name(path)
     target = work_dir / hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
     try:
         with zipfile.ZipFile(path) as archive:

@@ -1,0 +1,84 @@
+"""The 优秀案例 sheet of the summary: each checked case document (附件3) in one row — city, title,
+字数, 图表数, conclusion and what to fix — from cases.json (sceval.cases).
+
+Cases come from the results dict's "cases" key (a cases.json dict or its "files" list) or, when
+absent, from the cases.json beside the summary being written (where `sceval ingest` puts it).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sctemplates.issues import issue_codes
+
+from sceval.reports.summary.style import Styles, print_setup, write_headers, write_text, write_title
+
+CASES_SHEET = "优秀案例"
+CASES_FILE = "cases.json"
+STATUS_LABELS = {"ok": "合格", "warnings": "合格（请核实提示）", "rejected": "需修改后重新报送"}
+HEADERS = ["城市代码", "城市名称", "案例名称", "字数", "图", "表", "图表数", "章节", "结论", "需修改或核实", "文件"]
+WIDTHS = [10, 10, 36, 8, 6, 6, 8, 8, 16, 60, 40]
+
+
+def cases_for(results, out_path) -> list[dict]:
+    """The case records for the summary: from the results, else from cases.json beside it."""
+    given = [r.get("cases") for r in (results if isinstance(results, list) else [results]) if r.get("cases")]
+    if given:
+        return [entry for item in given for entry in (item["files"] if isinstance(item, dict) else item)]
+    beside = Path(out_path).with_name(CASES_FILE)
+    try:
+        data = json.loads(beside.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    return [entry for entry in files if isinstance(entry, dict)] if isinstance(files, list) else []
+
+
+def write_cases_sheet(workbook, cases: list[dict], styles: Styles, title: list) -> None:
+    """The sheet, only when there are cases (a round without cases has no empty sheet)."""
+    if not cases:
+        return
+    ws = workbook.add_worksheet(CASES_SHEET)
+    head = write_title(ws, styles, title + [(f"优秀实践案例（附件3）：共 {len(cases)} 份，"
+                                             f"{sum(1 for c in cases if c.get('status') == 'rejected')} 份需修改", "note")])
+    write_headers(ws, head, HEADERS, styles.header)
+    for row, case in enumerate(sorted(cases, key=_order), start=head + 1):
+        _write_row(ws, row, case, styles)
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(head + 1, 3)
+    ws.autofilter(head, 0, head + len(cases), len(HEADERS) - 1)
+    print_setup(ws, head, 2)
+
+
+def _order(case: dict) -> tuple:
+    city = case.get("city") or {}
+    return (city.get("code") or "999999", case.get("file") or "")
+
+
+def _write_row(ws, row: int, case: dict, styles: Styles) -> None:
+    city = case.get("city") or {}
+    sections = case.get("sections") or []
+    texts = [city.get("code") or "", city.get("name") or "未识别", case.get("title") or "（无标题）"]
+    for col, value in enumerate(texts):
+        write_text(ws, row, col, value, styles.text)
+    figures, tables = int(case.get("figures") or 0), int(case.get("tables") or 0)
+    for col, value in enumerate([int(case.get("characters") or 0), figures, tables, figures + tables], start=3):
+        ws.write_number(row, col, value, styles.integer)
+    found = sum(1 for s in sections if s.get("found"))
+    write_text(ws, row, 7, f"{found}/{len(sections)}" if sections else "—", styles.center)
+    write_text(ws, row, 8, STATUS_LABELS.get(case.get("status"), case.get("status") or ""), styles.text)
+    write_text(ws, row, 9, _problems(case.get("issues") or []), styles.wrap)
+    write_text(ws, row, 10, case.get("file") or "", styles.text)
+
+
+def _problems(issues: list[dict]) -> str:
+    """The meaning of each error and warning code, once each, errors first."""
+    meanings = issue_codes()
+    shown = []
+    for severity in ("error", "warning"):
+        for item in issues:
+            code = item.get("code", "")
+            if item.get("severity") == severity and code not in [c for c, _ in shown]:
+                shown.append((code, meanings.get(code, {}).get("meaning", code)))
+    return "；".join(meaning for _, meaning in shown)

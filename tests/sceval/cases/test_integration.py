@@ -1,0 +1,49 @@
+"""Cases in a real ingest run: cases.json beside results.json, and the summary's 优秀案例 sheet."""
+from __future__ import annotations
+
+import json
+import zipfile
+
+import openpyxl
+
+from sceval.ingest.batch import IngestOptions, ingest
+from sceval.reports.summary.cases_sheet import CASES_SHEET
+from tests.sceval.cases.factory import good_case
+from tests.sceval.conftest import template  # noqa: F401  (the rendered-template fixture)
+from tests.sceval.ingest_helpers import base_catalog, fill, filer_values, valid_values, zhejiang
+
+
+def test_ingest_checks_the_cases_among_the_returns(tmp_path, template):  # noqa: F811
+    roster = zhejiang()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    case = good_case().save(tmp_path / "src" / "杭州案例.docx")
+    long_case = good_case(title="宁波智慧交通")
+    for _ in range(300):
+        long_case.para("城市大脑汇聚交通、城管、公安等部门数据，支撑城市精细化治理。")
+    with zipfile.ZipFile(inbox / "附件.zip", "w") as archive:
+        archive.write(case, "杭州案例.docx")
+        archive.writestr("330200_宁波市_案例.docx", long_case.save(tmp_path / "src" / "nb.docx").read_bytes())
+    out = tmp_path / "out"
+    run = ingest([inbox], out, IngestOptions(base_catalog(), roster=roster, jobs=1))
+    cases = json.loads((out / "cases.json").read_text(encoding="utf-8"))
+    by_city = {entry["city"]["code"]: entry for entry in cases["files"]}
+    assert set(by_city) == {"330100", "330200"}
+    assert by_city["330100"]["status"] == "ok" and by_city["330100"]["file"].endswith("附件.zip › 杭州案例.docx")
+    assert by_city["330200"]["status"] == "rejected" and by_city["330200"]["characters"] == 9158  # 168 - 16 + 6 (its title) + 9,000
+    sheet = openpyxl.load_workbook(run.summary_path, read_only=True)[CASES_SHEET]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("330100", "330200")]
+    assert [(r[0], r[1], r[2], r[3], r[6], r[8]) for r in rows] == [
+        ("330100", "杭州市", "杭州城市大脑：数据驱动的城市治理", 168, 2, "合格"),
+        ("330200", "宁波市", "宁波智慧交通", 9158, 2, "需修改后重新报送")]
+    assert "字数超过" in rows[1][9]
+
+
+def test_a_run_without_cases_writes_no_cases_json_and_no_sheet(tmp_path, template):  # noqa: F811
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    run = ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
+    assert not (tmp_path / "out" / "cases.json").exists()
+    assert CASES_SHEET not in openpyxl.load_workbook(run.summary_path, read_only=True).sheetnames
