@@ -13,25 +13,12 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from sctemplates.issues import issue
-
+from sceval.ingest.archives import WORKBOOK_SUFFIXES, gather_archive
+from sceval.ingest.gathered import Gathered, display_name, rejected
 from sceval.mail.outlook import NEEDS_EXTRA
 from sceval.mail.read import MESSAGE_SUFFIXES, Attachment, Letter, is_maildir, letters_in, looks_like_mbox
 
 SEPARATOR = " › "  # 邮件“主题”（发件人，日期） › 附件名; a letter without a return: › （无附件）/（退信）
-
-
-def _ingest_api():
-    """(Gathered, rejected, gather_archive, WORKBOOK_SUFFIXES, display_name) of sceval.ingest,
-    imported late: sceval.ingest.gather imports this module."""
-    try:
-        from sceval.ingest.archives import WORKBOOK_SUFFIXES, gather_archive
-        from sceval.ingest.gathered import Gathered, display_name, rejected
-    except ImportError:  # before gather was split into gathered/archives
-        from sceval.ingest.gather import WORKBOOK_SUFFIXES, Gathered, display_name
-        from sceval.ingest.gather import _gather_archive as gather_archive
-        from sceval.ingest.gather import _rejected as rejected
-    return Gathered, rejected, gather_archive, WORKBOOK_SUFFIXES, display_name
 
 
 def is_mail_source(path: Path) -> bool:
@@ -53,7 +40,7 @@ def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: li
     ``shown``: the name of a saved message found inside something else (邮件.zip/a.eml): then the
     letters are shown under it, "邮件.zip/a.eml › 邮件“主题”（…） › 附件名"."""
     container = f"{shown}{SEPARATOR}" if shown else ""
-    shown = shown or _ingest_api()[4](path)
+    shown = shown or display_name(path)
     target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     for number, letter in enumerate(letters_in(path)):
         letter.container = container
@@ -78,7 +65,6 @@ def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found:
 
 
 def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: str, found, skipped) -> None:
-    Gathered, _rejected, _archive, WORKBOOK_SUFFIXES, _display = _ingest_api()
     shown = f"{letter.shown}{SEPARATOR}{attachment.name}"
     meta = letter.meta(attachment.name)
     if attachment.name_given and not attachment.name_ok:
@@ -102,7 +88,6 @@ def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: 
 
 def _gather_zip(out: Path, when: str, meta: dict, shown: str, found: list, skipped: list) -> None:
     """A zip attachment: its members, each carrying the letter (and the archive's display name)."""
-    gather_archive = _ingest_api()[2]
     members, rows = [], []
     gather_archive(out, out.parent, when, members, rows, shown=shown)
     found += [replace(item, message=meta) for item in members]
@@ -117,14 +102,13 @@ def _write(out: Path, data: bytes) -> None:
 
 
 def _row(letter: Letter, code: str, message: str, when: str, display: str = "", attachment: str = ""):
-    outcome = _ingest_api()[1](display or letter.shown, code, message, when)
+    outcome = rejected(display or letter.shown, code, message, when)
     outcome.message = letter.meta(attachment)
     return outcome
 
 
 def _letter_problem(letter: Letter, source: str, stamp: str):
-    _rejected = _ingest_api()[1]
     if letter.problem == NEEDS_EXTRA:
-        return _rejected(source, "MAIL_MSG_NEEDS_EXTRA", f"{source} 是 Outlook .msg 邮件，需先安装可选组件"
+        return rejected(source, "MAIL_MSG_NEEDS_EXTRA", f"{source} 是 Outlook .msg 邮件，需先安装可选组件"
                                                          "（pip install 'sceval[msg]'），或在 Outlook 中另存为 .eml 后再回收", stamp)
-    return _rejected(source, "MAIL_BAD", f"邮件文件 {source} {letter.problem}", stamp)
+    return rejected(source, "MAIL_BAD", f"邮件文件 {source} {letter.problem}", stamp)
