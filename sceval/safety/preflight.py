@@ -25,6 +25,7 @@ from sctemplates.issues import Issue, issue
 from sceval.safety.filenames import classify_extension, safe_filename_display
 
 from sceval.safety.parts import PartOversize, duplicate_part, inflate_checked
+from sceval.safety.sheet_counts import count_rows
 from sceval.safety.ole import OLE_MAGIC, ole_stream_names  # noqa: F401  (ole_stream_names: public here too)
 from sceval.safety.xml_prolog import PROLOG_CHUNK, prolog_verdict
 
@@ -33,9 +34,6 @@ ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")  # ECMA-376 agile/st
 WPS_EXTENSIONS = (".et", ".ett")
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 HEAD_BYTES = 16 * 1024  # <dimension> sits right after the root element and <sheetPr>
-CHUNK = 1 << 20
-ROW_TAG = re.compile(rb"<(?:[a-z0-9_]{1,16}:)?row[\s/>]")
-CELL_TAG = re.compile(rb"<(?:[a-z0-9_]{1,16}:)?c[\s/>]")
 DIMENSION = re.compile(
     rb'<(?:\w{1,16}:)?dimension\s+ref="\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"'
 )
@@ -350,7 +348,8 @@ def _scan_parts(archive, members, found: Inspection, limits: Limits, deadline: f
 
 
 def _sheet_too_big(archive, info, found: Inspection, limits: Limits, deadline: float) -> bool:
-    rows, cells = _count_rows(archive, info, found, deadline)
+    rows, cells, inflated = count_rows(archive, info, deadline)
+    found.bytes_decompressed += inflated
     if rows > limits.max_rows or cells > limits.max_cells:
         found.add("FILE_TOO_MANY_ROWS", f"的工作表部件“{info.filename}”有 {rows:,} 行、"
                                         f"{cells:,} 个单元格，超过上限 {limits.max_rows:,} 行"
@@ -393,25 +392,3 @@ def _growing(stream, found: Inspection):
         found.bytes_decompressed += len(chunk)
         buffer += chunk
         yield buffer
-
-
-def _count_rows(archive, info, found: Inspection, deadline: float) -> tuple[int, int]:
-    rows = cells = 0
-    tail = b""
-    with archive.open(info) as stream:
-        while chunk := stream.read(CHUNK):
-            found.bytes_decompressed += len(chunk)
-            buffer = tail + chunk.lower()
-            cut = _safe_cut(buffer)
-            done, tail = buffer[:cut], buffer[cut:]
-            rows, cells = rows + len(ROW_TAG.findall(done)), cells + len(CELL_TAG.findall(done))
-            if time.monotonic() > deadline:
-                break
-    rows, cells = rows + len(ROW_TAG.findall(tail)), cells + len(CELL_TAG.findall(tail))
-    return rows, cells
-
-
-def _safe_cut(buffer: bytes) -> int:
-    """Where to split so that no tag straddles the cut: at the last '<' if it is near the end."""
-    cut = buffer.rfind(b"<")
-    return len(buffer) if cut < 0 or len(buffer) - cut > 64 else cut

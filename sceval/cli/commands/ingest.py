@@ -97,12 +97,17 @@ def print_run_table(run, console=None) -> None:
             counts[item["severity"]] = counts.get(item["severity"], 0) + 1
         table.add_row(shown(city["code"]), _city_shown(city), _status_word(city["status"]),
                       _shown(city["total"]), _shown(city["optional_total"]), str(counts["error"]),
-                      str(counts["warning"]), shown(Path(city["file"]).name) if city["file"] else "")
+                      str(counts["warning"]), shown(_file_shown(city["file"])) if city["file"] else "")
     console.print(table)
     rejected = [f for f in run.results.get("files", []) if f["status"] == "rejected"]
     for entry in rejected:
         reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"), "")
         console.print(f"[red]未计入[/red] {shown(entry['path'])}：{shown(reason)}")
+
+
+def _file_shown(path: str) -> str:
+    """The file's name as sent: an archive member's whole name ("回复[/red].xlsx" holds a "/")."""
+    return path.split(".zip/", 1)[1] if ".zip/" in path else Path(path).name
 
 
 def _city_shown(city: dict) -> str:

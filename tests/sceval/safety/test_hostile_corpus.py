@@ -106,6 +106,23 @@ def _corpus(sources: dict[str, Path], inbox: Path) -> dict[str, str]:
     return expected
 
 
+Y10K = 253_402_300_800  # 10000-01-01
+
+
+def _past_year_9999(victim: Path, tmp_path: Path) -> Path | None:
+    """Item 14: a copy with an mtime after year 9999, where the file system can keep one (tmpfs can,
+    ext4 cannot: tests/sceval/ingest/test_ordering.py says the same); None elsewhere."""
+    folder = Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else tmp_path
+    path = folder / f"sceval-y10k-{os.getpid()}.xlsx"
+    with zipfile.ZipFile(shutil.copy(victim, path), "a") as late:
+        late.comment = "一万年".encode()
+    os.utime(path, (Y10K + 86_400 * 400,) * 2)
+    if os.stat(path).st_mtime < Y10K:
+        path.unlink()
+        return None
+    return path
+
+
 def _alone(inputs: dict[str, Path], folder: Path) -> dict[str, dict]:
     found = {}
     for code, path in inputs.items():
@@ -135,11 +152,18 @@ def test_the_whole_corpus_mixed_with_good_returns(sources, tmp_path):
     inbox = tmp_path / "inbox"
     expected = _corpus(sources, inbox)
     out = inbox / "结果"  # item 9: --out inside the input folder
+    late = _past_year_9999(sources[VICTIM.code], tmp_path)
+    if late is not None:
+        expected[late.name] = "ORDER_TIME_IGNORED"
     before = _hashes(inbox)
 
     sceval = Path(sys.executable).with_name("sceval")
-    done, peak = peak_run([str(sceval), "ingest", str(inbox), "--roster", str(ROSTER_CSV), "--out", str(out),
-                           "--jobs", "2"])
+    try:
+        done, peak = peak_run([str(sceval), "ingest", str(inbox), *([str(late)] if late else []),
+                               "--roster", str(ROSTER_CSV), "--out", str(out), "--jobs", "2"])
+    finally:
+        if late is not None:
+            late.unlink()
 
     assert done.returncode == 0, done.stderr[-3000:]
     assert peak < GB, f"peak RSS {peak / GB:.2f} GiB"

@@ -229,3 +229,19 @@ def test_bidi_controls_are_neutralised_in_everything_shown(good, tmp_path):
             shown = b"".join(opened.read(n) for n in opened.namelist() if n.endswith(".xml")).decode("utf-8")
         assert not any(char in shown for char in BIDI), workbook.name
     assert bidi.exists() and sha256_file(bidi) == sha256_file(good)
+
+
+def test_the_terminal_table_shows_the_sender_next_to_the_city_escaped():
+    """Item 10: where the counted return came by e-mail, its sender stands next to the city."""
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from sceval.cli.commands.ingest import print_run_table
+
+    city = {"code": FORGED.code, "name": FORGED.name, "status": "submitted", "total": 50.0, "optional_total": None,
+            "issues": [], "file": "/收件/附件.zip/回复[/red].xlsx", "message": {"from": "王明 <[b]wang@example.cn>"}}
+    console = Console(record=True, width=240)
+    print_run_table(SimpleNamespace(results={"cities": [city], "files": []}), console)
+    shown = console.export_text()
+    assert "发件人：王明 <[b]wang@example.cn>" in shown and "回复[/red].xlsx" in shown
