@@ -105,12 +105,12 @@ def print_run_table(run, console=None) -> None:
         console.print(f"[red]未计入[/red] {shown(entry['path'])}：{shown(reason)}")
 
 
+def _city_shown(city: dict) -> str:
 def _file_shown(path: str) -> str:
     """The file's name as sent: an archive member's whole name ("回复[/red].xlsx" holds a "/")."""
     return path.split(".zip/", 1)[1] if ".zip/" in path else Path(path).name
 
 
-def _city_shown(city: dict) -> str:
     """The city's name, and the sender when its counted return came by e-mail (issue 13, item 10)."""
     from sceval.cli.console import shown
 
