@@ -90,7 +90,7 @@ def print_run_table(run, console=None) -> None:
     console = console or Console()
     table = Table(title="回收与计分结果")
     for heading in ("城市代码", "城市", "状态", "总分", "自选", "错误", "警告", "文件"):
-        table.add_column(heading)
+        table.add_column(heading, overflow="fold")  # a long file name wraps, never cut with …
     for city in run.results.get("cities", []):
         counts = {"error": 0, "warning": 0}
         for item in city["issues"]:
@@ -101,16 +101,17 @@ def print_run_table(run, console=None) -> None:
     console.print(table)
     rejected = [f for f in run.results.get("files", []) if f["status"] == "rejected"]
     for entry in rejected:
-        reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"), "")
+        reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"),
+                      entry["issues"][0]["message"] if entry["issues"] else "")  # MAIL_* rows are warnings
         console.print(f"[red]未计入[/red] {shown(entry['path'])}：{shown(reason)}")
 
 
-def _city_shown(city: dict) -> str:
 def _file_shown(path: str) -> str:
     """The file's name as sent: an archive member's whole name ("回复[/red].xlsx" holds a "/")."""
     return path.split(".zip/", 1)[1] if ".zip/" in path else Path(path).name
 
 
+def _city_shown(city: dict) -> str:
     """The city's name, and the sender when its counted return came by e-mail (issue 13, item 10)."""
     from sceval.cli.console import shown
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable
 
 from sceval.reports.summary.columns import first_columns
 from sceval.reports.summary.data import STATUS_LABELS, CityRow, SummaryData, column_stats, maturity_stage, to_decimal
 from sceval.reports.summary.style import (
-    Styles, print_setup, write_headers, write_score, write_text, write_title,
+    Styles, colour_against, print_setup, write_headers, write_score, write_text, write_title,
 )
 
 SHEET = "总览"
@@ -20,7 +21,7 @@ class Field:
     get: Callable[[CityRow], object]
     kind: str = "text"  # text | score | integer | percent
     stats: bool = False  # statistics rows computed for this column
-    colour: bool = False  # colour scale over the city rows
+    maximum: Decimal | None = None  # the column's 满分: cells coloured by score ÷ this
 
 
 def _count(row: CityRow, severity: str) -> int | None:
@@ -37,13 +38,13 @@ def _fields(data: SummaryData) -> list[Field]:
         Field("名称", 12, lambda r: r.name),
         Field("类型", 9, lambda r: r.kind),
         Field("状态", 10, lambda r: r.status_label),
-        Field("总分", 8, lambda r: r.total, "score", True, True),
+        Field("总分", 8, lambda r: r.total, "score", True, data.catalog.total_points),
         Field("自选指标得分", 9, lambda r: to_decimal(r.record.get("optional_total")),
               "score", True),
     ]
     for col in first_columns(data.catalog):
         fields.append(Field(f"{col.code} {col.name}\n（{col.max}分）", 10,
-                            lambda r, code=col.code: r.score(code), "score", True, True))
+                            lambda r, code=col.code: r.score(code), "score", True, col.max))
     fields += [
         Field("成熟度阶段", 10, lambda r: maturity_stage(r.total) if r.scored else ""),
         Field("完整度 %", 8, lambda r: to_decimal(r.record.get("completeness")), "percent"),
@@ -105,10 +106,8 @@ def _format_sheet(ws, fields: list[Field], header_row: int, last_row: int,
     status_col = next(i for i, f in enumerate(fields) if f.header == "状态")
     _mark_status(ws, header_row + 1, last_row, status_col, styles)
     for col, field in enumerate(fields):
-        if field.colour and last_row > header_row:
-            ws.conditional_format(header_row + 1, col, last_row, col,
-                                  {"type": "3_color_scale", "min_color": "#F8696B",
-                                   "mid_color": "#FFEB84", "max_color": "#63BE7B"})
+        if field.maximum:  # the same 得分率 bands as the matrices, never relative to the best city
+            colour_against(ws, styles, (header_row + 1, col, last_row, col), field.maximum)
 
 
 def write_overview(workbook, data: SummaryData, styles: Styles, title: list) -> None:

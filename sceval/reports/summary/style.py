@@ -92,6 +92,21 @@ def colour_by_rate(ws, styles: Styles, cells: tuple[int, int, int, int], max_row
                                "stop_if_true": True})
 
 
+def colour_against(ws, styles: Styles, cells: tuple[int, int, int, int], maximum) -> None:
+    """Fill score cells by 得分率 = score ÷ a fixed ``maximum`` (the column's 满分)."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    first_row, first_col, last_row, last_col = cells
+    if last_row < first_row or not maximum:
+        return
+    here = xl_rowcol_to_cell(first_row, first_col)
+    for low, fmt in styles.rate_fills:
+        criteria = f"=AND(ISNUMBER({here}),{here}/{maximum}>={low})"
+        ws.conditional_format(first_row, first_col, last_row, last_col,
+                              {"type": "formula", "criteria": criteria, "format": fmt,
+                               "stop_if_true": True})
+
+
 def print_setup(ws, header_row: int, last_lead_col: int | None = None,
                 last_header_row: int | None = None) -> None:
     """A4 landscape, one page wide, the header row (and the city columns) on every page: the

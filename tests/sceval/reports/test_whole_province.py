@@ -284,3 +284,14 @@ def test_cli_forgotten_optional_exits_non_zero_and_says_it_once(jiangsu, tmp_pat
     assert result.exit_code == 1, result.output
     assert result.output.count("RUN_OPTIONAL_MISSING") == 1 and "--optional" in result.output
     assert "ID_OTHER_OPTIONAL" not in result.output and "新下发的模板" not in result.output
+
+
+def test_overview_colours_each_score_against_its_own_maximum(jiangsu, summary):
+    """A relative colour scale painted L7 2.94 of 4 (73.5 %) red; bands are score ÷ 满分."""
+    ws = summary["总览"]
+    rules = [(str(cf.sqref), rule) for cf in ws.conditional_formatting for rule in cf.rules]
+    assert not [r for _, r in rules if r.type == "colorScale"]
+    formulas = " ".join(f for _, r in rules if r.type == "expression" for f in r.formula)
+    for first in jiangsu.catalog.first_levels():
+        assert f"/{first.weight}>=0.8" in formulas and f"/{first.weight}>=0.6" in formulas
+    assert f"/{jiangsu.catalog.total_points}>=0.8" in formulas
