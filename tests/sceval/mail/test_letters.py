@@ -109,3 +109,37 @@ def test_an_oversized_message_in_an_mbox_is_skipped_not_kept(tmp_path, monkeypat
 def test_subjects_decode_like_names(header, expected):
     letter = letter_from_bytes(f"From: a@x.invalid\nSubject: {header}\n\nbody\n".encode())
     assert letter.subject == expected
+
+
+def test_raw_8bit_gbk_subject_and_sender_decode():
+    raw = ("From: ".encode() + "王明".encode("gbk") + b" <wm@x.invalid>\nSubject: " + "杭州市报送".encode("gbk")
+           + b"\n\nbody\n")
+    letter = letter_from_bytes(raw)
+    assert letter.subject == "杭州市报送" and letter.sender == "王明 <wm@x.invalid>" and letter.address == "wm@x.invalid"
+
+
+def test_four_byte_gb18030_characters_in_a_name():
+    from sceval.mail.names import attachment_name
+
+    name = "𠀀城市填报表.xlsx"  # U+20000 is four bytes in GB18030 and not in GBK at all
+    word = "=?gb18030?B?" + __import__("base64").b64encode(name.encode("gb18030")).decode() + "?="
+    assert attachment_name(f'attachment; filename="{word}"', None) == (name, True)
+
+
+def test_a_message_without_date_keeps_the_files_own_time(tmp_path):
+    from tests.sceval.mail import messages as m
+
+    city = ROSTER.cities[0]
+    template = render(CATALOG, city, ROSTER, tmp_path)
+    data = fill(template, tmp_path / "hz.xlsx", valid_values(CATALOG)).read_bytes()
+    msg = m.message(city.email, "无日期", m.when(20), [m.named_part(data, "杭州.xlsx")])
+    del msg["Date"]
+    path = tmp_path / "in" / "a.eml"
+    path.parent.mkdir()
+    path.write_bytes(m.as_bytes(msg))
+    import os
+
+    os.utime(path, (1_482_300_000, 1_482_300_000))
+    run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    [row] = run.results["files"]
+    assert row["message"]["date"] == "" and row["received_at"] == "2016-12-21T06:00:00+00:00"
