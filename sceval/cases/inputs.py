@@ -15,7 +15,8 @@ from pathlib import Path
 
 from sctemplates.issues import issue
 
-from sceval.ingest.gather import display_name, member_name
+from sceval.safety.filenames import safe_filename_display as display_name
+from sceval.safety.filenames import zip_member_name as member_name
 
 CASE_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".pdf", ".rtf"}
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
