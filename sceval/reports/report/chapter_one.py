@@ -17,7 +17,7 @@ FILE_STATUSES = ("counted", "superseded", "rejected", "duplicate", "invalidated"
 
 def write_chapter_one(writer: Writer, facts: ReportFacts) -> None:
     text = outline()
-    writer.heading(text["chapters"]["one"], 1)
+    writer.heading(facts.chapter("one"), 1)
     writer.heading(text["sections"]["organisation"], 2)
     _organisation(writer, facts)
     writer.heading(text["sections"]["cities"], 2)

@@ -11,7 +11,7 @@ OPENING_LIMIT = 200  # characters of the opening quoted; the reader opens the ca
 
 def write_chapter_three(writer: Writer, facts: ReportFacts) -> None:
     text = outline()
-    writer.heading(text["chapters"]["three"], 1)
+    writer.heading(facts.chapter("three"), 1)
     cases = list((facts.cases or {}).get("files") or [])
     if not cases:
         writer.paragraph("本次未提供优秀案例检查结果（cases.json）。")

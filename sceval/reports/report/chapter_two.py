@@ -11,7 +11,7 @@ from sceval.reports.report.wording import names, percent, points, weight
 
 def write_scores(writer: Writer, facts: ReportFacts) -> None:
     text = outline()
-    writer.heading(text["chapters"]["two"], 1)
+    writer.heading(facts.chapter("two"), 1)
     if not facts.scored():
         writer.paragraph("本轮没有已计分的城市，无法进行得分分析。")
         return

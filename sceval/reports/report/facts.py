@@ -68,10 +68,6 @@ class CityRecord:
     def score(self, code: str) -> Decimal | None:
         return exact((self.entry.get("scores") or {}).get(code))
 
-    @property
-    def label(self) -> str:
-        return self.name
-
 
 @dataclass
 class ProvinceRound:
@@ -115,6 +111,10 @@ class ReportFacts:
 
     def level(self, level: int, optional: bool = False) -> list[Node]:
         return [n for n in self.nodes.values() if n.level == level and n.optional == optional]
+
+    def chapter(self, key: str) -> str:
+        """A chapter's title: the national variant speaks of the country, not of one province."""
+        return outline()["national_chapters" if self.national else "chapters"][key]
 
     def city_label(self, city: CityRecord) -> str:
         return f"{city.province_name}{city.name}" if self.national else city.name

@@ -42,6 +42,7 @@ def test_national_report_compares_province_averages_and_their_spread(tmp_path):
     assert numbers_in(sentence) == [str(len(pair)), two(max(means)), two(min(means)), two(max(means) - min(means))]
     assert "本报告汇总了2个省（区、市）的评价结果：浙江省、江苏省" in report.paragraph("本报告汇总了")
     assert report.paragraphs[0] == "2016年新型智慧城市评价工作报告（全国汇总）"
+    assert {"一、各省组织评价工作概况", "二、新型智慧城市经验总结", "三、新型智慧城市建设优秀案例"} <= set(report.paragraphs)
     ranking = report.table("城市总分排名")
     assert len(ranking) == sum(len(scored(r)) for r in exact)
     assert all(r[1].startswith(("浙江省", "江苏省")) for r in ranking)  # cities named with their province
