@@ -89,11 +89,15 @@ def run_demo(out: Path, inputs: Path = INPUTS_DIR, jobs: int | None = None, prog
 
 def _report(run: DemoRun, province) -> None:
     """The round ends with the evaluation work report, from results.json (and cases.json if any)."""
-    from sceval.reports.report import write_report
+    from sceval.reports.report import to_pdf, write_report
 
     cases = run.results.with_name("cases.json")
     run.report = write_report([run.results], cases=cases if cases.is_file() else None, province=province,
-                              out=run.results.with_name("评价工作报告.docx"), pdf=True)
+                              out=run.results.with_name("评价工作报告.docx"))
+    try:
+        to_pdf(run.report)  # None without LibreOffice: the .docx is the deliverable
+    except RuntimeError as exc:
+        run.notes.append(f"评价工作报告未能转换为 PDF：{exc}")
 
 
 def _clear(out: Path) -> None:

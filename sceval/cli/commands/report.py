@@ -57,4 +57,8 @@ def report_command(
         if soffice() is None:
             typer.echo("未安装 LibreOffice（soffice），未生成 PDF；可用 Word 或 WPS 打开报告后另存为 PDF。", err=True)
             return
-        typer.echo(f"已生成 PDF：{to_pdf(path)}")
+        try:
+            typer.echo(f"已生成 PDF：{to_pdf(path)}")
+        except RuntimeError as exc:  # the .docx is written; only the conversion failed
+            typer.echo(f"未能生成 PDF：{exc}", err=True)
+            raise typer.Exit(1) from None

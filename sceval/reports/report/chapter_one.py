@@ -95,8 +95,13 @@ def _optional(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> No
     seconds = [s for f in tree.get("indicators") or [] for s in f.get("children") or []]
     maximum = sum((Decimal(str(f["weight"])) for f in tree.get("indicators") or []), Decimal(0))
     taking = [c for c in province.scored() if c.entry.get("optional_total") is not None]
-    writer.paragraph(f"{prefix}设置自选指标{len(seconds)}项（二级指标），满分{weight(maximum)}分；"
-                     f"已计分的城市中有{len(taking)}个参加自选指标评价。")
+    text = (f"{prefix}设置自选指标{len(seconds)}项（二级指标），满分{weight(maximum)}分；"
+            f"已计分的城市中有{len(taking)}个参加自选指标评价")
+    if taking and maximum:
+        points_taken = sum(exact(c.entry["optional_total"]) for c in taking)
+        text += (f"，平均得分{points(round_score(points_taken / len(taking)))}分，"
+                 f"得分率{percent(round_score(points_taken * 100 / (len(taking) * maximum)))}")
+    writer.paragraph(text + "。")
     rows = []
     for second in seconds:
         rows.append([second["code"], second["name"], f"{weight(Decimal(str(second['weight'])))}分", "—"])

@@ -192,8 +192,11 @@ def test_completeness_and_optional(demo):
     optional = results["optional_catalog"]
     seconds = [s for f in optional["indicators"] for s in f["children"]]
     taking = [c for c in cities if c["optional_total"] is not None]
-    assert numbers_in(report.paragraph("设置自选指标")) == [str(len(seconds)), str(optional["indicators"][0]["weight"]),
-                                                       str(len(taking))]
+    maximum = optional["indicators"][0]["weight"]
+    points = sum(c["optional_total"] for c in taking)
+    assert numbers_in(report.paragraph("设置自选指标")) == [
+        str(len(seconds)), str(maximum), str(len(taking)), two(mean(c["optional_total"] for c in taking)),
+        two(half_up(points * 100 / (len(taking) * maximum)))]
     rows = report.table("浙江省自选指标")
     subs = [s for second in seconds for s in second["sub_items"]]
     assert [r[0] for r in rows] == [code for s in seconds for code in [s["code"], *(x["code"] for x in s["sub_items"])]]
@@ -223,5 +226,22 @@ def test_every_number_in_the_text_is_accounted_for(demo):
                 str(sum(1 for s in load_catalog().sub_items() if s.is_provisional))}
     allowed |= {str(len([s for f in results["optional_catalog"]["indicators"] for s in f["children"]]))}
     allowed |= {two(c["completeness"]) for c in cities}
+    taking = [c["optional_total"] for c in cities if c["optional_total"] is not None]
+    optional_max = results["optional_catalog"]["indicators"][0]["weight"]
+    allowed |= {two(mean(taking)), two(half_up(sum(taking) * 100 / (len(taking) * optional_max))), str(optional_max)}
     stray = {(n, p) for p in report.paragraphs for n in numbers_in(p.replace("%", "")) if n not in allowed}
     assert not stray
+
+
+def test_maturity_stages_count_the_cities_in_each_band(demo):
+    import yaml
+
+    from sceval.reports.summary.data import MATURITY_FILE
+
+    _run, results, report = demo
+    bands = yaml.safe_load(MATURITY_FILE.read_text(encoding="utf-8"))["bands"]
+    totals = [c["total"] for c in scored(results)]
+    expected = [sum(1 for t in totals if b["from"] <= t < b["to"] or (b is bands[-1] and t == b["to"])) for b in bands]
+    rows = report.table("各成熟度阶段城市数")
+    assert [r[0] for r in rows] == [b["name"] for b in bands]
+    assert [int(r[2]) for r in rows] == expected and sum(expected) == len(totals)
