@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timezone
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
@@ -23,6 +24,7 @@ TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
 BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
 MESSAGE_SUFFIXES = {".eml", ".mbox", ".msg"}
 MBOX_START = re.compile(rb"^From \S+")
+ESCAPED_FROM = re.compile(rb"^>(>*From )")  # mboxrd: one ">" less on every ">…From " line
 
 
 @dataclass(frozen=True)
@@ -90,18 +92,19 @@ def looks_like_mbox(path: Path) -> bool:
         return False
 
 
-def letters_in(path: Path) -> list[Letter]:
-    """Every letter in a .eml, mbox, Maildir or .msg source, in the order stored."""
+def letters_in(path: Path) -> Iterator[Letter]:
+    """Every letter in a .eml, mbox, Maildir or .msg source, in the order stored; one at a time,
+    so a large mailbox never has more than one message's attachments in memory."""
     if is_maildir(path):
         files = sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir() if p.is_file())
-        return [_letter_from_file(p) for p in files]
+        return (_letter_from_file(p) for p in files)
     if path.suffix.lower() == ".msg":
         from sceval.mail.outlook import letter_from_msg
 
-        return [letter_from_msg(path)]
+        return iter([letter_from_msg(path)])
     if looks_like_mbox(path):
-        return [letter_from_bytes(raw) if raw is not None else _too_large() for raw in mbox_messages(path)]
-    return [_letter_from_file(path)]
+        return (letter_from_bytes(raw) if raw is not None else _too_large() for raw in mbox_messages(path))
+    return iter([_letter_from_file(path)])
 
 
 def _too_large() -> Letter:
@@ -134,7 +137,7 @@ def mbox_messages(path: Path):
                 if size > MAX_MESSAGE_BYTES:
                     current = None  # dropped: the rest of this message is skipped
                 else:
-                    current.append(re.sub(rb"^>(>*From )", rb"\1", line))
+                    current.append(ESCAPED_FROM.sub(rb"\1", line) if line[:1] == b">" else line)
             previous_blank = line in (b"\n", b"\r\n")
     if current is None or current:
         yield None if current is None else _mbox_body(current)

@@ -96,7 +96,7 @@ def test_an_oversized_message_in_an_mbox_is_skipped_not_kept(tmp_path, monkeypat
     box = tmp_path / "box"
     box.write_bytes(b"From a Tue Dec 20 09:00:00 2016\nSubject: big\n\n" + b"x" * 300 + b"\n\n"
                     b"From b Tue Dec 20 10:00:00 2016\nSubject: small\n\nok\n")
-    letters = read.letters_in(box)
+    letters = list(read.letters_in(box))
     assert [bool(letter.problem) for letter in letters] == [True, False]
     assert letters[1].subject == "small"
 
