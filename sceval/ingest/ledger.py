@@ -31,6 +31,7 @@ STATUSES = ("accepted", "rejected")
 COLUMNS = ("sha256", "size", "path", "received_at", "city_code", "status", "errors", "warnings",
            "infos", "results", "issues", "invalidated", "invalidated_why", "invalidated_at",
            "recorded_at", "message") + ("times", "order_basis", "order_time", "used", "used_why", "used_at")
+LIGHT_COLUMNS = tuple("NULL" if name in ("results", "issues") else name for name in COLUMNS)
 # Added after the first release, to new and old ledgers alike (sceval.ingest.ordering):
 ORDER_COLUMNS = {"times": "TEXT",  # JSON basis -> time that travels with the file; null in old records
                  "order_basis": "TEXT NOT NULL DEFAULT ''", "order_time": "TEXT NOT NULL DEFAULT ''",
@@ -290,7 +291,7 @@ class Ledger:
         """Record for every submission the basis that decided its place (order_basis, order_time)."""
         placed = order_places(self)
         with self._transaction():
-            for sub in self.submissions():
+            for sub in self.submissions(light=True):
                 basis, time = placed.get(sub.sha256) or ordering.own_basis(sub.order_times)
                 if (basis, time) != (sub.order_basis, sub.order_time):
                     self._db.execute("UPDATE submissions SET order_basis = ?, order_time = ? WHERE sha256 = ?",
@@ -298,9 +299,9 @@ class Ledger:
 
     # -- reading --
 
-    def submissions(self) -> list[Submission]:
+    def submissions(self, light: bool = False) -> list[Submission]:
         """Every recorded submission, oldest first (received_at, then insertion order)."""
-        return self._select("ORDER BY received_at, seq")
+        return self._select("ORDER BY received_at, seq", light=light)
 
     def find(self, key: str) -> Submission:
         """The submission whose sha256 is ``key`` or starts with it; LookupError otherwise."""
@@ -321,12 +322,12 @@ class Ledger:
     def counting(self) -> dict[str, Submission]:
         """Per city: the accepted, not invalidated submission a person chose (``use``), else the
         newest by sceval.ingest.ordering (ties: the later recorded)."""
-        return {city: subs[choice.index] for city, (subs, choice) in self.choices().items()}
+        return {city: self.get(subs[choice.index].sha256) for city, (subs, choice) in self.choices().items()}
 
     def choices(self) -> dict[str, tuple[list[Submission], "ordering.Choice"]]:
         """Per city: its valid submissions in recording order, and which counts and why."""
         by_city: dict[str, list[Submission]] = defaultdict(list)
-        for sub in self._select("ORDER BY seq"):
+        for sub in self._select("ORDER BY seq", light=True):
             if sub.counts_as_valid:
                 by_city[sub.city_code].append(sub)
         return {city: (subs, ordering.choose([s.order_times for s in subs],
@@ -345,8 +346,11 @@ class Ledger:
         counting = {sub.sha256 for sub in self.counting().values()}
         return [sub for sub in self.submissions() if sub.counts_as_valid and sub.sha256 not in counting]
 
-    def _select(self, where: str, params: tuple = ()) -> list[Submission]:
-        rows = self._db.execute(f"SELECT seq, {', '.join(COLUMNS)} FROM submissions {where}", params)
+    def _select(self, where: str, params: tuple = (), light: bool = False) -> list[Submission]:
+        """``light``: without results and issues (None, []) — deciding what counts needs neither,
+        and decoding them is nearly all the cost of reading a large ledger."""
+        columns = LIGHT_COLUMNS if light else COLUMNS
+        rows = self._db.execute(f"SELECT seq, {', '.join(columns)} FROM submissions {where}", params)
         return [_submission(row) for row in rows]
 
 
@@ -354,7 +358,7 @@ def _submission(row: tuple) -> Submission:
     values = dict(zip(("seq",) + COLUMNS, row))
     values["path"] = os.fsdecode(bytes(values["path"]))
     values["results"] = _from_json(values["results"])
-    values["issues"] = _from_json(values["issues"])
+    values["issues"] = _from_json(values["issues"]) or []
     values["invalidated"] = bool(values["invalidated"])
     values["message"] = _from_json(values["message"])
     values["times"] = _from_json(values["times"])

@@ -30,7 +30,7 @@ def ledger_issues(ledger: Ledger) -> dict[str, list[Issue]]:
         for index, sub in enumerate(subs):
             if index != choice.index:
                 found[sub.sha256].append(_superseded(sub, current, choice.verdicts[index]))
-    for sub in ledger.submissions():
+    for sub in ledger.submissions(light=True):
         current = counting.get(sub.city_code or "")
         if sub.invalidated:
             found[sub.sha256].append(_invalidated(sub))
