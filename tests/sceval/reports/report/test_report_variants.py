@@ -161,3 +161,13 @@ def test_chapter_three_from_the_real_case_checker(tmp_path):
     for row, case in zip(rows, cases["files"]):
         assert row[1] == case["city"]["name"] and row[3] == str(case["characters"])
         assert row[4] == str(case["figures"] + case["tables"]) and row[5] == labels[case["status"]]
+
+
+def test_a_round_with_no_return_yet_still_gives_a_report(tmp_path):
+    results = province_results(n_submitted=0, optional=False)
+    del results["roster"]  # an older results.json: the cities list is the roster
+    report = _report(tmp_path, [results])
+    assert "本轮没有已计分的城市，无法进行得分分析。" in report.paragraphs
+    assert "没有已计分的城市，无法统计数据完整性。" in report.paragraphs
+    assert f"{len(results['cities'])}个城市未报送" in report.paragraph("个城市未报送")
+    assert [r[3] for r in report.table("参评城市及报送情况")] == ["未报送"] * len(results["cities"])
