@@ -113,6 +113,15 @@ def at_stake(cities: list[CityRecord]) -> list[tuple[CityRecord, Decimal]]:
     return sorted([(c, p) for c, p in found if p], key=lambda item: -item[1])
 
 
+def errors_by_indicator(facts: ReportFacts) -> list[tuple[str, int]]:
+    """(indicator code, cities with an error on it) for the counted returns, most first."""
+    cities = Counter()
+    for city in facts.scored():
+        codes = {i.get("indicator") for i in city.entry.get("issues") or [] if i.get("severity") == "error"}
+        cities.update(code for code in codes if code)
+    return sorted(cities.items(), key=lambda item: (-item[1], item[0]))
+
+
 @dataclass(frozen=True)
 class CodeCount:
     code: str

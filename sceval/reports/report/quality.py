@@ -36,9 +36,19 @@ def _at_stake(writer: Writer, facts: ReportFacts) -> None:
     rows = [[facts.city_label(c), points(p), sum(1 for i in c.entry.get("issues") or [] if i.get("severity") == "error")]
             for c, p in found]
     writer.table("因错误和漏填未得的分值", ["城市", "未得分值", "错误数"], rows)
+    _errors_by_indicator(writer, facts)
     shown = found[: outline()["chart_top"]]
     title = "各城市因错误和漏填未得的分值" + (f"（最多的{len(shown)}个城市）" if len(shown) < len(found) else "")
     writer.picture(charts.bar_chart([facts.city_label(c) for c, _ in shown], [p for _, p in shown], title, "分值"))
+
+
+def _errors_by_indicator(writer: Writer, facts: ReportFacts) -> None:
+    found = fig.errors_by_indicator(facts)
+    if not found:
+        return
+    name = {code: node.name for code, node in facts.nodes.items()}
+    rows = [[code, name.get(code, ""), count] for code, count in found]
+    writer.table("有错误的分项（按城市数）", ["编码", "分项", "有错误的城市数"], rows)
 
 
 def _issues(writer: Writer, facts: ReportFacts) -> None:

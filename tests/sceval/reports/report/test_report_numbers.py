@@ -137,6 +137,9 @@ def test_points_at_stake(demo):
     rows = report.table("因错误和漏填未得的分值")
     assert [(r[0], r[1]) for r in rows] == [(c["name"], two(c["points_at_stake"])) for c in losing]
     assert [r[2] for r in rows] == [str(sum(1 for i in c["issues"] if i["severity"] == "error")) for c in losing]
+    errors = Counter(code for c in scored(results)
+                     for code in {i["indicator"] for i in c["issues"] if i["severity"] == "error" and i["indicator"]})
+    assert {r[0]: int(r[2]) for r in report.table("有错误的分项（按城市数）")} == dict(errors)
     sentence = report.paragraph("因数据错误或漏填暂未得到")
     assert numbers_in(sentence) == [str(len(losing)), two(sum(c["points_at_stake"] for c in losing)),
                                     two(losing[0]["points_at_stake"])]
