@@ -157,10 +157,10 @@ def _open_book(path: Path, limits=None):
 
 
 def _after_name(message: str, path: Path) -> str:
-    """Preflight's sentence without its own 文件“…” lead (the CLI message names the file once)."""
+    """Preflight's sentence with 该文件 for its own 文件“…” lead (the message names the file once)."""
     for lead in (f"文件“{path.name}”", f"文件 {path.name} "):
         if message.startswith(lead):
-            return message[len(lead):].lstrip("：")
+            return "该文件" + message[len(lead):].lstrip("：")
     return message
 
 

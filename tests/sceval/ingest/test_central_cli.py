@@ -149,3 +149,35 @@ def test_a_gibibyte_of_whitespace_in_the_feed_is_never_read_in_full(city_return,
     peak_kib = int(re.search(r"MAXRSS=(\d+)", done.stderr).group(1))
     assert peak_kib < 400 * 1024  # far from the 1.1 GB that reading the whole sheet took
     assert not (tmp_path / "out" / "results.json").exists()
+
+
+def lying_feed(folder: Path, inflated: int = 1 << 30, declared: int = 100 * 1024) -> Path:
+    """The feed's sheet part declared as 100 kB in the zip directory, inflating to 1 GiB of blanks
+    (issue 13.18 for the feed): only a cap on the bytes actually inflated stops it."""
+    import zlib
+
+    from tests.sceval.hostile2 import _parts, _raw_zip
+
+    good = write_central_template(ROSTER, folder / ".base.xlsx", CATALOG)
+    member = "xl/worksheets/sheet1.xml"
+    head = dict(_parts(good))[member].split(b"</sheetData>")[0]
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    first = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
+    blank = b" " * (1 << 20)
+    repeated = compressor.compress(blank) + compressor.flush(zlib.Z_FULL_FLUSH)
+    stream = first + repeated * (inflated >> 20) + compressor.flush()
+    crc = zlib.crc32(head)
+    for _ in range(inflated >> 20):
+        crc = zlib.crc32(blank, crc)
+    others = [(name, data) for name, data in _parts(good) if name != member]
+    return _raw_zip(folder / "声明大小不实.xlsx", others, (member, stream, crc, declared))
+
+
+def test_a_feed_whose_zip_directory_lies_is_stopped_with_little_memory(city_return, tmp_path):
+    feed = lying_feed(tmp_path)
+    done = subprocess.run([sys.executable, "-c", MEASURED_CLI, "ingest", str(city_return), "--roster",
+                           str(ROSTER_CSV), "--central", str(feed), "--out", str(tmp_path / "out"), "-j", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"秘书处统一数据文件 {feed.name} 无法使用" in done.stderr
+    assert int(re.search(r"MAXRSS=(\d+)", done.stderr).group(1)) < 400 * 1024
