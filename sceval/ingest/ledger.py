@@ -6,9 +6,11 @@ nor count a broken newer one. The ledger is an embedded SQLite database (default
 once, and re-running a batch changes nothing. Each record is one transaction, so a run killed
 midway leaves whole records only; the next run records the rest.
 
-Which submission counts for a city: the newest (received_at, then insertion order) *accepted*,
-not invalidated one. A rejected submission (no city identified or no results) never displaces an
-accepted older one. A person can invalidate a submission; the previous valid one then counts.
+Which submission counts for a city: the newest *accepted*, not invalidated one, "newest" by the
+times that travel with each file (``times``; sceval.ingest.ordering), ties to the later recorded.
+A rejected submission (no city identified or no results) never displaces an accepted older one.
+A person can invalidate a submission (the previous valid one then counts), or choose the one that
+counts (``use``); each ingest records the basis that placed each one (order_basis, order_time).
 """
 from __future__ import annotations
 
