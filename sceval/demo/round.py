@@ -19,6 +19,7 @@ from pathlib import Path
 from sctemplates.catalog import load_catalog
 from sctemplates.layout import file_name
 
+from sceval.demo.cases import write_demo_cases
 from sceval.demo.fill import plant_mistake, realistic_fill, write_fill
 from sceval.demo.mail import pack_mailbox, write_drafts
 from sceval.safety.filenames import sha256_file
@@ -80,6 +81,7 @@ def run_demo(out: Path, inputs: Path = INPUTS_DIR, jobs: int | None = None, prog
     run.returns = _city_returns(run, catalog, roster, optional)
     run.returns = [pack_mailbox(run.returns, out / "2_回收邮件", roster, province, SILENT_CITY, CORRECTED_CITY,
                                 run.notes)]  # the cities answer by mail: one mbox (sceval.demo.mail)
+    run.returns += write_demo_cases(out / "2_回收邮件" / "优秀案例", roster, province, run.notes)  # 附件3 cases
     run.central = _central_feed(out / "3_秘书处统一数据.xlsx", catalog, roster)
     run.digests = {path: sha256_file(path) for path in run.returns}
     _ingest(run, catalog, roster, optional, jobs)
