@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sctemplates.atomic import atomic_path
 from sctemplates.issues import Issue, issue_codes
+from sctemplates.methods import show_number
 
 LIST_SHEET = "问题清单"
 AUTHOR = "sceval"
@@ -230,8 +231,8 @@ def _write_official(ws, row: int, official: Official) -> None:
     lines += [(f"秘书处统一提供：{label}", value) for _name, label, value in official.central]
     for offset, (label, value) in enumerate(lines, start=1):
         ws.cell(row + offset, 2, label).data_type = "s"
-        ws.cell(row + offset, 7, _score_text(value) if label in ("总分", "自选指标得分")
-                else ("（未收到）" if value is None else value))
+        shown = _score_text(value) if offset <= 2 else ("（未收到）" if value is None else show_number(value))
+        ws.cell(row + offset, 7, shown).data_type = "s"
 
 
 def write_feedback(src_path: str | Path, issues: list[dict | Issue], out_path: str | Path,

@@ -56,7 +56,7 @@ def write_raw_data(workbook, data: SummaryData, styles: Styles, title: list) -> 
     ws.set_column(0, start - 1, 10)
     ws.set_column(start, start + len(columns) - 1, 14)
     ws.freeze_panes(head + 1, start)
-    print_setup(ws, head, start - 1)
+    print_setup(ws, head, start - 1)  # a data dump, filtered on screen: printed one page wide
 
 
 def _issue_key(item: dict) -> tuple:
@@ -147,9 +147,10 @@ def _submission_rows(data: SummaryData) -> list[list]:
 def _submission_counts(data: SummaryData) -> str:
     total = len(data.rows)
     returned = sum(1 for r in data.rows if r.status != "missing")
+    unusable = sum(1 for r in data.rows if r.status == "rejected")
     multiple = sum(1 for p in data.provinces for r in data.rows if r.province_code == p.code
                    and sum(1 for f in p.files if f.get("city") == r.code) > 1)
-    return (f"名单城市 {total} 个：已报送 {returned} 个，未报送 {total - returned} 个，"
+    return (f"名单城市 {total} 个：已报送 {returned} 个（其中已报送但无法采用 {unusable} 个），未报送 {total - returned} 个，"
             f"多次报送 {multiple} 个（每个城市只计入一份报送，见“文件处理”列）")
 
 

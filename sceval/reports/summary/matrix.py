@@ -100,7 +100,7 @@ def write_catalog_matrices(workbook, data: SummaryData, styles: Styles, title: l
         _set_widths(ws, data.national, len(columns))
         lead = len(_city_headers(data.national))
         ws.freeze_panes(head + 2, lead)
-        print_setup(ws, head, lead - 1, head + 1)
+        print_setup(ws, head, lead - 1, head + 1, lead + len(columns))
 
 
 def write_optional_sheet(workbook, data: SummaryData, styles: Styles, title: list) -> bool:

@@ -107,13 +107,19 @@ def colour_against(ws, styles: Styles, cells: tuple[int, int, int, int], maximum
                                "stop_if_true": True})
 
 
+PAGE_WIDE_COLUMNS = 30  # beyond this many columns one page wide is too small to read
+
+
 def print_setup(ws, header_row: int, last_lead_col: int | None = None,
-                last_header_row: int | None = None) -> None:
-    """A4 landscape, one page wide, the header row (and the city columns) on every page: the
-    summary is printed and e-mailed around, and a page without its header cannot be read."""
+                last_header_row: int | None = None, columns: int = 0) -> None:
+    """A4 landscape, the header row (and the city columns) on every page: the summary is printed
+    and e-mailed around, and a page without its header cannot be read. One page wide, unless the
+    sheet has more than PAGE_WIDE_COLUMNS columns (分项得分, 原始数据): those print across pages
+    at a readable size, each page starting with the repeated city columns."""
     ws.set_paper(9)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    if columns <= PAGE_WIDE_COLUMNS:
+        ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row, header_row if last_header_row is None else last_header_row)
     if last_lead_col is not None and last_lead_col >= 0:
         ws.repeat_columns(0, last_lead_col)
