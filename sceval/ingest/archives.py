@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sceval.ingest.run_lock import RunStopped
 from sceval.safety.filenames import zip_member_name
 
 MAX_MEMBER_BYTES = 20 * 1024 * 1024  # an archive member larger than a real return is refused
@@ -126,13 +127,23 @@ def extract_member(archive: zipfile.ZipFile, member: Member, out: Path, budget: 
                     break
                 _charge(budget, archive_used, len(block))
                 sink.write(block)
-    except BaseException:
+    except BaseException as exc:
         out.unlink(missing_ok=True)
+        _stop_if_disk_full(exc, out)
         raise
     if written > MAX_MEMBER_BYTES:
         out.unlink(missing_ok=True)
         return False
     return True
+
+
+def _stop_if_disk_full(exc: BaseException, out: Path) -> None:
+    """A full work disk is the run's problem, not the city's archive: the run stops (NoSpace)."""
+    from sceval.ingest.outputs import NO_SPACE_ERRNOS, NoSpace
+
+    if isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS:
+        raise NoSpace(f"解压压缩包到工作目录 {out.parent.parent.parent} 时磁盘空间不足（{exc.strerror}）。"
+                      "未写入任何结果，上次的结果保持不变；请清理磁盘或改用其他输出目录后重新运行") from exc
 
 
 def _charge(budget: Budget, archive_used: list[int], size: int) -> None:
@@ -199,6 +210,8 @@ def gather_archive(path: Path, work_dir: Path, stamp: str, found: list, skipped:
             target = work_dir / hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
             run = ArchiveRun(archive, target, stamp, budget, found, skipped, [0])
             _gather_members(run, members)
+    except RunStopped:
+        raise
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError, EOFError) as exc:
         skipped.append(rejected(shown, "ARCHIVE_BAD", f"压缩包“{os.path.basename(shown)}”已损坏或无法读取"
                                                       f"（{_reason(exc)}），请重新压缩后发送", stamp))
@@ -277,6 +290,8 @@ def _extract(run: ArchiveRun, member: Member, out: Path) -> bool:
             return True
         run.skipped.append(rejected(member.display, "FILE_ZIP_BOMB",
                                     f"{member.shown}解压后超过 {MAX_MEMBER_BYTES:,} 字节，已拒绝", run.stamp))
+    except RunStopped:
+        raise  # a full disk: the run's problem, not this member's
     except BROKEN_MEMBER as exc:
         run.skipped.append(rejected(member.display, "ARCHIVE_MEMBER_BAD",
                                     f"{member.shown}无法解压：{broken_reason(exc)}。压缩包中的其他文件照常读取；"

@@ -7,7 +7,6 @@ are read, and for a zip only its central directory (plus the few bytes of an ODF
 """
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -51,7 +50,8 @@ ZIP_PACKAGES = (
     ("Index/Document.iwa", Kind("Apple Numbers 表格", "unsupported", "请在 Numbers 中导出为 Excel (.xlsx) 后再报送")),
     ("Index.zip", Kind("Apple Numbers 表格", "unsupported", "请在 Numbers 中导出为 Excel (.xlsx) 后再报送")),
 )
-TEMPLATE_TYPE = b"spreadsheetml.template"  # .xltx/.xltm: a template, not a filled-in workbook
+# .xltx / .xltm content types: a template, not a filled-in workbook
+TEMPLATE_TYPES = (b"spreadsheetml.template.main", b"ms-excel.template.macroEnabled")
 ODF_SPREADSHEET = b"application/vnd.oasis.opendocument.spreadsheet"
 RESULTS_HEAD = re.compile(r'^\s*\{\s*"catalog"\s*:\s*\{\s*"edition"')
 # Folders that macOS shows as one file (a package): never searched as a folder of returns
@@ -89,7 +89,8 @@ def _zip_kind(path) -> Kind:
 
 def _ooxml_kind(archive: zipfile.ZipFile) -> Kind:
     info = archive.getinfo("[Content_Types].xml") if "[Content_Types].xml" in archive.namelist() else None
-    if info is not None and info.file_size < 64 * 1024 and TEMPLATE_TYPE in archive.read(info):
+    types = archive.read(info) if info is not None and info.file_size < 64 * 1024 else b""
+    if any(kind in types for kind in TEMPLATE_TYPES):
         return Kind("Excel 模板文件（.xltx/.xltm）", "unsupported",
                     "模板不能直接报送，请在 Excel 中打开、填写后另存为 .xlsx 工作簿再报送")
     return WORKBOOK
@@ -121,11 +122,3 @@ def is_results_json(path) -> bool:
         return False
     return bool(RESULTS_HEAD.match(head)) and _looks_like_results(head)
 
-
-def results_json_shape(path) -> bool:
-    """Stronger than is_results_json when the whole file is small: keys files and cities present."""
-    try:
-        data = json.loads(open(path, encoding="utf-8").read())
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and {"catalog", "files", "cities"} <= data.keys()

@@ -47,6 +47,17 @@ def _zip_with(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
+def _as_macro_template(xltx: Path, xltm: Path) -> None:
+    """The same template with the .xltm (macro-enabled template) content type."""
+    with zipfile.ZipFile(xltx) as source, zipfile.ZipFile(xltm, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"openxmlformats-officedocument.spreadsheetml.template.main",
+                                    b"ms-excel.template.macroEnabled.main")
+            target.writestr(info, data)
+
+
 def _unsupported_folder(folder: Path, hangzhou: Path) -> None:
     folder.mkdir()
     shutil.copy(hangzhou, folder / "杭州.xlsx ")  # a trailing space: still the workbook
@@ -58,6 +69,7 @@ def _unsupported_folder(folder: Path, hangzhou: Path) -> None:
     template = openpyxl.Workbook()
     template.template = True
     template.save(folder / "绍兴.xltx")
+    _as_macro_template(folder / "绍兴.xltx", folder / "舟山.xltm")
     (folder / "金华扫描件").write_bytes(b"%PDF-1.4\n" + bytes(64))  # no extension
     (folder / "衢州.numbers").mkdir()  # a macOS package, shown as one file
     (folder / "衢州.numbers" / "Index.zip").write_bytes(b"PK\x05\x06" + bytes(18))
@@ -70,11 +82,11 @@ def test_every_file_in_a_folder_gets_a_row_saying_what_it_is(hangzhou, tmp_path)
     run = _run([tmp_path / "in"], tmp_path / "out")
     rows = _rows(run)
     assert set(rows) == {"杭州.xlsx ", f"{NINGBO.code}_{NINGBO.name}_填报表.rar", "温州.7z", "嘉兴.xlsb",
-                         "湖州.ods", "绍兴.xltx", "金华扫描件", "衢州.numbers"}  # lock file, .DS_Store: none
+                         "湖州.ods", "绍兴.xltx", "舟山.xltm", "金华扫描件", "衢州.numbers"}  # lock file, .DS_Store: none
     assert rows["杭州.xlsx "]["status"] == "counted" and "FILE_NAME_ODD" in _codes(rows["杭州.xlsx "])
     said = {name: " ".join(i["message"] for i in row["issues"]) for name, row in rows.items()}
     for name, what in [(f"{NINGBO.code}_{NINGBO.name}_填报表.rar", "RAR 压缩包"), ("温州.7z", "7z 压缩包"),
-                       ("嘉兴.xlsb", ".xlsb"), ("绍兴.xltx", "模板"), ("金华扫描件", "PDF"),
+                       ("嘉兴.xlsb", ".xlsb"), ("绍兴.xltx", "模板"), ("舟山.xltm", "模板"), ("金华扫描件", "PDF"),
                        ("衢州.numbers", "Numbers")]:
         assert rows[name]["status"] == "rejected" and _codes(rows[name]) == ["FILE_UNSUPPORTED_KIND"], name
         assert what in said[name] and name in said[name] and "请" in said[name], said[name]

@@ -221,6 +221,17 @@ def test_a_small_disk_is_refused_before_writing(returns, tmp_path):
         assert (out / "results.json").read_bytes() == previous
 
 
+def test_a_work_disk_filling_up_while_extracting_stops_the_run_not_the_archive(returns, tmp_path):
+    from tests.sceval.ingest.zip_builders import copies_zip
+
+    archive = copies_zip(tmp_path / "附件.zip", 4, 3 * 1024 * 1024)  # 12 MB inflated, under every bound
+    with _tmpfs(tmp_path / "small", "6m") as mounted:
+        run = _sceval([archive], mounted / "out")
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert "解压压缩包" in run.stderr and "磁盘空间不足" in run.stderr
+        assert not (mounted / "out" / "results.json").exists() and not (mounted / "out" / ".work").exists()
+
+
 def test_out_inside_the_input_folder_is_warned_and_not_read(returns, tmp_path):
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
