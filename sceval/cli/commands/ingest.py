@@ -156,6 +156,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("ingest")
     def ingest_command(
+        ctx: typer.Context,
         inputs: List[Path] = typer.Argument(..., help="回收的工作簿、文件夹（递归）、.zip 压缩包，或保存的邮件（.eml、mbox、Maildir 文件夹、Outlook .msg）。"),
         out: Path = typer.Option(..., "--out", "-o", help="输出目录：results.json、汇总表、反馈表。"),
         central: Optional[Path] = typer.Option(None, "--central", help="秘书处统一数据文件（.xlsx）。"),
@@ -173,6 +174,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
+        from sceval.cli.rerun import remember
         from sceval.ingest.batch import IngestOptions, ingest
         from sceval.ingest.run_lock import RunStopped
         from sceval.safety.preflight import Limits
@@ -191,6 +193,7 @@ def register(app: typer.Typer) -> None:
                          central_issues=feed.city_issues if feed else {}))
         except RunStopped as stopped:
             _fail(str(stopped))
+        remember(ctx, out)  # for `sceval ledger invalidate --rerun`
         print_run_table(run)
         run_errors = _print_run_issues(run)
         warn_if_provisional(loaded)

@@ -16,7 +16,20 @@ LEDGER_OPTION = typer.Option(None, "--ledger", help="台账文件路径（默认
 OUT_OPTION = typer.Option(None, "--out", "-o", help="回收输出目录（台账位于其中的 ledger.sqlite）。")
 # The ledger changes now; what the officials read changes only when ingest runs again.
 RERUN_NOTE = ("注意：results.json、汇总表和反馈表现在还没有改变，将在下次运行 sceval ingest 时按此更新；"
-              "请用与上次相同的参数（输入文件夹、--out、--roster、--optional、--central）重新运行 sceval ingest。")
+              "加 --rerun 即按上次的参数立即重新回收，或用与上次相同的参数重新运行 sceval ingest。")
+RERUN_OPTION = typer.Option(False, "--rerun", help="随即按上次的参数重新运行 sceval ingest，更新 results.json、汇总表和反馈表。")
+
+
+def _after_change(rerun: bool, ledger_path: Path, out: Optional[Path]) -> None:
+    """Say that the outputs are now stale, or bring them up to date (--rerun)."""
+    if not rerun:
+        typer.echo(RERUN_NOTE)
+        return
+    from sceval.cli.rerun import rerun as run_again
+
+    code = run_again(out or ledger_path.parent)
+    if code:
+        raise typer.Exit(code)
 
 
 def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
@@ -95,6 +108,7 @@ def invalidate_command(
     why: str = typer.Option(..., "--why", help="作废原因（记入台账）。"),
     ledger: Optional[Path] = LEDGER_OPTION,
     out: Optional[Path] = OUT_OPTION,
+    rerun: bool = RERUN_OPTION,
 ) -> None:
     """作废一次报送；该城市此前最新的有效报送随即计入。"""
     from sceval.ingest.ledger import Ledger
@@ -110,7 +124,7 @@ def invalidate_command(
         now = opened.counting().get(target.city_code or "")
         typer.echo(f"城市 {target.city_code} 现计入：{now.file_name}（SHA-256 {now.sha256[:12]}）"
                    if now else f"城市 {target.city_code or '未识别'} 现在没有可计入的有效报送。")
-        typer.echo(RERUN_NOTE)
+    _after_change(rerun, _ledger_path(ledger, out), out)  # the ledger is closed: ingest opens it
 
 
 def use_command(
@@ -118,6 +132,7 @@ def use_command(
     why: str = typer.Option(..., "--why", help="指定原因（记入台账，并在 results.json 中显示）。"),
     ledger: Optional[Path] = LEDGER_OPTION,
     out: Optional[Path] = OUT_OPTION,
+    rerun: bool = RERUN_OPTION,
 ) -> None:
     """指定某次报送为该城市计入的报送（不论各版本的时间先后）；与 invalidate 相对。"""
     from sceval.ingest.ledger import Ledger
@@ -130,7 +145,7 @@ def use_command(
             raise typer.Exit(1) from None
         typer.echo(f"已指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
                    f"原因：{target.used_why}")
-        typer.echo(RERUN_NOTE)
+    _after_change(rerun, _ledger_path(ledger, out), out)
 
 
 def register(app: typer.Typer) -> None:

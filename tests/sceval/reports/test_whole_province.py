@@ -302,3 +302,31 @@ def test_overview_colours_each_score_against_its_own_maximum(jiangsu, summary):
     for first in jiangsu.catalog.first_levels():
         assert f"/{first.weight}>=0.8" in formulas and f"/{first.weight}>=0.6" in formulas
     assert f"/{jiangsu.catalog.total_points}>=0.8" in formulas
+
+
+def test_ledger_invalidate_rerun_brings_results_and_summary_up_to_date(jiangsu, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+    from sceval.demo.round import DEMO_INPUTS, INPUTS_DIR
+
+    roster = tmp_path / "名单.csv"
+    roster.write_text("代码,名称,类型\n" + "".join(f"{c.code},{c.name},{c.kind}\n" for c in jiangsu.roster.cities),
+                      encoding="utf-8")
+    out = tmp_path / "结果"
+    runner = CliRunner()
+    first = runner.invoke(app, ["ingest", str(jiangsu.inbox), "--roster", str(roster), "--out", str(out),
+                                "--optional", str(INPUTS_DIR / DEMO_INPUTS["optional"]), "--jobs", "1"])
+    assert first.exit_code == 0, first.output
+    before = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    xuzhou = next(c for c in before["cities"] if c["code"] == "320300")
+    assert xuzhou["status"] == "submitted"
+    again = runner.invoke(app, ["ledger", "invalidate", xuzhou["sha256"][:12], "--why", "误用南京市数据",
+                                "--out", str(out), "--rerun"])
+    assert again.exit_code == 0, again.output
+    assert "按上次的参数重新运行" in again.output
+    after = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert next(c for c in after["cities"] if c["code"] == "320300")["status"] == "missing"
+    assert next(f for f in after["files"] if f["city"] == "320300")["status"] == "invalidated"
