@@ -56,6 +56,10 @@ def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found:
         skipped.append(_row(letter, "MAIL_BOUNCE", f"{letter.shown} 是退信（投递失败通知），其中的附件不作为报送", when,
                             display=f"{letter.shown}{SEPARATOR}（退信）"))
         return
+    if letter.draft:
+        skipped.append(_row(letter, "MAIL_DRAFT", f"{letter.shown} 是未发送的邮件草稿（X-Unsent），不作为报送", when,
+                            display=f"{letter.shown}{SEPARATOR}（草稿）"))
+        return
     if not letter.attachments:
         skipped.append(_row(letter, "MAIL_NO_ATTACHMENT", f"{letter.shown} 没有附件，未收到填报表", when,
                             display=f"{letter.shown}{SEPARATOR}（无附件）"))

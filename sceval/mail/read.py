@@ -56,6 +56,7 @@ class Letter:
     subject: str = ""
     message_id: str = ""
     bounce: bool = False
+    draft: bool = False  # X-Unsent: 1 — a message never sent (e.g. sceval mail drafts), not a return
     attachments: list[Attachment] = field(default_factory=list)
     forwarded_from: list[str] = field(default_factory=list)  # addresses of nested messages
     problem: str = ""  # why the message itself could not be read
@@ -158,7 +159,8 @@ def letter_from_bytes(raw: bytes) -> Letter:
         return Letter(problem=f"无法解析（{type(exc).__name__}）")
     letter = _headers(message)
     letter.bounce = _is_bounce(message, letter)
-    if not letter.bounce:
+    letter.draft = (_raw(message, "X-Unsent") or "").strip() == "1"
+    if not letter.bounce and not letter.draft:
         _walk(message, letter, 0)
     return letter
 

@@ -218,6 +218,16 @@ def test_a_user_without_the_password_variable_is_refused(monkeypatch, drafted):
         send_all([drafted[1][0].message], SmtpSettings("127.0.0.1", 9, user="someone"))
 
 
+def test_drafts_in_an_inbox_are_not_read_as_returns(drafted, tmp_path):
+    from sceval.ingest.batch import IngestOptions, ingest
+
+    _, written, _ = drafted
+    run = ingest([written[0].path.parent], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    rows = run.results["files"]
+    assert len(rows) == len(written) and {i["code"] for row in rows for i in row["issues"]} == {"MAIL_DRAFT"}
+    assert all(row["status"] == "rejected" and row["city"] is None for row in rows)
+
+
 def test_cli_writes_drafts(drafted, tmp_path):
     from typer.testing import CliRunner
 
