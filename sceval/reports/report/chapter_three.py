@@ -55,7 +55,7 @@ def _case(writer: Writer, number: int, case: dict) -> None:
     if missing:
         text += f"；缺少{names(missing)}部分"
     writer.paragraph(text + "。")
-    findings = [i.get("message", "") for i in case.get("issues") or [] if i.get("message")]
+    findings = [i["message"].rstrip("。") for i in case.get("issues") or [] if i.get("message")]
     if findings:
         writer.paragraph("检查提示：" + "；".join(findings) + "。")
     opening = str(case.get("opening") or "").strip()

@@ -147,8 +147,10 @@ def issue_counts(facts: ReportFacts) -> list[CodeCount]:
 
 
 def _all_issues(facts: ReportFacts):
+    """A counted return's issues once per city, an unusable file's once per file (a city whose
+    files were all rejected repeats that file's issues in its entry: counted from the file)."""
     for province in facts.provinces:
-        for city in province.cities:
+        for city in province.scored():
             for item in city.entry.get("issues") or []:
                 yield item.get("code", ""), (province.code, city.code)
         for entry in province.files:

@@ -24,12 +24,14 @@ def with_rejected_city(results: dict) -> dict:
     changed = copy.deepcopy(results)
     city = next(c for c in changed["cities"] if c["status"] == "missing")
     city["status"] = "rejected"
+    city["received_at"] = "2016-12-22T02:00:00+00:00"
     changed["files"].append({"path": f"inbox/{city['code']}_{city['name']}.xls", "sha256": "f" * 64, "size": 9,
                              "received_at": "2016-12-22T02:00:00+00:00", "status": "rejected",
                              "city": city["code"],
                              "issues": [{"code": "FILE_LEGACY_XLS", "severity": "error",
                                          "message": f"{city['code']}_{city['name']}.xls 是旧版 .xls 文件",
                                          "file": "", "sheet": "", "cell": "", "indicator": ""}]})
+    city["issues"] = changed["files"][-1]["issues"]  # as results.json repeats why the city's files failed
     return changed
 
 
