@@ -143,3 +143,30 @@ def test_a_message_without_date_keeps_the_files_own_time(tmp_path):
     run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
     [row] = run.results["files"]
     assert row["message"]["date"] == "" and row["received_at"] == "2016-12-21T06:00:00+00:00"
+
+
+def test_a_ledger_written_before_mail_ingest_gains_the_message_column(tmp_path):
+    import sqlite3
+
+    from sceval.ingest.ledger import Ledger
+
+    path = tmp_path / "ledger.sqlite"
+    old = sqlite3.connect(path)  # the first release's table, without "message"
+    old.execute("CREATE TABLE submissions (seq INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL UNIQUE, "
+                "size INTEGER NOT NULL, path BLOB NOT NULL, received_at TEXT NOT NULL, city_code TEXT, "
+                "status TEXT NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL, infos INTEGER NOT NULL, "
+                "results TEXT, issues TEXT NOT NULL, invalidated INTEGER NOT NULL DEFAULT 0, "
+                "invalidated_why TEXT NOT NULL DEFAULT '', invalidated_at TEXT NOT NULL DEFAULT '', "
+                "recorded_at TEXT NOT NULL)")
+    old.execute("INSERT INTO submissions (sha256, size, path, received_at, city_code, status, errors, warnings, infos,"
+                " issues, recorded_at) VALUES ('a' , 1, x'2f61', '2016-12-20T00:00:00+00:00', '330100', 'rejected',"
+                " 0, 0, 0, '[]', '2016-12-20T00:00:00+00:00')")
+    old.commit()
+    old.close()
+    message = {"from": "王明 <wm@x.invalid>", "to": "", "date": "2016-12-21T01:00:00+00:00", "subject": "杭州",
+               "message_id": "<1@x>", "attachment": "杭州.xlsx"}
+    with Ledger(path) as ledger:
+        ledger.record({"sha256": "b", "size": 2, "path": "b.xlsx", "received_at": "2016-12-21T01:00:00+00:00",
+                       "city": "330100", "status": "rejected", "issues": [], "message": message})
+        kept = {sub.sha256: sub.message for sub in ledger.submissions()}
+    assert kept == {"a": None, "b": message}
