@@ -219,11 +219,20 @@ def _check_rows(rows, columns, path: Path) -> tuple[list[tuple[int, City]], list
         found = _row_problems(fields, columns, number, path)
         found += _duplicate_problems(fields, columns, number, path, seen_codes, seen_names)
         issues += found
-        if not found:
+        if not has_errors(found):
             contact, contact_issues = _contact(fields, columns, number, path)
             issues += contact_issues
-            cities.append((number, City(fields["code"], fields["name"], _kind(fields), **contact)))
+            cities.append((number, City(fields["code"], _canonical_name(fields, found), _kind(fields), **contact)))
     return cities, issues
+
+
+def _canonical_name(fields: dict[str, str], found: list[Issue]) -> str:
+    """A name written without (or with another) suffix is kept under the division's own name."""
+    if any(i.code == "ROSTER_NAME_SUFFIX" for i in found):
+        from sctemplates.divisions import prefectures
+
+        return prefectures()[fields["code"]].name
+    return fields["name"]
 
 
 def _contact(fields, columns, number: int, path: Path) -> tuple[dict[str, str], list[Issue]]:
@@ -268,10 +277,27 @@ def _row_problems(fields, columns, number: int, path: Path) -> list[Issue]:
         problems.append(issue(
             "ROSTER_MISSING_NAME", f"{path.name} 第{number}行：城市名称为空",
             cell=_cell(columns, "name", number), **at))
+    elif CODE_PATTERN.match(code) and code[:2] + "0000" in province_by_code() and _is_prefecture(fields):
+        problems += _division_problems(code, name, path.name, number, _cell(columns, "name", number), at)
     kind_problem = _kind_problem(fields, path.name, number)
     if kind_problem:
         problems.append(issue("ROSTER_UNKNOWN_KIND", kind_problem, cell=_cell(columns, "kind", number), **at))
     return problems
+
+
+def _is_prefecture(fields: dict[str, str]) -> bool:
+    """直辖市 carry provincial codes and 兵团 none of GB/T 2260's: checked by kind, not here."""
+    return _kind(fields) not in ("直辖市", "兵团")
+
+
+def _division_problems(code: str, name: str, file_name: str, number: int, cell: str, at: dict) -> list[Issue]:
+    from sctemplates.divisions import name_problem
+
+    found = name_problem(code, name)
+    if found is None:
+        return []
+    issue_code, reason = found
+    return [issue(issue_code, f"{file_name} 第{number}行：{reason}", cell=cell, **at)]
 
 
 def _kind_problem(fields: dict[str, str], file_name: str, number: int) -> str:

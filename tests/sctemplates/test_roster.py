@@ -76,29 +76,33 @@ def test_blank_kind_is_inferred_from_national_list(tmp_path):
 
 
 BROKEN = {
-    "malformed code": (["33010", "湖州市", "地级市"], 1, "ROSTER_BAD_CODE", "A3"),
-    "code of no province": (["990100", "某市", "地级市"], 1, "ROSTER_BAD_CODE", "A3"),
-    "duplicate code": (["330100", "湖州市", "地级市"], 1, "ROSTER_DUPLICATE", "A3"),
-    "duplicate name": (["330500", "杭州市", "地级市"], 1, "ROSTER_DUPLICATE", "B3"),
-    "outside province": (["320100", "南京市", "副省级市"], 2, "ROSTER_OUTSIDE_PROVINCE", "A4"),
-    "unknown kind": (["330500", "湖州市", "县城"], 1, "ROSTER_UNKNOWN_KIND", "C3"),
-    "empty name": (["330500", "", "地级市"], 1, "ROSTER_MISSING_NAME", "B3"),
-    "direct city as prefecture": (["330200", "宁波市", "地级市"], 1, "ROSTER_UNKNOWN_KIND", "C3"),
-    "prefecture claimed direct": (["330500", "湖州市", "计划单列市"], 1, "ROSTER_UNKNOWN_KIND", "C3"),
+    "malformed code": (["33010", "湖州市", "地级市"], 1, [("ROSTER_BAD_CODE", "A3")]),
+    "code of no province": (["990100", "某市", "地级市"], 1, [("ROSTER_BAD_CODE", "A3")]),
+    # The same city twice: its code and its name repeat.
+    "duplicate code": (["330100", "杭州市", "副省级市"], 1, [("ROSTER_DUPLICATE", "A3"), ("ROSTER_DUPLICATE", "B3")]),
+    # Another code under a name already listed: the name is wrong for the code, and repeated.
+    "duplicate name": (["330500", "杭州市", "地级市"], 1, [("ROSTER_NAME_MISMATCH", "B3"), ("ROSTER_DUPLICATE", "B3")]),
+    "code of another city": (["330500", "苏州市", "地级市"], 1, [("ROSTER_NAME_MISMATCH", "B3")]),
+    "code of no division": (["339900", "假市", "地级市"], 1, [("ROSTER_UNKNOWN_DIVISION", "B3")]),
+    "outside province": (["320100", "南京市", "副省级市"], 2, [("ROSTER_OUTSIDE_PROVINCE", "A4")]),
+    "unknown kind": (["330500", "湖州市", "县城"], 1, [("ROSTER_UNKNOWN_KIND", "C3")]),
+    "empty name": (["330500", "", "地级市"], 1, [("ROSTER_MISSING_NAME", "B3")]),
+    "direct city as prefecture": (["330200", "宁波市", "地级市"], 1, [("ROSTER_UNKNOWN_KIND", "C3")]),
+    "prefecture claimed direct": (["330500", "湖州市", "计划单列市"], 1, [("ROSTER_UNKNOWN_KIND", "C3")]),
 }
 
 
 @pytest.mark.parametrize("fmt", WRITERS)
 @pytest.mark.parametrize("case", BROKEN)
 def test_each_roster_rule(tmp_path, fmt, case):
-    bad_row, position, code, cell = BROKEN[case]
+    bad_row, position, expected = BROKEN[case]
     rows = [HEADER, *GOOD]
     rows.insert(position + 1, bad_row)
     path = WRITERS[fmt](tmp_path / f"roster.{fmt}", rows)
     with pytest.raises(RosterError) as caught:
         load_roster(path)
     found = [(i.code, i.cell) for i in caught.value.issues]
-    assert found == [(code, cell)]
+    assert found == expected
     assert caught.value.issues[0].file == str(path)
     assert path.name in caught.value.issues[0].message
 

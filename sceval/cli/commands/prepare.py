@@ -102,6 +102,25 @@ def roster_check_command(
     _print_roster(roster, console)
 
 
+@roster_app.command("make")
+def roster_make_command(
+    province: str = typer.Argument(..., help="省级行政区划代码，如江苏省为 320000。"),
+    out: Path = typer.Option(None, "--out", "-o", help="输出的名单文件（.csv），默认“roster_代码_省名.csv”。"),
+) -> None:
+    """按 GB/T 2260（本轮评价时的行政区划）生成本省地级城市名单（CSV），联系人、邮箱、电话留空待填。"""
+    from sctemplates.divisions import division_data, province_roster, write_roster_csv
+
+    try:
+        roster = province_roster(province)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    target = out or Path(f"roster_{roster.province_code}_{roster.province_name}.csv")
+    write_roster_csv(roster, target)
+    typer.echo(f"已生成{roster.province_name}城市名单：{target}（{len(roster.cities)} 个城市，"
+               f"行政区划截至 {division_data()['as_of']}）；请补充联系人、邮箱、电话后用 sceval roster check 检查。")
+
+
 def _print_roster(roster, console) -> None:
     from rich.table import Table
 
