@@ -61,6 +61,10 @@ class IngestOptions:
     # city code -> Issues about its cells of the central feed (sceval.ingest.central.CentralFeed):
     # on that city's row; an error there keeps the item's points pending.
     central_issues: dict[str, list[Issue]] = field(default_factory=dict)
+    # Rank intervals (sceval.evaluate.sensitivity): Monte Carlo draws over the provisional
+    # weights (0: ranks only) and the seed that makes a run reproducible.
+    draws: int = 1000
+    seed: int = 2016
 
     def worker_context(self) -> dict:
         """What every worker needs, sent to each once (sceval.ingest.pool.SHARED_FIELDS)."""
@@ -153,6 +157,9 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     run.results = build_results(options.catalog, options.optional, roster, run.outcomes, run.counted,
                                 decision.corrected, options.generated_at or now_iso(), decision.earlier,
                                 run.issues)
+    from sceval.ingest.rescore import after_scoring  # review adjustments, ranks and their intervals
+
+    after_scoring(run, options)
 
 
 def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> None:

@@ -31,6 +31,13 @@ results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 deci
 plus "forwarded_from" (addresses) when it was forwarded. Rows for letters without a return
 (MAIL_NO_ATTACHMENT, MAIL_BOUNCE, MAIL_NOT_A_RETURN, …) carry it too.
 
+Added with rescoring (sceval.ingest.rescore): cities[].rank (1 = best; equal totals share the
+better rank), cities[].rank_interval [5th, 95th percentile rank] and cities[].rank_median under
+perturbed provisional weights (null for cities not scored), the top-level
+"sensitivity": {"draws", "noise", "seed", "varied": [codes of the weights perturbed]}, and, for
+a city with review adjustments, cities[].adjustments: [{"id", "input", "original", "adjusted",
+"why", "by", "at"}] (sceval.ingest.adjustments).
+
 "run_issues" (added after the first release): [Issue.as_dict()] about the run itself — the
 secretariat's central feed file (CENTRAL_BAD, CENTRAL_UNKNOWN_CITY) and SCORE_PROVISIONAL.
 

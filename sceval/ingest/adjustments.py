@@ -1,0 +1,214 @@
+"""Review adjustments: a reviewer's corrected value for one input of one city, kept in the ledger.
+
+A province checks a city's evidence by phone and corrects one value; the city's workbook stays as
+it was sent. Each adjustment is a row of the ledger's ``adjustments`` table (the same SQLite file
+as the submissions, ``<out>/ledger.sqlite``), append-only: who (``by``), when (``at``), why. An
+undo is a new row naming the one it undoes, never a delete. For each (city, input) the newest
+adjustment not undone is in force; undoing it brings back the one before, or the value as read.
+
+The next scoring applies them (``sceval ingest`` again, ``sceval rescore``, or ``sceval adjust``
+itself, which rescores its results folder in place): sceval.ingest.rescore. results.json shows
+``cities[].adjustments: [{"input", "original", "adjusted", "why", "by", "at"}]``; the city's
+issues gain an ADJUST_APPLIED info naming both values and the reason (feedback, 问题清单), and
+the summary's 得分明细 shows the adjusted value beside the original.
+"""
+from __future__ import annotations
+
+import getpass
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sctemplates.issues import issue
+from sctemplates.methods import show_number
+from sctemplates.model import Catalog, Input
+
+from sceval.evaluate.parse import RawCell, parse_input
+from sceval.ingest.ledger import iso_time
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS adjustments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    city_code TEXT NOT NULL,
+    input TEXT NOT NULL,           -- the input's defined name, e.g. SC_L1P1_A1_NUM
+    value TEXT,                    -- Decimal text or a choice label; null on an undo row
+    why TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,              -- ISO 8601 UTC
+    undoes INTEGER REFERENCES adjustments (id)
+)"""
+
+
+class AdjustmentProblem(ValueError):
+    """What the reviewer asked for cannot be recorded (Chinese message)."""
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    id: int
+    city: str
+    input: str
+    value: object  # Decimal or a choice label
+    why: str
+    by: str
+    at: str
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a container): say so rather than fail
+        return "未知用户"
+
+
+class AdjustmentBook:
+    """The adjustments table of one ledger file; a context manager."""
+
+    def __init__(self, ledger_path, busy_seconds: float = 10) -> None:
+        Path(ledger_path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(ledger_path), isolation_level=None, timeout=busy_seconds)
+        self._db.execute(SCHEMA)
+
+    def __enter__(self) -> "AdjustmentBook":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._db.close()
+
+    def record(self, city: str, name: str, value, why: str, by: str = "") -> Adjustment:
+        text = str(value)
+        return self._insert(city, name, text, why, by, None)
+
+    def undo(self, number: int, why: str = "", by: str = "") -> Adjustment:
+        row = self._db.execute("SELECT city_code, input, undoes FROM adjustments WHERE id = ?", (number,)).fetchone()
+        if row is None or row[2] is not None:
+            raise AdjustmentProblem(f"台账中没有编号为 {number} 的调整记录（撤销记录本身不能再撤销）")
+        if self._db.execute("SELECT 1 FROM adjustments WHERE undoes = ?", (number,)).fetchone():
+            raise AdjustmentProblem(f"编号为 {number} 的调整已经撤销过")
+        return self._insert(row[0], row[1], None, why or f"撤销调整 {number}", by, number)
+
+    def _insert(self, city, name, value, why, by, undoes) -> Adjustment:
+        at = iso_time()
+        cursor = self._db.execute(
+            "INSERT INTO adjustments (city_code, input, value, why, by, at, undoes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (city, name, value, why, by or default_user(), at, undoes))
+        return Adjustment(cursor.lastrowid, city, name, value, why, by or default_user(), at)
+
+    def rows(self) -> list[tuple]:
+        return self._db.execute("SELECT id, city_code, input, value, why, by, at, undoes FROM adjustments "
+                                "ORDER BY id").fetchall()
+
+    def in_force(self, catalogs: list[Catalog]) -> dict[str, list[Adjustment]]:
+        """city code -> its adjustments in force, one per input (the newest not undone)."""
+        rows = self.rows()
+        undone = {row[7] for row in rows if row[7] is not None}
+        items = {item.name: item for c in catalogs for _, _, item in c.inputs()}
+        latest: dict[tuple[str, str], Adjustment] = {}
+        for number, city, name, value, why, by, at, undoes in rows:
+            if undoes is None and number not in undone and name in items:
+                latest[(city, name)] = Adjustment(number, city, name, _typed(items[name], value), why, by, at)
+        found: dict[str, list[Adjustment]] = {}
+        for (city, _), adjustment in sorted(latest.items(), key=lambda pair: pair[1].id):
+            found.setdefault(city, []).append(adjustment)
+        return found
+
+
+def _typed(item: Input, text: str):
+    return text if item.choices else Decimal(text)
+
+
+def read_in_force(ledger_path, catalogs: list[Catalog]) -> dict[str, list[Adjustment]]:
+    """The adjustments in force in a ledger file; none when the file does not exist yet."""
+    if ledger_path is None or not Path(ledger_path).is_file():
+        return {}
+    with AdjustmentBook(ledger_path) as book:
+        return book.in_force(catalogs)
+
+
+# --- what the reviewer names: a city, an input, a value ---------------------------------------
+
+def find_city(results: dict, text: str) -> dict:
+    wanted = str(text).strip()
+    for entry in results.get("cities") or []:
+        if wanted in (entry.get("code"), entry.get("name")):
+            return entry
+    raise AdjustmentProblem(f"结果中没有城市“{wanted}”（请写城市代码或名称，如 330100 或 杭州市）")
+
+
+def find_input(catalogs: list[Catalog], text: str, role: str = "") -> tuple[str, Input]:
+    """(owning indicator code, input) by defined name, or by sub-item code with a role or label."""
+    wanted, role = str(text).strip(), str(role or "").strip()
+    every = [(code, item) for c in catalogs for code, item in c.city_inputs()]
+    named = [(code, item) for code, item in every if item.name == wanted]
+    if named:
+        return named[0]
+    owned = [(code, item) for code, item in every if code == wanted]
+    if not owned:
+        raise AdjustmentProblem(f"指标目录中没有城市填报的输入项或分项“{wanted}”（请写定义名称如 SC_L1P1_A1_NUM，"
+                                "或分项编码如 L1P1-A1）")
+    chosen = [(code, item) for code, item in owned if role in (item.role, item.label)] if role else owned
+    if len(chosen) != 1:
+        choices = "、".join(f"{item.role}（{item.label}）" for _, item in owned)
+        raise AdjustmentProblem(f"分项 {wanted} 有多个输入项，请用角色或名称指明调整哪一个：{choices}")
+    return chosen[0]
+
+
+def parse_value(code: str, item: Input, text) -> object:
+    """The reviewer's value read by the same tolerant parser as a city's cell, then the catalog's
+    range rules: a value the catalog would refuse is refused here, with the reason."""
+    parsed = parse_input(RawCell(text if isinstance(text, str) else text), item, indicator=code)
+    if not parsed.ok:
+        reasons = "；".join(i.message for i in parsed.issues) or "未填写"
+        raise AdjustmentProblem(f"调整值“{text}”无法作为 {code}（{item.label}）的数值使用：{reasons}")
+    problems = _range_problems(item, parsed)
+    if problems:
+        raise AdjustmentProblem(f"调整值不符合指标目录的要求：{problems[0].message}")
+    return parsed.value
+
+
+def _range_problems(item: Input, parsed) -> list:
+    from sceval.evaluate.checks import _check_value  # the very rule ingest applies to the cell
+
+    return _check_value(item, parsed, _Nowhere())
+
+
+class _Nowhere(dict):
+    def __missing__(self, name):
+        return {}
+
+
+# --- what results.json, feedback and the summary show ---------------------------------------
+
+def input_owners(catalogs: list[Catalog]) -> dict[str, tuple[str, Input]]:
+    """input name -> (code of the indicator that owns it, the input)."""
+    return {item.name: ((sub or second).code, item) for c in catalogs for second, sub, item in c.inputs()}
+
+
+def adjusted_values(adjustments: list[Adjustment], owners: dict) -> dict:
+    return {a.input: a.value for a in adjustments if a.input in owners}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "（未填或无法使用）"
+    return show_number(value) if isinstance(value, (int, float, Decimal)) else str(value)
+
+
+def adjustment_note(adjustment: Adjustment, entry: dict, owners: dict) -> dict:
+    """The ADJUST_APPLIED info on the city's row: original and adjusted value, reason, who, when."""
+    code, item = owners[adjustment.input]
+    original = (entry.get("inputs") or {}).get(adjustment.input)
+    message = (f"审核调整（第 {adjustment.id} 号）：{code}（{item.label}，{adjustment.input}）原填报值 {_shown(original)}，"
+               f"调整为 {_shown(adjustment.value)}；原因：{adjustment.why}；调整人：{adjustment.by}，"
+               f"时间：{adjustment.at}")
+    found = issue("ADJUST_APPLIED", message, indicator=code)
+    return {key: getattr(found, key) for key in ("code", "severity", "sheet", "cell", "indicator", "message")}
+
+
+def adjustment_fields(adjustments: list[Adjustment], entry: dict) -> list[dict]:
+    """results.json's cities[].adjustments; ``original`` is the value as read from the return."""
+    from sceval.ingest.results import input_value
+
+    stored = entry.get("inputs") or {}
+    return [{"id": a.id, "input": a.input, "original": stored.get(a.input), "adjusted": input_value(a.value),
+             "why": a.why, "by": a.by, "at": a.at} for a in adjustments]
