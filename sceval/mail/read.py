@@ -253,6 +253,8 @@ def _attachment(part, number: int) -> Attachment | None:
     kind = part.get_content_type()
     if not given and disposition != "attachment" and kind.startswith(("text/", "multipart/")):
         return None
+    if kind.startswith("image/") and part.get("Content-ID") and disposition != "attachment":
+        return None  # a picture inside the HTML body (a signature logo), not something attached
     data = part.get_payload(decode=True) or b""
     if name is None:
         suffix = _raw_suffix(disposition_raw, type_raw) or _suffix_for(kind)

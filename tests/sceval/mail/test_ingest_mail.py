@@ -176,7 +176,7 @@ def test_messages_without_returns_are_rows_with_codes(returns, tmp_path):
     signature = m.named_part(b"\x89PNG\r\n\x1a\n", "签名.png", "png", maintype="image")
     tnef = m.named_part(b"\x78\x9f\x3e\x22" + b"\0" * 40, "winmail.dat", "ms-tnef")
     mails = {
-        "none.eml": m.message(CONTACT, "我市无附件", m.when(20)),
+        "none.eml": m.message(CONTACT, "我市无附件", m.when(20), [_inline_logo()]),
         "sig.eml": m.message(CONTACT, "只有签名图片", m.when(20), [signature]),
         "tnef.eml": m.message(CONTACT, "Outlook 发来的", m.when(20), [tnef]),
         "bounce.eml": m.bounce(m.message("pg@example.invalid", "填报通知", m.when(19),
@@ -198,6 +198,16 @@ def test_messages_without_returns_are_rows_with_codes(returns, tmp_path):
     except ImportError:
         assert codes["outlook.msg"] == {"MAIL_MSG_NEEDS_EXTRA"}
     assert all(row["status"] == "rejected" and row["city"] is None for row in results["files"])  # the bounce's template is not a return
+
+
+def _inline_logo():
+    """A signature picture shown inside the HTML body (cid:), which people do not see as attached."""
+    from email.mime.image import MIMEImage
+
+    logo = MIMEImage(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "gif", name="image001.gif")
+    logo["Content-ID"] = "<image001@example.invalid>"
+    logo["Content-Disposition"] = 'inline; filename="image001.gif"'
+    return logo
 
 
 def test_attachment_names_never_become_paths(returns, tmp_path):
