@@ -16,6 +16,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 
 PASSWORD_VARIABLE = "SCEVAL_SMTP_PASSWORD"
 TIMEOUT_SECONDS = 30
+IMPLICIT_TLS_PORT = 465  # smtp.163.com:465, smtp.qq.com:465: TLS from the first byte, not STARTTLS
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ def send_all(messages: list[EmailMessage], settings: SmtpSettings, password: str
     if settings.user and not password:
         raise ValueError(f"已指定 SMTP 用户 {settings.user}，但环境变量 {PASSWORD_VARIABLE} 中没有授权码")
     report = []
-    with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as server:
-        if settings.starttls:
+    connect = smtplib.SMTP_SSL if settings.port == IMPLICIT_TLS_PORT else smtplib.SMTP
+    with connect(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as server:
+        if settings.starttls and connect is smtplib.SMTP:
             server.starttls()
         if settings.user:
             server.login(settings.user, password)

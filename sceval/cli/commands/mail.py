@@ -16,7 +16,7 @@ from sceval.cli.common import CATALOG_OPTION, ROSTER_OPTION, load_catalog_or_exi
 mail_app = typer.Typer(help="邮件：各市的填报通知（附填报表）、催报、问题反馈，写成 .eml 草稿，可选经 SMTP 发送。",
                        no_args_is_help=True)
 PROVINCE_OPTION = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）：牵头部门、联系人、截止日期、落款。")
-SMTP_OPTION = typer.Option(None, "--smtp", help="经此 SMTP 服务器发送（主机:端口，如 smtp.163.com:25）；不指定则只写草稿。")
+SMTP_OPTION = typer.Option(None, "--smtp", help="经此 SMTP 服务器发送（主机:端口，如 smtp.163.com:465；端口 465 自动使用 SSL）；不指定则只写草稿。")
 STARTTLS_OPTION = typer.Option(False, "--starttls", help="连接后使用 STARTTLS 加密。")
 USER_OPTION = typer.Option("", "--smtp-user", help="SMTP 用户名；授权码从环境变量 SCEVAL_SMTP_PASSWORD 读取。")
 
