@@ -242,6 +242,8 @@ def _central_pending(counted: dict[str, FileOutcome], options: IngestOptions) ->
     for outcome in counted.values():
         if outcome.result:
             outcome.result.points_at_stake += pending
+        # said once for the run (RUN_CENTRAL_MISSING), not as a warning on every city's row
+        outcome.issues = [i for i in outcome.issues if i.code != "CENTRAL_MISSING"]
 
 
 def _forgotten_central(options: IngestOptions) -> list[Issue]:

@@ -191,6 +191,7 @@ def test_forgotten_central_is_pending_not_the_citys_loss(tmp_path):
     wuxi = round_.city("320200")
     assert D(str(wuxi["points_at_stake"])) == pending
     assert D(str(wuxi["total"])) + pending == round_.catalog.total_points
+    assert not [i for c in round_.run.results["cities"] for i in c["issues"] if i["code"] == "CENTRAL_MISSING"]
 
 
 def _feedback(jiangsu, code: str):
