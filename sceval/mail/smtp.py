@@ -25,6 +25,21 @@ class SmtpSettings:
     port: int = 25
     starttls: bool = False
     user: str = ""
+    implicit_tls: bool | None = None  # None: by the port (465)
+    cafile: str = ""  # extra trusted certificates (a relay with its own CA); the system's are always used
+
+    @property
+    def uses_implicit_tls(self) -> bool:
+        return self.port == IMPLICIT_TLS_PORT if self.implicit_tls is None else self.implicit_tls
+
+    def tls_context(self):
+        """Certificates and host names are verified: an authorisation code never goes to an impostor."""
+        import ssl
+
+        context = ssl.create_default_context()
+        if self.cafile:
+            context.load_verify_locations(cafile=self.cafile)
+        return context
 
     @classmethod
     def parse(cls, address: str, starttls: bool = False, user: str = "") -> "SmtpSettings":
@@ -52,15 +67,20 @@ def send_all(messages: list[EmailMessage], settings: SmtpSettings, password: str
     if settings.user and not password:
         raise ValueError(f"已指定 SMTP 用户 {settings.user}，但环境变量 {PASSWORD_VARIABLE} 中没有授权码")
     report = []
-    connect = smtplib.SMTP_SSL if settings.port == IMPLICIT_TLS_PORT else smtplib.SMTP
-    with connect(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as server:
-        if settings.starttls and connect is smtplib.SMTP:
-            server.starttls()
+    with _connect(settings) as server:
+        if settings.starttls and not settings.uses_implicit_tls:
+            server.starttls(context=settings.tls_context())
         if settings.user:
             server.login(settings.user, password)
         for message in messages:
             report.append(_send_one(server, message))
     return report
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    if settings.uses_implicit_tls:
+        return smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_SECONDS, context=settings.tls_context())
+    return smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
 
 
 def _send_one(server: smtplib.SMTP, message: EmailMessage) -> str:

@@ -210,6 +210,44 @@ def test_the_authorisation_code_comes_from_the_environment(drafted, monkeypatch)
     assert logins == [(b"pg", b"code-123")]  # the code from the environment reached the server
 
 
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (openssl), for the TLS tests."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(folder / "key.pem"),
+                    "-out", str(folder / "cert.pem")], check=True, capture_output=True, timeout=60)
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@pytest.mark.parametrize("mode", ["starttls", "implicit"])
+def test_tls_is_verified_and_delivers(drafted, certificate, mode):
+    """STARTTLS and implicit TLS (port 465 style) against the certificate the test trusts; an
+    unknown certificate is refused, so the authorisation code never reaches an impostor."""
+    import ssl
+
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    from sceval.mail.smtp import SmtpSettings, send_all
+
+    cert, key = certificate
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    inbox, port = _Inbox(), _free_port()
+    tls = {"tls_context": server_context} if mode == "starttls" else {"ssl_context": server_context}
+    controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=10, **tls)
+    controller.start()
+    settings = SmtpSettings("127.0.0.1", port, starttls=mode == "starttls", implicit_tls=mode == "implicit")
+    try:
+        with pytest.raises(ssl.SSLError):
+            send_all([drafted[1][0].message], settings)  # not trusted: refused before anything is sent
+        send_all([drafted[1][0].message], SmtpSettings(**{**settings.__dict__, "cafile": str(cert)}))
+    finally:
+        controller.stop()
+    assert len(inbox.envelopes) == 1
+
+
 def test_a_user_without_the_password_variable_is_refused(monkeypatch, drafted):
     from sceval.mail.smtp import PASSWORD_VARIABLE, SmtpSettings, send_all
 
