@@ -11,7 +11,6 @@ recognises a sceval output folder found among the inputs.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -22,6 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sctemplates.atomic import TEMP_PREFIX
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt's byte-range lock, also released when the process dies
+    fcntl = None
+    import msvcrt
 
 LOCK_FILE = ".sceval.lock"
 OUTPUT_MARK = ".sceval-output"
@@ -91,8 +96,8 @@ class RunFolder:
 def _acquire(out_dir: Path):
     stream = open(out_dir / LOCK_FILE, "a+", encoding="utf-8")
     try:
-        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        _lock(stream)
+    except (BlockingIOError, PermissionError):
         holder = _holder(stream)
         stream.close()
         raise RunBusy(out_dir, f"，任务 {holder}" if holder else "") from None
@@ -102,10 +107,22 @@ def _acquire(out_dir: Path):
     return stream
 
 
+def _lock(stream) -> None:
+    """Take the lock without waiting; BlockingIOError (PermissionError on Windows) when held."""
+    if fcntl is not None:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:
+        stream.seek(0)
+        msvcrt.locking(stream.fileno(), msvcrt.LK_NBLCK, 1)
+
+
 def _holder(stream) -> str:
     """The run id the holder wrote into the lock file (shown so people can find the process)."""
-    stream.seek(0)
-    return stream.read(200).strip()
+    try:
+        stream.seek(0)
+        return stream.read(200).strip()
+    except OSError:  # Windows: the locked byte cannot be read by another process
+        return ""
 
 
 def _write_holder(stream, run_id: str) -> None:
