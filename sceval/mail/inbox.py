@@ -56,6 +56,11 @@ def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found:
         skipped.append(_row(letter, "MAIL_BOUNCE", f"{letter.shown} 是退信（投递失败通知），其中的附件不作为报送", when,
                             display=f"{letter.shown}{SEPARATOR}（退信）"))
         return
+    if letter.too_deep:
+        skipped.append(_row(letter, "MAIL_BAD", f"{letter.shown} 中的转发邮件嵌套过深，更深处的附件未打开。"
+                                                "请将其中的填报表另存后直接报送", when, display=f"{letter.shown}{SEPARATOR}（嵌套过深）"))
+        if not letter.attachments:
+            return
     if letter.draft:
         skipped.append(_row(letter, "MAIL_DRAFT", f"{letter.shown} 是未发送的邮件草稿（X-Unsent），不作为报送", when,
                             display=f"{letter.shown}{SEPARATOR}（草稿）"))

@@ -56,6 +56,7 @@ class Letter:
     subject: str = ""
     message_id: str = ""
     bounce: bool = False
+    too_deep: bool = False  # forwards nested past MAX_DEPTH: the deeper ones were not opened
     draft: bool = False  # X-Unsent: 1 — a message never sent (e.g. sceval mail drafts), not a return
     attachments: list[Attachment] = field(default_factory=list)
     forwarded_from: list[str] = field(default_factory=list)  # addresses of nested messages
@@ -210,6 +211,7 @@ def _is_bounce(message, letter: Letter) -> bool:
 
 def _walk(part, letter: Letter, depth: int) -> None:
     if depth > MAX_DEPTH:
+        letter.too_deep = True
         return
     kind = part.get_content_type()
     if kind == "message/rfc822" or (part.is_multipart() and kind.startswith("message/")):

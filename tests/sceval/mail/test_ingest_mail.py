@@ -217,3 +217,21 @@ def test_attachment_names_never_become_paths(returns, tmp_path):
     [row] = results["files"]
     assert row["status"] == "counted" and row["message"]["attachment"] == "../../逃逸.xlsx"
     assert not list(tmp_path.rglob("逃逸.xlsx"))
+
+
+def test_hostile_mail_is_rows_and_the_batch_goes_on(returns, tmp_path):
+    import random
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "noise.eml").write_bytes(random.Random(15).randbytes(20_000))
+    deep = m.message(CONTACT, "最内层", m.when(20), [m.named_part(returns["nb"], "宁波.xlsx")])
+    for level in range(60):  # forwarded inside forwarded, far deeper than any real chain
+        deep = m.forwarded(CONTACT, f"转发{level}", m.when(20), deep)
+    _eml(inbox, "deep.eml", deep)
+    _eml(inbox, "good.eml", m.message(CONTACT, "杭州市报送", m.when(20), [m.named_part(returns["hz_v2"], NAME)]))
+    _run_, results = _run([inbox], tmp_path / "out")
+    by_name = {row["message"]["subject"]: row for row in results["files"] if row.get("message")}
+    assert by_name["杭州市报送"]["status"] == "counted"
+    assert by_name["转发59"]["issues"][0]["code"] == "MAIL_BAD"  # too deep: said so, not opened
+    assert len(results["files"]) == 3
