@@ -2,6 +2,8 @@
 字数, figures and tables, compliance with 附件3 and its opening lines."""
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from sceval.reports.report.document import Writer
 from sceval.reports.report.facts import ReportFacts, outline
 from sceval.reports.report.wording import names
@@ -55,13 +57,19 @@ def _case(writer: Writer, number: int, case: dict) -> None:
     if missing:
         text += f"；缺少{names(missing)}部分"
     writer.paragraph(text + "。")
-    findings = [i["message"].rstrip("。") for i in case.get("issues") or [] if i.get("message")]
+    findings = [_short(i["message"], case).rstrip("。") for i in case.get("issues") or [] if i.get("message")]
     if findings:
         writer.paragraph("检查提示：" + "；".join(findings) + "。")
     opening = str(case.get("opening") or "").strip()
     if opening:
         cut = opening[:OPENING_LIMIT] + ("……" if len(opening) > OPENING_LIMIT else "")
         writer.paragraph(f"开篇：{cut}")
+
+
+def _short(message: str, case: dict) -> str:
+    """The checker names the file by its whole path; the report's reader needs its name."""
+    path = str(case.get("file") or "")
+    return message.replace(path, PurePath(path).name) if path else message
 
 
 CHINESE_DIGITS = "零一二三四五六七八九"
