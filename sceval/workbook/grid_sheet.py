@@ -86,6 +86,7 @@ def calamine_sheets(path: str, archive, sheet_files: dict[str, str], percent_sty
 
 
 ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br="(\d{1,9})"')
+DIMENSION_CORNER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="[^":]*:?\$?([A-Za-z]{1,3})\$?(\d{1,9})"')
 
 
 def _refuse_far_cells(archive, sheet_files: dict[str, str]) -> None:
@@ -95,6 +96,10 @@ def _refuse_far_cells(archive, sheet_files: dict[str, str]) -> None:
         if member not in members:
             continue
         data = archive.read(member)
+        corner = DIMENSION_CORNER.search(data, 0, 4096)  # the range calamine sizes its grid by
+        corner = b"".join(corner.groups()).decode("ascii").upper() if corner else ""
+        if corner and outside_grid(corner):
+            raise SheetTooWide(sheet, corner)
         far = next((ref for ref in (r.decode("ascii").upper() for r in REF_ATTRIBUTE.findall(data)) if outside_grid(ref)),
                    None)
         row = next((number.decode() for number in ROW_NUMBER.findall(data) if int(number) > GRID_ROWS), None)

@@ -156,10 +156,16 @@ def write_far_cell(good: Path, folder: Path, ref: str = "XFD1048576") -> Path:
 
 def write_huge_remark(good: Path, folder: Path, characters: int = 3_500_000) -> Path:
     """The first sub-item's remark (说明) replaced by 3.5 M characters (10 MB of UTF-8), inline."""
-    target = name_target(good, remark_name("L1P1-A1"))
-    ref = target.split("!")[-1].replace("$", "")
+    return write_remark(good, Path(folder) / "超长说明.xlsx", _prose(characters))
+
+
+def write_remark(good: Path, dst: Path, remark: str) -> Path:
+    """A copy of ``good`` whose first sub-item's remark (说明) is ``remark``, as an inline string."""
+    from xml.sax.saxutils import escape
+
+    ref = remark_cell(good)
     member = sheet_part(good, SHEET_BASE)
-    text = _prose(characters).encode()
+    text = escape(remark).encode()
 
     def edit(name: str, data: bytes) -> bytes:
         if name != member:
@@ -167,7 +173,7 @@ def write_huge_remark(good: Path, folder: Path, characters: int = 3_500_000) -> 
         cell = re.search(rb'<c r="' + ref.encode() + rb'"[^>]*?(/>|>.*?</c>)', data, re.S)
         new = b'<c r="' + ref.encode() + b'" t="inlineStr"><is><t>' + text + b"</t></is></c>"
         return data[:cell.start()] + new + data[cell.end():]
-    return _edited(good, Path(folder) / "超长说明.xlsx", edit)
+    return _edited(good, dst, edit)
 
 
 def _prose(characters: int) -> str:
@@ -218,3 +224,13 @@ def content_cases(good: Path, folder: Path, victim: tuple[str, str], forged: tup
         write_huge_remark(good, folder): "TEXT_TOO_LONG",
     }
     return {path.name: code for path, code in written.items()}
+
+
+def write_far_dimension(good: Path, folder: Path, corner: str = "AMJ1500") -> Path:
+    """_passport's <dimension> claiming a far corner (1.5 M cells: within preflight's limits) with
+    no cell there: what calamine would size its dense grid by."""
+    member = sheet_part(good, SHEET_PASSPORT)
+
+    def edit(name: str, data: bytes) -> bytes:
+        return re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{corner}"'.encode(), data) if name == member else data
+    return _edited(good, Path(folder) / f"声明范围过大_{corner}.xlsx", edit)

@@ -165,13 +165,17 @@ def test_a_stray_far_cell_in_the_passport_is_left_out_of_every_grid(good, good_a
     assert peak < 300 * 1024 * 1024, peak  # was 520 MB (AMJ60000) and 8 GB (XFD1048576)
 
 
-def test_calamine_never_sees_a_sheet_with_far_cells(good, tmp_path):
-    """A workbook only calamine can read (engine forced here) is refused, not expanded to its far corner."""
-    path = hostile2.write_far_cell(good, tmp_path, "XFD1048576")
+@pytest.mark.parametrize("write, ref", [(hostile2.write_far_cell, "XFD1048576"),
+                                        (hostile2.write_far_dimension, "AMJ1500")], ids=["cell", "dimension"])
+def test_calamine_never_sees_a_sheet_reaching_far(good, tmp_path, write, ref):
+    """A workbook only calamine can read (engine forced here) whose sheet has a far cell or claims a
+    far corner in <dimension> is refused, never expanded to that corner."""
+    path = write(good, tmp_path, ref)
     book, issues = read_book(str(path), path.name, engine="calamine")
     assert book is None and [i.code for i in issues] == ["WB_SHEET_TOO_WIDE"]
-    assert (issues[0].sheet, issues[0].cell) == (SHEET_PASSPORT, "XFD1048576")
-    assert path.name in issues[0].message and "XFD1048576" in issues[0].message
+    assert (issues[0].sheet, issues[0].cell) == (SHEET_PASSPORT, ref)
+    assert path.name in issues[0].message and ref in issues[0].message
+    assert read_book(str(good), good.name, engine="calamine")[1] == []  # the template itself is read
 
 
 # --- item 25: the remark ------------------------------------------------------------------------
@@ -219,11 +223,16 @@ def test_bidi_controls_are_neutralised_in_everything_shown(good, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     bidi = hostile2.write_bidi_name(good, inbox)
+    other = ROSTER.cities[0]  # a second city, whose remark carries the controls
+    remark = hostile2.write_remark(fill(render(CATALOG, other, ROSTER, tmp_path), tmp_path / "杭州.xlsx",
+                                        valid_values(CATALOG)), inbox / "杭州_说明.xlsx", "见附件\u202e\u2066cod.exe\u2069")
     done = _cli_ingest([inbox], tmp_path / "out")
     assert done.returncode == 0, done.stderr[-3000:]
     text = (tmp_path / "out" / "results.json").read_text(encoding="utf-8")
     assert not any(char in text for char in BIDI) and not any(char in done.stdout for char in BIDI)
     assert "湖州市<U+202E>xslx.填报.xlsx" in text and "<U+202E>" in done.stdout
+    city = next(c for c in json.loads(text)["cities"] if c["code"] == other.code)
+    assert city["remarks"]["L1P1-A1"] == "见附件<U+202E><U+2066>cod.exe<U+2069>" and remark.exists()
     for workbook in (tmp_path / "out").rglob("*.xlsx"):  # the summary and the feedback workbooks
         with zipfile.ZipFile(workbook) as opened:
             shown = b"".join(opened.read(n) for n in opened.namelist() if n.endswith(".xml")).decode("utf-8")
