@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sceval.ingest.file_kinds import BY_SUFFIX
 from sceval.ingest.run_lock import RunStopped
 from sceval.safety.filenames import zip_member_name
 
@@ -271,6 +272,9 @@ def _member_problem(member: Member) -> tuple[str, str] | None:
     """(code, message) of a member that is not extracted at all; None to extract it."""
     if member.suffix == ".eml" and member.info.file_size <= MAX_MEMBER_BYTES and not is_encrypted(member.info):
         return None  # a saved message: sceval.mail reads its attachments
+    if member.suffix in BY_SUFFIX and not is_encrypted(member.info):  # sent instead of a workbook
+        kind = BY_SUFFIX[member.suffix]
+        return "FILE_UNSUPPORTED_KIND", f"{member.shown}是{kind.what}，无法作为填报表读取。{kind.advice}"
     if not _is_workbook(member):
         return "ARCHIVE_MEMBER_SKIPPED", f"{member.shown}不是工作簿，已跳过"
     if is_encrypted(member.info):

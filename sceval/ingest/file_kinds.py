@@ -27,29 +27,43 @@ WORKBOOK = Kind("Excel 工作簿", "workbook")
 ARCHIVE = Kind("ZIP 压缩包", "archive")
 SCEVAL_RESULTS = Kind("sceval 生成的 results.json", "sceval_output")
 
+RAR = Kind("RAR 压缩包", "unsupported", SEND_UNPACKED)
+SEVEN_Z = Kind("7z 压缩包", "unsupported", SEND_UNPACKED)
+PDF = Kind("PDF 文档", "unsupported", "填报表须以 .xlsx 工作簿报送（PDF 扫描件或打印件无法计分），请发送工作簿")
+IMAGE = "图片无法计分，请发送填好的 .xlsx 工作簿"
+PROGRAM = "不会运行任何程序，请发送填好的 .xlsx 工作簿"
+XLSB = Kind("Excel 二进制工作簿（.xlsb）", "unsupported", SEND_XLSX)
+WORD = Kind("Word 文档", "unsupported", "填报表须以 .xlsx 工作簿报送，请发送工作簿而不是 Word 文档")
+NUMBERS = Kind("Apple Numbers 表格", "unsupported", "请在 Numbers 中导出为 Excel (.xlsx) 后再报送")
+TEMPLATE = Kind("Excel 模板文件（.xltx/.xltm）", "unsupported",
+                "模板不能直接报送，请在 Excel 中打开、填写后另存为 .xlsx 工作簿再报送")
+
 MAGICS = (  # first bytes -> what it is, and what to send instead
-    (b"Rar!\x1a\x07", Kind("RAR 压缩包", "unsupported", SEND_UNPACKED)),
-    (b"7z\xbc\xaf\x27\x1c", Kind("7z 压缩包", "unsupported", SEND_UNPACKED)),
+    (b"Rar!\x1a\x07", RAR),
+    (b"7z\xbc\xaf\x27\x1c", SEVEN_Z),
     (b"\x1f\x8b", Kind("gzip 压缩文件", "unsupported", SEND_UNPACKED)),
     (b"BZh", Kind("bzip2 压缩文件", "unsupported", SEND_UNPACKED)),
     (b"\xfd7zXZ\x00", Kind("xz 压缩文件", "unsupported", SEND_UNPACKED)),
-    (b"%PDF", Kind("PDF 文档", "unsupported", "填报表须以 .xlsx 工作簿报送（PDF 扫描件或打印件无法计分），请发送工作簿")),
-    (b"\x89PNG", Kind("PNG 图片", "unsupported", "图片无法计分，请发送填好的 .xlsx 工作簿")),
-    (b"\xff\xd8\xff", Kind("JPEG 图片", "unsupported", "图片无法计分，请发送填好的 .xlsx 工作簿")),
-    (b"GIF8", Kind("GIF 图片", "unsupported", "图片无法计分，请发送填好的 .xlsx 工作簿")),
-    (b"MZ", Kind("Windows 可执行程序", "unsupported", "不会运行任何程序，请发送填好的 .xlsx 工作簿")),
-    (b"\x7fELF", Kind("可执行程序", "unsupported", "不会运行任何程序，请发送填好的 .xlsx 工作簿")),
+    (b"%PDF", PDF),
+    (b"\x89PNG", Kind("PNG 图片", "unsupported", IMAGE)),
+    (b"\xff\xd8\xff", Kind("JPEG 图片", "unsupported", IMAGE)),
+    (b"GIF8", Kind("GIF 图片", "unsupported", IMAGE)),
+    (b"MZ", Kind("Windows 可执行程序", "unsupported", PROGRAM)),
+    (b"\x7fELF", Kind("可执行程序", "unsupported", PROGRAM)),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", WORKBOOK),  # OLE2: .xls/.et/encrypted; preflight says which
     (b"PK\x03\x04", None), (b"PK\x05\x06", None),  # a zip: its member names say what it is
 )
 # Packages that are zips: a part they always have -> what they are
 ZIP_PACKAGES = (
-    ("xl/workbook.bin", Kind("Excel 二进制工作簿（.xlsb）", "unsupported", SEND_XLSX)),
-    ("word/document.xml", Kind("Word 文档", "unsupported", "填报表须以 .xlsx 工作簿报送，请发送工作簿而不是 Word 文档")),
+    ("xl/workbook.bin", XLSB),
+    ("word/document.xml", WORD),
     ("ppt/presentation.xml", Kind("PowerPoint 演示文稿", "unsupported", "填报表须以 .xlsx 工作簿报送，请发送工作簿")),
-    ("Index/Document.iwa", Kind("Apple Numbers 表格", "unsupported", "请在 Numbers 中导出为 Excel (.xlsx) 后再报送")),
-    ("Index.zip", Kind("Apple Numbers 表格", "unsupported", "请在 Numbers 中导出为 Excel (.xlsx) 后再报送")),
+    ("Index/Document.iwa", NUMBERS),
+    ("Index.zip", NUMBERS),
 )
+# What a name alone says (archive members are not sniffed): what people send instead of a workbook
+BY_SUFFIX = {".rar": RAR, ".7z": SEVEN_Z, ".xlsb": XLSB, ".xltx": TEMPLATE, ".xltm": TEMPLATE,
+             ".numbers": NUMBERS, ".pdf": PDF, ".doc": WORD, ".docx": WORD, ".wps": WORD}
 # .xltx / .xltm content types: a template, not a filled-in workbook
 TEMPLATE_TYPES = (b"spreadsheetml.template.main", b"ms-excel.template.macroEnabled")
 ODF_SPREADSHEET = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -90,10 +104,7 @@ def _zip_kind(path) -> Kind:
 def _ooxml_kind(archive: zipfile.ZipFile) -> Kind:
     info = archive.getinfo("[Content_Types].xml") if "[Content_Types].xml" in archive.namelist() else None
     types = archive.read(info) if info is not None and info.file_size < 64 * 1024 else b""
-    if any(kind in types for kind in TEMPLATE_TYPES):
-        return Kind("Excel 模板文件（.xltx/.xltm）", "unsupported",
-                    "模板不能直接报送，请在 Excel 中打开、填写后另存为 .xlsx 工作簿再报送")
-    return WORKBOOK
+    return TEMPLATE if any(kind in types for kind in TEMPLATE_TYPES) else WORKBOOK
 
 
 def _text_kind(head: bytes) -> Kind:
