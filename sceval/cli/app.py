@@ -48,6 +48,7 @@ def codes_command(as_json: bool = typer.Option(False, "--json", help="ไปฅ JSON ่
 
 
 def _register_all() -> None:
+    from sceval.cli.commands import adjust as cli_adjust
     from sceval.cli.commands import catalog as cli_catalog
     from sceval.cli.commands import cases as cli_cases
     from sceval.cli.commands import central as cli_central
@@ -58,10 +59,11 @@ def _register_all() -> None:
     from sceval.cli.commands import prepare as cli_optional
     from sceval.cli.commands import render as cli_render
     from sceval.cli.commands import report as cli_report
+    from sceval.cli.commands import rescore as cli_rescore
     from sceval.cli.commands import summary as cli_summary
 
     for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
-                   cli_demo, cli_cases, cli_mail, cli_report):
+                   cli_demo, cli_cases, cli_mail, cli_report, cli_rescore, cli_adjust):
         module.register(app)
 
 

@@ -212,3 +212,91 @@ def adjustment_fields(adjustments: list[Adjustment], entry: dict) -> list[dict]:
     stored = entry.get("inputs") or {}
     return [{"id": a.id, "input": a.input, "original": stored.get(a.input), "adjusted": input_value(a.value),
              "why": a.why, "by": a.by, "at": a.at} for a in adjustments]
+
+
+# --- recording against a results folder, then rescoring it in place ----------------------------
+
+@dataclass(frozen=True)
+class Request:
+    """One adjustment as a reviewer writes it (command line or a row of 调整.xlsx)."""
+
+    city: str
+    input: str
+    value: object
+    why: str
+    role: str = ""
+    by: str = ""
+    where: str = ""  # e.g. "调整.xlsx 第 3 行", for messages
+
+
+@dataclass
+class Recorded:
+    adjustments: list[Adjustment]
+    totals: list[tuple[str, object, object]]  # (city name, old total, new total)
+    run: object = None  # sceval.ingest.rescore.RescoreRun
+
+
+def _resolved(results: dict, catalogs: list[Catalog], request: Request) -> tuple[str, str, object]:
+    """(city code, input name, parsed value), or AdjustmentProblem naming the request."""
+    try:
+        city = find_city(results, request.city)
+        if city.get("total") is None:
+            raise AdjustmentProblem(f"城市“{city.get('name')}”没有计分的报送，无法调整")
+        code, item = find_input(catalogs, request.input, request.role)
+        if not str(request.why or "").strip():
+            raise AdjustmentProblem("请用 --why 写明调整原因（如“电话核实，以佐证材料为准”）")
+        return city["code"], item.name, parse_value(code, item, request.value)
+    except AdjustmentProblem as problem:
+        raise AdjustmentProblem(f"{request.where}：{problem}" if request.where else str(problem)) from None
+
+
+def _rescore_in_place(results_dir: Path, before: dict, ledger: Path):
+    """The folder scored again with every adjustment in force, ranked as its last run was."""
+    from sceval.ingest.rescore import rescore_folder
+
+    block = before.get("sensitivity") or {}
+    return rescore_folder(results_dir, results_dir, draws=block.get("draws", 1000), seed=block.get("seed", 2016),
+                          ledger=ledger)
+
+
+def _ledger(results_dir: Path, ledger) -> Path:
+    from sceval.ingest.ledger import default_ledger_path
+
+    return Path(ledger) if ledger else default_ledger_path(results_dir)
+
+
+def _totals(run, codes: list[str]) -> list[tuple[str, object, object]]:
+    old = {c["code"]: c for c in run.before.get("cities") or []}
+    new = {c["code"]: c for c in run.results.get("cities") or []}
+    return [(new[code].get("name", code), old[code].get("total"), new[code].get("total"))
+            for code in dict.fromkeys(codes)]
+
+
+def record_adjustments(results_dir, requests: list[Request], ledger=None) -> Recorded:
+    """Check every request first (none is recorded when one is wrong), record them in the
+    folder's ledger (or ``ledger``), then rescore the folder in place."""
+    from sceval.ingest.rescore import optional_of, read_results, scored_with
+
+    results_dir = Path(results_dir)
+    results = read_results(results_dir)
+    optional = optional_of(results)
+    catalogs = [scored_with(results)] + ([optional] if optional else [])
+    resolved = [(_resolved(results, catalogs, r), r) for r in requests]
+    with AdjustmentBook(_ledger(results_dir, ledger)) as book:
+        made = [book.record(city, name, value, r.why.strip(), r.by) for (city, name, value), r in resolved]
+    run = _rescore_in_place(results_dir, results, _ledger(results_dir, ledger))
+    return Recorded(made, _totals(run, [a.city for a in made]), run)
+
+
+def undo_adjustment(results_dir, number: int, why: str = "", by: str = "", ledger=None) -> Recorded:
+    from sceval.ingest.rescore import read_results
+
+    results_dir = Path(results_dir)
+    results = read_results(results_dir)
+    ledger = _ledger(results_dir, ledger)
+    if not ledger.is_file():
+        raise AdjustmentProblem(f"{results_dir} 中没有报送台账（ledger.sqlite），没有可撤销的调整")
+    with AdjustmentBook(ledger) as book:
+        made = book.undo(number, why, by)
+    run = _rescore_in_place(results_dir, results, ledger)
+    return Recorded([made], _totals(run, [made.city]), run)

@@ -90,15 +90,18 @@ def _cleared_indicators(catalogs: list[Catalog], values: dict, adjusted: dict) -
     return cleared
 
 
-def _kept_issues(entry: dict, cleared: set[str]) -> list[dict]:
-    kept = []
-    for found in entry.get("issues") or []:
+def _kept_issues(entry: dict, cleared: set[str]) -> tuple[list[dict], list[dict]]:
+    """(issues that still hold, value errors an adjustment set aside). The set-aside ones stay in
+    the entry (``issues_adjusted_away``) so that an undo, rescoring in place, brings them back."""
+    kept, away = [], []
+    for found in (entry.get("issues") or []) + (entry.get("issues_adjusted_away") or []):
         if found.get("code") in RULE_CODES or found.get("code") == "ADJUST_APPLIED":
             continue  # checked again below / said again by the adjustments
         if found.get("indicator") in cleared and str(found.get("code", "")).startswith(VALUE_CODE_PREFIXES):
+            away.append(found)
             continue
         kept.append(found)
-    return kept
+    return kept, away
 
 
 def _rule_issues(catalogs: list[Catalog], entry: dict, values: dict, stored: list[dict]) -> list[dict]:
@@ -127,7 +130,7 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
     adjusted = adjusted or {}
     catalogs = _catalogs_for(entry, catalog, optional)
     values, feed = _values(entry, catalogs, adjusted)
-    issues = _kept_issues(entry, _cleared_indicators(catalogs, values, adjusted))
+    issues, away = _kept_issues(entry, _cleared_indicators(catalogs, values, adjusted))
     issues += _rule_issues(catalogs, entry, values, issues) + list(notes)
     bad = frozenset(i["indicator"] for i in issues if i.get("severity") == "error" and i.get("indicator"))
     new = copy.deepcopy(entry)
@@ -143,6 +146,9 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
         at_stake += scoring.central_points(catalog)
     new["points_at_stake"] = json_number(at_stake)
     new["issues"] = issues
+    new.pop("issues_adjusted_away", None)
+    if away:
+        new["issues_adjusted_away"] = away
     if new.get("status") in SCORED_STATUSES and new["status"] != "corrected":
         new["status"] = "has_errors" if any(i.get("severity") == "error" for i in issues) else "submitted"
     return new
@@ -179,7 +185,9 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
             mine = [a for a in mine if a.input in owners]
             entry = rescore_entry(entry, catalog, optional, given, adjusted_values(mine, owners),
                                   [adjustment_note(a, entry, owners) for a in mine])
-            entry["adjustments"] = adjustment_fields(mine, entry)
+            entry.pop("adjustments", None)
+            if mine:
+                entry["adjustments"] = adjustment_fields(mine, entry)
         cities.append(entry)
     new["cities"] = cities
     return new
@@ -281,13 +289,13 @@ def optional_of(results: dict) -> Catalog | None:
     return catalog_from_json(data, "results.json optional_catalog") if is_full_catalog(data) else None
 
 
-def adjustments_for(results_dir: Path, results: dict, catalogs: list[Catalog]) -> dict:
+def adjustments_for(results_dir: Path, results: dict, catalogs: list[Catalog], ledger=None) -> dict:
     """The adjustments in force: from the folder's ledger, else as results.json recorded them
     (a folder written by rescore has no ledger of its own)."""
     from sceval.ingest.adjustments import Adjustment, read_in_force
     from sceval.ingest.ledger import default_ledger_path
 
-    ledger = default_ledger_path(results_dir)
+    ledger = Path(ledger) if ledger else default_ledger_path(results_dir)
     if ledger.is_file():
         return read_in_force(ledger, catalogs)
     found = {}
@@ -300,7 +308,7 @@ def adjustments_for(results_dir: Path, results: dict, catalogs: list[Catalog]) -
 
 
 def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, seed: int = 2016,
-                   workbooks: bool = True) -> RescoreRun:
+                   workbooks: bool = True, ledger=None) -> RescoreRun:
     """Rescore ``results_dir``'s counted returns into ``out_dir`` (may be the same folder):
     results.json, the summary and the 变动对比 workbook, each written atomically, results.json
     last. RescoreRefused when ``catalog_path``'s input contract differs (nothing written)."""
@@ -314,7 +322,7 @@ def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, s
     catalog = load_catalog(catalog_path) if catalog_path else old
     revision = check_revision(catalog, old)
     optional = optional_of(before)
-    adjustments = adjustments_for(results_dir, before, [catalog] + ([optional] if optional else []))
+    adjustments = adjustments_for(results_dir, before, [catalog] + ([optional] if optional else []), ledger)
     after = rescore_results(before, catalog, optional, adjustments)
     after["generated_at"] = now_iso()
     after["run_issues"] = list(before.get("run_issues") or []) + catalog_changed_note(revision, catalog)

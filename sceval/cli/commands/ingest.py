@@ -171,6 +171,8 @@ def register(app: typer.Typer) -> None:
                                           help="单个压缩包解压后的总量上限（MB），超过则拒收。"),
         max_inflated: float = typer.Option(1024, "--max-run-inflated", min=1,
                                            help="一次回收从所有压缩包解压的总量上限（MB）。"),
+        draws: int = typer.Option(1000, "--draws", min=0, help="排名稳定性：对暂定权重随机扰动（±25%）的抽样次数，0 为不计算。"),
+        seed: int = typer.Option(2016, "--seed", help="排名稳定性抽样的随机种子（相同种子结果相同）。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
@@ -190,7 +192,7 @@ def register(app: typer.Typer) -> None:
             run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
                          roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
                          limits=limits, feed_issues=feed.issues if feed else [],
-                         central_issues=feed.city_issues if feed else {}))
+                         central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed))
         except RunStopped as stopped:
             _fail(str(stopped))
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`

@@ -23,11 +23,18 @@ def _format_value(value) -> str:
 
 def _inputs_text(inputs, city: CityRow) -> str:
     values = city.record.get("inputs") or {}
+    # A review adjustment (sceval adjust) is scored instead of the value read; both are shown.
+    adjusted = {a["input"]: a for a in city.record.get("adjustments") or []}
     parts = []
     for item in inputs:
         unit = item.unit if item.unit and item.unit != "%" else ""
         suffix = "%" if item.unit == "%" else ""
-        parts.append(f"{item.label}：{_format_value(values.get(item.name))}{suffix}{unit}")
+        change = adjusted.get(item.name)
+        if change:
+            parts.append(f"{item.label}：{_format_value(change['adjusted'])}{suffix}{unit}"
+                         f"（审核调整，原填报 {_format_value(values.get(item.name))}；原因：{change['why']}）")
+        else:
+            parts.append(f"{item.label}：{_format_value(values.get(item.name))}{suffix}{unit}")
     return "；".join(parts)
 
 
