@@ -26,6 +26,7 @@ from sceval.safety.filenames import zip_member_name
 
 MAX_MEMBER_BYTES = 20 * 1024 * 1024  # an archive member larger than a real return is refused
 SEPARATOR = "/"  # archive.zip/member.xlsx: results.json's "path" of a member
+SHOWN_SEPARATOR = " › "  # archive.zip › member.xlsx: in the messages of a member's work copy
 UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 MAX_NAME_BYTES = 150  # below every file system's 255-byte limit, with room for the suffix
 ENCRYPTED_FLAG = 0x1
@@ -110,6 +111,15 @@ def safe_base_name(name: str, number: int) -> str:
     while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
         stem = stem[:-1]
     return (stem + suffix) if stem else f"member-{number:04d}{suffix}"
+
+
+def work_name(member: Member, number: int) -> str:
+    """The work copy's file name, which preflight's messages show: "附件.zip › 320100_南京市….xlsx",
+    the archive and the member as sent (the member's name alone when both would be too long)."""
+    both = f"{member.archive_name}{SHOWN_SEPARATOR}{member.base}"
+    if len(UNSAFE_IN_NAME.sub("_", both).encode("utf-8")) <= MAX_NAME_BYTES:
+        return safe_base_name(both, number)
+    return safe_base_name(member.base, number)
 
 
 def extract_member(archive: zipfile.ZipFile, member: Member, out: Path, budget: Budget,
@@ -262,7 +272,7 @@ def _gather_member(run: ArchiveRun, member: Member, number: int) -> None:
         return
     if member.suffix == ".eml":
         return _gather_mail_member(run, member, number)
-    out = run.target / f"{number:04d}" / safe_base_name(member.base, number)
+    out = run.target / f"{number:04d}" / work_name(member, number)
     if not _extract(run, member, out):
         return
     run.found.append(Gathered(str(out), member.display, run.stamp, member_date=member.date))

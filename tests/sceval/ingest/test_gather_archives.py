@@ -71,7 +71,8 @@ def test_members_rejected_in_preflight_are_named_as_sent(tmp_path):
     for row in run.results["files"]:
         assert row["status"] == "rejected"
         assert "0000" not in _messages(row) and "0001" not in _messages(row)
-    assert name in _messages(_by_name(run)[name]) and "空表2.xlsx" in _messages(_by_name(run)["空表2.xlsx"])
+    assert f"附件.zip › {name}" in _messages(_by_name(run)[name])
+    assert "附件.zip › 空表2.xlsx" in _messages(_by_name(run)["空表2.xlsx"])
 
 
 def test_an_archive_inflating_past_its_bound_is_refused_before_writing(tmp_path):
