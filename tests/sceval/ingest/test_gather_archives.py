@@ -119,3 +119,17 @@ def test_members_sent_instead_of_a_workbook_say_what_to_send(returns, tmp_path):
     assert [i["code"] for i in rows["说明.txt"]["issues"]] == ["ARCHIVE_MEMBER_SKIPPED"]
     statuses = {c["code"]: c["status"] for c in run.results["cities"]}
     assert statuses[HANGZHOU.code] == "submitted" and statuses[NINGBO.code] == "rejected"
+
+
+def test_a_real_zipcrypto_archive_says_it_is_encrypted(returns, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("zip") is None:
+        pytest.skip("Info-ZIP's zip is needed to write a password-protected archive")
+    member = tmp_path / f"{HANGZHOU.code}_杭州市.xlsx"
+    member.write_bytes(returns[HANGZHOU.code])
+    subprocess.run(["zip", "-q", "-j", "-P", "mima123", str(tmp_path / "有密码.zip"), str(member)], check=True)
+    rows = _by_name(_run([tmp_path / "有密码.zip"], tmp_path / "out"))
+    assert [i["code"] for i in rows[member.name]["issues"]] == ["ARCHIVE_ENCRYPTED"]
+    assert "有密码.zip" in _messages(rows[member.name]) and member.name in _messages(rows[member.name])

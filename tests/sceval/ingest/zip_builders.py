@@ -49,12 +49,18 @@ def damage_member(path: Path, name: str) -> None:
 def flag_encrypted(path: Path) -> None:
     """Set the 'encrypted' bit of every member, local and central headers alike (what a ZipCrypto
     zip says of itself; the data need not really be encrypted for the reader to refuse it)."""
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        central = archive.start_dir
     raw = bytearray(path.read_bytes())
-    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        start = 0
-        while (found := raw.find(signature, start)) >= 0:
-            raw[found + flag_at] |= 0x01
-            start = found + 4
+    for info in infos:
+        raw[info.header_offset + 6] |= 0x01  # local header: general purpose flags
+    at = central
+    for _info in infos:  # central directory entries, one after another
+        assert raw[at:at + 4] == b"PK\x01\x02"
+        raw[at + 8] |= 0x01
+        name_len, extra_len, comment_len = struct.unpack("<HHH", raw[at + 28:at + 34])
+        at += 46 + name_len + extra_len + comment_len
     path.write_bytes(bytes(raw))
 
 
