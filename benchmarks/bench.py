@@ -23,6 +23,7 @@ from scenario import WORK, code_version, load_round  # noqa: E402
 from stages import ingest_stage, memory_stage, render_stage, warm_up  # noqa: E402
 from report import print_table  # noqa: E402
 import report_bench  # noqa: E402  (the 附件4 evaluation work report)
+import cases_bench  # noqa: E402  (checking the 附件3 case documents)
 import mail_bench  # noqa: E402  (ingest from a mailbox against the same files in a folder)
 
 LAST_RUN = Path(__file__).resolve().parent / "last-run.json"
@@ -56,6 +57,7 @@ def main(argv=None) -> dict:
     figures["ingest"] = ingest_stage(rnd, render["templates"], version, work, args.repeat)
     figures["memory"] = memory_stage(rnd, figures["ingest"]["returns"], version, work, not args.skip_3400)
     figures["report"] = report_bench.measure(cities, min(args.repeat, 3))
+    figures["cases"] = cases_bench.measure(cities, min(args.repeat, 3))
     figures["mail"] = mail_bench.measure(figures["ingest"]["returns"], min(args.repeat, 3))
     if args.profile:
         from profiling import profile_all
@@ -65,6 +67,7 @@ def main(argv=None) -> dict:
     _tidy(figures, work)
     print_table(figures)
     report_bench.print_figures(figures["report"])
+    cases_bench.print_figures(figures["cases"])
     mail_bench.print_figures(figures["mail"])
     args.record.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     print(f"\n已写入 {args.record}")

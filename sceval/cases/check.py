@@ -82,20 +82,44 @@ def write_cases_json(report: CasesReport, out_dir) -> Path:
 
 
 def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limits = Limits(),
-                generated_at: str | None = None, exclude=None, every_named_file: bool = True) -> CasesReport:
+                generated_at: str | None = None, exclude=None, every_named_file: bool = True,
+                jobs: int | None = None) -> CasesReport:
     """Check every case document among ``inputs`` (files, folders, .zip, mail); cases.json in ``out_dir``.
 
-    ``exclude``: a folder never searched; ``every_named_file``: see sceval.cases.inputs.case_documents.
+    ``exclude``: a folder never searched; ``every_named_file``: see sceval.cases.inputs.case_documents;
+    ``jobs``: processes (default: one per CPU); the records come back in the inputs' order either way.
     """
     from sceval.cases.inputs import case_documents
 
     report = CasesReport(generated_at=generated_at or now_iso())
     with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
         documents, problems = case_documents(inputs, Path(work), exclude, every_named_file)
-        report.files = [check_case_file(d.path, d.display, roster, limits) for d in documents] + problems
+        report.files = _check_all(documents, roster, limits, jobs or os.cpu_count() or 1) + problems
     if out_dir is not None:
         write_cases_json(report, out_dir)
     return report
+
+
+PARALLEL_FROM = 8  # fewer documents are checked faster than a pool starts
+_SHARED: dict = {}
+
+
+def _check_all(documents, roster, limits: Limits, jobs: int) -> list[CaseRecord]:
+    if jobs <= 1 or len(documents) < PARALLEL_FROM or not hasattr(os, "fork"):
+        return [check_case_file(d.path, d.display, roster, limits) for d in documents]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_share, initargs=(roster, limits)) as pool:
+        return pool.map(_check_shared, [(d.path, d.display) for d in documents], chunksize=4)
+
+
+def _share(roster, limits: Limits) -> None:
+    _SHARED.update(roster=roster, limits=limits)  # once per worker, not once per document
+
+
+def _check_shared(job: tuple[str, str]) -> CaseRecord:
+    return check_case_file(job[0], job[1], _SHARED["roster"], _SHARED["limits"])
 
 
 def check_case_file(path, display: str | None = None, roster: Roster | None = None,

@@ -40,22 +40,36 @@ class Heading:
     text: str  # without its numbering
 
 
-def read_styles(styles_element) -> tuple[dict[str, StyleInfo], str]:
-    """styleId -> StyleInfo for paragraph styles, and the default paragraph style's id."""
+def read_styles(styles_element) -> tuple[dict[str, "LazyStyle"], str]:
+    """styleId -> its paragraph style (read when first asked for), and the default style's id."""
     styles, default = {}, ""
     for style in styles_element.iterchildren(w("style")):
         if style.get(w("type")) not in (None, "paragraph"):
             continue
         style_id = style.get(w("styleId"), "")
-        name = style.find(w("name"))
-        based = style.find(w("basedOn"))
-        outline = style.find(f"{w('pPr')}/{w('outlineLvl')}")
-        styles[style_id] = StyleInfo(name.get(w("val"), "") if name is not None else "",
-                                     based.get(w("val"), "") if based is not None else "",
-                                     _level(outline.get(w("val"))) if outline is not None else None)
+        styles[style_id] = LazyStyle(style)
         if style.get(w("default")) in ("1", "true", "on"):
             default = style_id
     return styles, default
+
+
+class LazyStyle:
+    """A style element, read into a StyleInfo only when a paragraph's chain reaches it (a
+    document uses a handful of the ~160 styles its template declares)."""
+
+    def __init__(self, element):
+        self.element, self._info = element, None
+
+    @property
+    def info(self) -> StyleInfo:
+        if self._info is None:
+            name = self.element.find(w("name"))
+            based = self.element.find(w("basedOn"))
+            outline = self.element.find(f"{w('pPr')}/{w('outlineLvl')}")
+            self._info = StyleInfo(name.get(w("val"), "") if name is not None else "",
+                                   based.get(w("val"), "") if based is not None else "",
+                                   _level(outline.get(w("val"))) if outline is not None else None)
+        return self._info
 
 
 def _level(text) -> int | None:
@@ -66,17 +80,19 @@ def _level(text) -> int | None:
 
 
 class StyleChain:
-    def __init__(self, styles: dict[str, StyleInfo], default: str):
+    def __init__(self, styles: dict[str, LazyStyle], default: str):
         self.styles, self.default = styles, default
         self._levels: dict[str, int | None] = {}
+        self._titles: dict[str, bool] = {}
 
     def chain(self, style_id: str):
         seen = set()
         current = style_id or self.default
         while current in self.styles and current not in seen and len(seen) < 32:  # loops are hostile
             seen.add(current)
-            yield self.styles[current]
-            current = self.styles[current].based_on
+            info = self.styles[current].info
+            yield info
+            current = info.based_on
 
     def level(self, style_id: str) -> int | None:
         if style_id not in self._levels:
@@ -84,7 +100,9 @@ class StyleChain:
         return self._levels[style_id]
 
     def is_title(self, style_id: str) -> bool:
-        return any(info.name.strip().lower() in TITLE_NAMES for info in self.chain(style_id))
+        if style_id not in self._titles:
+            self._titles[style_id] = any(info.name.strip().lower() in TITLE_NAMES for info in self.chain(style_id))
+        return self._titles[style_id]
 
 
 def _style_level(info: StyleInfo) -> int | None:

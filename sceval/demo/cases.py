@@ -74,12 +74,13 @@ def _fill(document, city, title: str, fault: str | None) -> None:
         body.remove(paragraph._p)
     document.add_paragraph(title.format(city=city.name), style="Title")
     figures = spec["figures_in_too_many"] if fault == "too_many_figures" else 1
+    styles = {name: document.styles[name] for name in {BODY_STYLE, *(style for _, style in headings)}}
     for text, style in headings:
         name = _section_name(text, names)
         if fault == "no_highlights" and name == names["highlights"].name:
             continue
-        document.add_paragraph(text, style=style)
-        _section_body(document, city, name, fault, figures)
+        document.add_paragraph(text, style=styles[style])
+        _section_body(document, city, name, fault, figures, styles[BODY_STYLE])
 
 
 def _section_name(heading: str, names: dict) -> str:
@@ -90,23 +91,25 @@ def _section_name(heading: str, names: dict) -> str:
     return heading
 
 
-def _section_body(document, city, name: str, fault: str | None, figures: int) -> None:
+def _section_body(document, city, name: str, fault: str | None, figures: int, body) -> None:
+    """The section's text (``body``: the body style, looked up once: python-docx finds a style
+    by name by reading every style of the document)."""
     spec = demo_cases()
     text = spec["sections"].get(name)
     if text is None:
         return  # 背景与需求 itself: its text sits under 背景 and 需求
-    document.add_paragraph(" ".join(text.format(city=city.name).split()), style=BODY_STYLE)
+    document.add_paragraph(" ".join(text.format(city=city.name).split()), style=body)
     if name == "主要做法":
         for number in range(1, figures + 1):
             document.add_picture(io.BytesIO(_chart_png(number)))
-            document.add_paragraph(spec["caption"].format(number=number, city=city.name), style=BODY_STYLE)
+            document.add_paragraph(spec["caption"].format(number=number, city=city.name), style=body)
         if fault == "too_long":
             for _ in range(spec["long_paragraphs"]):
-                document.add_paragraph(" ".join(spec["filler"].format(city=city.name).split()), style=BODY_STYLE)
+                document.add_paragraph(" ".join(spec["filler"].format(city=city.name).split()), style=body)
         if fault == "advertising":
-            document.add_paragraph(spec["advertising"], style=BODY_STYLE)
+            document.add_paragraph(spec["advertising"], style=body)
     if name == "应用成效":
-        document.add_paragraph(spec["table_caption"].format(city=city.name), style=BODY_STYLE)
+        document.add_paragraph(spec["table_caption"].format(city=city.name), style=body)
         rows = spec["table"]
         table = document.add_table(rows=len(rows), cols=len(rows[0]))
         table.style = document.styles["Table Grid"]
@@ -114,7 +117,7 @@ def _section_body(document, city, name: str, fault: str | None, figures: int) ->
             for cell, value in zip(row.cells, values):
                 cell.text = str(value)
         # A paragraph after the table: LibreOffice's .doc export flattens a table that ends the body.
-        document.add_paragraph(" ".join(spec["closing"].format(city=city.name).split()), style=BODY_STYLE)
+        document.add_paragraph(" ".join(spec["closing"].format(city=city.name).split()), style=body)
 
 
 def _as_doc(path: Path) -> Path:

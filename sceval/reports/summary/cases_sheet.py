@@ -73,12 +73,19 @@ def _write_row(ws, row: int, case: dict, styles: Styles) -> None:
 
 
 def _problems(issues: list[dict]) -> str:
-    """The meaning of each error and warning code, once each, errors first."""
-    meanings = issue_codes()
-    shown = []
+    """Each error and warning as its message says it (without the leading file name), errors first."""
+    shown: list[str] = []
     for severity in ("error", "warning"):
         for item in issues:
-            code = item.get("code", "")
-            if item.get("severity") == severity and code not in [c for c, _ in shown]:
-                shown.append((code, meanings.get(code, {}).get("meaning", code)))
-    return "；".join(meaning for _, meaning in shown)
+            if item.get("severity") == severity:
+                text = _without_file(item.get("message") or issue_codes().get(item.get("code"), {}).get("meaning", ""))
+                if text not in shown:
+                    shown.append(text)
+    return "\n".join(shown)
+
+
+def _without_file(message: str) -> str:
+    """'文件“附件.zip › 杭州.docx”缺少…' → '缺少…': the file has its own column."""
+    if message.startswith("文件“") and "”" in message:
+        return message.split("”", 1)[1].lstrip("的")
+    return message

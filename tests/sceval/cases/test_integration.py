@@ -37,7 +37,7 @@ def test_ingest_checks_the_cases_among_the_returns(tmp_path, template):  # noqa:
     assert [(r[0], r[1], r[2], r[3], r[6], r[8]) for r in rows] == [
         ("330100", "杭州市", "杭州城市大脑：数据驱动的城市治理", 168, 2, "合格"),
         ("330200", "宁波市", "宁波智慧交通", 9158, 2, "需修改后重新报送")]
-    assert "字数超过" in rows[1][9]
+    assert rows[1][9].startswith("正文（含表格）共 9,158 字，超过 8,000 字的上限")
 
 
 def test_a_run_without_cases_writes_no_cases_json_and_no_sheet(tmp_path, template):  # noqa: F811
