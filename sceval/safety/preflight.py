@@ -331,10 +331,12 @@ def _scan_parts(archive, members, found: Inspection, limits: Limits, deadline: f
     sheets = {info.filename for info in _worksheets(members)}
     smallest_too_big = limits.max_rows * len(b"<row/>")
     for info in members:
+        # Every part, whatever its name: relationships may point the reader or calamine at a
+        # shared-strings or sheet part not named *.xml. Kept parts were checked when kept.
+        if found.parts is None or info.filename not in found.parts:
+            inflate_checked(found.raw, info, keep=False)
         if not info.filename.lower().endswith(XML_SUFFIXES):
             continue
-        if found.parts is None or info.filename not in found.parts:  # kept parts were checked when kept
-            inflate_checked(found.raw, info, keep=False)
         if _prolog_unsafe(archive, info, found):
             found.add("FILE_XML_UNSAFE", f"的部件“{info.filename}”含 DOCTYPE/ENTITY 声明"
                                          "（可能是实体扩展攻击），已拒绝读取。")

@@ -102,14 +102,17 @@ def _references(text: str) -> bytes:
 
 # --- item 18: a part that inflates far past its declared size ------------------------------------
 
-def write_lying_bomb(good: Path, folder: Path, inflated: int = 1 << 30, declared: int = 100 * 1024) -> Path:
-    """The indicator sheet part declared as 100 kB that inflates to 1 GiB of blanks (valid XML
-    whitespace after the real sheet's start). The deflate stream is made of identical blocks
-    (each full flush resets the window), so 1 GiB costs one 1 MiB compression and ~1 MB on disk."""
-    member = sheet_part(good, SHEET_BASE)
+def write_lying_bomb(good: Path, folder: Path, inflated: int = 1 << 30, declared: int = 100 * 1024,
+                     member: str = "") -> Path:
+    """The indicator sheet part (or ``member``, added) declared as 100 kB that inflates to 1 GiB of
+    blanks (valid XML whitespace after the real sheet's start). The deflate stream is made of
+    identical blocks (each full flush resets the window): 1 GiB costs one 1 MiB compression and
+    ~1 MB on disk."""
+    name = "声明大小不实.xlsx" if not member else f"声明大小不实_{Path(member).name}.xlsx"
+    member = member or sheet_part(good, SHEET_BASE)
     block = 1 << 20
     compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    head = dict(_parts(good))[member][:declared // 2]
+    head = dict(_parts(good)).get(member, b"<x/>")[:declared // 2]
     first = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
     blank = b" " * block
     repeated = compressor.compress(blank) + compressor.flush(zlib.Z_FULL_FLUSH)
@@ -118,7 +121,7 @@ def write_lying_bomb(good: Path, folder: Path, inflated: int = 1 << 30, declared
     for _ in range(inflated // block):
         crc = zlib.crc32(blank, crc)
     others = [(name, data) for name, data in _parts(good) if name != member]
-    return _raw_zip(Path(folder) / "声明大小不实.xlsx", others, (member, stream, crc, declared))
+    return _raw_zip(Path(folder) / name, others, (member, stream, crc, declared))
 
 
 def _raw_zip(dst: Path, parts: list[tuple[str, bytes]], liar: tuple[str, bytes, int, int]) -> Path:

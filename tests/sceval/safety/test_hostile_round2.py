@@ -138,9 +138,10 @@ def _one_file_in_child(path: Path) -> tuple[dict, int]:
     return json.loads(done.stdout.split("PEAK_KB")[0].strip().splitlines()[-1]), peak
 
 
-def test_a_part_inflating_past_its_declared_size_is_a_bomb_and_never_inflated(good, tmp_path):
-    path = hostile2.write_lying_bomb(good, tmp_path)  # 100 kB declared, 1 GiB inside, ~1 MB on disk
-    member = hostile2.sheet_part(good, SHEET_BASE)
+@pytest.mark.parametrize("member", ["", "xl/media/image1.png"], ids=["sheet part", "any part"])
+def test_a_part_inflating_past_its_declared_size_is_a_bomb_and_never_inflated(good, tmp_path, member):
+    path = hostile2.write_lying_bomb(good, tmp_path, member=member)  # 100 kB declared, 1 GiB inside, ~1 MB on disk
+    member = member or hostile2.sheet_part(good, SHEET_BASE)
     with zipfile.ZipFile(path) as archive:
         assert archive.getinfo(member).file_size == 100 * 1024
     before = sha256_file(path)
