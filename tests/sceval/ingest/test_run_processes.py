@@ -92,17 +92,30 @@ def test_two_runs_on_one_out_are_serialised(returns, tmp_path):
     assert not (out / ".work").exists()
 
 
-def test_a_run_killed_while_writing_is_cleaned_up_by_the_next(returns, tmp_path):
+@pytest.fixture(scope="module")
+def returns_with_issues(tmp_path_factory) -> Path:
+    """Every roster city's return with one required input left blank: one feedback workbook each,
+    so a run spends seconds writing them."""
+    folder = tmp_path_factory.mktemp("with-issues")
+    blank = next(item.name for _, _, item in CATALOG.inputs() if item.role == "numerator")
+    inbox = folder / "in"
+    for city in ROSTER.cities:
+        fill(render(CATALOG, city, ROSTER, folder), inbox / f"{city.code}_{city.name}.xlsx",
+             valid_values(CATALOG) | {blank: None})
+    return inbox
+
+
+def _writing(out: Path) -> bool:
+    return any(out.glob(".tmp-sceval-*")) or any(out.glob("反馈/*"))
+
+
+def test_a_run_killed_while_writing_is_cleaned_up_by_the_next(returns_with_issues, tmp_path):
     out = tmp_path / "out"
-    inbox = tmp_path / "in"
-    inbox.mkdir()
-    for code, path in returns.items():
-        shutil.copy(path, inbox / path.name)
-    killed = _start([_big_archive(returns, inbox / "附件.zip", copies=10)], out)
-    _wait_until(lambda: any((out / ".work").glob("*/*")), killed)
-    time.sleep(0.5)
+    killed = _start([returns_with_issues], out)
+    _wait_until(lambda: _writing(out), killed)  # feedback workbooks are being written
     killed.send_signal(signal.SIGKILL)
     killed.wait()
+    assert not (out / "results.json").exists()  # killed before its last step: nothing half-written
     (out / "反馈").mkdir(exist_ok=True)
     stale = [out / ".tmp-sceval-k1ll3d.xlsx", out / "反馈" / ".tmp-sceval-abc.xlsx", out / ".tmp-a1b2c3d4.xlsx",
              out / ".work" / "20161220T000000-1-dead" / "0000" / "杭州.xlsx"]
@@ -111,13 +124,14 @@ def test_a_run_killed_while_writing_is_cleaned_up_by_the_next(returns, tmp_path)
         path.write_bytes(b"half a workbook")
     keep = out / "反馈" / "说明.txt"  # not sceval's naming: left alone
     keep.write_text("省里的备注", encoding="utf-8")
-    again = _sceval([inbox], out)
+    again = _sceval([returns_with_issues], out)
     assert again.returncode == 0, again.stderr
     assert not any(path.exists() for path in stale) and keep.is_file()
     assert not list(out.rglob(".tmp-*")) and not (out / ".work").exists()
     results = _results(out)
     assert "RUN_STALE_REMOVED" in [i["code"] for i in results["run_issues"]]
-    assert {_city(results, code)["status"] for code in returns} == {"submitted"}
+    assert {c["status"] for c in results["cities"]} == {"has_errors"}
+    assert len(list((out / "反馈").glob("*_问题反馈.xlsx"))) == len(ROSTER.cities)
 
 
 def _damage(ledger: Path, how: str) -> None:
