@@ -171,7 +171,7 @@ def _package(data: bytes, display: str, path, record: CaseRecord, limits: Limits
     if kind == "ole2" and ole_kind(data) != "word":
         return _refuse(record, "CASE_NOT_DOCUMENT", "不是 Word 文档（可能是 Excel 或 PowerPoint 文件），请报送 .docx 格式的案例。")
     if kind in CONVERTIBLE:
-        data = _converted(data, path, record)
+        data = _converted(data, kind, record)
         if data is None:
             return None
     elif kind == "pdf":
@@ -188,8 +188,10 @@ def _refuse(record: CaseRecord, code: str, said: str) -> None:
     return None
 
 
-def _converted(data: bytes, path, record: CaseRecord) -> bytes | None:
-    suffix = Path(os.fspath(path)).suffix.lower() or ".doc"
+def _converted(data: bytes, kind: str, record: CaseRecord) -> bytes | None:
+    # Named by content, not by the sender's suffix: a WPS 文字 .wps is a Word 97 file inside, and
+    # under its own name LibreOffice would try the (unrelated) Microsoft Works filter.
+    suffix = ".rtf" if kind == "rtf" else ".doc"
     try:
         converted = convert.to_docx(data, suffix)
     except convert.ConversionUnavailable:

@@ -44,3 +44,12 @@ def test_template_and_case_render_with_chinese_fonts(tmp_path):
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
         cjk = [line for line in fonts.splitlines()[2:] if any(key in line for key in ("CJK", "Hei", "WenQuanYi", "Song", "Fang", "Kai"))]
         assert cjk and all(" yes " in line for line in cjk), fonts
+
+
+def test_a_wps_document_is_converted_by_its_content(tmp_path):
+    """WPS 文字 saves .wps as a Word 97 file: converted as .doc whatever the name says."""
+    _original, _saved, doc = _saved_by_libreoffice(tmp_path, "doc")
+    wps = doc.rename(doc.with_suffix(".wps"))
+    record = check_case_file(wps, roster=zhejiang())
+    assert {i.code for i in record.issues} == {"CASE_CONVERTED"}
+    assert (record.characters, record.figures, record.tables, record.textbox_characters) == (168, 1, 1, 11)

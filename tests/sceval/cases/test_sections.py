@@ -92,3 +92,34 @@ def test_document_starting_with_a_section_has_no_title(tmp_path):
         builder.heading(name)
     record = check_case_file(builder.save(tmp_path / "330100.docx"), roster=zhejiang())
     assert "CASE_TITLE_MISSING" in codes(record) and record.title == ""
+
+
+def _restyle(builder, ids: dict[str, str], names: dict[str, str]):
+    """The styles renamed as another program writes them: Chinese Word's numeric style ids
+    ("1", "2", "a3"), WPS's Chinese style names ("标题 1"); the paragraphs follow the new ids."""
+    from docx.oxml.ns import qn
+
+    for style in builder.document.styles.element.iterchildren(qn("w:style")):
+        old = style.get(qn("w:styleId"))
+        if old in ids:
+            style.set(qn("w:styleId"), ids[old])
+        name = style.find(qn("w:name"))
+        if name is not None and name.get(qn("w:val")) in names:
+            name.set(qn("w:val"), names[name.get(qn("w:val"))])
+        based = style.find(qn("w:basedOn"))
+        if based is not None and based.get(qn("w:val")) in ids:
+            based.set(qn("w:val"), ids[based.get(qn("w:val"))])
+    for element in builder.document.element.body.iter(qn("w:pStyle")):
+        element.set(qn("w:val"), ids.get(element.get(qn("w:val")), element.get(qn("w:val"))))
+    return builder
+
+
+@pytest.mark.parametrize("ids, names", [
+    ({"Heading1": "1", "Heading2": "2", "Title": "a3"}, {}),  # Chinese Word: ids 1, 2, a3
+    ({}, {"heading 1": "标题 1", "heading 2": "标题 2", "Title": "标题"}),  # WPS: Chinese names
+])
+def test_chinese_word_and_wps_style_spellings(tmp_path, ids, names):
+    builder = _restyle(good_case(), ids, names)
+    record = check_case_file(builder.save(tmp_path / "330100.docx"), roster=zhejiang())
+    assert [s["paragraph"] for s in record.sections] == [2, 7, 11, 13]
+    assert record.title == "杭州城市大脑：数据驱动的城市治理" and record.status == "ok"
