@@ -234,7 +234,10 @@ def test_folder_of_eleven_returns(templates, tmp_path, capsys):
         assert code in codes[ROSTER.cities[index].code], (index, code)
     assert cities[ROSTER.cities[1].code]["scores"][A1.code] == 18.0  # 30 × 120 / 200
     assert cities[ROSTER.cities[3].code]["scores"][A1.code] == 0.0
-    assert cities[ROSTER.cities[3].code]["points_at_stake"] == 2.4  # 8 × 30 / 100
+    # 8 × 30 / 100, plus the secretariat's points pending: the run was given no --central (issue 12)
+    from sceval.evaluate.scoring import central_points
+
+    assert cities[ROSTER.cities[3].code]["points_at_stake"] == float(Decimal("2.4") + central_points(CATALOG))
     assert (tmp_path / "out" / "results.json").is_file()
     assert (tmp_path / "out" / "反馈" / f"{ROSTER.cities[3].code}_{ROSTER.cities[3].name}_问题反馈.xlsx").is_file()
 
