@@ -41,7 +41,7 @@ def _province_or_exit(path: Optional[Path]):
 
 def report_command(
     results: List[Path] = typer.Argument(..., help="一个或多个计分结果文件（results.json）；多个即全国汇总报告。"),
-    cases: Optional[Path] = typer.Option(None, "--cases", help="优秀案例检查结果（sceval cases check 生成的 cases.json）。"),
+    cases: Optional[Path] = typer.Option(None, "--cases", help="优秀案例检查结果（sceval cases check 生成的 cases.json；默认用 results.json 旁的 cases.json）。"),
     province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML），用于评价工作组织一节。"),
     out: Path = typer.Option(Path("评价工作报告.docx"), "--out", "-o", help="输出的报告（.docx）。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转换为 PDF（放在报告旁边）。"),
@@ -51,6 +51,10 @@ def report_command(
     from sceval.reports.report.writer import soffice, to_pdf, write_report
 
     loaded = _load_results_or_exit(list(results))  # the same checks as `sceval summary`
+    beside = results[0].with_name("cases.json")
+    if cases is None and len(results) == 1 and beside.is_file():  # `sceval ingest` puts it there
+        cases = beside
+        typer.echo(f"使用计分结果旁的优秀案例检查结果：{beside}")
     path = write_report(loaded, cases=_cases_or_exit(cases), province=_province_or_exit(province), out=out)
     typer.echo(f"已生成评价工作报告：{path}")
     if pdf:

@@ -168,6 +168,10 @@ def build_facts(results_list: list[dict], cases: dict | None = None, province=No
     """``province``: a ProvinceConfig for the (single) province, or None."""
     rounds = [province_round(r, province if len(results_list) == 1 else None) for r in results_list]
     tree, notes = base_tree(results_list[0])
+    prints = {str((r.get("catalog") or {}).get("fingerprint", "")) for r in results_list}
+    if len(prints - {""}) > 1:
+        notes.append(f"各省计分结果所用的指标目录不同（指纹 {'、'.join(sorted(prints - {''}))}），"
+                     f"本报告按第一个计分结果的目录（{tree.get('fingerprint', '')}）计算得分率，请核实。")
     nodes = {n.code: n for n in tree_nodes(tree)}
     for results in results_list:
         optional = results.get("optional_catalog")

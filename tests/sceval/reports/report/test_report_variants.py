@@ -172,3 +172,19 @@ def test_a_round_with_no_return_yet_still_gives_a_report(tmp_path):
     assert "没有已计分的城市，无法统计数据完整性。" in report.paragraphs
     assert f"{len(results['cities'])}个城市未报送" in report.paragraph("个城市未报送")
     assert [r[3] for r in report.table("参评城市及报送情况")] == ["未报送"] * len(results["cities"])
+
+
+def test_cli_takes_cases_json_from_beside_results_json(tmp_path):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(province_results(), ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "cases.json").write_text(json.dumps(cases_json(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "r.docx"
+    done = CliRunner().invoke(app, ["report", str(results), "--out", str(out)])
+    assert done.exit_code == 0 and "使用计分结果旁的优秀案例检查结果" in done.output
+    assert len(ReadBack(out).table("优秀案例检查结果")) == 3
+
+
+def test_provinces_scored_with_different_catalogs_are_noted(tmp_path):
+    pair = national_pair()
+    pair[1]["catalog"] = dict(pair[1]["catalog"], fingerprint="ffffffffffffffff")
+    assert "各省计分结果所用的指标目录不同" in _report(tmp_path, pair).paragraph("指标目录不同")
