@@ -13,6 +13,7 @@ from sceval.cli.app import app
 from sceval.ingest.central import SHEET, CentralUnusable, feed_columns, load_central, read_central, write_central_template
 from sctemplates.catalog import load_catalog
 from sctemplates.roster import City, Roster
+from tests.libreoffice import needs_soffice, resave_xlsx
 
 ROSTER = Roster("330000", "浙江省", (City("330100", "杭州市", "副省级市"),
                                      City("330300", "温州市", "地级市"),
@@ -165,3 +166,12 @@ def test_cli_central_template(tmp_path):
     ws = openpyxl.load_workbook(out)[SHEET]
     assert [ws.cell(r, 2).value for r in (4, 5)] == ["杭州市", "温州市"]
 
+
+
+@needs_soffice
+def test_a_feed_saved_by_libreoffice_reads_the_same(template, catalog, tmp_path):
+    rate, survey = names(catalog)
+    fill(template, {("330100", rate): 85.5, ("330300", survey): "82.3分", ("330400", survey): 71})
+    resaved = resave_xlsx([template], tmp_path / "lo")[0]
+    assert load_central(resaved, catalog, ROSTER).values == load_central(template, catalog, ROSTER).values == {
+        "330100": {rate: Decimal("85.5")}, "330300": {survey: Decimal("82.3")}, "330400": {survey: Decimal(71)}}
