@@ -46,9 +46,10 @@ def _defaults(document) -> None:
 
 
 def _style_font(style) -> str:
-    if style.name in HEADING_FONTS:
-        return HEADING_FONTS[style.name]
-    if style.name.startswith("Heading"):
+    name = style.name.removesuffix(" Char")  # a linked character style looks like its paragraph style
+    if name in HEADING_FONTS:
+        return HEADING_FONTS[name]
+    if name.startswith("Heading"):
         return HEADING_FONTS["Heading 3"]
     return TABLE if style.type == 3 or style.name == TABLE_TEXT else BODY  # 3: table styles
 

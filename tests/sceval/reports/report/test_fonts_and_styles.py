@@ -109,7 +109,10 @@ def test_every_style_and_the_doc_defaults_name_an_east_asian_font_and_no_theme_f
         assert fonts_element is not None and fonts_element is not False, element.get(qn("w:styleId"))
         assert fonts_element.get(qn("w:eastAsia")), element.get(qn("w:styleId"))
         assert not any(k.endswith("Theme") or k.endswith("theme") for k in fonts_element.attrib)
-    assert reopened.styles["Heading 1"].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    for name in ("Heading 1", "Heading 1 Char", "Title"):
+        assert reopened.styles[name].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体", name
+    assert reopened.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert reopened.styles["Table Grid"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
 
 
 def test_judgement_places_are_highlighted_placeholders(built):
