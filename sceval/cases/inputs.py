@@ -74,6 +74,8 @@ def _from_mail(path: Path, work_dir: Path, documents: list, problems: list) -> N
     """Every case-like attachment of every letter; zip attachments opened like any zip."""
     from sceval.mail.read import letters_in
 
+    if path.is_file() and path.suffix.lower() != ".msg" and not _mentions_cases(path):
+        return  # ingest reads this mailbox for its workbooks already: no second parse for nothing
     target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     target.mkdir(parents=True, exist_ok=True)
     for number, letter in enumerate(letters_in(path)):
@@ -90,6 +92,24 @@ def _from_mail(path: Path, work_dir: Path, documents: list, problems: list) -> N
 
 def _excluded(path: Path, exclude) -> bool:
     return exclude is not None and path.resolve().is_relative_to(Path(exclude).resolve())
+
+
+# What a message carrying a case (or a zip that may hold one) shows in its raw text, whatever the
+# encoding of the attachment's name: its MIME type, or the extension in a plain filename.
+MAIL_MARKERS = (b"wordprocessingml", b"msword", b"ms-word", b"application/pdf", b"wps-office", b"kswps",
+                b"application/zip", b"x-zip", b".doc", b".wps", b".pdf", b".zip", b".rtf")
+
+
+def _mentions_cases(path: Path) -> bool:
+    """A cheap byte scan of a mail file for any sign of a case document or an archive."""
+    tail = b""
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            chunk = (tail + block).lower()
+            if any(marker in chunk for marker in MAIL_MARKERS):
+                return True
+            tail = chunk[-32:]
+    return False
 
 
 def _from_archive(path: Path, work_dir: Path, documents: list, problems: list, shown: str = "") -> None:

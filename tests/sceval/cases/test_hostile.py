@@ -113,3 +113,24 @@ def test_a_damaged_archive_is_a_record_not_a_crash(tmp_path):
     broken.write_bytes(b"PK\x05\x06" + b"\0" * 10)
     report = check_cases([broken])
     assert [codes(r) for r in report.files] == [{"ARCHIVE_BAD"}]
+
+
+def _letter(attachment_name: str, data: bytes, mime: str) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "city@example.invalid", "pg@example.invalid", "案例"
+    message["Date"] = "Thu, 05 Jan 2017 10:00:00 +0800"
+    message.set_content("附件为我市优秀案例。")
+    maintype, subtype = mime.split("/")
+    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=attachment_name)
+    return bytes(message)
+
+
+def test_a_case_mailed_as_an_attachment(tmp_path, good):
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    (tmp_path / "来信.eml").write_bytes(_letter("杭州市优秀案例.docx", good.read_bytes(), docx_type))
+    (tmp_path / "填报表.eml").write_bytes(_letter("填报表.xlsx", b"PK\x03\x04", "application/octet-stream"))
+    report = check_cases([tmp_path / "来信.eml", tmp_path / "填报表.eml"], roster=zhejiang())
+    assert len(report.files) == 1 and report.files[0].file.endswith(" › 杭州市优秀案例.docx")
+    assert report.files[0].status == "ok" and report.files[0].city["code"] == "330100"
