@@ -140,7 +140,7 @@ def _ledger_decision(ledger, outcomes: list[FileOutcome], roster: Roster | None)
         _apply_ledger_place(outcome, ledger)
     for code, sub in counting.items():
         if code not in decision.counted and sub.results:
-            decision.earlier[code] = sub.results
+            decision.earlier[code] = _with_notes(sub.results, notes.get(sub.sha256, []))
         if any(s.counts_as_valid and s.sha256 != sub.sha256 for s in ledger.history(code)):
             decision.corrected.add(code)
     return decision
@@ -159,6 +159,16 @@ def _apply_ledger_status(outcome: FileOutcome, counting: dict, invalidated: set,
     else:
         outcome.status = SUPERSEDED
 
+
+
+def _with_notes(entry: dict, notes: list) -> dict:
+    """A city entry stored by an earlier run, with what the ledger says of it now (chosen by a
+    person, a newer return that cannot be used), so the city's row says why it counts."""
+    from sceval.ingest.results import CITY_ISSUE_KEYS
+
+    known = {(i.get("code"), i.get("message")) for i in entry.get("issues") or []}
+    added = [{k: getattr(n, k) for k in CITY_ISSUE_KEYS} for n in notes if (n.code, n.message) not in known]
+    return {**entry, "issues": list(entry.get("issues") or []) + added} if added else entry
 
 
 def _apply_ledger_place(outcome: FileOutcome, ledger) -> None:

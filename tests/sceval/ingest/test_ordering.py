@@ -233,6 +233,7 @@ def test_ledger_use_forces_the_counted_submission(template, tmp_path):
     assert "第二版数据口径有误" in forced["message"]
     city = next(c for c in results["cities"] if c["code"] == HANGZHOU.code)
     assert city["scores"][A1.code] == 1.5  # 30 × 10/200: the version the official chose
+    assert "SUBMISSION_USED" in codes(city)  # the city's row says why it counts
     listing = runner.invoke(app, ["ledger", "--out", str(out)], env={"COLUMNS": "250"})
     assert "人工指定" in listing.output
 
