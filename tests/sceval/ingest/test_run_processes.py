@@ -76,19 +76,21 @@ def _big_archive(returns: dict[str, Path], path: Path, copies: int = 40) -> Path
     return path
 
 
-def test_two_runs_on_one_out_are_serialised(returns, tmp_path):
+def test_two_runs_on_one_out_are_serialised(returns, returns_with_issues, tmp_path):
     out = tmp_path / "out"
-    long = _start([_big_archive(returns, tmp_path / "附件.zip")], out)
-    _wait_until(lambda: any((out / ".work").glob("*")), long)  # it holds the lock and has extracted
+    long = _start([_big_archive(returns, tmp_path / "附件.zip"), returns_with_issues], out)
+    _wait_until(lambda: any((out / ".work").glob("*/*")), long)  # it holds the lock and has extracted
     short = _sceval([returns[NINGBO.code]], out)
+    assert long.poll() is None, "the long run must still be running when the short one ends"
     assert short.returncode == 2 and BUSY_MESSAGE in short.stderr and "Traceback" not in short.stderr
     assert long.wait(timeout=600) == 0, long.communicate()
     results = _results(out)
-    assert _city(results, HANGZHOU.code)["status"] == "submitted"  # the long run lost nothing
+    assert "missing" not in {c["status"] for c in results["cities"]}  # the long run lost nothing
     assert not [f for f in results["files"] if any(i["code"] == "FILE_NOT_FOUND" for i in f["issues"])]
+    assert len(results["files"]) == 41 + len(ROSTER.cities)
     assert _sceval([returns[NINGBO.code]], out).returncode == 0  # once it is done, the next may run
-    assert _city(_results(out), NINGBO.code)["status"] == "submitted"
-    assert _city(_results(out), HANGZHOU.code)["status"] == "submitted"
+    assert [f["path"] for f in _results(out)["files"]] == [str(returns[NINGBO.code])]
+    assert "missing" not in {c["status"] for c in _results(out)["cities"]}  # the ledger kept the rest
     assert not (out / ".work").exists()
 
 
