@@ -2,8 +2,9 @@
 not "city", e.g. a centrally measured score rate or the citizen survey score).
 
 `write_central_template` renders a fill-in workbook (a row per roster city, a column per such
-input, with validation); `read_central` reads it back into exact Decimals plus Issues. A blank
-cell is simply absent: no value is ever invented.
+input, with validation); `load_central` reads it back into exact Decimals, Issues per city and
+Issues about the file, or raises CentralUnusable (`read_central`: the same as two plain values).
+A blank cell is simply absent: no value is ever invented.
 """
 from __future__ import annotations
 
@@ -126,8 +127,7 @@ class CentralFeed:
     @property
     def has_errors(self) -> bool:
         """A cell that could not be read: the run's results are written, and it exits 1."""
-        return any(i.is_error for found in self.city_issues.values() for i in found) or \
-            any(i.is_error for i in self.issues)
+        return any(i.is_error for i in self.all_issues())
 
     def all_issues(self) -> list[Issue]:
         return self.issues + [i for found in self.city_issues.values() for i in found]
