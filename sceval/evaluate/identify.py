@@ -69,6 +69,7 @@ def identify(book: Book, catalog: Catalog, roster: Roster | None, optional: Cata
     ident.issues += sheet_issues
     follow_renamed_sheets(book, ident.sheets)
     ident.issues += recover_lost_names(book, catalog, optional, ident.sheets, file)
+    ident.issues += _labelled_moves(book, ident.sheets, file)
     carriers = passport_carriers(book)
     present = {label: p for label, p in carriers.items() if p is not None and p.template_kind == TEMPLATE_KIND}
     if present:
@@ -99,6 +100,15 @@ def recover_lost_names(book: Book, catalog: Catalog, optional: Catalog | None,
     added += template_rows.rebuild_labelled(book, sheets.get(SHEET_COVER, SHEET_COVER), template_rows.COVER_LABELS)
     return [issue("ID_NAMES_LOST", f"文件 {file} 的定义名称丢失，已按指标编码所在行读取 {added} 个单元格，请核实",
                   file=file)]
+
+
+def _labelled_moves(book: Book, sheets: dict[str, str], file: str) -> list[Issue]:
+    """The cover's city cells and the filer's cells, where the template put them (issue 13, item 2)."""
+    found = []
+    for layout_sheet, labels in ((SHEET_COVER, template_rows.COVER_LABELS), (SHEET_FILER, template_rows.filer_labels())):
+        if layout_sheet in sheets:
+            found += template_rows.labelled_moves(book, sheets[layout_sheet], labels, file)
+    return found
 
 
 def _carrier_disagreements(present: dict[str, Passport], file: str) -> list[Issue]:

@@ -121,6 +121,20 @@ def moved_names(book: Book, sheet: str, catalog: Catalog, file: str,
             if names.get(name, place) != place]
 
 
+def labelled_moves(book: Book, sheet: str, labels: dict[str, str], file: str) -> list[Issue]:
+    """ID_NAME_MOVED for a name of a label/value sheet (the cover's city, 填报信息) pointing anywhere
+    but the value cell (column B) beside its label (column A), as rebuild_labelled places them."""
+    rows: dict[str, int] = {}
+    for index, value in enumerate(book.column(sheet, 0)):
+        label = str(value).strip()
+        if label in labels:
+            rows.setdefault(labels[label], index)
+    places = {name: (sheet, f"B{row + 1}") for name, row in rows.items()}
+    names = book.names
+    return [_moved(name, names[name], place, file) for name, place in places.items()
+            if names.get(name, place) != place]
+
+
 def _moved(name: str, target: tuple[str, str], place: tuple[str, str], file: str) -> Issue:
     return issue("ID_NAME_MOVED", f"文件 {file} 的定义名称 {name} 指向“{target[0]}”!{target[1]}，按下发的模板应指向"
                                   f"“{place[0]}”!{place[1]}；定义名称被改动，本文件不计分，请使用下发的原始模板重新填报",

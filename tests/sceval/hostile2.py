@@ -52,16 +52,18 @@ def name_target(good: Path, name: str) -> str:
 
 # --- item 2: a defined name re-pointed -----------------------------------------------------------
 
-def write_name_moved(good: Path, folder: Path) -> Path:
-    """SC_L1P1_A1_NUM aimed at the denominator's cell: the ratio becomes 1."""
-    wrong = name_target(good, DENOMINATOR)
+def write_name_moved(good: Path, folder: Path, moved: str = NUMERATOR, to: str = DENOMINATOR) -> Path:
+    """The name ``moved`` aimed at the cell of the name ``to``; by default SC_L1P1_A1_NUM at the
+    denominator's cell, so the ratio becomes 1."""
+    wrong = name_target(good, to)
 
     def edit(name: str, data: bytes) -> bytes:
         if name != "xl/workbook.xml":
             return data
-        pattern = f'(<definedName name="{NUMERATOR}"[^>]*>)[^<]*(</definedName>)'.encode()
+        pattern = f'(<definedName name="{moved}"[^>]*>)[^<]*(</definedName>)'.encode()
         return re.sub(pattern, lambda m: m.group(1) + wrong.encode() + m.group(2), data)
-    return _edited(good, Path(folder) / "名称被改动.xlsx", edit)
+    suffix = "" if moved == NUMERATOR else f"_{moved}"
+    return _edited(good, Path(folder) / f"名称被改动{suffix}.xlsx", edit)
 
 
 # --- item 3: one part stored twice ----------------------------------------------------------------

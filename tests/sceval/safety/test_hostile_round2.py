@@ -70,6 +70,15 @@ def test_a_moved_name_is_rejected_naming_where_it_points_and_where_it_should(goo
     assert f"!{wrong}" in moved.message and f"应指向“{SHEET_BASE}”!{right}" in moved.message
 
 
+@pytest.mark.parametrize("moved, to", [("SC_COVER_CITY_NAME", "SC_COVER_CITY_CODE"), ("SC_FILER_NAME", "SC_FILER_DEPT")])
+def test_a_moved_cover_or_filer_name_is_rejected_too(good, tmp_path, moved, to):
+    path = hostile2.write_name_moved(good, tmp_path, moved, to)
+    outcome = _outcome(path)
+    found = _only(outcome, "ID_NAME_MOVED")
+    wrong = hostile2.name_target(good, to).split("!")[-1].replace("$", "")
+    assert outcome.status == "rejected" and found.cell == wrong and moved in found.message and path.name in found.message
+
+
 def test_a_good_return_has_every_name_in_its_place(good_alone):
     assert good_alone.status == "accepted"
     assert not [i for i in good_alone.issues if i.code in ("ID_NAME_MOVED", "ID_OTHER_CITY_TEMPLATE")]
