@@ -63,6 +63,8 @@ def print_cases_table(report, console=None) -> None:
 
     from sctemplates.issues import count_by_severity
 
+    from sceval.cli.console import shown
+
     table = Table(title="优秀实践案例检查结果")
     for header in ("文件", "城市", "案例名称", "字数", "图", "表", "章节", "结论", "问题"):
         table.add_column(header, overflow="fold")
@@ -70,7 +72,7 @@ def print_cases_table(report, console=None) -> None:
         found = sum(1 for section in record.sections if section["found"])
         counts = count_by_severity(record.issues)
         problems = "，".join(f"{label} {counts[key]}" for key, label in SEVERITY_LABELS.items() if counts[key])
-        table.add_row(record.file, record.city["name"] if record.city else "未识别", record.title or "—",
+        table.add_row(shown(record.file), shown(record.city["name"]) if record.city else "未识别", shown(record.title or "—"),
                       f"{record.characters:,}", str(record.figures), str(record.tables),
                       f"{found}/{len(record.sections)}" if record.sections else "—",
                       STATUS_LABELS[record.status], problems or "—")
