@@ -54,6 +54,7 @@ class DemoRun:
     ingest: object = None  # the IngestRun
     digests: dict = field(default_factory=dict)  # sha256 of every return before ingest
     report: Path | None = None  # 附件4 evaluation work report (.docx; a .pdf beside it with LibreOffice)
+    rescored: Path | None = None  # results.json rescored under a revised catalog (sceval.demo.after)
 
 
 def load_demo_inputs(inputs: Path = INPUTS_DIR):
@@ -85,8 +86,17 @@ def run_demo(out: Path, inputs: Path = INPUTS_DIR, jobs: int | None = None, prog
     run.central = _central_feed(out / "3_秘书处统一数据.xlsx", catalog, roster)
     run.digests = {path: sha256_file(path) for path in run.returns}
     _ingest(run, catalog, roster, optional, jobs)
+    _after_returns(run)
     _report(run, province)
     return run
+
+
+def _after_returns(run: DemoRun) -> None:
+    """One review adjustment (rescored in place) and a revised catalog's rescoring (sceval.demo.after)."""
+    from sceval.demo.after import adjust_one, rescore_revised
+
+    adjust_one(run.results.parent, run.notes)
+    run.rescored = rescore_revised(run.out, run.results.parent, run.notes)
 
 
 def _report(run: DemoRun, province) -> None:

@@ -214,8 +214,10 @@ def add_rank_stability(results: dict, catalog: Catalog, draws: int, seed: int,
     for entry in results.get("cities") or []:
         entry.update(rank=None, rank_interval=None, rank_median=None)
     for index, entry in enumerate(scored):
-        entry.update(rank=stability.ranks[index], rank_median=stability.medians[index],
-                     rank_interval=[stability.lows[index], stability.highs[index]])
+        entry["rank"] = stability.ranks[index]
+        if draws:  # --draws 0: ranks only, no intervals
+            entry.update(rank_median=stability.medians[index],
+                         rank_interval=[stability.lows[index], stability.highs[index]])
     results["sensitivity"] = {"draws": draws, "noise": noise, "seed": seed,
                               "varied": list(stability.varied) if draws else []}
 

@@ -33,10 +33,11 @@ plus "forwarded_from" (addresses) when it was forwarded. Rows for letters withou
 
 Added with rescoring (sceval.ingest.rescore): cities[].rank (1 = best; equal totals share the
 better rank), cities[].rank_interval [5th, 95th percentile rank] and cities[].rank_median under
-perturbed provisional weights (null for cities not scored), the top-level
+perturbed provisional weights (null for cities not scored, and with --draws 0), the top-level
 "sensitivity": {"draws", "noise", "seed", "varied": [codes of the weights perturbed]}, and, for
 a city with review adjustments, cities[].adjustments: [{"id", "input", "original", "adjusted",
-"why", "by", "at"}] (sceval.ingest.adjustments).
+"why", "by", "at"}] (sceval.ingest.adjustments); value errors an adjustment made moot are kept
+aside in cities[].issues_adjusted_away (an undo brings them back).
 
 "run_issues" (added after the first release): [Issue.as_dict()] about the run itself — the
 secretariat's central feed file (CENTRAL_BAD, CENTRAL_UNKNOWN_CITY) and SCORE_PROVISIONAL.

@@ -63,11 +63,11 @@ def print_cases_table(report, console=None) -> None:
 
     from sctemplates.issues import count_by_severity
 
-    from sceval.cli.console import shown
-
     table = Table(title="优秀实践案例检查结果")
     for header in ("文件", "城市", "案例名称", "字数", "图", "表", "章节", "结论", "问题"):
         table.add_column(header, overflow="fold")
+    from sceval.cli.console import shown
+
     for record in report.files:
         found = sum(1 for section in record.sections if section["found"])
         counts = count_by_severity(record.issues)

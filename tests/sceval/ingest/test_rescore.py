@@ -199,3 +199,27 @@ def test_results_carry_ranks_intervals_and_the_sensitivity_block(returns, tmp_pa
     block = results["sensitivity"]
     assert (block["draws"], block["noise"], block["seed"]) == (50, 0.25, 2016)
     assert set(block["varied"]) == {s.code for s in CATALOG.sub_items() if "weight" in s.provisional}
+
+
+def test_the_summary_has_the_rank_stability_sheet_with_its_chart(returns, tmp_path):
+    import openpyxl
+
+    inputs, _ = returns
+    _ingest(inputs, tmp_path / "old", CATALOG)
+    done = rescore_folder(tmp_path / "old", tmp_path / "new", draws=200)
+    book = openpyxl.load_workbook(done.summary_path)
+    sheet = book["排名稳定性"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r[0] == "排名")
+    body = [r for r in rows[rows.index(header) + 1:] if r[0] is not None]
+    by_code = {c["code"]: c for c in done.results["cities"] if c.get("rank")}
+    assert len(body) == len(by_code) == len(CITIES)
+    for row in body:
+        city = by_code[row[header.index("城市代码")]]
+        assert [row[0], row[header.index("区间下限（5%）")], row[header.index("区间上限（95%）")]] == [
+            city["rank"], *city["rank_interval"]]
+    sentence = " ".join(str(r[0]) for r in rows[:rows.index(header)] if r[0])
+    assert "抽样 200 次" in sentence and ("尚未确定" in sentence or "已确定" in sentence)
+    assert len(sheet._charts) == 1  # openpyxl keeps the native chart it read
+    without = rescore_folder(tmp_path / "old", tmp_path / "none", draws=0)
+    assert "排名稳定性" not in openpyxl.load_workbook(without.summary_path).sheetnames
