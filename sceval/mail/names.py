@@ -27,7 +27,8 @@ GB_LABELS = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312
 # Raw 8-bit text with no label: UTF-8 first (GBK text is almost never valid UTF-8), then GB.
 UNLABELLED = ("utf-8", "gb18030", "big5")
 PARAM = re.compile(r';\s*([^\s=;"]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)', re.S)
-CONTINUATION = re.compile(r"^(?P<key>[^*]+)\*(?P<index>\d+)?(?P<ext>\*)?$")
+# name*0*= / name*1= (continuations) and name*= (one extended value): the trailing * is "encoded"
+CONTINUATION = re.compile(r"^(?P<key>[^*]+)(?:\*(?P<index>\d+))?(?P<ext>\*)?$")
 
 
 def codec(label: str | None) -> str:

@@ -48,7 +48,7 @@ def q_word(data: bytes, label: str) -> str:
 
 def rfc2231_segments(data: bytes, charset: str, cut: int) -> str:
     """filename*0*=charset''…;filename*1*=… with the bytes cut at ``cut`` (mid-character)."""
-    quoted = ["".join(f"%{b:02X}" for b in part) for part in (data[:cut], data[cut:])]
+    quoted = [_percent(part) for part in (data[:cut], data[cut:])]
     return f"attachment;\n filename*0*={charset}''{quoted[0]};\n filename*1*={quoted[1]}"
 
 
@@ -63,10 +63,16 @@ def name_styles(name: str) -> dict[str, tuple[str | None, str | None]]:
             f'attachment; filename="{b_word(gbk[:middle], "GB18030")}\n {b_word(gbk[middle:], "GB18030")}"', None),
         "2231-gbk-split-mid-char": (rfc2231_segments(gbk, "gbk", middle), None),
         "2231-utf8-split-mid-char": (rfc2231_segments(utf8, "utf-8", _mid_character(utf8)), None),
+        "2231-single-gbk": (f"attachment; filename*=GBK''{_percent(gbk)}", None),
+        "2231-single-utf8-in-name-only": (None, f"name*=UTF-8''{_percent(utf8)}"),
         "name-only-in-content-type": (None, f'name="{b_word(gbk, "gb2312")}"'),
         "raw-8bit-gbk": (f'attachment; filename="{raw_text(gbk)}"', None),
         "raw-8bit-utf8": (None, f'name="{raw_text(utf8)}"'),
     }
+
+
+def _percent(data: bytes) -> str:
+    return "".join(f"%{b:02X}" for b in data)
 
 
 def _mid_character(data: bytes) -> int:
