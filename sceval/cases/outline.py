@@ -9,6 +9,13 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
+SPACE_BESIDE_CJK = re.compile(r" ?([^\x00-\x7f]) ?")
+
+
+def tidy(text) -> str:
+    """One line of Chinese from YAML's folded text: the line breaks YAML turns into spaces are
+    dropped beside Chinese characters (they are only kept between two Latin words)."""
+    return SPACE_BESIDE_CJK.sub(r"\1", " ".join(str(text or "").split()))
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class Outline:
 def _section(raw: dict) -> Section:
     return Section(key=raw.get("key", raw["name"]), label=raw["label"], name=raw["name"],
                    match=tuple(tuple(group) for group in raw["match"]),
-                   guidance=" ".join(str(raw.get("guidance") or "").split()),
+                   guidance=tidy(raw.get("guidance")),
                    subsections=tuple(_section(sub) for sub in raw.get("subsections", ())))
 
 

@@ -25,7 +25,7 @@ from sctemplates.atomic import atomic_path
 from sctemplates.layout import PASSPORT_PROPERTY_PREFIX
 from sctemplates.roster import City, Roster
 
-from sceval.cases.outline import Outline, outline
+from sceval.cases.outline import Outline, outline, tidy
 from sceval.cases.props import with_custom_properties
 
 CASE_TEMPLATE_KIND = "case-template"
@@ -133,7 +133,7 @@ def _write_outline(document, spec: Outline, city: City, province) -> None:
     guidance = document.styles[spec["template"]["guidance_style"]]
     document.add_paragraph(spec["title"]["placeholder"], style="Title")
     document.add_paragraph(f"{city.name}　{spec['title']['guidance']}", style=guidance)
-    document.add_paragraph(" ".join(spec["intro_guidance"].split()), style=guidance)
+    document.add_paragraph(tidy(spec["intro_guidance"]), style=guidance)
     for number, rule in enumerate(spec["requirements"], start=1):
         document.add_paragraph(f"总体要求 {number}：{rule}", style=guidance)
     if province is not None and getattr(province, "organiser", ""):

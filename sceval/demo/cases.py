@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from docx import Document
 
-from sceval.cases.outline import outline
+from sceval.cases.outline import outline, tidy
 from sceval.cases.template import GUIDANCE_STYLE_ID, write_case_template
 
 DATA = Path(__file__).with_name("cases.yaml")
@@ -98,14 +98,14 @@ def _section_body(document, city, name: str, fault: str | None, figures: int, bo
     text = spec["sections"].get(name)
     if text is None:
         return  # 背景与需求 itself: its text sits under 背景 and 需求
-    document.add_paragraph(" ".join(text.format(city=city.name).split()), style=body)
+    document.add_paragraph(tidy(text.format(city=city.name)), style=body)
     if name == "主要做法":
         for number in range(1, figures + 1):
             document.add_picture(io.BytesIO(_chart_png(number)))
             document.add_paragraph(spec["caption"].format(number=number, city=city.name), style=body)
         if fault == "too_long":
             for _ in range(spec["long_paragraphs"]):
-                document.add_paragraph(" ".join(spec["filler"].format(city=city.name).split()), style=body)
+                document.add_paragraph(tidy(spec["filler"].format(city=city.name)), style=body)
         if fault == "advertising":
             document.add_paragraph(spec["advertising"], style=body)
     if name == "应用成效":
@@ -117,7 +117,7 @@ def _section_body(document, city, name: str, fault: str | None, figures: int, bo
             for cell, value in zip(row.cells, values):
                 cell.text = str(value)
         # A paragraph after the table: LibreOffice's .doc export flattens a table that ends the body.
-        document.add_paragraph(" ".join(spec["closing"].format(city=city.name).split()), style=body)
+        document.add_paragraph(tidy(spec["closing"].format(city=city.name)), style=body)
 
 
 def _as_doc(path: Path) -> Path:

@@ -53,7 +53,10 @@ def check_command(
 
     city_roster = _loaded_or_exit("sctemplates.roster", "load_roster", roster) if roster else None
     report = check_cases(inputs, roster=city_roster, out_dir=out)
-    print_cases_table(report)
+    if not report.files:
+        typer.echo("未找到案例文档（.docx/.doc/.wps/.docm/.pdf，含压缩包和邮件附件）。")
+    else:
+        print_cases_table(report)
     typer.echo(f"检查结果已写入 {report.path}")
 
 
@@ -63,11 +66,11 @@ def print_cases_table(report, console=None) -> None:
 
     from sctemplates.issues import count_by_severity
 
+    from sceval.cli.console import shown
+
     table = Table(title="优秀实践案例检查结果")
     for header in ("文件", "城市", "案例名称", "字数", "图", "表", "章节", "结论", "问题"):
         table.add_column(header, overflow="fold")
-    from sceval.cli.console import shown
-
     for record in report.files:
         found = sum(1 for section in record.sections if section["found"])
         counts = count_by_severity(record.issues)
