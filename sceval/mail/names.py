@@ -140,13 +140,14 @@ def rfc2231_value(segments: list[tuple[int | None, bool, str]]) -> str | None:
 
 
 def param_text(params: dict, key: str) -> str | None:
-    """One parameter's decoded text: RFC 2231 when written so, else encoded words / raw bytes."""
-    segments = params.get(key)
-    if not segments:
-        return None
-    if any(index is not None or extended for index, extended, _ in segments):
-        return rfc2231_value(segments)
-    return header_text(segments[0][2])
+    """One parameter's decoded text: its RFC 2231 form when there is one that decodes (web mail
+    writes a plain fallback beside it, RFC 6266 style), else the plain value (encoded words, raw
+    bytes)."""
+    segments = params.get(key) or []
+    rfc2231 = [s for s in segments if s[0] is not None or s[1]]
+    plain = [s for s in segments if s[0] is None and not s[1]]
+    found = rfc2231_value(rfc2231) if rfc2231 else None
+    return found or (header_text(plain[0][2]) if plain else None)
 
 
 def attachment_name(content_disposition: str | None, content_type: str | None) -> tuple[str | None, bool]:

@@ -64,6 +64,7 @@ def name_styles(name: str) -> dict[str, tuple[str | None, str | None]]:
         "2231-gbk-split-mid-char": (rfc2231_segments(gbk, "gbk", middle), None),
         "2231-utf8-split-mid-char": (rfc2231_segments(utf8, "utf-8", _mid_character(utf8)), None),
         "2231-single-gbk": (f"attachment; filename*=GBK''{_percent(gbk)}", None),
+        "2231-beside-a-plain-fallback": (f'attachment; filename="fallback.xlsx"; filename*=UTF-8\'\'{_percent(utf8)}', None),
         "2231-single-utf8-in-name-only": (None, f"name*=UTF-8''{_percent(utf8)}"),
         "name-only-in-content-type": (None, f'name="{b_word(gbk, "gb2312")}"'),
         "raw-8bit-gbk": (f'attachment; filename="{raw_text(gbk)}"', None),
