@@ -115,15 +115,26 @@ def _city_file_rows(data: SummaryData, province, city: CityRow) -> list[list]:
                    key=lambda f: str(f.get("received_at") or ""))
     lead = _lead_cells(data, city.province_name, city.code, city.name)
     if not files:
-        return [lead + [city.status_label, 0, "", "未收到报送", "", "", ""]]
+        return [lead + [city.status_label, 0, "", "未收到报送", "", "", "", ""]]
     return [lead + [city.status_label, len(files)] + _file_cells(f) for f in files]
 
 
 def _file_cells(file: dict) -> list:
-    """File, what became of it, the error codes that explain a rejection, time, hash."""
+    """File, what became of it, the error codes that explain a rejection, time, the basis that
+    placed it among the city's versions (sceval.ingest.ordering), hash."""
     errors = [i.get("code", "") for i in file.get("issues") or [] if i.get("severity") == "error"]
     return [file.get("path", ""), FILE_STATUS_LABELS.get(file.get("status"), file.get("status")),
-            "、".join(dict.fromkeys(errors)), file.get("received_at", ""), file.get("sha256", "")]
+            "、".join(dict.fromkeys(errors)), file.get("received_at", ""), _order_basis(file), file.get("sha256", "")]
+
+
+def _order_basis(file: dict) -> str:
+    """'工作簿保存时间 2016-12-25 10:00'; "" for results written before the ordering rule."""
+    from sceval.ingest.ordering import LABELS, shown_time
+
+    basis, when = file.get("order_basis") or "", file.get("order_time") or ""
+    if not basis:
+        return ""
+    return f"{LABELS.get(basis, basis)} {shown_time(when)}" if when else LABELS.get(basis, basis)
 
 
 def _stray_file_rows(data: SummaryData, province, known: set) -> list[list]:
@@ -158,7 +169,7 @@ def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) 
     ws = workbook.add_worksheet(SUBMISSIONS_SHEET)
     head = write_title(ws, styles, title + [(_submission_counts(data), "note")])
     headers = _lead(data) + ["报送状态", "收到文件数", "文件", "文件处理", "错误代码", "收到时间",
-                             "SHA-256"]
+                             "新旧判定依据", "SHA-256"]
     write_headers(ws, head, headers, styles.header)
     rows = _submission_rows(data)
     count_col = len(_lead(data)) + 1
@@ -170,7 +181,7 @@ def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) 
                 write_text(ws, row, col, value, styles.text)
     ws.autofilter(head, 0, head + max(len(rows), 1), len(headers) - 1)
     ws.freeze_panes(head + 1, 0)
-    widths = [10] * len(_lead(data)) + [9, 9, 44, 34, 24, 26, 66]
+    widths = [10] * len(_lead(data)) + [9, 9, 44, 34, 24, 26, 30, 66]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     print_setup(ws, head, len(_lead(data)) - 1)

@@ -12,6 +12,7 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -145,6 +146,10 @@ def test_correction_saved_to_disk_first_still_counts(template, tmp_path):
     assert "按工作簿保存时间 2016-12-20 10:00 判定为更新的报送" in note["message"]
     city = next(c for c in run.results["cities"] if c["code"] == HANGZHOU.code)
     assert city["status"] == "corrected" and city["scores"][A1.code] == 15.0  # 30 × 100/200
+    sheet = openpyxl.load_workbook(run.summary_path, read_only=True)["提交情况"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if any("杭州_" in str(v) for v in row)]
+    assert sorted(next(v for v in row if str(v).startswith("工作簿保存时间")) for row in rows) == [
+        "工作簿保存时间 2016-12-10 10:00", "工作簿保存时间 2016-12-20 10:00"]
 
 
 def zip_of(path: Path, members: list[tuple[Path, tuple]]) -> Path:
