@@ -18,7 +18,8 @@ from sctemplates.issues import issue
 from sceval.safety.filenames import safe_filename_display as display_name
 from sceval.safety.filenames import zip_member_name as member_name
 
-CASE_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".pdf", ".rtf"}
+WORD_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".rtf"}  # ingest leaves these to sceval.cases
+CASE_SUFFIXES = WORD_SUFFIXES | {".pdf"}  # a .pdf may be a case or a workbook: both sides say what they see
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 2_000
 SEPARATOR = " › "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sctemplates.issues import Issue, issue
 
-from sceval.cases.inputs import CASE_SUFFIXES
+from sceval.cases.inputs import WORD_SUFFIXES
 from sceval.ingest.archives import MAX_MEMBER_BYTES, WORKBOOK_SUFFIXES, Budget, gather_archive  # noqa: F401
 from sceval.ingest.file_kinds import BUNDLE_SUFFIXES, Kind, is_results_json, sniff
 from sceval.ingest.gathered import Gathered, display_name, file_received_at, rejected
@@ -179,8 +179,8 @@ def _gather_file(path: Path, walk: Walk, notes: tuple[Issue, ...] = ()) -> None:
         gather_archive(path, walk.work_dir, stamp, walk.found, walk.skipped, budget=walk.budget)
     elif suffix in WORKBOOK_SUFFIXES:
         walk.found.append(Gathered(str(path), shown, stamp, notes=notes))
-    elif suffix in CASE_SUFFIXES:
-        return  # a 附件3 case document (.docx/.doc/.wps/.pdf): sceval.cases checks it into cases.json
+    elif suffix in WORD_SUFFIXES:
+        return  # a 附件3 case document (.docx/.doc/.wps): sceval.cases checks it into cases.json
     else:
         _gather_by_content(path, walk, stamp, notes)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import zipfile
 
 import openpyxl
@@ -47,3 +48,15 @@ def test_a_run_without_cases_writes_no_cases_json_and_no_sheet(tmp_path, templat
     run = ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
     assert not (tmp_path / "out" / "cases.json").exists()
     assert CASES_SHEET not in openpyxl.load_workbook(run.summary_path, read_only=True).sheetnames
+
+
+def test_a_loose_case_in_the_inbox_is_a_case_not_a_rejected_workbook(tmp_path, template):  # noqa: F811
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    good_case().save(inbox / "330300_温州市_优秀案例.docx")
+    ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert [Path(f["path"]).name for f in results["files"]] == ["330100_杭州市_填报表.xlsx"]
+    cases = json.loads((tmp_path / "out" / "cases.json").read_text(encoding="utf-8"))
+    assert [c["city"]["name"] for c in cases["files"]] == ["温州市"]
