@@ -33,8 +33,6 @@ def ranking(cities: list[CityRecord]) -> list[tuple[int, CityRecord]]:
 
 
 def _totals(writer: Writer, facts: ReportFacts) -> None:
-    from sceval.reports.summary.data import maturity_bands, maturity_stage
-
     scored = facts.scored()
     s = fig.total_stats(scored)
     best = [facts.city_label(c) for c in scored if c.total == s.high]
@@ -42,11 +40,12 @@ def _totals(writer: Writer, facts: ReportFacts) -> None:
     writer.paragraph(f"已计分的{s.count}个城市总分平均为{points(s.mean)}分，中位数为{points(s.median)}分；"
                      f"最高为{points(s.high)}分（{names(best)}），最低为{points(s.low)}分（{names(worst)}），"
                      f"相差{points(s.spread)}分。")
-    stages = [maturity_stage(c.total) for c in scored]
-    rows = [[b.name, f"{weight(b.low)}–{weight(b.high)}", stages.count(b.name)] for b in maturity_bands()]
-    writer.table("各成熟度阶段城市数", ["成熟度阶段", "总分区间（分）", "城市数"], rows)
+    stages = [facts.stage(c.total) for c in scored]
+    if facts.bands():  # the catalog's edition rule; without one the report names no stage
+        rows = [[name, f"{weight(low)}–{weight(high)}", stages.count(name)] for name, low, high in facts.bands()]
+        writer.table("各成熟度阶段城市数", ["成熟度阶段", "总分区间（分）", "城市数"], rows)
     writer.picture(charts.histogram_chart(fig.histogram([c.total for c in scored]), "城市总分分布"))
-    rows = [[rank, facts.city_label(c), points(c.total), maturity_stage(c.total)] for rank, c in ranking(scored)]
+    rows = [[rank, facts.city_label(c), points(c.total), facts.stage(c.total) or "—"] for rank, c in ranking(scored)]
     writer.table("城市总分排名", ["排名", "城市", "总分", "成熟度阶段"], rows)
 
 

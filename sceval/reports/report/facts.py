@@ -112,6 +112,18 @@ class ReportFacts:
     def level(self, level: int, optional: bool = False) -> list[Node]:
         return [n for n in self.nodes.values() if n.level == level and n.optional == optional]
 
+    def bands(self) -> list[tuple[str, Decimal, Decimal]]:
+        """The catalog's maturity stages (name, from, to); [] when the catalog sets none."""
+        return [(b["name"], Decimal(str(b["from"])), Decimal(str(b["to"]))) for b in self.tree.get("maturity_bands") or []]
+
+    def stage(self, total: Decimal | None) -> str:
+        """The band whose [from, to) holds the total; the top band also holds its upper bound."""
+        bands = self.bands()
+        if total is None or not bands:
+            return ""
+        found = [name for name, low, high in bands if low <= total < high]
+        return found[0] if found else (bands[-1][0] if total == bands[-1][2] else "")
+
     def chapter(self, key: str) -> str:
         """A chapter's title: the national variant speaks of the country, not of one province."""
         return outline()["national_chapters" if self.national else "chapters"][key]

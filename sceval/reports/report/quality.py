@@ -52,8 +52,6 @@ def _errors_by_indicator(writer: Writer, facts: ReportFacts) -> None:
 
 
 def _issues(writer: Writer, facts: ReportFacts) -> None:
-    from sceval.reports.summary.data import SEVERITY_LABELS
-
     found = fig.issue_counts(facts)
     if not found:
         writer.paragraph("回收的文件中未发现数据质量问题。")
@@ -62,7 +60,7 @@ def _issues(writer: Writer, facts: ReportFacts) -> None:
     top = found[0]
     writer.paragraph(f"回收的文件中共记录问题{occurrences}处，分属{len(found)}种问题代码；出现最多的是{top.code}"
                      f"（{top.meaning}），{top.occurrences}处，涉及{top.cities}个城市或文件。")
-    rows = [[c.code, c.meaning, SEVERITY_LABELS.get(c.severity, c.severity), c.occurrences, c.cities] for c in found]
+    rows = [[c.code, c.meaning, outline()["severity"].get(c.severity, c.severity), c.occurrences, c.cities] for c in found]
     writer.table("数据质量问题（按问题代码）", ["问题代码", "含义", "严重程度", "出现次数", "涉及城市或文件数"], rows)
     shown = found[: outline()["chart_top"]]
     writer.picture(charts.bar_chart([c.code for c in shown], [Decimal(c.occurrences) for c in shown],

@@ -188,3 +188,13 @@ def test_provinces_scored_with_different_catalogs_are_noted(tmp_path):
     pair = national_pair()
     pair[1]["catalog"] = dict(pair[1]["catalog"], fingerprint="ffffffffffffffff")
     assert "各省计分结果所用的指标目录不同" in _report(tmp_path, pair).paragraph("指标目录不同")
+
+
+def test_a_catalog_without_maturity_bands_names_no_stage(tmp_path):
+    results = province_results()
+    tree = catalog_as_dict(load_catalog())
+    tree.pop("maturity_bands", None)
+    results["catalog"] = tree
+    report = _report(tmp_path, [results])
+    assert "各成熟度阶段城市数" not in report.tables
+    assert {r[3] for r in report.table("城市总分排名")} == {"—"}
