@@ -193,6 +193,14 @@ def own_basis(times: dict) -> tuple[str, str]:
     return "arrival", ""
 
 
+def basis_text(basis: str, time: str) -> str:
+    """'工作簿保存时间 2016-12-25 10:00' for a recorded (order_basis, order_time); "" for none."""
+    if not basis:
+        return ""
+    label = LABELS.get(basis, basis)
+    return f"{label} {shown_time(time)}" if time and basis in BASES else label
+
+
 def reason(verdict: Verdict, newer_times: dict) -> str:
     """'按工作簿保存时间 2016-12-25 10:00 判定为更新的报送' for a message."""
     if verdict.basis in BASES:

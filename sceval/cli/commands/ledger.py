@@ -87,12 +87,9 @@ def _city(sub) -> str:
 
 def _basis(sub) -> str:
     """'工作簿保存时间 2016-12-25 10:00': the basis that placed it, as of the last ingest."""
-    from sceval.ingest.ordering import LABELS, shown_time
+    from sceval.ingest.ordering import basis_text
 
-    if not sub.order_basis:
-        return ""
-    label = LABELS.get(sub.order_basis, sub.order_basis)
-    return f"{label} {shown_time(sub.order_time)}" if sub.order_time and sub.order_basis != "manual" else label
+    return basis_text(sub.order_basis, sub.order_time)
 
 
 def _status(sub, counts: bool) -> str:

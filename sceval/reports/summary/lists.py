@@ -129,12 +129,9 @@ def _file_cells(file: dict) -> list:
 
 def _order_basis(file: dict) -> str:
     """'工作簿保存时间 2016-12-25 10:00'; "" for results written before the ordering rule."""
-    from sceval.ingest.ordering import LABELS, shown_time
+    from sceval.ingest.ordering import basis_text
 
-    basis, when = file.get("order_basis") or "", file.get("order_time") or ""
-    if not basis:
-        return ""
-    return f"{LABELS.get(basis, basis)} {shown_time(when)}" if when else LABELS.get(basis, basis)
+    return basis_text(file.get("order_basis") or "", file.get("order_time") or "")
 
 
 def _stray_file_rows(data: SummaryData, province, known: set) -> list[list]:
