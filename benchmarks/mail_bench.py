@@ -11,11 +11,11 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # timing
 
 
 def write_mbox(returns: list[Path], target: Path) -> Path:
@@ -33,16 +33,10 @@ def write_mbox(returns: list[Path], target: Path) -> Path:
     return target
 
 
-def _fastest(repeat: int, run) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def measure(returns: list[Path], repeat: int = 3) -> dict:
+    """Gather and core ingest from the mbox and from the folder, side by side (timing.interleaved)."""
+    from timing import Step, interleaved, ratio
+
     from sctemplates.catalog import load_catalog
     from sceval.ingest.batch import IngestOptions, ingest
     from sceval.ingest.gather import gather
@@ -50,21 +44,19 @@ def measure(returns: list[Path], repeat: int = 3) -> dict:
     work = Path(tempfile.mkdtemp(prefix="sceval-mail-bench-"))
     try:
         box = write_mbox(returns, work / "inbox.mbox")
-        folder = returns[0].parent
+        folder, count = returns[0].parent, len(returns)
         options = IngestOptions(load_catalog(), jobs=1, workbooks=False)
-        seconds = {
-            "gather_mbox": _fastest(repeat, lambda: gather([box], work / "g1")),
-            "gather_folder": _fastest(repeat, lambda: gather([folder], work / "g2")),
-            "ingest_mbox": _fastest(repeat, lambda: ingest([box], work / "o1", options)),
-            "ingest_folder": _fastest(repeat, lambda: ingest([folder], work / "o2", options)),
-        }
+        timings, _ = interleaved(repeat, [
+            Step("gather_mbox", count, lambda: gather([box], work / "g1")),
+            Step("gather_folder", count, lambda: gather([folder], work / "g2")),
+            Step("ingest_mbox", count, lambda: ingest([box], work / "o1", options)),
+            Step("ingest_folder", count, lambda: ingest([folder], work / "o2", options)),
+        ])
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    count = len(returns)
-    figures = {key: {"seconds": round(value, 3), "ms_per_file": round(value * 1000 / count, 2)}
-               for key, value in seconds.items()}
+    figures = {name: took.as_dict() for name, took in timings.items()}
     figures["files"] = count
-    figures["ingest_mbox_vs_folder"] = round(seconds["ingest_mbox"] / seconds["ingest_folder"], 2)
+    figures["ingest_mbox_vs_folder"] = ratio(timings["ingest_mbox"].seconds, timings["ingest_folder"].seconds)
     return figures
 
 
