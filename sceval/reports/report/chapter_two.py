@@ -88,8 +88,11 @@ def _groups(writer: Writer, facts: ReportFacts) -> None:
         writer.paragraph("指标目录未标注一级指标的分组（成效类、引导性等），本报告不作分组分析。")
         return
     first = {n.code: n for n in facts.level(1)}
-    writer.paragraph("按指标目录对一级指标的分组，全部已计分城市的平均得分率为："
-                     + names(f"{g.kind}{percent(g.rate)}" for g in found) + "。")
+    text = "按指标目录对一级指标的分组，全部已计分城市的平均得分率为：" + names(f"{g.kind}{percent(g.rate)}" for g in found)
+    high, low = max(found, key=lambda g: g.rate), min(found, key=lambda g: g.rate)
+    if high.rate != low.rate:
+        text += f"；{high.kind}最高，比{low.kind}高{points(high.rate - low.rate)}个百分点"
+    writer.paragraph(text + "。")
     rows = [[g.kind, names(f"{first[c].name}（{c}）" for c in g.codes), weight(g.maximum), percent(g.rate)]
             for g in found]
     writer.table("各组一级指标平均得分率", ["分组", "一级指标", "满分", "平均得分率"], rows)

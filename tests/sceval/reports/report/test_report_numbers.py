@@ -121,7 +121,9 @@ def test_groups_follow_the_catalog_kind_marks(demo):
         points = sum(c["scores"][f.code] for c in cities for f in members)
         assert row[2] == str(maximum)
         assert row[3] == f"{two(half_up(points * 100 / (len(cities) * maximum)))}%"
-    assert numbers_in(report.paragraph("按指标目录对一级指标的分组")) == [r[3].rstrip("%") for r in rows]
+    rates = [Decimal(r[3].rstrip("%")) for r in rows]
+    assert numbers_in(report.paragraph("按指标目录对一级指标的分组")) == [*(two(r) for r in rates), two(max(rates) - min(rates))]
+    assert f"{rows[rates.index(max(rates))][0]}最高，比{rows[rates.index(min(rates))][0]}高" in report.paragraph("个百分点")
 
 
 def test_leaders_table(demo):
@@ -231,6 +233,8 @@ def test_every_number_in_the_text_is_accounted_for(demo):
                 str(sum(1 for s in load_catalog().sub_items() if s.is_provisional))}
     allowed |= {str(len([s for f in results["optional_catalog"]["indicators"] for s in f["children"]]))}
     allowed |= {two(c["completeness"]) for c in cities}
+    group_rates = [Decimal(r[3].rstrip("%")) for r in report.table("各组一级指标平均得分率")]
+    allowed |= {two(max(group_rates) - min(group_rates))}
     taking = [c["optional_total"] for c in cities if c["optional_total"] is not None]
     optional_max = results["optional_catalog"]["indicators"][0]["weight"]
     allowed |= {two(mean(taking)), two(half_up(sum(taking) * 100 / (len(taking) * optional_max))), str(optional_max)}
