@@ -194,7 +194,7 @@ def register(app: typer.Typer) -> None:
                          limits=limits, feed_issues=feed.issues if feed else [],
                          central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed))
         except RunStopped as stopped:
-            _fail(str(stopped))
+            _fail(f"{stopped.code} {stopped}")
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`
         print_run_table(run)
         run_errors = _print_run_issues(run)
