@@ -18,8 +18,8 @@ adjustments) call, so the two can never disagree.
 """
 from __future__ import annotations
 
-import copy
 import json
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -54,13 +54,6 @@ def check_revision(new: Catalog, old: Catalog) -> str:
     return kind
 
 
-def stored_value(item, value):
-    """A value from results.json as scoring reads it: numbers exact (Decimal from the JSON text)."""
-    if value is None or item.choices:
-        return value
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
 def _catalogs_for(entry: dict, catalog: Catalog, optional: Catalog | None) -> list[Catalog]:
     uses_optional = optional is not None and entry.get("optional_total") is not None
     return [catalog] + ([optional] if uses_optional else [])
@@ -70,12 +63,24 @@ def _values(entry: dict, catalogs: list[Catalog], adjusted: dict) -> tuple[dict,
     """(city values, feed values) by input name, adjustments applied."""
     stored = entry.get("inputs") or {}
     values, feed = {}, {}
-    for catalog in catalogs:
-        for _, _, item in catalog.inputs():
-            value = adjusted[item.name] if item.name in adjusted else stored_value(item, stored.get(item.name))
-            if value is not None:
-                (values if item.city_fills else feed)[item.name] = value
+    for name, choices, city in _input_facts(tuple(catalogs)):
+        value = adjusted[name] if name in adjusted else stored.get(name)
+        if value is not None:
+            if not choices and not isinstance(value, Decimal):
+                value = Decimal(str(value))  # exact: the JSON number's own digits
+            (values if city else feed)[name] = value
     return values, feed
+
+
+@functools.lru_cache(maxsize=8)
+def _input_facts(catalogs: tuple[Catalog, ...]) -> tuple[tuple[str, bool, bool], ...]:
+    """(name, is a choice, the city fills it) of every input: once per rescoring, not per city."""
+    return tuple((item.name, bool(item.choices), item.city_fills) for c in catalogs for _, _, item in c.inputs())
+
+
+@functools.lru_cache(maxsize=32)
+def _central_points(catalog: Catalog, codes: frozenset | None) -> Decimal:
+    return scoring.central_points(catalog, codes)
 
 
 def _cleared_indicators(catalogs: list[Catalog], values: dict, adjusted: dict) -> set[str]:
@@ -104,7 +109,7 @@ def _kept_issues(entry: dict, cleared: set[str]) -> tuple[list[dict], list[dict]
     return kept, away
 
 
-def _rule_issues(catalogs: list[Catalog], entry: dict, values: dict, stored: list[dict]) -> list[dict]:
+def _rule_issues(catalogs: list[Catalog], entry: dict, values: dict) -> list[dict]:
     """The range and ratio checks again, on the values now used; a stored issue of the same code
     at the same indicator is kept as it was (it names the sheet and cell)."""
     before = {(i.get("code"), i.get("indicator")): i for i in entry.get("issues") or [] if i.get("code") in RULE_CODES}
@@ -122,18 +127,31 @@ def _rule_issues(catalogs: list[Catalog], entry: dict, values: dict, stored: lis
     return found
 
 
+def check_facts(catalog: Catalog) -> list:
+    """What the range and ratio checks depend on: when these are unchanged and no value is, the
+    stored rule issues still hold and need not be checked again (rescoring 340 cities < 1 s)."""
+    facts = [(item.name, item.integer, item.min, item.max) for _, item in catalog.city_inputs()]
+    return facts + [(sub.code, sub.method) for sub in catalog.sub_items()]
+
+
+def _stored_rule_issues(entry: dict) -> list[dict]:
+    return [i for i in entry.get("issues") or [] if i.get("code") in RULE_CODES]
+
+
 def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None,
                   central_given: bool = True, adjusted: dict | None = None,
-                  notes: list[dict] = ()) -> dict:
+                  notes: list[dict] = (), recheck: bool = True) -> dict:
     """A counted city's entry scored again under ``catalog``; ``adjusted``: input name -> value
-    a reviewer set (sceval.ingest.adjustments); ``notes``: issue dicts saying so."""
+    a reviewer set (sceval.ingest.adjustments); ``notes``: issue dicts saying so; ``recheck``
+    False: the checks' rules are those the entry was checked with (sceval.ingest.rescore.check_facts)."""
     adjusted = adjusted or {}
     catalogs = _catalogs_for(entry, catalog, optional)
     values, feed = _values(entry, catalogs, adjusted)
     issues, away = _kept_issues(entry, _cleared_indicators(catalogs, values, adjusted))
-    issues += _rule_issues(catalogs, entry, values, issues) + list(notes)
+    rules = _rule_issues(catalogs, entry, values) if recheck or adjusted else _stored_rule_issues(entry)
+    issues += rules + list(notes)
     bad = frozenset(i["indicator"] for i in issues if i.get("severity") == "error" and i.get("indicator"))
-    new = copy.deepcopy(entry)
+    new = dict(entry)  # shallow: only scores, totals and issues are replaced, never changed in place
     new["scores"], at_stake = {}, Decimal(0)
     for index, scored in enumerate(catalogs):
         sheet = scoring.score_catalog(scored, scoring.ScoreInputs(values, bad, feed))
@@ -141,9 +159,9 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
         new["optional_total" if index else "total"] = json_number(sheet.total)
         at_stake += sheet.points_at_stake
     feed_bad = {i["indicator"] for i in issues if i.get("code") == "CENTRAL_BAD" and i.get("severity") == "error"}
-    at_stake += scoring.central_points(catalog, feed_bad)
+    at_stake += _central_points(catalog, frozenset(feed_bad))
     if not central_given:
-        at_stake += scoring.central_points(catalog)
+        at_stake += _central_points(catalog, None)
     new["points_at_stake"] = json_number(at_stake)
     new["issues"] = issues
     new.pop("issues_adjusted_away", None)
@@ -177,14 +195,16 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
     given = central_given(results)
     new = dict(results)
     new["catalog"] = catalog_as_dict(catalog)
+    scored = {id(entry) for entry in scored_entries(results)}
+    recheck = check_facts(catalog) != check_facts(scored_with(results))
     cities = []
     for entry in results.get("cities") or []:
         mine = adjustments.get(entry.get("code"), [])
-        if entry in scored_entries(results) and (mine or not only_adjusted):
+        if id(entry) in scored and (mine or not only_adjusted):
             owners = input_owners(_catalogs_for(entry, catalog, optional))
             mine = [a for a in mine if a.input in owners]
             entry = rescore_entry(entry, catalog, optional, given, adjusted_values(mine, owners),
-                                  [adjustment_note(a, entry, owners) for a in mine])
+                                  [adjustment_note(a, entry, owners) for a in mine], recheck)
             entry.pop("adjustments", None)
             if mine:
                 entry["adjustments"] = adjustment_fields(mine, entry)
