@@ -145,16 +145,16 @@ def _raw_zip(dst: Path, parts: list[tuple[str, bytes]], liar: tuple[str, bytes, 
 
 # --- item 19: one stray cell far away in the hidden passport sheet --------------------------------
 
-def write_far_cell(good: Path, folder: Path, ref: str = "XFD1048576") -> Path:
-    """One cell at ``ref`` added to _passport's XML, its <dimension> left as it was (as a hand or a
-    careless tool leaves it, so preflight's dimension check cannot see it)."""
-    member = sheet_part(good, SHEET_PASSPORT)
+def write_far_cell(good: Path, folder: Path, ref: str = "XFD1048576", sheet: str = SHEET_PASSPORT) -> Path:
+    """One cell at ``ref`` added to the sheet's XML (_passport by default), its <dimension> left as
+    it was (as a hand or a careless tool leaves it, so preflight's dimension check cannot see it)."""
+    member = sheet_part(good, sheet)
     row = re.search(r"\d+$", ref).group(0)
     cell = f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
 
     def edit(name: str, data: bytes) -> bytes:
         return data.replace(b"</sheetData>", cell + b"</sheetData>") if name == member else data
-    return _edited(good, Path(folder) / f"远处单元格_{ref}.xlsx", edit)
+    return _edited(good, Path(folder) / f"远处单元格_{sheet}_{ref}.xlsx", edit)
 
 
 # --- item 25: a 10 MB remark --------------------------------------------------------------------

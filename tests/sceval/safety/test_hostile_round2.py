@@ -164,14 +164,15 @@ def test_a_part_inflating_past_its_declared_size_is_a_bomb_and_never_inflated(go
 
 # --- item 19 ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("ref", ["AMJ60000", "XFD1048576"])
-def test_a_stray_far_cell_in_the_passport_is_left_out_of_every_grid(good, good_alone, tmp_path, ref):
-    path = hostile2.write_far_cell(good, tmp_path, ref)
+@pytest.mark.parametrize("sheet, ref", [(SHEET_PASSPORT, "AMJ60000"), (SHEET_PASSPORT, "XFD1048576"),
+                                        (SHEET_BASE, "XFD1048576")])
+def test_a_stray_far_cell_is_left_out_of_every_grid(good, good_alone, tmp_path, sheet, ref):
+    path = hostile2.write_far_cell(good, tmp_path, ref, sheet)
     found, peak = _one_file_in_child(path)
     assert found["status"] == "accepted" and found["total"] == str(good_alone.result.total)
     far = next(i for i in found["issues"] if i["code"] == "WB_CELL_OUTSIDE")
-    assert (far["severity"], far["sheet"], far["cell"]) == ("warning", SHEET_PASSPORT, ref)
-    assert path.name in far["message"] and ref in far["message"] and SHEET_PASSPORT in far["message"]
+    assert (far["severity"], far["sheet"], far["cell"]) == ("warning", sheet, ref)
+    assert path.name in far["message"] and ref in far["message"] and sheet in far["message"]
     assert peak < 300 * 1024 * 1024, peak  # was 520 MB (AMJ60000) and 8 GB (XFD1048576)
 
 
