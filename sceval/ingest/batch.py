@@ -6,7 +6,8 @@ read once, hashed, identified, parsed, checked and scored by ``one_file.process_
 pool (``pool``) — only small outcomes come back, never workbooks. ``counting`` records each outcome
 in the ledger once and decides which submission counts per city; outliers are found across counted
 cities; results.json (``results``), the feedback and summary workbooks (``outputs``) are written
-atomically.
+atomically, results.json last. One run at a time holds an output folder (``run_lock``), with its own
+work folder; the ledger is opened through ``ledger_guard`` (locked, read-only, damaged).
 """
 from __future__ import annotations
 
