@@ -205,7 +205,7 @@ class _Reading:
         notes = self.feed.city_issues.setdefault(city, [])
         notes += [i for i in parsed.issues if not i.is_error]
         if parsed.state == parse.INVALID:
-            reason = next(i.message for i in parsed.issues if i.is_error)
+            reason = next(i.message for i in parsed.issues if i.is_error).removeprefix(f"文件 {self.path.name} ")
             notes.append(_bad(self.path, f"{reason}（{column.code} {column.item.label}，城市 {city}）。"
                                          "该项暂计 0 分、列入待补分值，请秘书处更正后重新回收", **where))
         elif parsed.ok:

@@ -15,6 +15,8 @@ from sctemplates.atomic import atomic_path
 from sctemplates.issues import Issue, issue_codes
 from sctemplates.methods import show_number
 
+from sceval.ingest.central import SHEET as FEED_SHEET
+
 LIST_SHEET = "问题清单"
 AUTHOR = "sceval"
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -140,6 +142,8 @@ def _list_row(ws, row: int, number: int, item: dict, target: str | None) -> None
         link.value = "定位"
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{item['sheet']}'!{target}")
         link.style = "Hyperlink"
+    elif item["sheet"] == FEED_SHEET:  # a cell of the secretariat's feed file, not of the city's return
+        link.value = "（秘书处统一数据文件中）"
     else:
         link.value = "（工作表或单元格不存在）" if item["sheet"] else ""
 
