@@ -35,7 +35,8 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS adjustments (
     why TEXT NOT NULL,
     by TEXT NOT NULL,
     at TEXT NOT NULL,              -- ISO 8601 UTC
-    undoes INTEGER REFERENCES adjustments (id)
+    undoes INTEGER REFERENCES adjustments (id),
+    sha256 TEXT NOT NULL DEFAULT ''  -- the return whose value was adjusted (a newer return ends it)
 )"""
 
 
@@ -52,6 +53,7 @@ class Adjustment:
     why: str
     by: str
     at: str
+    sha256: str = ""  # the counted return it was made on; "" applies to whichever counts
 
 
 def default_user() -> str:
@@ -68,6 +70,9 @@ class AdjustmentBook:
         Path(ledger_path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(ledger_path), isolation_level=None, timeout=busy_seconds)
         self._db.execute(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(adjustments)")}
+        if "sha256" not in columns:  # a table from before adjustments were bound to their return
+            self._db.execute("ALTER TABLE adjustments ADD COLUMN sha256 TEXT NOT NULL DEFAULT ''")
 
     def __enter__(self) -> "AdjustmentBook":
         return self
@@ -75,9 +80,8 @@ class AdjustmentBook:
     def __exit__(self, *exc) -> None:
         self._db.close()
 
-    def record(self, city: str, name: str, value, why: str, by: str = "") -> Adjustment:
-        text = str(value)
-        return self._insert(city, name, text, why, by, None)
+    def record(self, city: str, name: str, value, why: str, by: str = "", sha256: str = "") -> Adjustment:
+        return self._insert(city, name, str(value), why, by, None, sha256)
 
     def undo(self, number: int, why: str = "", by: str = "") -> Adjustment:
         row = self._db.execute("SELECT city_code, input, undoes FROM adjustments WHERE id = ?", (number,)).fetchone()
@@ -87,15 +91,15 @@ class AdjustmentBook:
             raise AdjustmentProblem(f"编号为 {number} 的调整已经撤销过")
         return self._insert(row[0], row[1], None, why or f"撤销调整 {number}", by, number)
 
-    def _insert(self, city, name, value, why, by, undoes) -> Adjustment:
+    def _insert(self, city, name, value, why, by, undoes, sha256: str = "") -> Adjustment:
         at = iso_time()
         cursor = self._db.execute(
-            "INSERT INTO adjustments (city_code, input, value, why, by, at, undoes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (city, name, value, why, by or default_user(), at, undoes))
-        return Adjustment(cursor.lastrowid, city, name, value, why, by or default_user(), at)
+            "INSERT INTO adjustments (city_code, input, value, why, by, at, undoes, sha256) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (city, name, value, why, by or default_user(), at, undoes, sha256))
+        return Adjustment(cursor.lastrowid, city, name, value, why, by or default_user(), at, sha256)
 
     def rows(self) -> list[tuple]:
-        return self._db.execute("SELECT id, city_code, input, value, why, by, at, undoes FROM adjustments "
+        return self._db.execute("SELECT id, city_code, input, value, why, by, at, undoes, sha256 FROM adjustments "
                                 "ORDER BY id").fetchall()
 
     def in_force(self, catalogs: list[Catalog]) -> dict[str, list[Adjustment]]:
@@ -104,9 +108,9 @@ class AdjustmentBook:
         undone = {row[7] for row in rows if row[7] is not None}
         items = {item.name: item for c in catalogs for _, _, item in c.inputs()}
         latest: dict[tuple[str, str], Adjustment] = {}
-        for number, city, name, value, why, by, at, undoes in rows:
+        for number, city, name, value, why, by, at, undoes, sha256 in rows:
             if undoes is None and number not in undone and name in items:
-                latest[(city, name)] = Adjustment(number, city, name, _typed(items[name], value), why, by, at)
+                latest[(city, name)] = Adjustment(number, city, name, _typed(items[name], value), why, by, at, sha256)
         found: dict[str, list[Adjustment]] = {}
         for (city, _), adjustment in sorted(latest.items(), key=lambda pair: pair[1].id):
             found.setdefault(city, []).append(adjustment)
@@ -205,6 +209,15 @@ def adjustment_note(adjustment: Adjustment, entry: dict, owners: dict) -> dict:
     return {key: getattr(found, key) for key in ("code", "severity", "sheet", "cell", "indicator", "message")}
 
 
+def stale_note(adjustment: Adjustment, entry: dict) -> dict:
+    """ADJUST_STALE: the city sent a newer return since; the reviewer's value no longer applies."""
+    message = (f"第 {adjustment.id} 号审核调整（{adjustment.input} 调整为 {_shown(adjustment.value)}，"
+               f"{adjustment.at}）针对的是该城市此前的报送（SHA-256 {adjustment.sha256[:12]}），城市已报送新的版本，"
+               "按新版本填报的数值计分；如仍需调整，请重新运行 sceval adjust")
+    found = issue("ADJUST_STALE", message)
+    return {key: getattr(found, key) for key in ("code", "severity", "sheet", "cell", "indicator", "message")}
+
+
 def adjustment_fields(adjustments: list[Adjustment], entry: dict) -> list[dict]:
     """results.json's cities[].adjustments; ``original`` is the value as read from the return."""
     from sceval.ingest.results import input_value
@@ -236,8 +249,9 @@ class Recorded:
     run: object = None  # sceval.ingest.rescore.RescoreRun
 
 
-def _resolved(results: dict, catalogs: list[Catalog], request: Request) -> tuple[str, str, object]:
-    """(city code, input name, parsed value), or AdjustmentProblem naming the request."""
+def _resolved(results: dict, catalogs: list[Catalog], request: Request) -> tuple[str, str, object, str]:
+    """(city code, input name, parsed value, sha256 of the city's counted return), or
+    AdjustmentProblem naming the request."""
     try:
         city = find_city(results, request.city)
         if city.get("total") is None:
@@ -245,7 +259,7 @@ def _resolved(results: dict, catalogs: list[Catalog], request: Request) -> tuple
         code, item = find_input(catalogs, request.input, request.role)
         if not str(request.why or "").strip():
             raise AdjustmentProblem("请用 --why 写明调整原因（如“电话核实，以佐证材料为准”）")
-        return city["code"], item.name, parse_value(code, item, request.value)
+        return city["code"], item.name, parse_value(code, item, request.value), city.get("sha256") or ""
     except AdjustmentProblem as problem:
         raise AdjustmentProblem(f"{request.where}：{problem}" if request.where else str(problem)) from None
 
@@ -283,7 +297,7 @@ def record_adjustments(results_dir, requests: list[Request], ledger=None) -> Rec
     catalogs = [scored_with(results)] + ([optional] if optional else [])
     resolved = [(_resolved(results, catalogs, r), r) for r in requests]
     with AdjustmentBook(_ledger(results_dir, ledger)) as book:
-        made = [book.record(city, name, value, r.why.strip(), r.by) for (city, name, value), r in resolved]
+        made = [book.record(city, name, value, r.why.strip(), r.by, sha) for (city, name, value, sha), r in resolved]
     run = _rescore_in_place(results_dir, results, _ledger(results_dir, ledger))
     return Recorded(made, _totals(run, [a.city for a in made]), run)
 

@@ -100,7 +100,7 @@ def _kept_issues(entry: dict, cleared: set[str]) -> tuple[list[dict], list[dict]
     the entry (``issues_adjusted_away``) so that an undo, rescoring in place, brings them back."""
     kept, away = [], []
     for found in (entry.get("issues") or []) + (entry.get("issues_adjusted_away") or []):
-        if found.get("code") in RULE_CODES or found.get("code") == "ADJUST_APPLIED":
+        if found.get("code") in RULE_CODES or found.get("code") in ("ADJUST_APPLIED", "ADJUST_STALE"):
             continue  # checked again below / said again by the adjustments
         if found.get("indicator") in cleared and str(found.get("code", "")).startswith(VALUE_CODE_PREFIXES):
             away.append(found)
@@ -189,7 +189,9 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
     ``adjustments``: city code -> list of sceval.ingest.adjustments.Adjustment in force."""
     from sctemplates.export import catalog_as_dict
 
-    from sceval.ingest.adjustments import adjusted_values, adjustment_fields, adjustment_note, input_owners
+    from sceval.ingest.adjustments import (
+        adjusted_values, adjustment_fields, adjustment_note, input_owners, stale_note,
+    )
 
     adjustments = adjustments or {}
     given = central_given(results)
@@ -202,9 +204,10 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
         mine = adjustments.get(entry.get("code"), [])
         if id(entry) in scored and (mine or not only_adjusted):
             owners = input_owners(_catalogs_for(entry, catalog, optional))
-            mine = [a for a in mine if a.input in owners]
-            entry = rescore_entry(entry, catalog, optional, given, adjusted_values(mine, owners),
-                                  [adjustment_note(a, entry, owners) for a in mine], recheck)
+            stale = [a for a in mine if a.sha256 and a.sha256 != entry.get("sha256")]
+            mine = [a for a in mine if a.input in owners and a not in stale]
+            notes = [adjustment_note(a, entry, owners) for a in mine] + [stale_note(a, entry) for a in stale]
+            entry = rescore_entry(entry, catalog, optional, given, adjusted_values(mine, owners), notes, recheck)
             entry.pop("adjustments", None)
             if mine:
                 entry["adjustments"] = adjustment_fields(mine, entry)
@@ -265,7 +268,7 @@ def _notes_for_feedback(run) -> None:
         if outcome is None or outcome.sha256 != entry.get("sha256"):
             continue
         for found in entry.get("issues") or []:
-            if found.get("code") == "ADJUST_APPLIED":
+            if found.get("code") in ("ADJUST_APPLIED", "ADJUST_STALE"):
                 outcome.issues.append(Issue(file=outcome.path, **found))
 
 
@@ -325,7 +328,8 @@ def adjustments_for(results_dir: Path, results: dict, catalogs: list[Catalog], l
         for a in entry.get("adjustments") or []:
             found.setdefault(entry["code"], []).append(Adjustment(
                 a.get("id", 0), entry["code"], a["input"], a["adjusted"] if isinstance(a["adjusted"], str)
-                else Decimal(str(a["adjusted"])), a.get("why", ""), a.get("by", ""), a.get("at", "")))
+                else Decimal(str(a["adjusted"])), a.get("why", ""), a.get("by", ""), a.get("at", ""),
+                entry.get("sha256") or ""))
     return found
 
 

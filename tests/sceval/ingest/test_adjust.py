@@ -162,3 +162,22 @@ def test_cli_batch_form_from_the_template_and_undo(inputs, tmp_path):
     assert "adjustments" not in _city(_results(out), "330100")
     bad = runner.invoke(app, ["adjust", "--why", "x", "--out", str(out), "--", "330100", NUM, "-1"])
     assert bad.exit_code == 2 and "不应小于" in bad.output
+
+
+def test_a_newer_return_from_the_city_ends_the_adjustment(inputs, tmp_path):
+    import shutil
+
+    folder = tmp_path / "in"
+    shutil.copytree(inputs, folder)
+    out = tmp_path / "out"
+    _ingest(folder, out)
+    city = CITIES[0]
+    record_adjustments(out, [Request(city.code, NUM, "1200", "电话核实")])
+    template = render(CATALOG, city, ROSTER, tmp_path / "templates")
+    fill(template, folder / f"{city.code}_{city.name}（更正）.xlsx", valid_values(CATALOG) | ANSWERS | {NUM: 900})
+    entry = _city(_ingest(folder, out).results, city.code)
+    assert entry["inputs"][NUM] == 900 and "adjustments" not in entry
+    sub = next(s for s in CATALOG.sub_items() if s.code == "L1P1-A1")
+    assert Decimal(str(entry["scores"]["L1P1-A1"])) == cent(sub.weight * Decimal(900) / 2000)
+    (stale,) = [i for i in entry["issues"] if i["code"] == "ADJUST_STALE"]
+    assert "城市已报送新的版本" in stale["message"]
