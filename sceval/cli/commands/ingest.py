@@ -103,7 +103,9 @@ def print_run_table(run, console=None) -> None:
     for entry in rejected:
         reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"),
                       entry["issues"][0]["message"] if entry["issues"] else "")  # MAIL_* rows are warnings
-        console.print(f"[red]未计入[/red] {shown(entry['path'])}：{shown(reason)}")
+        sender = (entry.get("message") or {}).get("from", "")
+        sent = f"（发件人：{shown(sender)}）" if sender else ""
+        console.print(f"[red]未计入[/red] {shown(entry['path'])}{sent}：{shown(reason)}")
 
 
 def _file_shown(path: str) -> str:

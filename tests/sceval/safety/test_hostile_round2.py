@@ -261,7 +261,31 @@ def test_the_terminal_table_shows_the_sender_next_to_the_city_escaped():
 
     city = {"code": FORGED.code, "name": FORGED.name, "status": "submitted", "total": 50.0, "optional_total": None,
             "issues": [], "file": "/收件/附件.zip/回复[/red].xlsx", "message": {"from": "王明 <[b]wang@example.cn>"}}
+    rejected = {"path": "/收件/伪造[/b].xlsx", "status": "rejected", "message": {"from": "李四 <li@example.cn>"},
+                "issues": [{"severity": "error", "message": "模板标识是下发给湖州市（330500）的"}]}
     console = Console(record=True, width=240)
-    print_run_table(SimpleNamespace(results={"cities": [city], "files": []}), console)
+    print_run_table(SimpleNamespace(results={"cities": [city], "files": [rejected]}), console)
     shown = console.export_text()
     assert "发件人：王明 <[b]wang@example.cn>" in shown and "回复[/red].xlsx" in shown
+    assert "未计入 /收件/伪造[/b].xlsx（发件人：李四 <li@example.cn>）：模板标识是下发给湖州市（330500）的" in shown
+
+
+def test_a_forged_return_by_mail_keeps_its_sender_next_to_the_claimed_city(good, tmp_path):
+    """Item 10: mailed from the real city's contact, the forgery is flagged, the sender is recorded
+    with the file, and the sender check says it is not the claimed city's contact."""
+    from tests.sceval.mail import messages as mail
+
+    forged = hostile2.write_other_city(good, tmp_path, (VICTIM.code, VICTIM.name), (FORGED.code, FORGED.name))
+    sender = f"湖州联系人 <{VICTIM.email}>"
+    letter = mail.message(sender, f"{FORGED.name}报送", mail.when(20),
+                          [mail.named_part(forged.read_bytes(), forged.name)])
+    inbox = tmp_path / "mail"
+    inbox.mkdir()
+    (inbox / "来信.eml").write_bytes(mail.as_bytes(letter))
+    run = ingest([inbox / "来信.eml"], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    [row] = [f for f in run.results["files"] if f["path"].endswith(forged.name)]
+    codes = {i["code"] for i in row["issues"]}
+    assert row["status"] == "rejected" and {"ID_OTHER_CITY_TEMPLATE", "MAIL_SENDER_UNKNOWN"} <= codes
+    assert VICTIM.email in row["message"]["from"]
+    city = next(c for c in run.results["cities"] if c["code"] == FORGED.code)
+    assert city["status"] == "rejected" and city["total"] is None
