@@ -279,14 +279,19 @@ def test_ledger_invalidate_says_the_outputs_change_on_the_next_ingest(jiangsu, t
     assert "results.json、汇总表和反馈表现在还没有改变" in flat and "下次运行 sceval ingest" in flat
 
 
+def _roster_csv(jiangsu, folder):
+    roster = folder / "名单.csv"
+    roster.write_text("代码,名称,类型\n" + "".join(f"{c.code},{c.name},{c.kind}\n" for c in jiangsu.roster.cities),
+                      encoding="utf-8")
+    return roster
+
+
 def test_cli_forgotten_optional_exits_non_zero_and_says_it_once(jiangsu, tmp_path):
     from typer.testing import CliRunner
 
     from sceval.cli.app import app
 
-    roster = tmp_path / "名单.csv"
-    roster.write_text("代码,名称,类型\n" + "".join(f"{c.code},{c.name},{c.kind}\n" for c in jiangsu.roster.cities),
-                      encoding="utf-8")
+    roster = _roster_csv(jiangsu, tmp_path)
     result = CliRunner().invoke(app, ["ingest", str(jiangsu.inbox), "--roster", str(roster),
                                       "--out", str(tmp_path / "结果"), "--jobs", "1"])
     assert result.exit_code == 1, result.output
@@ -313,9 +318,7 @@ def test_ledger_invalidate_rerun_brings_results_and_summary_up_to_date(jiangsu, 
     from sceval.cli.app import app
     from sceval.demo.round import DEMO_INPUTS, INPUTS_DIR
 
-    roster = tmp_path / "名单.csv"
-    roster.write_text("代码,名称,类型\n" + "".join(f"{c.code},{c.name},{c.kind}\n" for c in jiangsu.roster.cities),
-                      encoding="utf-8")
+    roster = _roster_csv(jiangsu, tmp_path)
     out = tmp_path / "结果"
     runner = CliRunner()
     first = runner.invoke(app, ["ingest", str(jiangsu.inbox), "--roster", str(roster), "--out", str(out),
