@@ -91,7 +91,7 @@ def check_province(path: str | Path) -> tuple[ProvinceConfig | None, list[Issue]
     data, problem = _read_yaml(path)
     if problem:
         return None, [problem]
-    problems = _key_problems(data) + _code_problems(data) + _deadline_problems(data)
+    problems = _key_problems(data) + _code_problems(data) + _deadline_problems(data) + _mail_problems(data)
     contacts, contact_problems = _contacts(data.get("contacts"))
     problems += contact_problems
     config = _build(data, contacts, path)
@@ -123,6 +123,13 @@ def _text(value) -> str:
 def _key_problems(data: dict) -> list[str]:
     unknown = sorted(str(key) for key in data if key not in KNOWN_KEYS)
     return [f"未知的配置项 {key}（可用：{'、'.join(sorted(KNOWN_KEYS))}）" for key in unknown]
+
+
+def _mail_problems(data: dict) -> list[str]:
+    sender = _text(data.get("mail_from"))
+    if sender and "@" not in sender:
+        return [f"发件人 mail_from“{sender}”应写作“姓名 <邮箱>”或邮箱地址"]
+    return []
 
 
 def _code_problems(data: dict) -> list[str]:

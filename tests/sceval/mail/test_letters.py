@@ -170,3 +170,17 @@ def test_a_ledger_written_before_mail_ingest_gains_the_message_column(tmp_path):
                        "city": "330100", "status": "rejected", "issues": [], "message": message})
         kept = {sub.sha256: sub.message for sub in ledger.submissions()}
     assert kept == {"a": None, "b": message}
+
+
+def test_the_province_mail_wording_fields(tmp_path):
+    from sctemplates.province import check_province
+    from sceval.mail.letters import draft_body
+
+    path = tmp_path / "省配置.yaml"
+    path.write_text('code: "330000"\nmail_from: "评价办 <pg@zj.example.invalid>"\nmail_signature: 浙江省评价办公室\n',
+                    encoding="utf-8")
+    config, issues = check_province(path)
+    assert issues == [] and config.sender() == "评价办 <pg@zj.example.invalid>"
+    assert draft_body(config, ROSTER.cities[0], "a.xlsx", "2016年10月底").rstrip().endswith("浙江省评价办公室")
+    path.write_text('code: "330000"\nmail_from: 评价办\n', encoding="utf-8")
+    assert [i.code for i in check_province(path)[1]] == ["PROVINCE_BAD_CONFIG"]
