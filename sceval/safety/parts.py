@@ -56,7 +56,10 @@ def inflate_checked(data: bytes, info: zipfile.ZipInfo, keep: bool) -> bytes | N
 
 def _compressed(data: bytes, info: zipfile.ZipInfo) -> memoryview:
     start = info.header_offset
-    magic, name_length, extra_length = LOCAL_HEADER.unpack_from(data, start)
+    try:
+        magic, name_length, extra_length = LOCAL_HEADER.unpack_from(data, start)
+    except struct.error:  # an offset past the end of the file
+        raise zipfile.BadZipFile(f"bad local header offset for {info.filename}") from None
     if magic != LOCAL_MAGIC:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     begin = start + LOCAL_HEADER.size + name_length + extra_length
