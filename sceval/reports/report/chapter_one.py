@@ -75,7 +75,7 @@ def _cities(writer: Writer, facts: ReportFacts) -> None:
     province = facts.provinces[0]
     rows = [[number, c.name, c.kind, status_label(c.status), chinese_date(beijing_day(_received(province, c))),
              points(c.total)] for number, c in enumerate(cities, start=1)]
-    writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows)
+    writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows, [2, 3, 3, 4, 5, 2])
 
 
 def _received(province: ProvinceRound, city) -> str | None:
@@ -108,7 +108,7 @@ def _optional(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> No
         for sub in second.get("sub_items") or []:
             rows.append([sub["code"], sub["name"], f"占{weight(Decimal(str(sub['weight_in_parent'])))}%",
                          sub.get("method_label") or sub.get("method", "")])
-    writer.table(f"{province.name}自选指标", ["编码", "名称", "分值或权重", "计分方法"], rows)
+    writer.table(f"{province.name}自选指标", ["编码", "名称", "分值或权重", "计分方法"], rows, [2, 6, 2, 2])
 
 
 def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> None:
@@ -134,7 +134,8 @@ def _by_day(writer: Writer, files: list[dict]) -> None:
     rows = [[chinese_date(day), sum(c.values()), *(c[s] for s in FILE_STATUSES)]
             for day, c in sorted(days.items(), key=lambda item: (item[0] is None, item[0] or 0))]
     if rows:
-        writer.table("按日期统计的报送文件（北京时间）", ["日期", "收到文件数", *(labels[s] for s in FILE_STATUSES)], rows)
+        writer.table("按日期统计的报送文件（北京时间）", ["日期", "收到文件数", *(labels[s] for s in FILE_STATUSES)], rows,
+                     [4, 2, 2, 2, 2, 2, 2])
 
 
 def _outcomes(writer: Writer, province: ProvinceRound, prefix: str) -> None:
@@ -150,7 +151,7 @@ def _outcomes(writer: Writer, province: ProvinceRound, prefix: str) -> None:
     rejected = [f for f in province.files if f.get("status") == "rejected"]
     if rejected:
         rows = [[f.get("path", ""), chinese_date(beijing_day(f.get("received_at"))), _reason(f)] for f in rejected]
-        writer.table(f"{province.name}无法使用的报送文件", ["文件", "收到日期", "原因"], rows)
+        writer.table(f"{province.name}无法使用的报送文件", ["文件", "收到日期", "原因"], rows, [5, 2, 5])
 
 
 def _reason(entry: dict) -> str:

@@ -42,7 +42,7 @@ def _overview(writer: Writer, cases: list[dict]) -> None:
     rows = [[number, city_name(c), c.get("title") or "（无标题）", c.get("characters", ""),
              int(c.get("figures") or 0) + int(c.get("tables") or 0), status_label(c)]
             for number, c in enumerate(cases, start=1)]
-    writer.table("优秀案例检查结果", ["序号", "城市", "案例名称", "字数", "图表数", "符合情况"], rows)
+    writer.table("优秀案例检查结果", ["序号", "城市", "案例名称", "字数", "图表数", "符合情况"], rows, [1, 2, 7, 2, 2, 3])
 
 
 def _missing_sections(case: dict) -> list[str]:

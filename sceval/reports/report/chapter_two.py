@@ -62,7 +62,7 @@ def _first_levels(writer: Writer, facts: ReportFacts) -> None:
     high, low = ordered[0], ordered[-1]
     writer.paragraph(f"按各一级指标得分占其满分的比例计算，全部已计分城市平均得分率最高的是{high.node.name}"
                      f"（{percent(high.rate)}），最低的是{low.node.name}（{percent(low.rate)}）。")
-    writer.table("一级指标平均得分率", RATE_HEADERS, _rate_rows(found))
+    writer.table("一级指标平均得分率", RATE_HEADERS, _rate_rows(found), [3, 8, 2, 3, 3])
     writer.picture(charts.bar_chart([f"{r.node.code} {r.node.name}" for r in found], [r.rate for r in found],
                                     "一级指标平均得分率（%）", "平均得分率（%）", limit=fig.HUNDRED))
 
@@ -79,7 +79,7 @@ def _strong_weak(writer: Writer, facts: ReportFacts) -> None:
             continue
         writer.paragraph(f"{label}中平均得分率最高的是{_phrase(strong)}；最低的是{_phrase(weak)}。")
         rows = [["优势", *row] for row in _rate_rows(strong)] + [["短板", *row] for row in _rate_rows(weak)]
-        writer.table(f"平均得分率最高和最低的{label}", ["类别", *RATE_HEADERS], rows)
+        writer.table(f"平均得分率最高和最低的{label}", ["类别", *RATE_HEADERS], rows, [2, 3, 8, 2, 3, 3])
 
 
 def _groups(writer: Writer, facts: ReportFacts) -> None:
@@ -95,7 +95,7 @@ def _groups(writer: Writer, facts: ReportFacts) -> None:
     writer.paragraph(text + "。")
     rows = [[g.kind, names(f"{first[c].name}（{c}）" for c in g.codes), weight(g.maximum), percent(g.rate)]
             for g in found]
-    writer.table("各组一级指标平均得分率", ["分组", "一级指标", "满分", "平均得分率"], rows)
+    writer.table("各组一级指标平均得分率", ["分组", "一级指标", "满分", "平均得分率"], rows, [2, 7, 1, 2])
 
 
 def _leaders(writer: Writer, facts: ReportFacts) -> None:

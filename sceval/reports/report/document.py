@@ -12,7 +12,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 LATIN = "Times New Roman"
 BODY = "仿宋_GB2312"  # 公文正文
@@ -22,6 +22,7 @@ TABLE_TEXT, PICTURE = "表格文字", "图片"  # own paragraph styles: single s
 BODY_SIZE = Pt(14)  # 四号
 TABLE_SIZE = Pt(10.5)  # 五号
 PICTURE_WIDTH = Cm(15)
+TEXT_WIDTH_TWIPS = 8844  # A4 21 cm less margins 2.8 + 2.6 cm = 15.6 cm
 THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -100,7 +101,13 @@ def _sizes(document) -> None:
     styles["Table Grid"].font.size = TABLE_SIZE
 
 
-def _rows_xml(rows: list[list[str]], style_id: str) -> list:
+def _widths(shares: list[int]) -> list[int]:
+    """Column widths in twips that fill the text width in the given proportions."""
+    total = sum(shares)
+    return [TEXT_WIDTH_TWIPS * share // total for share in shares]
+
+
+def _rows_xml(rows: list[list[str]], style_id: str, widths: list[int]) -> list:
     """Table rows built as XML in one parse: python-docx adds each run and property through
     successor look-ups (several seconds for a 340-city table); the XML is the same."""
     from xml.sax.saxutils import escape
@@ -108,12 +115,13 @@ def _rows_xml(rows: list[list[str]], style_id: str) -> list:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    def cell(text: str, bold: bool) -> str:
+    def cell(text: str, bold: bool, width: int) -> str:
         weight = "<w:rPr><w:b/></w:rPr>" if bold else ""
-        return (f'<w:tc><w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/></w:pPr>'
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/></w:pPr>'
                 f"<w:r>{weight}<w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r></w:p></w:tc>")
 
-    body = "".join("<w:tr>" + "".join(cell(str(v), number == 0) for v in row) + "</w:tr>"
+    body = "".join("<w:tr>" + "".join(cell(str(v), number == 0, w) for v, w in zip(row, widths)) + "</w:tr>"
                    for number, row in enumerate(rows))
     return list(parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>"))
 
@@ -144,11 +152,15 @@ class Writer:
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         return caption
 
-    def table(self, title: str, headers: list[str], rows: list[list[str]]) -> None:
+    def table(self, title: str, headers: list[str], rows: list[list[str]], shares: list[int] | None = None) -> None:
+        """A captioned table; ``shares`` are the columns' relative widths (equal by default)."""
         self.tables += 1
         self._caption(f"表{self.tables}　{title}").paragraph_format.keep_with_next = True
         table = self.document.add_table(rows=0, cols=len(headers), style="Table Grid")
-        table._tbl.extend(_rows_xml([headers, *rows], self._table_text_id))
+        widths = _widths(shares or [1] * len(headers))
+        for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
+            column.w = Twips(width)
+        table._tbl.extend(_rows_xml([headers, *rows], self._table_text_id, widths))
 
     def picture(self, chart) -> None:
         self.figures += 1

@@ -48,7 +48,7 @@ def _errors_by_indicator(writer: Writer, facts: ReportFacts) -> None:
         return
     name = {code: node.name for code, node in facts.nodes.items()}
     rows = [[code, name.get(code, ""), count] for code, count in found]
-    writer.table("有错误的分项（按城市数）", ["编码", "分项", "有错误的城市数"], rows)
+    writer.table("有错误的分项（按城市数）", ["编码", "分项", "有错误的城市数"], rows, [2, 7, 2])
 
 
 def _issues(writer: Writer, facts: ReportFacts) -> None:
@@ -61,7 +61,8 @@ def _issues(writer: Writer, facts: ReportFacts) -> None:
     writer.paragraph(f"回收的文件中共记录问题{occurrences}处，分属{len(found)}种问题代码；出现最多的是{top.code}"
                      f"（{top.meaning}），{top.occurrences}处，涉及{top.cities}个城市或文件。")
     rows = [[c.code, c.meaning, outline()["severity"].get(c.severity, c.severity), c.occurrences, c.cities] for c in found]
-    writer.table("数据质量问题（按问题代码）", ["问题代码", "含义", "严重程度", "出现次数", "涉及城市或文件数"], rows)
+    writer.table("数据质量问题（按问题代码）", ["问题代码", "含义", "严重程度", "出现次数", "涉及城市或文件数"], rows,
+                 [5, 7, 2, 2, 2])
     shown = found[: outline()["chart_top"]]
     writer.picture(charts.bar_chart([c.code for c in shown], [Decimal(c.occurrences) for c in shown],
                                     "出现最多的问题代码", "出现次数", shown_as=str))
