@@ -178,7 +178,7 @@ def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) 
                 write_text(ws, row, col, value, styles.text)
     ws.autofilter(head, 0, head + max(len(rows), 1), len(headers) - 1)
     ws.freeze_panes(head + 1, 0)
-    widths = [10] * len(_lead(data)) + [9, 9, 44, 34, 24, 26, 30, 66]
+    widths = [10] * len(_lead(data)) + [15, 9, 44, 34, 24, 26, 30, 66]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     print_setup(ws, head, len(_lead(data)) - 1)
