@@ -7,6 +7,7 @@ results.json. Each function returns sceval.mail.compose.Outgoing messages, one p
 from __future__ import annotations
 
 import json
+from email.utils import parseaddr
 from pathlib import Path
 
 from sctemplates.issues import Issue, issue
@@ -82,17 +83,30 @@ def _cities(results: dict, roster: Roster | None) -> dict[str, City]:
     return {entry["code"]: City(entry["code"], entry["name"], entry.get("kind", "")) for entry in results["roster"]}
 
 
-def reminder_reasons(results: dict, entry: dict) -> list[str]:
-    """Why a city is reminded: nothing received, or each rejected file and its errors."""
-    rejected = [f for f in results.get("files", []) if f.get("city") == entry["code"] and f["status"] == "rejected"]
+def reminder_reasons(results: dict, entry: dict, city: City | None = None) -> list[str]:
+    """Why a city is reminded: nothing received, each rejected file and its errors, and each letter
+    from the city's contact that carried no return (no attachment, winmail.dat, …)."""
+    rejected = [f for f in results.get("files", []) if _concerns(f, entry["code"], city) and f["status"] == "rejected"]
     if not rejected and entry.get("status") == "missing":
         return ["尚未收到你市的填报表。"]
-    reasons = []
-    for row in rejected:
-        errors = [i["message"] for i in row["issues"] if i["severity"] == "error"][:MAX_REASONS]
-        reasons.append(f"收到的文件“{row['path']}”未能采用：" + ("；".join(errors) or "文件无法使用") + "。")
+    reasons = [_rejected_reason(row) for row in rejected]
     errors = [i["message"] for i in entry.get("issues", []) if i["severity"] == "error"][:MAX_REASONS]
     return reasons + (["；".join(errors) + "。"] if errors and not rejected else [])
+
+
+def _concerns(row: dict, code: str, city: City | None) -> bool:
+    """The row is the city's: identified as it, or a letter from its contact that no city was read from."""
+    if row.get("city") == code:
+        return True
+    sender = parseaddr((row.get("message") or {}).get("from", ""))[1].lower()
+    return row.get("city") is None and city is not None and bool(sender) and sender in {e.lower() for e in city.emails}
+
+
+def _rejected_reason(row: dict) -> str:
+    errors = [i["message"] for i in row["issues"] if i["severity"] == "error"][:MAX_REASONS]
+    if errors or not row.get("message"):
+        return f"收到的文件“{row['path']}”未能采用：" + ("；".join(errors) or "文件无法使用") + "。"
+    return "；".join(i["message"] for i in row["issues"][:MAX_REASONS]) + "。"  # MAIL_* rows say it all
 
 
 def reminders(results: dict, province: ProvinceConfig, roster: Roster | None = None,
@@ -105,7 +119,7 @@ def reminders(results: dict, province: ProvinceConfig, roster: Roster | None = N
         if entry["status"] not in REMIND_STATUSES or entry["code"] not in cities:
             continue
         city = cities[entry["code"]]
-        reasons = "\n".join(f"  - {reason}" for reason in reminder_reasons(results, entry))
+        reasons = "\n".join(f"  - {reason}" for reason in reminder_reasons(results, entry, city))
         body = (f"{city.name}：\n\n{province.round_name}的报送截止日期为 {province.deadline}。截至目前：\n{reasons}\n\n"
                 f"请尽快将填报表（{FILL_RULE}）回复本邮件报送。\n\n{_signature(province)}\n")
         subject = f"【催报】{province.round_name}：请{city.name}尽快报送填报表"

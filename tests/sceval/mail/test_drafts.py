@@ -129,12 +129,16 @@ def test_reminders_go_to_missing_and_rejected_cities_saying_why():
     hz, nb, wz = ROSTER.cities[:3]
     bad = {"path": "邮件“宁波”（nb，2016-12-20 09:00） › 宁波.xls", "city": nb.code, "status": "rejected",
            "issues": [{"code": "FILE_LEGACY_XLS", "severity": "error", "message": "文件是旧版 .xls 格式，请另存为 .xlsx"}]}
-    results = _results({hz.code: "missing", nb.code: "rejected"}, [bad])
+    empty = {"path": "邮件“报送”（…） › （无附件）", "city": None, "status": "rejected",
+             "message": {"from": f"联系人 <{hz.email}>", "subject": "报送"},
+             "issues": [{"code": "MAIL_NO_ATTACHMENT", "severity": "warning", "message": "邮件“报送”没有附件，未收到填报表"}]}
+    results = _results({hz.code: "missing", nb.code: "rejected"}, [bad, empty])
     found = {item.city_code: item for item in reminders(results, PROVINCE, ROSTER)}
     assert set(found) == {hz.code, nb.code} and wz.code not in found
     hz_body = found[hz.code].message.get_body(("plain",)).get_content()
     nb_body = found[nb.code].message.get_body(("plain",)).get_content()
-    assert "尚未收到" in hz_body and "另存为 .xlsx" in nb_body and "宁波.xls" in nb_body
+    assert "没有附件，未收到填报表" in hz_body  # the letter from its contact that carried no return
+    assert "另存为 .xlsx" in nb_body and "宁波.xls" in nb_body and "没有附件" not in nb_body
     assert found[nb.code].message["To"].addresses[0].addr_spec == nb.email
     assert found[hz.code].message["X-Unsent"] == "1"
 
