@@ -19,6 +19,7 @@ from sctemplates.roster import Roster
 
 from sceval.cases import convert
 from sceval.cases.findings import Read, all_findings
+from sceval.cases.inputs import short
 from sceval.cases.outline import outline
 from sceval.cases.package import Package, ole_kind, open_package
 from sceval.cases.who import identify
@@ -135,20 +136,20 @@ def check_case_file(path, display: str | None = None, roster: Roster | None = No
             if package is not None and package.usable:
                 _analyse(package, record, roster)
     except Exception as exc:  # noqa: BLE001 — one broken document must not stop the batch
-        record.issues.append(issue("CASE_UNREADABLE", f"文件“{display}”无法读取（{type(exc).__name__}），"
+        record.issues.append(issue("CASE_UNREADABLE", f"文件“{short(display)}”无法读取（{type(exc).__name__}），"
                                                       "请用 Word 或 WPS 打开后另存为 .docx 重新报送。", file=display))
     return record
 
 
 def _read_bounded(path, record: CaseRecord, limits: Limits) -> bytes | None:
-    shown = record.file
+    shown = short(record.file)
     if not os.path.isfile(path):
-        record.issues.append(issue("CASE_UNREADABLE", f"文件“{shown}”不存在或不是普通文件。", file=shown))
+        record.issues.append(issue("CASE_UNREADABLE", f"文件“{shown}”不存在或不是普通文件。", file=record.file))
         return None
     size = os.path.getsize(path)
     if size == 0 or size > limits.max_bytes:
         said = "为空（0 字节）" if size == 0 else f"大小为 {size:,} 字节，超过上限 {limits.max_bytes:,} 字节"
-        record.issues.append(issue("CASE_UNREADABLE", f"文件“{shown}”{said}，请重新发送。", file=shown))
+        record.issues.append(issue("CASE_UNREADABLE", f"文件“{shown}”{said}，请重新发送。", file=record.file))
         return None
     with open(path, "rb") as stream:  # "rb": the input is never altered
         return stream.read()
@@ -184,7 +185,7 @@ def _package(data: bytes, display: str, path, record: CaseRecord, limits: Limits
 
 
 def _refuse(record: CaseRecord, code: str, said: str) -> None:
-    record.issues.append(issue(code, f"文件“{record.file}”{said}", file=record.file))
+    record.issues.append(issue(code, f"文件“{short(record.file)}”{said}", file=record.file))
     return None
 
 
@@ -199,7 +200,7 @@ def _converted(data: bytes, kind: str, record: CaseRecord) -> bytes | None:
                                                            " LibreOffice 无法转换：请另存为 .docx 后重新报送。")
     except convert.ConversionFailed as exc:
         return _refuse(record, "CASE_CONVERT_FAILED", f"是旧版 Word/WPS 文档，转换失败（{exc}）：请另存为 .docx 后重新报送。")
-    record.issues.append(issue("CASE_CONVERTED", f"文件“{record.file}”是旧版 Word/WPS 文档，已用 LibreOffice 转换为"
+    record.issues.append(issue("CASE_CONVERTED", f"文件“{short(record.file)}”是旧版 Word/WPS 文档，已用 LibreOffice 转换为"
                                                  " .docx 后检查；请以 .docx 格式报送定稿。", file=record.file))
     return converted
 

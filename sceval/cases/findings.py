@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sctemplates.issues import Issue, issue
 
 from sceval.cases.headings import Heading
+from sceval.cases.inputs import short
 from sceval.cases.outline import Outline, advertising
 from sceval.cases.structure import Body
 
@@ -65,7 +66,7 @@ def all_findings(read: Read, outline: Outline) -> list[Issue]:
 
 
 def _issue(read: Read, code: str, message: str) -> Issue:
-    return issue(code, f"文件“{read.display}”{message}", file=read.display)
+    return issue(code, f"文件“{short(read.display)}”{message}", file=read.display)
 
 
 def title_findings(read: Read, outline: Outline) -> list[Issue]:

@@ -31,6 +31,14 @@ class Document:
     display: str
 
 
+def short(display: str) -> str:
+    """The name a message uses: the file's own name (no folders), archive › member kept."""
+    parts = display.split(SEPARATOR)
+    if not parts[0].startswith("邮件“"):
+        parts[0] = parts[0].replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or parts[0]
+    return SEPARATOR.join(parts)
+
+
 def is_case_name(name: str) -> bool:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return Path(base).suffix.lower() in CASE_SUFFIXES and not base.startswith(("~$", ".~lock", "."))
@@ -148,6 +156,6 @@ def _unpack(archive, info, out: Path, display: str, documents: list, problems: l
         return
     out.unlink(missing_ok=True)
     record = CaseRecord(file=display)
-    record.issues.append(issue("CASE_ZIP_BOMB", f"文件“{display}”解压后超过 {MAX_MEMBER_BYTES:,} 字节，已拒绝读取。",
+    record.issues.append(issue("CASE_ZIP_BOMB", f"文件“{short(display)}”解压后超过 {MAX_MEMBER_BYTES:,} 字节，已拒绝读取。",
                                file=display))
     problems.append(record)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sctemplates.issues import Issue, issue
 
+from sceval.cases.inputs import short
 from sceval.safety import preflight as safety
 from sceval.safety.preflight import Inspection, Limits
 
@@ -50,7 +51,7 @@ class Package:
 
 def open_package(data: bytes, display: str, limits: Limits = Limits()) -> Package:
     """The package with every problem as an Issue (never an exception)."""
-    found = Inspection(path=display, name=display)
+    found = Inspection(path=display, name=short(display))
     package = Package(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

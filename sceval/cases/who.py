@@ -8,6 +8,8 @@ from sctemplates.issues import Issue, issue
 from sctemplates.layout import PASSPORT_PROPERTY_PREFIX
 from sctemplates.roster import City, Roster
 
+from sceval.cases.inputs import short
+
 CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 CODE_AND_NAME = re.compile(r"(?<!\d)(\d{6})[_\-\s]*([\u4e00-\u9fa5]{2,12}?(?:市|自治州|州|地区|盟))")
 NAME_SUFFIXES = ("市", "地区", "自治州", "盟")
@@ -27,16 +29,16 @@ def identify(custom: dict[str, str], display: str, text: str,
     by_text = from_text(text[:TEXT_SPAN], roster)
     if by_text is not None:
         return ({"code": by_text.code, "name": by_text.name}, "text",
-                [issue("CASE_CITY_FROM_TEXT", f"文件“{display}”的文档属性和文件名中都没有城市信息，"
+                [issue("CASE_CITY_FROM_TEXT", f"文件“{short(display)}”的文档属性和文件名中都没有城市信息，"
                                               f"按正文判断为{by_text.name}，请核实。", file=display)])
-    return None, None, [issue("CASE_CITY_UNKNOWN", f"文件“{display}”无法识别所属城市（文档属性、文件名和正文中"
+    return None, None, [issue("CASE_CITY_UNKNOWN", f"文件“{short(display)}”无法识别所属城市（文档属性、文件名和正文中"
                                                    "都没有名单中的城市），请在文件名中注明城市名称。", file=display)]
 
 
 def _outside_roster(code: str, name: str, display: str, roster: Roster | None) -> list[Issue]:
     if roster is None or code in roster.by_code():
         return []
-    return [issue("CASE_CITY_NOT_IN_ROSTER", f"文件“{display}”的文档属性表明它是{name or code}（{code}）的案例，"
+    return [issue("CASE_CITY_NOT_IN_ROSTER", f"文件“{short(display)}”的文档属性表明它是{name or code}（{code}）的案例，"
                                              "该城市不在本批次名单中。", file=display)]
 
 

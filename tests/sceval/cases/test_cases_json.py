@@ -42,3 +42,16 @@ def test_cli_template(tmp_path):
     result = CliRunner().invoke(app, ["cases", "template", "--roster", str(ROSTER_CSV), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("*_新型智慧城市优秀实践案例.docx"))) == len(zhejiang().cities)
+
+
+def test_messages_name_the_file_as_the_sender_named_it(tmp_path):
+    from sceval.cases.inputs import short
+
+    assert short("/收件/优秀案例/330100_杭州.docx") == "330100_杭州.docx"
+    assert short("/收件/附件.zip › 案例/杭州.docx") == "附件.zip › 案例/杭州.docx"
+    assert short("邮件“案例”（张三） › 杭州.docx") == "邮件“案例”（张三） › 杭州.docx"
+    path = tmp_path / "深" / "层" / "无标题.docx"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    record = check_cases([tmp_path]).files[0]
+    assert record.file == str(path) and record.issues[0].message.startswith("文件“无标题.docx”")
