@@ -178,7 +178,7 @@ def _headers(message) -> Letter:
     sender = header_text(_raw(message, "From")) or ""
     letter = Letter(sender=sender, address=parseaddr(sender)[1].lower(), to=header_text(_raw(message, "To")) or "",
                     subject=_subject(_raw(message, "Subject")),
-                    message_id=(_raw(message, "Message-ID") or "").strip())
+                    message_id=header_text(_raw(message, "Message-ID")) or "")  # never raw 8-bit bytes
     letter.date, letter.shown_date = _date(_raw(message, "Date"))
     return letter
 
@@ -194,12 +194,12 @@ def _date(raw: str | None) -> tuple[str, str]:
         return "", ""
     try:
         moment = parsedate_to_datetime(raw.strip())
-    except (TypeError, ValueError, IndexError):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return (moment.astimezone(timezone.utc).replace(microsecond=0).isoformat(),
+                moment.strftime("%Y-%m-%d %H:%M"))
+    except (TypeError, ValueError, IndexError, OverflowError):
         return "", ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return (moment.astimezone(timezone.utc).replace(microsecond=0).isoformat(),
-            moment.strftime("%Y-%m-%d %H:%M"))
 
 
 def _is_bounce(message, letter: Letter) -> bool:

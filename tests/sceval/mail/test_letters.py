@@ -184,3 +184,13 @@ def test_the_province_mail_wording_fields(tmp_path):
     assert draft_body(config, ROSTER.cities[0], "a.xlsx", "2016年10月底").rstrip().endswith("浙江省评价办公室")
     path.write_text('code: "330000"\nmail_from: 评价办\n', encoding="utf-8")
     assert [i.code for i in check_province(path)[1]] == ["PROVINCE_BAD_CONFIG"]
+
+
+@pytest.mark.parametrize("date, expected", [("Tue, 20 Dec 2016 09:00:00 +0800", "2016-12-20T01:00:00+00:00"),
+                                            ("Fri, 31 Dec 9999 23:59:59 -1400", ""),  # past year 9999 in UTC
+                                            ("明天", ""), ("", "")])
+def test_odd_dates_and_8bit_message_ids_never_break_a_letter(date, expected):
+    raw = b"From: a@x.invalid\nDate: " + date.encode() + b"\nMessage-ID: <\xd5\xe3@x>\nSubject: s\n\nbody\n"
+    letter = letter_from_bytes(raw)
+    assert letter.date == expected and letter.message_id == "<浙@x>"  # GBK bytes decoded, never kept raw
+    assert "\udcd5" not in letter.message_id and json.dumps(letter.meta(), ensure_ascii=False).encode("utf-8")
