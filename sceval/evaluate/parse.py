@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
@@ -185,7 +185,11 @@ def _number_text(text: str, item: Input, where: dict, notes: list[Issue]) -> Par
         expected = "请只填写一个明确的数字" if code == "VAL_AMBIGUOUS" else "应填写数字"
         del notes[first_note:]  # "约1200项": one error, not also a note that a unit was removed
         return _invalid(code, f"{place}：填写的“{original}”无法确定为一个数值，{expected}", where, notes)
-    notes.append(issue("PARSE_TEXT_NUMBER", f"{place}：文本“{original}”已按数值 {show_number(number * scale)} 读取", **where))
+    reading = f"已按数值 {show_number(number * scale)} 读取"
+    if len(notes) > first_note:  # "8,710": the thousands note also says what was read, one note not two
+        notes[-1] = replace(notes[-1], message=f"{notes[-1].message}，{reading}")
+    else:
+        notes.append(issue("PARSE_TEXT_NUMBER", f"{place}：文本“{original}”{reading}", **where))
     return Parsed(number * scale, FILLED, tuple(notes))
 
 

@@ -169,3 +169,9 @@ def test_messages_separate_the_place_from_what_was_done():
     parsed = parse_number(RawCell(" 1,200 "), COUNT, **WHERE)
     assert parsed.value == 1200
     assert all("单元格 G6：" in i.message for i in parsed.issues), [i.message for i in parsed.issues]
+
+
+def test_a_number_with_thousands_separators_gets_one_note_saying_what_was_read():
+    parsed = parse_number(RawCell("8,710"), COUNT, **WHERE)
+    assert codes(parsed) == ["PARSE_THOUSANDS"]
+    assert parsed.issues[0].message.endswith("千位分隔符已去除，已按数值 8710 读取")
