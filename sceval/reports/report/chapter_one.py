@@ -119,10 +119,21 @@ def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> Non
                      f"共收到报送文件{len(files)}份（压缩包中的文件逐个计），其中计入计分{status['counted']}份、"
                      f"被同一城市更正后的报送替代{status['superseded']}份、无法使用{status['rejected']}份、"
                      f"与已收到文件完全相同{status['duplicate']}份、人工作废{status['invalidated']}份。")
+    if province.ledger is not None:
+        _ledger(writer, province.ledger, prefix)
     if not facts.national:
         _by_day(writer, files)
     _outcomes(writer, province, prefix)
     _central(writer, facts, province, prefix)
+
+
+def _ledger(writer: Writer, view, prefix: str) -> None:
+    """The round across every ingest run, as the ledger recorded it (each file once)."""
+    counts = view.statuses
+    writer.paragraph(f"{prefix}报送台账记录了本轮历次回收收到的全部文件{view.submissions}份（同一文件只记一次），"
+                     f"其中计入计分{counts['counted']}份、被更正替代{counts['superseded']}份、"
+                     f"无法使用{counts['rejected']}份、人工作废{counts['invalidated']}份；"
+                     f"最早于{chinese_date(beijing_day(view.first))}收到，最晚于{chinese_date(beijing_day(view.last))}收到。")
 
 
 def _by_day(writer: Writer, files: list[dict]) -> None:

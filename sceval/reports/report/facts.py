@@ -76,6 +76,7 @@ class ProvinceRound:
     results: dict
     cities: list[CityRecord]
     config: object = None  # sctemplates.province.ProvinceConfig, or None
+    ledger: object = None  # ledger_view.LedgerView of ledger.sqlite beside results.json, or None
 
     @property
     def files(self) -> list[dict]:

@@ -43,9 +43,12 @@ def _load_province(value):
 
 def build_report(results_list, cases=None, province=None) -> tuple[object, Writer, ReportFacts]:
     """The document in memory, its writer (numbered tables, charts placed) and the facts."""
-    loaded = [_load_json(r) for r in ([results_list] if isinstance(results_list, (dict, str, Path))
-                                      else results_list)]
-    facts = build_facts(loaded, _load_json(cases), _load_province(province))
+    from sceval.reports.report.ledger_view import read_ledger
+
+    given = [results_list] if isinstance(results_list, (dict, str, Path)) else list(results_list)
+    facts = build_facts([_load_json(r) for r in given], _load_json(cases), _load_province(province))
+    for round_, item in zip(facts.provinces, given):
+        round_.ledger = None if isinstance(item, dict) else read_ledger(Path(item))
     document = new_document()
     writer = Writer(document)
     _title(writer, facts)

@@ -270,3 +270,28 @@ def test_maturity_stages_count_the_cities_in_each_band(demo):
     rows = report.table("各成熟度阶段城市数")
     assert [r[0] for r in rows] == [b.name for b in bands]
     assert [int(r[2]) for r in rows] == expected and sum(expected) == len(totals)
+
+
+def test_the_ledger_sentence_counts_every_submission_of_the_round(demo):
+    import hashlib
+    import sqlite3
+
+    from sceval.reports.report import write_report
+    from sceval.reports.report.ledger_view import LEDGER_FILE
+
+    run, results, _report = demo
+    ledger = run.results.with_name(LEDGER_FILE)
+    before = hashlib.sha256(ledger.read_bytes()).hexdigest()
+    report = ReadBack(write_report([run.results], out=run.results.with_name("again.docx")))
+    assert hashlib.sha256(ledger.read_bytes()).hexdigest() == before  # read on a copy, never altered
+    with sqlite3.connect(f"{ledger.as_uri()}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT sha256, status, invalidated, received_at FROM submissions").fetchall()
+    counted = {c["sha256"] for c in scored(results)}
+    status = Counter("invalidated" if r[2] else "rejected" if r[1] == "rejected" else
+                     "counted" if r[0] in counted else "superseded" for r in rows)
+    days = sorted(datetime.fromisoformat(r[3]).astimezone(BEIJING).date() for r in rows)
+    sentence = report.paragraph("报送台账记录了")
+    assert numbers_in(sentence) == [str(len(rows)), str(status["counted"]), str(status["superseded"]),
+                                    str(status["rejected"]), str(status["invalidated"]),
+                                    str(days[0].year), str(days[0].month), str(days[0].day),
+                                    str(days[-1].year), str(days[-1].month), str(days[-1].day)]
