@@ -215,11 +215,11 @@ def _walk(part, letter: Letter, depth: int) -> None:
         return
     kind = part.get_content_type()
     if kind == "message/rfc822" or (part.is_multipart() and kind.startswith("message/")):
-        for inner in part.get_payload() or []:
+        for inner in _inner_messages(part):
             _forwarded(inner, letter, depth)
         return
     if part.is_multipart():
-        for child in part.get_payload() or []:
+        for child in _inner_messages(part):
             _walk(child, letter, depth + 1)
         return
     found = _attachment(part, len(letter.attachments) + 1)
@@ -231,6 +231,33 @@ def _walk(part, letter: Letter, depth: int) -> None:
             _forwarded(inner, letter, depth)
             return
     letter.attachments.append(found)
+
+
+def _inner_messages(part) -> list:
+    """The parts inside ``part``; a message/rfc822 sent base64- or QP-encoded (some webmail does;
+    the parser then sees a message without headers whose body is the encoded text) is decoded and
+    parsed first."""
+    payload = part.get_payload()
+    encoding = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if part.get_content_type().startswith("message/") and encoding in ("base64", "quoted-printable"):
+        encoded = payload[0].get_payload() if isinstance(payload, list) and payload else payload
+        inner = _parse_quietly(_decoded(str(encoded), encoding)) if isinstance(encoded, str) else None
+        return [inner] if inner is not None else []
+    if isinstance(payload, list):
+        return [inner for inner in payload if isinstance(inner, email.message.Message)]
+    return []
+
+
+def _decoded(text: str, encoding: str) -> bytes:
+    import base64
+    import binascii
+    import quopri
+
+    data = text.encode("ascii", "surrogateescape")
+    try:
+        return base64.b64decode(data) if encoding == "base64" else quopri.decodestring(data)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def _parse_quietly(data: bytes):

@@ -194,3 +194,16 @@ def test_odd_dates_and_8bit_message_ids_never_break_a_letter(date, expected):
     letter = letter_from_bytes(raw)
     assert letter.date == expected and letter.message_id == "<浙@x>"  # GBK bytes decoded, never kept raw
     assert "\udcd5" not in letter.message_id and json.dumps(letter.meta(), ensure_ascii=False).encode("utf-8")
+
+
+def test_a_forward_sent_base64_encoded_is_opened():
+    import base64
+
+    inner = (b"From: hz@x.invalid\nSubject: inner\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+             b"Content-Type: application/zip; name=a.zip\nContent-Transfer-Encoding: base64\n\n"
+             + base64.b64encode(b"PK\x05\x06" + b"\0" * 18) + b"\n--b--\n")
+    outer = (b"From: office@x.invalid\nSubject: fwd\nContent-Type: multipart/mixed; boundary=a\n\n--a\n"
+             b"Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+             + base64.encodebytes(inner) + b"--a--\n")
+    letter = letter_from_bytes(outer)
+    assert [a.name for a in letter.attachments] == ["a.zip"] and letter.forwarded_from == ["hz@x.invalid"]
