@@ -295,3 +295,11 @@ def test_the_ledger_sentence_counts_every_submission_of_the_round(demo):
                                     str(status["rejected"]), str(status["invalidated"]),
                                     str(days[0].year), str(days[0].month), str(days[0].day),
                                     str(days[-1].year), str(days[-1].month), str(days[-1].day)]
+
+
+def test_every_rate_in_the_report_is_on_one_scale_and_never_above_100(demo):
+    _run, _results, report = demo
+    rates = [Decimal(cell.rstrip("%")) for table in report.tables.values() for row in table[1:] for cell in row
+             if cell.endswith("%") and not cell.startswith("占")]
+    assert len(rates) > 20
+    assert all(Decimal(0) <= rate <= 100 for rate in rates)
