@@ -10,6 +10,7 @@ time, the letter's Date. What is not a return becomes a row with a MAIL_* code.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,7 +43,15 @@ def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: li
     container = f"{shown}{SEPARATOR}" if shown else ""
     shown = shown or display_name(path)
     target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    for number, letter in enumerate(letters_in(path)):
+    letters = letters_in(path)
+    for number in itertools.count():
+        try:  # the mailbox is read as it is walked: a folder or file that fails midway is a row
+            letter = next(letters, None)
+        except OSError as exc:
+            skipped.append(rejected(shown, "MAIL_BAD", f"邮件 {shown} 读取中断（{exc.strerror or exc}）", stamp))
+            return
+        if letter is None:
+            return
         letter.container = container
         _gather_letter(letter, shown, target / f"{number:05d}", stamp, found, skipped)
 

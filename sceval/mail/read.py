@@ -98,8 +98,7 @@ def letters_in(path: Path) -> Iterator[Letter]:
     """Every letter in a .eml, mbox, Maildir or .msg source, in the order stored; one at a time,
     so a large mailbox never has more than one message's attachments in memory."""
     if is_maildir(path):
-        files = sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir() if p.is_file())
-        return (_letter_from_file(p) for p in files)
+        return (_letter_from_file(p) for p in _maildir_files(path))
     if path.suffix.lower() == ".msg":
         from sceval.mail.outlook import letter_from_msg
 
@@ -107,6 +106,11 @@ def letters_in(path: Path) -> Iterator[Letter]:
     if looks_like_mbox(path):
         return (letter_from_bytes(raw) if raw is not None else _too_large() for raw in mbox_messages(path))
     return iter([_letter_from_file(path)])
+
+
+def _maildir_files(path: Path) -> Iterator[Path]:
+    """Messages of a Maildir (cur, then new), by name; read when the walk gets there."""
+    yield from sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir() if p.is_file())
 
 
 def _too_large() -> Letter:

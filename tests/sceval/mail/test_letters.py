@@ -207,3 +207,13 @@ def test_a_forward_sent_base64_encoded_is_opened():
              + base64.encodebytes(inner) + b"--a--\n")
     letter = letter_from_bytes(outer)
     assert [a.name for a in letter.attachments] == ["a.zip"] and letter.forwarded_from == ["hz@x.invalid"]
+
+
+def test_a_mailbox_that_cannot_be_read_is_a_row(tmp_path):
+    from sceval.mail.inbox import gather_mail
+
+    box = tmp_path / "inbox.mbox"
+    box.mkdir()  # a folder where a file was expected: opening it fails
+    found, skipped = [], []
+    gather_mail(box, tmp_path / "work", "", found, skipped)
+    assert found == [] and [i.code for row in skipped for i in row.issues] == ["MAIL_BAD"]
