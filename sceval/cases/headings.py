@@ -135,14 +135,19 @@ def numbered_level(paragraph: Paragraph, outline: Outline) -> tuple[int, str] | 
 
 
 def find_headings(body: Body, styles: StyleChain, outline: Outline) -> list[Heading]:
-    """Every heading outside tables, by styles and outline levels, else by numbering."""
+    """Every heading outside tables, by styles and outline levels, else by numbering.
+
+    Styled headings that name no section at all (typically only the title put in Heading 1,
+    the chapters typed as 一、… in body text) count as no heading styles.
+    """
     candidates = [(i, p) for i, p in enumerate(body.paragraphs) if p.table is None and p.text.strip()]
     styled = [Heading(i, level, _without_number(p.text, outline)) for i, p in candidates
               if (level := styled_level(p, styles)) is not None]
-    if styled:
+    if any(section.matches(normalised(h.text)) for h in styled for section in outline.sections):
         return styled
-    return [Heading(i, found[0], found[1].strip()) for i, p in candidates
-            if (found := numbered_level(p, outline)) is not None]
+    numbered = [Heading(i, found[0], found[1].strip()) for i, p in candidates
+                if (found := numbered_level(p, outline)) is not None]
+    return numbered + [h for h in styled if h.index not in {n.index for n in numbered}] if numbered else styled
 
 
 def _without_number(text: str, outline: Outline) -> str:

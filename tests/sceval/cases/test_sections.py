@@ -123,3 +123,16 @@ def test_chinese_word_and_wps_style_spellings(tmp_path, ids, names):
     record = check_case_file(builder.save(tmp_path / "330100.docx"), roster=zhejiang())
     assert [s["paragraph"] for s in record.sections] == [2, 7, 11, 13]
     assert record.title == "杭州城市大脑：数据驱动的城市治理" and record.status == "ok"
+
+
+def test_title_in_heading_1_and_chapters_typed_as_numbered_text(tmp_path):
+    builder = CaseBuilder()
+    builder.heading("温州“最多跑一次”改革")  # the only styled heading: the title
+    builder.para("一、背景与需求").para("（一）背景").para("（二）需求")
+    for number, name in zip("二三四", SECTIONS[1:]):
+        builder.para(f"{number}、{name}").para("正文。")
+    record = check_case_file(builder.save(tmp_path / "330300.docx"), roster=zhejiang())
+    assert record.title == "温州“最多跑一次”改革"
+    assert [(s["heading"], s["paragraph"]) for s in record.sections] == [
+        ("一、背景与需求", 2), ("二、主要做法", 5), ("三、特色亮点", 7), ("四、应用成效", 9)]
+    assert record.status == "ok", [i.message for i in record.issues]
