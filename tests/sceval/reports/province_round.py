@@ -2,8 +2,8 @@
 
 Six cities: 南京 (realistic), 无锡 (every input at its best: scores at their maxima), 徐州
 (pasted 南京's numbers), 苏州 (inside a zip of attachments, one count typed as text "8,710"),
-扬州 (its only return a .xls), 连云港 (sends nothing); and a 浙江 city's return sent to 江苏 by
-mistake. Optional indicators are the demo's, rendered for 江苏.
+扬州 (its only return a .xls), 淮安 (its only return has a locked weight edited), 连云港
+(sends nothing); and a 浙江 city's return sent to 江苏 by mistake. Optional indicators are the demo's, rendered for 江苏.
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from tests.sceval.hostile import _biff_stub, cfb_bytes
 JIANGSU = Roster("320000", "江苏省", (
     City("320100", "南京市", "副省级市"), City("320200", "无锡市", "地级市"),
     City("320300", "徐州市", "地级市"), City("320500", "苏州市", "地级市"),
-    City("320700", "连云港市", "地级市"), City("321000", "扬州市", "地级市"),
+    City("320700", "连云港市", "地级市"), City("320800", "淮安市", "地级市"),
+    City("321000", "扬州市", "地级市"),
 ))
 ZIP_NAME = "转发附件.zip"
 
@@ -59,6 +60,20 @@ def best_fill(catalogs, city_name: str) -> CityFill:
 def TEXT_COUNT_INPUT(catalog):
     """The denominator 苏州 types as "8,710" (text with a thousands separator)."""
     return next(s for s in catalog.sub_items() if s.method == "ratio").input("denominator")
+
+
+def _edit_a_weight(path: Path, catalog) -> Path:
+    """The city "corrects" a locked weight (the first sub-item's, column C of its row)."""
+    import openpyxl
+
+    from sctemplates.layout import SHEET_BASE
+
+    book = openpyxl.load_workbook(path)
+    code = next(catalog.sub_items()).code
+    row = next(r[0].row for r in book[SHEET_BASE].iter_rows() if r[0].value == code)
+    book[SHEET_BASE][f"C{row}"].value = 99
+    book.save(path)
+    return path
 
 
 def _other_province_return(catalog, folder: Path, inbox: Path) -> Path:
@@ -105,6 +120,8 @@ def run_round(root: Path, optional_given: bool = True, central_given: bool = Tru
     for code, fill in fills.items():
         name = file_name(code, next(c.name for c in JIANGSU.cities if c.code == code))
         write_fill(templates[code], inbox / name, fill)
+    _edit_a_weight(write_fill(templates["320800"], inbox / file_name("320800", "淮安市"),
+                              realistic_fill(catalogs, seed=320800, city_name="淮安市")), catalog)
     suzhou = next(inbox.glob("320500_*"))
     with zipfile.ZipFile(inbox / ZIP_NAME, "w") as bundle:
         bundle.write(suzhou, suzhou.name)

@@ -140,6 +140,9 @@ def test_a_rejected_only_return_is_sent_but_unusable_in_every_view(jiangsu, summ
     assert yangzhou["status"] == "rejected" and yangzhou["file"].endswith("321000_扬州市_填报表.xls")
     assert [i["code"] for i in yangzhou["issues"]] == ["FILE_LEGACY_XLS"]
     assert jiangsu.city("320700")["status"] == "missing"
+    huaian = jiangsu.city("320800")  # identified by its passport, rejected for the edited weight
+    assert huaian["status"] == "rejected" and "ID_TEMPLATE_EDITED" in {i["code"] for i in huaian["issues"]}
+    assert huaian["file"].endswith("320800_淮安市_新型智慧城市评价填报表.xlsx")
     overview = summary["总览"]
     top = next(r for r in overview.iter_rows() if r[0].value == "排名")[0].row
     headers = [c.value for c in overview[top]]
@@ -148,6 +151,8 @@ def test_a_rejected_only_return_is_sent_but_unusable_in_every_view(jiangsu, summ
     sent = [r for r in summary["提交情况"].iter_rows(values_only=True) if r[0] == "321000"]
     assert len(sent) == 1 and sent[0][1] == "扬州市" and sent[0][2] == "已报送但无法采用"
     assert sent[0][4].endswith(".xls") and "FILE_LEGACY_XLS" in sent[0][6]
+    edited = [r for r in summary["提交情况"].iter_rows(values_only=True) if r[0] == "320800"]
+    assert len(edited) == 1 and edited[0][1:3] == ("淮安市", "已报送但无法采用") and "ID_TEMPLATE_EDITED" in edited[0][6]
     console = Console(record=True, width=200)
     print_run_table(jiangsu.run, console)
     text = console.export_text()
@@ -221,7 +226,7 @@ def test_another_provinces_return_gets_no_feedback_here(jiangsu):
     wenzhou = next(f for f in jiangsu.run.results["files"] if f["city"] == "330300")
     assert [i["code"] for i in wenzhou["issues"]] == ["ID_OTHER_PROVINCE"]
     assert sorted(p.name[:6] for p in (jiangsu.out / "反馈").glob("*.xlsx")) == [
-        "320100", "320300", "320500", "321000"]
+        "320100", "320300", "320500", "320800", "321000"]
 
 
 def test_feedback_copy_holds_what_ingest_read_and_the_official_score(jiangsu):
