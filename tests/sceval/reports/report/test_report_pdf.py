@@ -74,3 +74,19 @@ def test_a_machine_without_cjk_fonts_still_gets_chinese_in_the_pdf(tmp_path, mon
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out.with_suffix(".pdf")), "-"], capture_output=True,
                           text=True).stdout
     assert "本省组织评价工作概况" in "".join(text.split())
+
+
+def test_cli_pdf_beside_the_report(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(province_results(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "报告" / "评价工作报告.docx"
+    done = CliRunner().invoke(app, ["report", str(results), "--out", str(out), "--pdf"])
+    assert done.exit_code == 0, done.output
+    assert out.with_suffix(".pdf").stat().st_size > 10_000 and "已生成 PDF" in done.output
+    assert sorted(p.name for p in out.parent.iterdir()) == ["评价工作报告.docx", "评价工作报告.pdf"]  # no temp left
