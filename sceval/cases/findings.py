@@ -3,6 +3,7 @@ and paragraph. Limits, section titles and word lists come from outline.yaml / ad
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from sctemplates.issues import Issue, issue
@@ -39,22 +40,27 @@ class Places:
         self.body = read.body
         names = {s.key: s.name for s in outline.sections}
         self.starts = sorted((h.index, names[key]) for key, h in read.sections.items() if h is not None)
+        self.numbers = _numbers_so_far(read.body)
+        self.filled = [i for i, p in enumerate(read.body.paragraphs) if p.text.strip()]  # for _nearby
 
     def section(self, index: int) -> str:
         inside = [name for start, name in self.starts if start <= index]
         return inside[-1] if inside else ""
 
     def of(self, index: int) -> str:
-        paragraph = self.body.paragraphs[index]
-        number = paragraph.number or _nearest_number(self.body, index)
+        number = self.numbers[index]
         where = f"第 {number} 段" if number else "文首"
         section = self.section(index)
         return f"{where}（位于“{section}”）" if section else where
 
 
-def _nearest_number(body: Body, index: int) -> int | None:
-    earlier = [p.number for p in body.paragraphs[:index] if p.number]
-    return earlier[-1] if earlier else None
+def _numbers_so_far(body: Body) -> list[int | None]:
+    """Each paragraph's number, or for a blank one the number of the last paragraph before it."""
+    numbers, last = [], None
+    for paragraph in body.paragraphs:
+        last = paragraph.number or last
+        numbers.append(last)
+    return numbers
 
 
 def all_findings(read: Read, outline: Outline) -> list[Issue]:
@@ -135,7 +141,8 @@ def source_findings(read: Read, outline: Outline, places: Places) -> list[Issue]
                                                f"（{listed}）：所引证的数据和资料需要标明出处。")]
     window = outline["source_window"]
     missing = [where for where, first, last in items
-               if not any(word in text for text in _nearby(read.body, first, last, window) for word in words)]
+               if not any(word in text for text in _nearby(read.body, places.filled, first, last, window)
+                          for word in words)]
     if not missing:
         return []
     return [_issue(read, "CASE_SOURCE_MISSING", f"有 {len(missing)} 张图表附近没有标明来源"
@@ -150,11 +157,13 @@ def _figure_and_table_spans(read: Read, places: Places) -> list[tuple[str, int, 
     return [(where, first, last) for _, where, first, last in sorted(spans)]
 
 
-def _nearby(body: Body, first: int, last: int, window: dict) -> list[str]:
-    """The figure's (table's) own text and that of the non-blank paragraphs around it."""
-    filled = [i for i, p in enumerate(body.paragraphs) if p.text.strip()]
-    before = [i for i in filled if i < first][-int(window["before"]):] if window["before"] else []
-    after = [i for i in filled if i > last][: int(window["after"])]
+def _nearby(body: Body, filled: list[int], first: int, last: int, window: dict) -> list[str]:
+    """The figure's (table's) own text and that of the non-blank paragraphs around it
+    (``filled``: indices of the non-blank paragraphs, in order; bisected, so a document with
+    thousands of figures costs no more than a scan)."""
+    start, end = bisect_left(filled, first), bisect_right(filled, last)
+    before = filled[max(0, start - int(window["before"])):start]
+    after = filled[end:end + int(window["after"])]
     own = range(first, last + 1)
     return [body.paragraphs[i].text for i in [*before, *own, *after]]
 
