@@ -181,6 +181,11 @@ def build_facts(results_list: list[dict], cases: dict | None = None, province=No
     """``province``: a ProvinceConfig for the (single) province, or None."""
     rounds = [province_round(r, province if len(results_list) == 1 else None) for r in results_list]
     tree, notes = base_tree(results_list[0])
+    mismatch = [r for r in rounds if r.config is not None and r.config.code != r.code]
+    for round_ in mismatch:  # another province's configuration would name the wrong organiser
+        notes.append(f"所给省级评价配置属于{round_.config.name}（{round_.config.code}），计分结果属于"
+                     f"{round_.name}（{round_.code}），本报告未采用该配置。")
+        round_.config = None
     prints = {str((r.get("catalog") or {}).get("fingerprint", "")) for r in results_list}
     if len(prints - {""}) > 1:
         notes.append(f"各省计分结果所用的指标目录不同（指纹 {'、'.join(sorted(prints - {''}))}），"

@@ -11,6 +11,7 @@ from sctemplates.catalog import load_catalog
 from sctemplates.export import catalog_as_dict
 from sceval.cli.app import app
 from sceval.reports.report import write_report
+from tests.sceval.results_factory import make_results
 from tests.sceval.reports.report.fixtures import cases_json, national_pair, province_results, with_rejected_city
 from tests.sceval.reports.report.report_helpers import (ReadBack, half_up, load_results, mean, median,
                                                         numbers_in, scored, two)
@@ -198,3 +199,10 @@ def test_a_catalog_without_maturity_bands_names_no_stage(tmp_path):
     report = _report(tmp_path, [results])
     assert "各成熟度阶段城市数" not in report.tables
     assert {r[3] for r in report.table("城市总分排名")} == {"—"}
+
+
+def test_another_province_s_configuration_is_not_used(tmp_path):
+    results = make_results(province_code="320000", n_roster=5, n_submitted=4, seed=3)
+    report = _report(tmp_path, [results], province="sceval/demo/inputs/province_330000.yaml")
+    assert "所给省级评价配置属于浙江省（330000），计分结果属于江苏省（320000）" in report.paragraph("本报告未采用该配置")
+    assert not any("示例联系人" in p for p in report.paragraphs)
