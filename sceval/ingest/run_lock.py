@@ -33,7 +33,8 @@ OUTPUT_MARK = ".sceval-output"
 WORK_DIR = ".work"
 # Temporary files of sctemplates.atomic: today's prefix, and mkstemp's 8 random characters after
 # the bare ".tmp-" that earlier versions wrote.
-STALE_TEMP = re.compile(rf"^(?:{re.escape(TEMP_PREFIX)}.+|\.tmp-[a-z0-9_]{{8}}\.(?:xlsx|json|csv|txt|docx|html))$")
+STALE_TEMP = re.compile(rf"^(?:{re.escape(TEMP_PREFIX)}.+|\.tmp-[a-z0-9_]{{8}}\.(?:xlsx|json|csv|txt|docx|html)"
+                        r"|\.sceval-write-test)$")  # the last: the CLI's probe that --out is writable
 TEMP_FOLDERS = ("", "反馈")  # where outputs are written, relative to --out
 
 
