@@ -21,7 +21,7 @@ from sceval.cli.common import CATALOG_OPTION
 EXIT_RUN_ERROR = 1
 EXIT_CANNOT_RUN = 2
 RUN_LEVEL_SHOWN = ("RUN_OPTIONAL_MISSING", "RUN_CENTRAL_MISSING",
-                   "RUN_OUT_INSIDE_INPUT", "LEDGER_REBUILT", "RUN_STALE_REMOVED")  # said once, here, not per city
+                   "RUN_OUT_INSIDE_INPUT", "RUN_OUTPUT_SKIPPED", "LEDGER_REBUILT", "RUN_STALE_REMOVED")  # said once, here, not per city
 
 
 def _fail(message: str) -> None:
