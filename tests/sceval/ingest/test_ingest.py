@@ -68,7 +68,7 @@ def test_results_json_shape_and_missing_cities(templates, tmp_path):
     run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
     results = run.results
     assert set(results) == {"catalog", "optional_catalog", "province", "roster", "generated_at", "files", "cities",
-                            "run_issues"}
+                            "run_issues", "sensitivity"}  # sensitivity: rank intervals (sceval.ingest.rescore)
     assert results["catalog"] == catalog_as_dict(CATALOG)  # the whole catalog it was scored with
     assert catalog_of(results).fingerprint() == CATALOG.fingerprint()
     assert results["province"] == {"code": "330000", "name": "浙江省"}
