@@ -88,9 +88,14 @@ class Member:
 
 def members_of(archive: zipfile.ZipFile, display: str) -> list[Member]:
     archive_name = os.path.basename(display)
-    infos = [info for info in archive.infolist() if not info.is_dir()]
+    infos = [info for info in archive.infolist() if not info.is_dir() and not _mac_metadata(info.filename)]
     return [Member(info, name, f"{display}{SEPARATOR}{name}", archive_name)
             for info, name in ((info, zip_member_name(info)) for info in infos)]
+
+
+def _mac_metadata(name: str) -> bool:
+    """macOS's resource forks (__MACOSX/…/._name): not files anyone sent, so no rows."""
+    return name.startswith("__MACOSX/") or name.replace("\\", "/").rsplit("/", 1)[-1].startswith("._")
 
 
 def is_encrypted(info: zipfile.ZipInfo) -> bool:

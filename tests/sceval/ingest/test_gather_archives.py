@@ -111,12 +111,14 @@ def test_zip_member_names_without_the_utf8_flag_use_the_one_decoder():
 def test_members_sent_instead_of_a_workbook_say_what_to_send(returns, tmp_path):
     archive = zip_builders.members_zip(tmp_path / "附件.zip", {f"{NINGBO.code}_宁波市.rar": b"Rar!\x1a\x07\x00",
                                                                "说明.txt": "附件说明".encode("utf-8"),
+                                                               "__MACOSX/._说明.txt": b"\x00\x05\x16\x07",
                                                                f"{HANGZHOU.code}_杭州市.xlsx": returns[HANGZHOU.code]})
     run = _run([archive], tmp_path / "out")
     rows = _by_name(run)
     assert [i["code"] for i in rows[f"{NINGBO.code}_宁波市.rar"]["issues"]] == ["FILE_UNSUPPORTED_KIND"]
     assert "RAR 压缩包" in _messages(rows[f"{NINGBO.code}_宁波市.rar"]) and "解压" in _messages(rows[f"{NINGBO.code}_宁波市.rar"])
     assert [i["code"] for i in rows["说明.txt"]["issues"]] == ["ARCHIVE_MEMBER_SKIPPED"]
+    assert len(run.results["files"]) == 3  # macOS's resource fork gets no row
     statuses = {c["code"]: c["status"] for c in run.results["cities"]}
     assert statuses[HANGZHOU.code] == "submitted" and statuses[NINGBO.code] == "rejected"
 
