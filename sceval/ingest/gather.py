@@ -96,7 +96,8 @@ def _gather_one(path: Path, walk: Walk) -> None:
 
 def _walk_folder(folder: Path, walk: Walk) -> None:
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
         shown = display_name(folder)
         walk.skipped.append(rejected(shown, "FILE_NOT_FOUND", f"文件夹“{shown}”无法读取（{exc.strerror or exc}）"))
