@@ -248,6 +248,19 @@ def test_a_work_disk_filling_up_while_extracting_stops_the_run_not_the_archive(r
         assert not (mounted / "out" / "results.json").exists() and not (mounted / "out" / ".work").exists()
 
 
+def test_a_zip_bomb_is_refused_on_a_small_disk_and_the_good_return_counts(returns, tmp_path):
+    from tests.sceval.ingest.zip_builders import copies_zip
+
+    bomb = copies_zip(tmp_path / "附件.zip", 250, 20 * 1024 * 1024)  # 5 GB of zeros
+    with _tmpfs(tmp_path / "small", "48m") as mounted:
+        run = _sceval([bomb, returns[HANGZHOU.code]], mounted / "out")
+        assert run.returncode == 0, run.stderr
+        results = _results(mounted / "out")
+    rows = {f["path"]: f for f in results["files"]}
+    assert [i["code"] for i in rows[str(bomb)]["issues"]] == ["ARCHIVE_TOO_LARGE"]
+    assert _city(results, HANGZHOU.code)["status"] == "submitted"
+
+
 def test_out_inside_the_input_folder_is_warned_and_not_read(returns, tmp_path):
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
