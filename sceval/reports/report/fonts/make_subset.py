@@ -73,7 +73,10 @@ def rename(font) -> None:
     names.setName(FAMILY, 4, 3, 1, 0x409)
     names.setName("SCEvalSansSC-Regular", 6, 3, 1, 0x409)
     if "CFF " in font:
-        font["CFF "].cff.fontNames = ["SCEvalSansSC-Regular"]
+        cff = font["CFF "].cff
+        cff.fontNames = ["SCEvalSansSC-Regular"]
+        for sub in getattr(cff.topDictIndex[0], "FDArray", []):  # the CID sub-fonts PDFs list by name
+            sub.FontName = sub.FontName.replace("NotoSansCJKjp-Regular", "SCEvalSansSC-Regular")
 
 
 def main() -> None:
