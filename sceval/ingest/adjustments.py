@@ -117,6 +117,27 @@ class AdjustmentBook:
         return found
 
 
+def restore_from(results_path, ledger_path) -> int:
+    """Record again, under their own numbers, the adjustments in force that a results.json shows,
+    into a ledger whose adjustments table is empty (it was rebuilt from that results.json)."""
+    import json
+
+    try:
+        results = json.loads(Path(results_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    with AdjustmentBook(ledger_path) as book:
+        if book.rows():
+            return 0
+        rows = [(a.get("id"), c["code"], a["input"], str(a["adjusted"]), a.get("why", ""), a.get("by", ""),
+                 a.get("at", ""), c.get("sha256") or "")
+                for c in results.get("cities") or [] for a in c.get("adjustments") or []]
+        for row in rows:
+            book._db.execute("INSERT INTO adjustments (id, city_code, input, value, why, by, at, sha256) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+        return len(rows)
+
+
 def _typed(item: Input, text: str):
     return text if item.choices else Decimal(text)
 

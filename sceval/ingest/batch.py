@@ -160,7 +160,7 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
                                 run.issues)
     from sceval.ingest.rescore import after_scoring  # review adjustments, ranks and their intervals
 
-    after_scoring(run, options)
+    after_scoring(run, options, out_dir / RESULTS_FILE)
 
 
 def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> None:

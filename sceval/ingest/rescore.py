@@ -245,11 +245,15 @@ def add_rank_stability(results: dict, catalog: Catalog, draws: int, seed: int,
                               "varied": list(stability.varied) if draws else []}
 
 
-def after_scoring(run, options) -> None:
+def after_scoring(run, options, previous: Path | None = None) -> None:
     """What ingest does once every city is scored: apply the review adjustments in force (only
-    the cities that have some are scored again) and rank the cities with their intervals."""
-    from sceval.ingest.adjustments import read_in_force
+    the cities that have some are scored again) and rank the cities with their intervals.
+    ``previous``: the last results.json, whose adjustments are recorded again when the ledger
+    had to be rebuilt (LEDGER_REBUILT)."""
+    from sceval.ingest.adjustments import read_in_force, restore_from
 
+    if previous is not None and options.ledger_path and any(i.code == "LEDGER_REBUILT" for i in run.issues):
+        restore_from(previous, options.ledger_path)
     catalogs = [options.catalog] + ([options.optional] if options.optional else [])
     adjustments = read_in_force(options.ledger_path, catalogs)
     if adjustments:

@@ -181,3 +181,20 @@ def test_a_newer_return_from_the_city_ends_the_adjustment(inputs, tmp_path):
     assert Decimal(str(entry["scores"]["L1P1-A1"])) == cent(sub.weight * Decimal(900) / 2000)
     (stale,) = [i for i in entry["issues"] if i["code"] == "ADJUST_STALE"]
     assert "城市已报送新的版本" in stale["message"]
+
+
+def test_adjustments_survive_a_damaged_ledger_rebuilt_from_results(inputs, tmp_path):
+    out = tmp_path / "out"
+    _ingest(inputs, out)
+    city = CITIES[0]
+    made = record_adjustments(out, [Request(city.code, NUM, "1200", "电话核实")]).adjustments[0]
+    adjusted = _city(_results(out), city.code)
+    for leftover in out.glob("ledger.sqlite-*"):
+        leftover.unlink()
+    (out / "ledger.sqlite").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    run = _ingest(inputs, out)
+    assert any(i.code == "LEDGER_REBUILT" for i in run.issues)
+    again = _city(run.results, city.code)
+    assert again["scores"] == adjusted["scores"] and again["adjustments"][0]["id"] == made.id
+    undo_adjustment(out, made.id)  # the restored record can be undone under its own number
+    assert "adjustments" not in _city(_results(out), city.code)

@@ -223,3 +223,23 @@ def test_the_summary_has_the_rank_stability_sheet_with_its_chart(returns, tmp_pa
     assert len(sheet._charts) == 1  # openpyxl keeps the native chart it read
     without = rescore_folder(tmp_path / "old", tmp_path / "none", draws=0)
     assert "排名稳定性" not in openpyxl.load_workbook(without.summary_path).sheetnames
+
+
+def test_cli_rescore_refuses_an_unusable_folder_and_rescores_a_good_one(returns, edited, tmp_path):
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+
+    inputs, _ = returns
+    path, revised = edited
+    runner = CliRunner()
+    empty = runner.invoke(app, ["rescore", str(tmp_path), "--out", str(tmp_path / "x")])
+    assert empty.exit_code == 2 and "没有 results.json" in empty.output
+    _ingest(inputs, tmp_path / "old", CATALOG)
+    done = runner.invoke(app, ["rescore", str(tmp_path / "old"), "--catalog", str(path), "--out",
+                               str(tmp_path / "new"), "--draws", "30", "--seed", "9"])
+    assert done.exit_code == 0, done.output
+    assert "按修订后的计分规则重新计分" in done.output and "变动对比" in done.output
+    results = json.loads((tmp_path / "new" / "results.json").read_text(encoding="utf-8"))
+    assert results["sensitivity"]["seed"] == 9 and results["catalog"]["fingerprint"] == revised.fingerprint()
+    assert any(i["code"] == "ID_RULES_REVISED" for i in results["run_issues"])
