@@ -68,3 +68,17 @@ def test_demo_never_touches_the_returns_it_ingests(demo):
     from sceval.safety.filenames import sha256_file
 
     assert run.digests and all(sha256_file(path) == digest for path, digest in run.digests.items())
+
+
+def test_demo_adjusts_one_value_rescores_under_a_revised_catalog_and_ranks_with_intervals(demo):
+    run, results = demo
+    adjusted = [c for c in results["cities"] if c.get("adjustments")]
+    assert len(adjusted) == 1 and adjusted[0]["adjustments"][0]["why"]
+    assert all(c["rank_interval"][0] <= c["rank"] <= c["rank_interval"][1]
+               for c in results["cities"] if c.get("total") is not None)
+    rescored = json.loads(run.rescored.read_text(encoding="utf-8"))
+    assert rescored["catalog"]["fingerprint"] != results["catalog"]["fingerprint"]
+    assert rescored["catalog"]["input_contract_fingerprint"] == results["catalog"]["input_contract_fingerprint"]
+    assert any(a.get("total") != b.get("total") for a, b in zip(results["cities"], rescored["cities"]))
+    assert [c for c in rescored["cities"] if c.get("adjustments")][0]["code"] == adjusted[0]["code"]
+    assert list(run.rescored.parent.glob("变动对比_*.xlsx"))
