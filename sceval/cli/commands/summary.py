@@ -9,6 +9,8 @@ import typer
 
 
 def _load_results_or_exit(paths: list[Path]) -> list[dict]:
+    from sceval.reports.summary.cases_sheet import cases_beside
+
     results = []
     for path in paths:
         try:
@@ -25,6 +27,7 @@ def _load_results_or_exit(paths: list[Path]) -> list[dict]:
         if not isinstance(data, dict) or "cities" not in data:
             typer.echo(f"{path} 不是计分结果文件（缺少 cities）", err=True)
             raise typer.Exit(2)
+        data.setdefault("cases", cases_beside(path))  # 优秀案例: the cases.json ingest left beside it
         results.append(data)
     _refuse_repeated_provinces(paths, results)
     return results

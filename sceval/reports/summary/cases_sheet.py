@@ -25,9 +25,14 @@ def cases_for(results, out_path) -> list[dict]:
     given = [r.get("cases") for r in (results if isinstance(results, list) else [results]) if r.get("cases")]
     if given:
         return [entry for item in given for entry in (item["files"] if isinstance(item, dict) else item)]
-    beside = Path(out_path).with_name(CASES_FILE)
+    return cases_beside(out_path)
+
+
+def cases_beside(path) -> list[dict]:
+    """The records of the cases.json in the same folder as ``path`` (results.json, the summary);
+    [] when there is none or it cannot be read (the summary is then written without the sheet)."""
     try:
-        data = json.loads(beside.read_text(encoding="utf-8"))
+        data = json.loads(Path(path).with_name(CASES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     files = data.get("files") if isinstance(data, dict) else None

@@ -60,3 +60,20 @@ def test_a_loose_case_in_the_inbox_is_a_case_not_a_rejected_workbook(tmp_path, t
     assert [Path(f["path"]).name for f in results["files"]] == ["330100_杭州市_填报表.xlsx"]
     cases = json.loads((tmp_path / "out" / "cases.json").read_text(encoding="utf-8"))
     assert [c["city"]["name"] for c in cases["files"]] == ["温州市"]
+
+
+def test_sceval_summary_finds_the_cases_beside_results_json(tmp_path, template):  # noqa: F811
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    good_case().save(inbox / "330100_杭州市_优秀案例.docx")
+    ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
+    target = tmp_path / "elsewhere" / "汇总.xlsx"
+    result = CliRunner().invoke(app, ["summary", str(tmp_path / "out" / "results.json"), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(target, read_only=True)[CASES_SHEET].iter_rows(values_only=True))
+    assert ("330100", "杭州市", "杭州城市大脑：数据驱动的城市治理") in [r[:3] for r in rows]
