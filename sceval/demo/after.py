@@ -54,8 +54,8 @@ def adjust_one(result_dir: Path, notes: list[str]) -> None:
 
 
 def revised_catalog_data() -> dict:
-    """The bundled catalog with the weights of the first second level whose sub-items are all
-    provisional and unequal swapped between its first two sub-items (the second level's sum kept)."""
+    """The bundled catalog with, in every second level whose first two sub-items carry unequal
+    provisional weights, those two weights swapped (each second level's sum kept)."""
     data = copy.deepcopy(load_catalog_data())
     for first in data["indicators"]:
         for second in first["children"]:
@@ -63,7 +63,6 @@ def revised_catalog_data() -> dict:
             if len(subs) >= 2 and subs[0]["weight"] != subs[1]["weight"] and all(
                     "weight" in (s.get("provisional") or []) for s in subs[:2]):
                 subs[0]["weight"], subs[1]["weight"] = subs[1]["weight"], subs[0]["weight"]
-                return data
     return data
 
 
@@ -72,5 +71,5 @@ def rescore_revised(out: Path, result_dir: Path, notes: list[str]) -> Path:
     run = rescore_folder(result_dir, out / RESCORED_DIR, path)
     moved = sum(1 for c in run.results["cities"] if c.get("total") is not None and c.get("total") != next(
         (o.get("total") for o in run.before["cities"] if o["code"] == c["code"]), None))
-    notes.append(f"按修订目录（{path.name}，两项暂定权重互换）重新计分：{moved} 个城市总分变动，见 {run.changes_path.name}")
+    notes.append(f"按修订目录（{path.name}，各二级指标中前两项暂定权重互换）重新计分：{moved} 个城市总分变动，见 {run.changes_path.name}")
     return run.results_path

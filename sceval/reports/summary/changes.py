@@ -12,7 +12,7 @@ from pathlib import Path
 from sctemplates.atomic import atomic_path
 from sctemplates.methods import HUNDRED, round_score, show_number
 
-from sceval.reports.summary.style import Styles, write_headers, write_score, write_text, write_title
+from sceval.reports.summary.style import Styles, print_setup, write_headers, write_score, write_text, write_title
 
 SHEET = "变动对比"
 MOVED_SHOWN = 3
@@ -52,7 +52,7 @@ def moved_most(catalog, before: dict, after: dict, shown: int = MOVED_SHOWN) -> 
 
 
 def _moved_text(moves) -> str:
-    return "；".join(f"{code} {name}：{show_number(a)} → {show_number(b)}" for code, name, a, b in moves)
+    return "\n".join(f"{code} {name}：{show_number(a)} → {show_number(b)}" for code, name, a, b in moves)
 
 
 def change_rows(before: dict, after: dict) -> list[list]:
@@ -98,9 +98,11 @@ def write_changes_sheet(workbook, before: dict, after: dict, styles: Styles) -> 
         for col in (5, 6, 7):
             write_score(ws, row, col, values[col], styles.integer)
         write_text(ws, row, 8, values[8], styles.wrap)
+        ws.set_row(row, 15 * max(1, values[8].count("\n") + 1))  # one line per sub-item moved: no viewer guesses
     for col, width in enumerate([10, 12, 9, 9, 9, 8, 8, 9, 90]):
         ws.set_column(col, col, width)
     ws.freeze_panes(head + 1, 2)
+    print_setup(ws, head, 1)  # A4 landscape, one page wide, headers on every page
 
 
 def write_changes(before: dict, after: dict, out_path) -> Path:
