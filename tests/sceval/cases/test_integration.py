@@ -14,11 +14,17 @@ from tests.sceval.conftest import template  # noqa: F401  (the rendered-template
 from tests.sceval.ingest_helpers import base_catalog, fill, filer_values, valid_values, zhejiang
 
 
-def test_ingest_checks_the_cases_among_the_returns(tmp_path, template):  # noqa: F811
-    roster = zhejiang()
+def _inbox(tmp_path, template):
+    """A folder of returns holding Hangzhou's filled workbook."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    return inbox
+
+
+def test_ingest_checks_the_cases_among_the_returns(tmp_path, template):  # noqa: F811
+    roster = zhejiang()
+    inbox = _inbox(tmp_path, template)
     case = good_case().save(tmp_path / "src" / "杭州案例.docx")
     long_case = good_case(title="宁波智慧交通")
     for _ in range(300):
@@ -42,18 +48,14 @@ def test_ingest_checks_the_cases_among_the_returns(tmp_path, template):  # noqa:
 
 
 def test_a_run_without_cases_writes_no_cases_json_and_no_sheet(tmp_path, template):  # noqa: F811
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    inbox = _inbox(tmp_path, template)
     run = ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
     assert not (tmp_path / "out" / "cases.json").exists()
     assert CASES_SHEET not in openpyxl.load_workbook(run.summary_path, read_only=True).sheetnames
 
 
 def test_a_loose_case_in_the_inbox_is_a_case_not_a_rejected_workbook(tmp_path, template):  # noqa: F811
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    inbox = _inbox(tmp_path, template)
     good_case().save(inbox / "330300_温州市_优秀案例.docx")
     ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
@@ -67,9 +69,7 @@ def test_sceval_summary_finds_the_cases_beside_results_json(tmp_path, template):
 
     from sceval.cli.app import app
 
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    fill(template, inbox / "330100_杭州市_填报表.xlsx", {**valid_values(base_catalog()), **filer_values()})
+    inbox = _inbox(tmp_path, template)
     good_case().save(inbox / "330100_杭州市_优秀案例.docx")
     ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
     target = tmp_path / "elsewhere" / "汇总.xlsx"
