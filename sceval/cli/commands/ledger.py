@@ -44,6 +44,22 @@ def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
     return path
 
 
+def _open(ledger: Optional[Path], out: Optional[Path]):
+    """The ledger through the same guard as ingest: busy, read-only or damaged is a Chinese message
+    and exit 2; a damaged one is kept aside and rebuilt from results.json, and that is said."""
+    from sceval.ingest.ledger_guard import LedgerProblem, open_ledger
+
+    path, notes = _ledger_path(ledger, out), []
+    try:
+        opened = open_ledger(path, path.parent / "results.json", notes)
+    except LedgerProblem as exc:
+        typer.secho(f"{exc.code}：{exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    for note in notes:
+        typer.secho(note.message, fg="yellow", err=True)
+    return opened
+
+
 def show_ledger(ctx: typer.Context, ledger: Optional[Path] = LEDGER_OPTION,
                 out: Optional[Path] = OUT_OPTION) -> None:
     """列出台账中的全部报送：收到时间、城市、状态、问题数、是否计入、SHA-256 和文件名。"""
@@ -51,9 +67,7 @@ def show_ledger(ctx: typer.Context, ledger: Optional[Path] = LEDGER_OPTION,
         return
     from rich.console import Console
 
-    from sceval.ingest.ledger import Ledger
-
-    with Ledger(_ledger_path(ledger, out)) as opened:
+    with _open(ledger, out) as opened:
         Console().print(submissions_table(opened))
 
 
@@ -108,9 +122,7 @@ def invalidate_command(
     rerun: bool = RERUN_OPTION,
 ) -> None:
     """作废一次报送；该城市此前最新的有效报送随即计入。"""
-    from sceval.ingest.ledger import Ledger
-
-    with Ledger(_ledger_path(ledger, out)) as opened:
+    with _open(ledger, out) as opened:
         try:
             target = opened.invalidate(sha, why)
         except LookupError as exc:
@@ -132,9 +144,7 @@ def use_command(
     rerun: bool = RERUN_OPTION,
 ) -> None:
     """指定某次报送为该城市计入的报送（不论各版本的时间先后）；与 invalidate 相对。"""
-    from sceval.ingest.ledger import Ledger
-
-    with Ledger(_ledger_path(ledger, out)) as opened:
+    with _open(ledger, out) as opened:
         try:
             target = opened.use(sha, why)
         except (LookupError, ValueError) as exc:
