@@ -69,3 +69,10 @@ def test_passport_in_the_custom_properties(tmp_path):
     for key, value in expected.items():
         assert properties[PASSPORT_PROPERTY_PREFIX + key] == value
     assert docx.Document(path).core_properties.title == f"{city.name}新型智慧城市优秀实践案例"
+
+
+def test_folded_yaml_text_joins_chinese_lines_without_a_space():
+    from sceval.cases.outline import tidy
+
+    assert tidy("数据标准不一，\n  跨部门协同") == "数据标准不一，跨部门协同"
+    assert tidy("使用“标题 1”样式，8000 字以内，GB/T 33356\n标准") == "使用“标题 1”样式，8000 字以内，GB/T 33356 标准"
