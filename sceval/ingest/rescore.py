@@ -155,7 +155,8 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
     new["scores"], at_stake = {}, Decimal(0)
     for index, scored in enumerate(catalogs):
         sheet = scoring.score_catalog(scored, scoring.ScoreInputs(values, bad, feed))
-        new["scores"].update({code: json_number(value) for code, value in sheet.scores.items()})
+        # score_catalog rounds every level half-up to cents already: float() only spells them for JSON
+        new["scores"].update({code: float(value) for code, value in sheet.scores.items()})
         new["optional_total" if index else "total"] = json_number(sheet.total)
         at_stake += sheet.points_at_stake
     feed_bad = {i["indicator"] for i in issues if i.get("code") == "CENTRAL_BAD" and i.get("severity") == "error"}
