@@ -30,3 +30,12 @@ def test_demo_cases_carry_their_planted_faults(tmp_path):
     many = by_code[roster.cities[3].code]
     assert many.figures + many.tables == 12
     assert len(notes) == len(spec["faults"])
+
+
+def test_two_processes_give_the_same_records_in_the_same_order(tmp_path):
+    _catalog, roster, province, _optional = load_demo_inputs()
+    write_demo_cases(tmp_path / "cases", roster, province, [])
+    single = check_cases([tmp_path / "cases"], roster=roster, jobs=1, generated_at="t")
+    double = check_cases([tmp_path / "cases"], roster=roster, jobs=2, generated_at="t")
+    assert len(single.files) >= 8  # enough for the pool to be used (PARALLEL_FROM)
+    assert double.as_dict() == single.as_dict()
