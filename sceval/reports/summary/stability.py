@@ -3,11 +3,14 @@ weights (results.json cities[].rank_interval, sceval.evaluate.sensitivity), a na
 both, and a sentence naming the neighbours whose order is not settled.
 
 Written only when the results carry intervals (``--draws 0`` or results.json from before: none).
-In a national merge the intervals are those of each province's own run (ranks within it).
+A national merge ranks all cities together, so its intervals are drawn again over all of them
+(same draws, noise and seed as the runs'): a province's own ranks say nothing across provinces.
 """
 from __future__ import annotations
 
-from sceval.evaluate.sensitivity import unsettled_pairs
+from dataclasses import dataclass
+
+from sceval.evaluate.sensitivity import rank_stability, unsettled_pairs
 from sceval.reports.summary.data import SummaryData
 from sceval.reports.summary.style import Styles, print_setup, write_headers, write_score, write_text, write_title
 
@@ -18,22 +21,44 @@ BASE_COL, BAND_COL = 7, 8  # the chart's helper columns: lo − ½ and hi − lo
 PAIRS_SHOWN = 20
 
 
-def _rows(data: SummaryData) -> list:
-    return [row for row in data.scored_rows() if row.record.get("rank_interval")]
+@dataclass(frozen=True)
+class Placed:
+    row: object  # sceval.reports.summary.data.CityRow
+    rank: int
+    low: int
+    median: int
+    high: int
+
+
+def _block(data: SummaryData) -> dict:
+    return next((p.results["sensitivity"] for p in data.provinces if p.results and p.results.get("sensitivity")), {})
+
+
+def _placed(data: SummaryData) -> list[Placed]:
+    rows = [row for row in data.scored_rows() if row.record.get("rank_interval")]
+    if not data.national:
+        return [Placed(r, r.record["rank"], r.record["rank_interval"][0], r.record.get("rank_median") or r.record["rank"],
+                       r.record["rank_interval"][1]) for r in rows]
+    block = _block(data)
+    if not rows or not block.get("draws"):
+        return []
+    found = rank_stability(data.catalog, [r.total for r in rows], [r.record.get("scores") or {} for r in rows],
+                           block["draws"], block.get("noise", 0.25), block.get("seed", 2016))
+    return [Placed(r, *values) for r, *values in zip(rows, found.ranks, found.lows, found.medians, found.highs)]
 
 
 def _label(data: SummaryData, row) -> str:
     return f"{row.province_name}{row.name}" if data.national else row.name
 
 
-def _explanation(data: SummaryData, rows: list) -> list[tuple[str, str]]:
-    block = next((p.results.get("sensitivity") for p in data.provinces if p.results and p.results.get("sensitivity")), {})
+def _explanation(data: SummaryData, rows: list[Placed]) -> list[tuple[str, str]]:
+    block = _block(data)
     method = (f"方法：对 {len(block.get('varied') or [])} 个暂定权重各自随机扰动 ±{float(block.get('noise', 0.25)) * 100:g}%，"
               f"在同一上级指标内重新归一（上级指标分值不变，官方权重不变），抽样 {block.get('draws', '')} 次"
               f"（随机种子 {block.get('seed', '')}），每次重新排名；区间为第 5 至第 95 百分位的名次。"
               "公布的得分仍按目录权重精确计算，本表只说明名次对暂定权重有多敏感。")
-    pairs = unsettled_pairs([_label(data, r) for r in rows], [r.record["rank"] for r in rows],
-                            [r.record["rank_interval"][0] for r in rows], [r.record["rank_interval"][1] for r in rows])
+    pairs = unsettled_pairs([_label(data, p.row) for p in rows], [p.rank for p in rows],
+                            [p.low for p in rows], [p.high for p in rows])
     if not pairs:
         verdict = ("各城市的相邻名次在暂定权重的扰动下均未交叉：排名先后已确定。", "note")
     else:
@@ -43,19 +68,17 @@ def _explanation(data: SummaryData, rows: list) -> list[tuple[str, str]]:
     return [(method, "note"), verdict]
 
 
-def _table(ws, data: SummaryData, rows: list, styles: Styles, head: int) -> None:
+def _table(ws, data: SummaryData, placed: list[Placed], styles: Styles, head: int) -> None:
     write_headers(ws, head, HEADERS, styles.header)
-    for offset, row in enumerate(rows, start=1):
-        rank, (low, high) = row.record["rank"], row.record["rank_interval"]
-        r = head + offset
-        ws.write_number(r, 0, rank, styles.integer)
-        write_text(ws, r, 1, row.code, styles.text)
-        write_text(ws, r, 2, _label(data, row), styles.text)
-        write_score(ws, r, 3, row.total, styles.score)
-        for col, value in ((4, row.record.get("rank_median")), (5, low), (6, high)):
-            ws.write_number(r, col, value if value is not None else rank, styles.integer)
-        ws.write_number(r, BASE_COL, low - 0.5, styles.score)
-        ws.write_number(r, BAND_COL, high - low + 1, styles.score)
+    for r, one in enumerate(sorted(placed, key=lambda p: (p.rank, p.row.province_code, p.row.code)), start=head + 1):
+        ws.write_number(r, 0, one.rank, styles.integer)
+        write_text(ws, r, 1, one.row.code, styles.text)
+        write_text(ws, r, 2, _label(data, one.row), styles.text)
+        write_score(ws, r, 3, one.row.total, styles.score)
+        for col, value in ((4, one.median), (5, one.low), (6, one.high)):
+            ws.write_number(r, col, value, styles.integer)
+        ws.write_number(r, BASE_COL, one.low - 0.5, styles.score)
+        ws.write_number(r, BAND_COL, one.high - one.low + 1, styles.score)
 
 
 def _chart(workbook, head: int, count: int):
@@ -85,7 +108,7 @@ def _chart(workbook, head: int, count: int):
 
 
 def write_stability(workbook, data: SummaryData, styles: Styles, title: list) -> None:
-    rows = _rows(data)
+    rows = _placed(data)
     if not rows:
         return
     ws = workbook.add_worksheet(SHEET)

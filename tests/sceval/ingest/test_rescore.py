@@ -243,3 +243,23 @@ def test_cli_rescore_refuses_an_unusable_folder_and_rescores_a_good_one(returns,
     results = json.loads((tmp_path / "new" / "results.json").read_text(encoding="utf-8"))
     assert results["sensitivity"]["seed"] == 9 and results["catalog"]["fingerprint"] == revised.fingerprint()
     assert any(i["code"] == "ID_RULES_REVISED" for i in results["run_issues"])
+
+
+def test_a_national_summary_ranks_all_cities_together(returns, tmp_path):
+    import openpyxl
+
+    from sceval.reports.summary.workbook import write_summary
+
+    inputs, _ = returns
+    one = _ingest(inputs, tmp_path / "a", CATALOG).results
+    other = json.loads(json.dumps(one))
+    other["province"] = {"code": "320000", "name": "江苏省"}
+    for city in other["cities"]:
+        city["code"] = "32" + city["code"][2:]
+        if city.get("total") is not None:
+            city["total"] = round(city["total"] - 0.5, 2)  # below its Zhejiang twin, by a little
+    sheet = openpyxl.load_workbook(write_summary([one, other], tmp_path / "全国.xlsx"))["排名稳定性"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r[0] == "排名")
+    ranks = [r[0] for r in rows[rows.index(header) + 1:] if r[0] is not None]
+    assert sorted(ranks) == list(range(1, 2 * len(CITIES) + 1))  # one national order, not two
