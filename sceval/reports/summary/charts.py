@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sceval.reports.summary.columns import first_columns
-from sceval.reports.summary.data import SummaryData, maturity_bands, maturity_stage
+from sceval.reports.summary.data import SummaryData
 from sceval.reports.summary.style import Styles, write_headers, write_score, write_text
 
 SHEET = "图表"
@@ -77,12 +77,13 @@ def _radar_chart(workbook, head: int, last: int, series: int):
 
 def _stage_table(ws, data: SummaryData, styles: Styles, row: int) -> tuple[int, int]:
     write_headers(ws, row, ["成熟度阶段", "分数区间", "城市数"], styles.header)
-    stages = [maturity_stage(r.total) for r in data.scored_rows()]
-    for offset, band in enumerate(maturity_bands(), start=1):
+    stages = [data.catalog.maturity_stage(r.total) for r in data.scored_rows()]
+    bands = data.catalog.maturity_bands  # the edition's, from the catalog the results were scored with
+    for offset, band in enumerate(bands, start=1):
         write_text(ws, row + offset, 0, band.name, styles.text)
         write_text(ws, row + offset, 1, f"{band.low}–{band.high}", styles.text)
         ws.write_number(row + offset, 2, stages.count(band.name), styles.integer)
-    return row + 1, row + len(maturity_bands())
+    return row + 1, row + len(bands)
 
 
 def _stage_chart(workbook, first: int, last: int):

@@ -8,15 +8,11 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
 from sctemplates.methods import round_score
 from sctemplates.model import Catalog
 
 from sceval.reports.status_words import city_status_labels
-
-MATURITY_FILE = Path(__file__).with_name("maturity.yaml")
 
 STATUS_LABELS = city_status_labels()  # the words of sceval/reports/status_words.yaml
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -28,33 +24,6 @@ FILE_STATUS_LABELS = {
     "invalidated": "不计入：已被人工作废",
 }
 STAT_LABELS = ("平均值", "中位数", "最高分", "最低分")
-
-
-@dataclass(frozen=True)
-class Band:
-    name: str
-    low: Decimal
-    high: Decimal
-
-
-@lru_cache(maxsize=1)
-def maturity_bands() -> tuple[Band, ...]:
-    import yaml
-
-    data = yaml.safe_load(MATURITY_FILE.read_text(encoding="utf-8"))
-    return tuple(Band(b["name"], Decimal(str(b["from"])), Decimal(str(b["to"])))
-                 for b in data["bands"])
-
-
-def maturity_stage(total: Decimal | None) -> str:
-    """The band whose [from, to) holds the total; the top band also holds its upper bound."""
-    if total is None:
-        return ""
-    bands = maturity_bands()
-    for band in bands:
-        if band.low <= total < band.high:
-            return band.name
-    return bands[-1].name if total == bands[-1].high else ""
 
 
 def to_decimal(value) -> Decimal | None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Callable
 
 from sceval.reports.summary.columns import first_columns
-from sceval.reports.summary.data import STATUS_LABELS, CityRow, SummaryData, column_stats, maturity_stage, to_decimal
+from sceval.reports.summary.data import STATUS_LABELS, CityRow, SummaryData, column_stats, to_decimal
 from sceval.reports.summary.style import (
     Styles, colour_against, print_setup, write_headers, write_score, write_text, write_title,
 )
@@ -46,7 +46,7 @@ def _fields(data: SummaryData) -> list[Field]:
         fields.append(Field(f"{col.code} {col.name}\n（{col.max}分）", 10,
                             lambda r, code=col.code: r.score(code), "score", True, col.max))
     fields += [
-        Field("成熟度阶段", 10, lambda r: maturity_stage(r.total) if r.scored else ""),
+        Field("成熟度阶段", 10, lambda r: data.catalog.maturity_stage(r.total) if r.scored else ""),
         Field("完整度 %", 8, lambda r: to_decimal(r.record.get("completeness")), "percent"),
         Field("待补分值", 8, lambda r: to_decimal(r.record.get("points_at_stake")), "score"),
         Field("错误数", 7, lambda r: _count(r, "error"), "integer"),

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from sceval.cli.app import app
 from sceval.reports.summary.workbook import write_summary
-from sceval.reports.summary.data import maturity_bands, maturity_stage
 from sctemplates.catalog import load_catalog
 from sctemplates.methods import round_score
 from sctemplates.roster import City, Roster
@@ -79,7 +78,7 @@ def test_overview_lists_every_roster_city_with_its_numbers(book, results, catalo
             header = f"{first.code} {first.name}\n（{first.weight}分）"
             assert D(str(row[header])) == D(str(entry["scores"][first.code]))
         assert row["错误数"] == sum(1 for i in entry["issues"] if i["severity"] == "error")
-        assert row["成熟度阶段"] == maturity_stage(D(str(entry["total"])))
+        assert row["成熟度阶段"] == catalog.maturity_stage(D(str(entry["total"])))
     assert by_code[results["cities"][1]["code"]]["状态"] == "有错误"
 
 
@@ -115,15 +114,16 @@ def test_overview_title_freeze_filter_and_formats(book, results):
     assert len(ws.conditional_formatting) >= 9  # total and the 8 first-level colour scales
 
 
-def test_maturity_bands_come_from_the_data_file():
-    names = [b.name for b in maturity_bands()]
+def test_maturity_bands_come_from_the_catalog():
+    bands = load_catalog().maturity_bands
+    names = [b.name for b in bands]
     assert names == ["准备期", "起步期", "成长期", "成熟期"]
-    edges = {b.low: b.name for b in maturity_bands()}
-    for low, name in edges.items():
-        assert maturity_stage(low) == name
-    assert maturity_stage(D("54.99")) == "准备期"
-    assert maturity_stage(D("100.00")) == "成熟期"
-    assert maturity_stage(None) == ""
+    stage = load_catalog().maturity_stage
+    for band in bands:
+        assert stage(band.low) == band.name
+    assert stage(D("54.99")) == "准备期"
+    assert stage(D("100.00")) == "成熟期"
+    assert stage(None) == ""
 
 
 @pytest.mark.parametrize("sheet", ["一级指标", "二级指标", "分项得分"])

@@ -52,3 +52,15 @@ def test_summary_rebuilt_from_results_json_alone_uses_its_catalog(tmp_path):
     again = write_summary(results, tmp_path / "again.xlsx")
     text = _all_text(again)
     assert renamed in text and custom.fingerprint() in text
+
+
+def test_maturity_stages_follow_the_catalog_the_run_was_scored_with(tmp_path):
+    text = default_catalog_path().read_text(encoding="utf-8")
+    assert "{name: 准备期, from: 0, to: 55}" in text
+    custom = parse_catalog(text.replace("{name: 准备期, from: 0, to: 55}", "{name: 筹备阶段, from: 0, to: 55}"), "c.yaml")
+    roster = zhejiang()
+    path = fill(render(custom, roster.cities[0], roster, tmp_path), tmp_path / "r.xlsx", valid_values(custom))
+    run = ingest([path], tmp_path / "out", IngestOptions(custom, roster=roster, jobs=1))
+    stages = openpyxl.load_workbook(run.summary_path, read_only=True)["图表"]
+    shown = {str(v) for row in stages.iter_rows(values_only=True) for v in row if v}
+    assert "筹备阶段" in shown and "准备期" not in shown
