@@ -87,7 +87,8 @@ def _official_of(run):
             return None
         inputs = entry.get("inputs") or {}
         return Official(entry.get("total"), entry.get("optional_total"), inputs,
-                        tuple((name, label, inputs.get(name)) for name, label in central))
+                        tuple((name, label, inputs.get(name)) for name, label in central),
+                        tuple(entry.get("adjustments") or ()))
 
     return official
 

@@ -36,6 +36,9 @@ class Official:
     optional_total: object = None
     inputs: dict = field(default_factory=dict)
     central: tuple = ()
+    # Review adjustments (sceval adjust): results.json's cities[].adjustments, written into the
+    # copy with a comment naming the value sent and the reason, so the preview scores them too.
+    adjustments: tuple = ()
 
 
 def sent_name(display: str) -> str:
@@ -220,6 +223,17 @@ def _apply_official(workbook, official: Official) -> None:
         cell = _named_cell(workbook, name)
         if cell is not None and _is_number(value):
             cell.value = value
+    for change in official.adjustments:
+        cell = _named_cell(workbook, change["input"])
+        if cell is not None:
+            from openpyxl.comments import Comment
+
+            text = (f"审核调整：原填报 {change['original']}，调整为 {change['adjusted']}；"
+                    f"原因：{change['why']}（{change['by']}，{change['at']}）")
+            if cell.comment is not None:
+                text = f"{cell.comment.text}\n{text}"
+            cell.value = change["adjusted"]
+            cell.comment = Comment(text, AUTHOR, width=360, height=min(40 + 36 * (text.count(chr(10)) + 1), 400))
 
 
 def _score_text(value) -> str:

@@ -96,6 +96,10 @@ def test_an_adjustment_changes_exactly_its_scores_survives_ingest_and_undo_resto
     assert _city(rerun, city.code)["adjustments"][0]["adjusted"] == 1200
     feedback = next((out / "反馈").glob(f"{city.code}_*.xlsx"))
     assert "原填报值 823，调整为 1200；原因：电话核实，以佐证材料为准" in _texts(feedback)
+    copy = openpyxl.load_workbook(feedback)
+    sheet, coordinate = next(iter(copy.defined_names[NUM].destinations))
+    cell = copy[sheet][coordinate.replace("$", "")]
+    assert cell.value == 1200 and "审核调整：原填报 823，调整为 1200" in cell.comment.text  # the preview scores it too
     summary = next(out.glob("汇总_*.xlsx"))
     unit = CATALOG.input_by_name()[NUM].unit
     assert f"1200{unit}（审核调整，原填报 823；原因：电话核实，以佐证材料为准）" in _texts(summary)
