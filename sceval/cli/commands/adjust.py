@@ -49,6 +49,29 @@ def _report(recorded) -> None:
         typer.echo(f"已重新计分：{run.results_path}" + (f"；变动对比：{run.changes_path}" if run.changes_path else ""))
 
 
+def _print_list(out: Path, ledger: Optional[Path]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sceval.ingest.adjustments import AdjustmentBook
+    from sceval.ingest.ledger import default_ledger_path
+
+    path = ledger or default_ledger_path(out)
+    if not path.is_file():
+        _fail(f"尚无报送台账：{path} 不存在")
+    with AdjustmentBook(path) as book:
+        rows = book.rows()
+    undone = {row[7] for row in rows if row[7] is not None}
+    table = Table(title=f"审核调整记录（{escape(str(path))}）")
+    for header in ("编号", "城市", "输入项", "调整值", "原因", "调整人", "时间", "状态"):
+        table.add_column(header)
+    for number, city, name, value, why, by, at, undoes, _sha in rows:
+        state = f"撤销第 {undoes} 号" if undoes is not None else ("已撤销" if number in undone else "有效")
+        table.add_row(str(number), city, name, escape(value or ""), escape(why), escape(by), at, state)
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("adjust")
     def adjust_command(
@@ -62,6 +85,7 @@ def register(app: typer.Typer) -> None:
         source: Optional[Path] = typer.Option(None, "--from", help="批量调整：按 sceval adjust template 生成的调整表逐行调整。"),
         undo: Optional[int] = typer.Option(None, "--undo", help="撤销第 N 号调整（记为一条新的撤销记录，原记录保留）。"),
         ledger: Optional[Path] = typer.Option(None, "--ledger", help="台账文件（默认为输出目录下的 ledger.sqlite）。"),
+        listing: bool = typer.Option(False, "--list", help="列出台账中的全部调整与撤销记录（编号供 --undo 使用）。"),
     ) -> None:
         """审核调整：记录核实后的填报值（谁、何时、为何），并立即重新计分。"""
         from sceval.ingest.adjustments import AdjustmentProblem, record_adjustments, undo_adjustment
@@ -77,6 +101,9 @@ def register(app: typer.Typer) -> None:
             return
         if out is None:
             _fail("请用 --out 指定回收输出目录（results.json 所在的文件夹）")
+        if listing:
+            _print_list(out, ledger)
+            return
         try:
             if undo is not None:
                 recorded = undo_adjustment(out, undo, why, by, ledger)

@@ -163,6 +163,8 @@ def test_cli_batch_form_from_the_template_and_undo(inputs, tmp_path):
     number = _city(_results(out), "330100")["adjustments"][0]["id"]
     result = runner.invoke(app, ["adjust", "--undo", str(number), "--out", str(out)])
     assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["adjust", "--list", "--out", str(out)], env={"COLUMNS": "250"})
+    assert listed.exit_code == 0 and "已撤销" in listed.output and f"撤销第 {number} 号" in listed.output
     assert "adjustments" not in _city(_results(out), "330100")
     bad = runner.invoke(app, ["adjust", "--why", "x", "--out", str(out), "--", "330100", NUM, "-1"])
     assert bad.exit_code == 2 and "不应小于" in bad.output
