@@ -280,9 +280,30 @@ def _resolved(results: dict, catalogs: list[Catalog], request: Request) -> tuple
         code, item = find_input(catalogs, request.input, request.role)
         if not str(request.why or "").strip():
             raise AdjustmentProblem("请用 --why 写明调整原因（如“电话核实，以佐证材料为准”）")
-        return city["code"], item.name, parse_value(code, item, request.value), city.get("sha256") or ""
+        value = parse_value(code, item, request.value)
+        _check_pair(catalogs, code, item, value, city)
+        return city["code"], item.name, value, city.get("sha256") or ""
     except AdjustmentProblem as problem:
         raise AdjustmentProblem(f"{request.where}：{problem}" if request.where else str(problem)) from None
+
+
+def _check_pair(catalogs: list[Catalog], code: str, item: Input, value, city: dict) -> None:
+    """A numerator or denominator is checked against the other value of its ratio as it stands
+    (a zero denominator, a numerator above it where the method forbids): refused, not recorded."""
+    from sceval.evaluate.checks import _check_ratio_values  # the rule ingest applies to the pair
+
+    sub = next((s for c in catalogs for s in c.sub_items() if s.code == code), None)
+    if sub is None or item.role not in ("numerator", "denominator"):
+        return
+    stored = city.get("inputs") or {}
+    values = {role: stored.get(sub.input(role).name) for role in ("numerator", "denominator")}
+    values[item.role] = value
+    if any(v is None for v in values.values()):
+        return
+    numbers = {role: Decimal(str(v)) for role, v in values.items()}
+    problems = _check_ratio_values(sub, numbers["numerator"], numbers["denominator"], _Nowhere())
+    if problems:
+        raise AdjustmentProblem(f"调整后 {code} 的分子、分母不符合计分规则：{problems[0].message}")
 
 
 def _rescore_in_place(results_dir: Path, before: dict, ledger: Path):

@@ -168,9 +168,18 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
     new.pop("issues_adjusted_away", None)
     if away:
         new["issues_adjusted_away"] = away
-    if new.get("status") in SCORED_STATUSES and new["status"] != "corrected":
-        new["status"] = "has_errors" if any(i.get("severity") == "error" for i in issues) else "submitted"
+    new["status"] = _status(new.get("status"), issues)
     return new
+
+
+def _status(before: str, issues: list[dict]) -> str:
+    """As ingest decides it: any error makes has_errors; without, a corrected city stays corrected
+    (a has_errors one whose errors an adjustment cleared shows as submitted)."""
+    if before not in SCORED_STATUSES:
+        return before
+    if any(i.get("severity") == "error" for i in issues):
+        return "has_errors"
+    return "submitted" if before == "has_errors" else before
 
 
 def central_given(results: dict) -> bool:

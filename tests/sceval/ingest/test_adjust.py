@@ -138,7 +138,9 @@ def test_values_the_catalog_would_refuse_are_refused_and_nothing_is_recorded(inp
                            (Request("330100", NUM, "很多", "x"), "无法作为"),
                            (Request("不存在市", NUM, "5", "x"), "没有城市"),
                            (Request("330100", "L1P1-A1", "5", "x"), "请用角色"),
-                           (Request("330100", NUM, "5", ""), "调整原因")):
+                           (Request("330100", NUM, "5", ""), "调整原因"),
+                           (Request("330100", NUM, "2500", "x"), "大于分母"),
+                           (Request("330100", "SC_L1P1_A1_DEN", "0", "x"), "分母")):
         with pytest.raises(AdjustmentProblem, match=words):
             record_adjustments(out, [Request("330100", NUM, "5", "好"), request])
     assert (out / "results.json").read_bytes() == before
