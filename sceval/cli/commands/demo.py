@@ -42,5 +42,7 @@ def _print_run(console, run) -> None:
     console.print(f"  计分结果：{run.results}")
     console.print(f"  问题反馈表：{len(run.feedback)} 份 → {run.out / '4_回收结果' / '反馈'}")
     console.print(f"  [bold green]汇总表：{run.summary}[/bold green]")
+    if run.rescored:  # a revised catalog applied to the same returns (sceval.demo.after)
+        console.print(f"  按修订目录重新计分（含变动对比表）：{run.rescored.parent}")
     if run.report:
         console.print(f"  [bold green]评价工作报告：{run.report}[/bold green]")
