@@ -48,11 +48,11 @@ def cached_cases(count: int) -> list[Path]:
 
     version = hashlib.sha256(b"".join(path.read_bytes() for path in WRITERS)).hexdigest()[:12]
     folder = WORK / f"cases-{count}-{version}"
-    if not (folder / ".complete").is_file():
+    if not folder.with_name(folder.name + ".complete").is_file():
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         write_cases(folder, count)
-        (folder / ".complete").write_text("ok")
+        folder.with_name(folder.name + ".complete").write_text("ok")
     return sorted(p for p in folder.iterdir() if p.suffix == ".docx")
 
 

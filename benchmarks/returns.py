@@ -17,7 +17,11 @@ from pathlib import Path
 BASE_TIME = 1482192000  # 2016-12-20 00:00 UTC
 MISTAKE_KINDS = ("missing", "percent_for_count", "out_of_range", "formula_remark", "messy_text")
 MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)([^<]*)(</dcterms:modified>)")
-STAMP = ".complete"
+STAMP = ".complete"  # beside the folder, never in it: ingest gives every file it finds a row
+
+
+def stamp(out: Path) -> Path:
+    return out.with_name(out.name + STAMP)
 _CATALOGS: dict = {}  # set in the parent before forking, read by fill workers
 
 
@@ -27,7 +31,7 @@ def returns_dir(work: Path, version: str, count: int, copies: int = 1) -> Path:
 
 def fill_returns(rnd, templates: list[Path], out: Path, jobs: int = 2) -> list[Path]:
     """One filled return per template (cached in ``out`` once complete)."""
-    if (out / STAMP).exists():
+    if stamp(out).exists():
         return sorted(out.glob("*.xlsx"))
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -37,7 +41,7 @@ def fill_returns(rnd, templates: list[Path], out: Path, jobs: int = 2) -> list[P
 
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         paths = list(pool.map(_fill_one, work, chunksize=4))
-    (out / STAMP).write_text("ok")
+    stamp(out).write_text("ok")
     return paths
 
 
@@ -60,14 +64,14 @@ def _stamp(path: Path, when: int) -> None:
 
 def multiply(originals: list[Path], out: Path, copies: int, jobs: int = 2) -> list[Path]:
     """``copies`` distinct submissions of every original (the first is a byte copy)."""
-    if (out / STAMP).exists():
+    if stamp(out).exists():
         return sorted(out.glob("*.xlsx"))
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     work = [(index, path, copy, out) for index, path in enumerate(originals) for copy in range(copies)]
     with ProcessPoolExecutor(jobs) as pool:
         paths = list(pool.map(_resubmit, work, chunksize=32))
-    (out / STAMP).write_text("ok")
+    stamp(out).write_text("ok")
     return paths
 
 
