@@ -263,3 +263,39 @@ def test_a_national_summary_ranks_all_cities_together(returns, tmp_path):
     header = next(r for r in rows if r[0] == "排名")
     ranks = [r[0] for r in rows[rows.index(header) + 1:] if r[0] is not None]
     assert sorted(ranks) == list(range(1, 2 * len(CITIES) + 1))  # one national order, not two
+
+
+def test_stored_inputs_are_enough_optional_indicators_central_values_and_errors(tmp_path):
+    """Rescoring under the same catalog reproduces ingest exactly: optional indicators, the
+    secretariat's values, a return with unusable and out-of-rule values, points at stake."""
+    from decimal import Decimal as D
+
+    from sctemplates.optional.definition import load_optional
+
+    from sceval.demo.round import INPUTS_DIR
+
+    optional = load_optional(INPUTS_DIR / "optional_330000_浙江省.xlsx", CATALOG)
+    takes, direct = next(c for c in ROSTER.cities if c.takes_optional), next(c for c in ROSTER.cities if not c.takes_optional)
+    sub = next(s for s in CATALOG.sub_items() if s.method == "ratio")
+    num, den = sub.input("numerator").name, sub.input("denominator").name
+    broken = {num: "约100", den: 0}
+    paths = []
+    for city, extra in ((takes, {}), (direct, broken)):
+        template = render(CATALOG, city, ROSTER, tmp_path / "t", optional=optional)
+        values = valid_values(CATALOG) | (valid_values(optional) if city.takes_optional else {}) | extra
+        paths.append(fill(template, tmp_path / "in" / f"{city.code}.xlsx", values))
+    central = [item for _, _, item in CATALOG.inputs() if not item.city_fills]
+    feed = {takes.code: {item.name: D("61.37") for item in central}}
+    out = tmp_path / "out"
+    ingest([tmp_path / "in"], out, IngestOptions(CATALOG, central=feed, optional=optional, roster=ROSTER, jobs=1,
+                                                 ledger_path=out / "ledger.sqlite", workbooks=False, draws=0))
+    done = rescore_folder(out, tmp_path / "again", draws=0, workbooks=False)
+    keys = ("scores", "total", "optional_total", "points_at_stake", "status")
+    before = {c["code"]: {k: c.get(k) for k in keys} for c in done.before["cities"] if c.get("scores")}
+    after = {c["code"]: {k: c.get(k) for k in keys} for c in done.results["cities"] if c.get("scores")}
+    assert before == after and set(before) == {takes.code, direct.code}
+    assert before[takes.code]["optional_total"] and before[direct.code]["status"] == "has_errors"
+    survey = next(s for s in CATALOG.second_levels() if s.method == "survey")
+    assert after[takes.code]["scores"][survey.code] == float(cent(survey.weight * D("61.37") / 100)) > 0
+    codes = {i["code"] for c in done.results["cities"] if c["code"] == direct.code for i in c["issues"]}
+    assert {"RATIO_DEN_ZERO"} <= codes or any(code.startswith("VAL_") for code in codes)
