@@ -16,7 +16,7 @@ from sceval.ingest.adjustments import AdjustmentProblem, Request
 SHEET = "审核调整"
 COLUMNS = {  # header -> (Request field, note shown on the header)
     "城市": ("city", "城市代码或名称，如 330100 或 杭州市"),
-    "输入项": ("input", "定义名称（如 SC_L1P1_A1_NUM）或分项编码（如 L1P1-A1）"),
+    "输入项": ("input", "定义名称（见 sceval catalog --json 的 inputs[].name）或分项编码"),
     "角色": ("role", "分项有多个输入项时填写：numerator / denominator 或输入项名称；只有一个时留空"),
     "调整值": ("value", "核实后的数值或分档名称，写法与城市填报相同（如 1200、35%、82.3分）"),
     "原因": ("why", "必填：调整依据，如“电话核实，以佐证材料为准”"),

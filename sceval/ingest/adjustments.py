@@ -169,8 +169,8 @@ def find_input(catalogs: list[Catalog], text: str, role: str = "") -> tuple[str,
         return named[0]
     owned = [(code, item) for code, item in every if code == wanted]
     if not owned:
-        raise AdjustmentProblem(f"指标目录中没有城市填报的输入项或分项“{wanted}”（请写定义名称如 SC_L1P1_A1_NUM，"
-                                "或分项编码如 L1P1-A1）")
+        raise AdjustmentProblem(f"指标目录中没有城市填报的输入项或分项“{wanted}”（请写填报表中该单元格的定义名称，"
+                                "或分项编码加 --role；见 sceval catalog --json）")
     chosen = [(code, item) for code, item in owned if role in (item.role, item.label)] if role else owned
     if len(chosen) != 1:
         choices = "、".join(f"{item.role}（{item.label}）" for _, item in owned)

@@ -33,7 +33,7 @@ def _requests(city, name, value, why, role, by, source) -> list:
             _fail("--from 与命令行上的城市、输入项、调整值只能二选一")
         return read_requests(source)
     if not (city and name and value is not None):
-        _fail("请写明 城市 输入项 调整值（如 sceval adjust 330100 SC_L1P1_A1_NUM 1200 --why 原因 --out 结果/），"
+        _fail("请写明 城市 输入项 调整值（如 sceval adjust 城市代码 定义名称 调整值 --why 原因 --out 结果/），"
               "或用 --from 调整.xlsx、--undo 编号")
     return [Request(city, name, value, why, role, by)]
 
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
     @app.command("adjust")
     def adjust_command(
         city: Optional[str] = typer.Argument(None, help="城市代码或名称（写 template 则生成空白调整表，下一个参数为其路径）。"),
-        name: Optional[str] = typer.Argument(None, help="输入项：定义名称（如 SC_L1P1_A1_NUM）或分项编码（如 L1P1-A1，多个输入项时加 --role）。"),
+        name: Optional[str] = typer.Argument(None, help="输入项：定义名称（填报表中该单元格的名称，见 sceval catalog --json 的 inputs[].name）或分项编码（多个输入项时加 --role）。"),
         value: Optional[str] = typer.Argument(None, help="核实后的值，写法与城市填报相同（如 1200、35%、分档名称）；负数请写在 -- 之后。"),
         out: Optional[Path] = typer.Option(None, "--out", "-o", help="回收输出目录（results.json 与台账 ledger.sqlite 所在）。"),
         why: str = typer.Option("", "--why", help="调整原因（必填，记入台账并显示在结果、反馈表和汇总表中）。"),
