@@ -75,19 +75,23 @@ def _official_of(run):
     """outcome -> sceval.reports.feedback.Official for a counted return (None for a rejected
     one): its official scores, the values ingest read, and the secretariat's values."""
     from sceval.ingest.results import catalog_of
-    from sceval.reports.feedback import Official
+    from sceval.reports.feedback import CENTRAL_UNREADABLE, Official
 
     entries = {c["code"]: c for c in run.results.get("cities") or []}
     catalog = catalog_of(run.results)
-    central = [(i.name, i.label) for _, _, i in catalog.inputs() if not i.city_fills] if catalog else []
+    central = [(i.name, i.label, (sub or second).code) for second, sub, i in catalog.inputs()
+               if not i.city_fills] if catalog else []
 
     def official(outcome: FileOutcome):
         entry = entries.get(outcome.city.code) if outcome.city else None
         if outcome.result is None or not entry or entry.get("sha256") != outcome.sha256:
             return None
         inputs = entry.get("inputs") or {}
+        # A feed cell the secretariat filled but nobody could read (八十分) was received: say so.
+        unreadable = {i.get("indicator") for i in entry.get("issues") or [] if i.get("code") == "CENTRAL_BAD"}
         return Official(entry.get("total"), entry.get("optional_total"), inputs,
-                        tuple((name, label, inputs.get(name)) for name, label in central),
+                        tuple((name, label, CENTRAL_UNREADABLE if code in unreadable else inputs.get(name))
+                              for name, label, code in central),
                         tuple(entry.get("adjustments") or ()))
 
     return official

@@ -15,7 +15,9 @@ from sctemplates.layout import file_name
 from sctemplates.province import ProvinceConfig
 from sctemplates.roster import City, Roster
 
+from sceval.ingest.central import SHEET as CENTRAL_SHEET
 from sceval.mail.compose import Outgoing, attach, new_message, recipient
+from sceval.reports.feedback import sent_name
 
 FILL_RULE = "只填黄色单元格，保存为 .xlsx 报回"
 FEEDBACK_DIR = "反馈"
@@ -105,7 +107,8 @@ def _concerns(row: dict, code: str, city: City | None) -> bool:
 def _rejected_reason(row: dict) -> str:
     errors = [i["message"] for i in row["issues"] if i["severity"] == "error"][:MAX_REASONS]
     if errors or not row.get("message"):
-        return f"收到的文件“{row['path']}”未能采用：" + ("；".join(errors) or "文件无法使用") + "。"
+        # The name the city sent (not the province's folder); messages already end with 。
+        return (f"收到的文件“{sent_name(row['path'])}”未能采用：" + ("；".join(errors) or "文件无法使用")).rstrip("。") + "。"
     return "；".join(i["message"] for i in row["issues"][:MAX_REASONS]) + "。"  # MAIL_* rows say it all
 
 
@@ -148,14 +151,24 @@ def feedback_letters(results_dir: Path, province: ProvinceConfig, roster: Roster
     return found
 
 
+def _is_secretariats(item: dict) -> bool:
+    """A problem in the secretariat's central feed (八十分 in its file), not in the city's return."""
+    return item["code"].startswith("CENTRAL_") or item.get("sheet") == CENTRAL_SHEET
+
+
 def _feedback_body(province: ProvinceConfig, city: City, entry: dict, attachment: str) -> str:
     counts = {"error": 0, "warning": 0}
-    for item in entry.get("issues", []):
+    own = [item for item in entry.get("issues", []) if not _is_secretariats(item)]
+    for item in own:
         counts[item["severity"]] = counts.get(item["severity"], 0) + 1
+    feed_errors = sum(1 for item in entry.get("issues", []) if _is_secretariats(item) and item["severity"] == "error")
     stake = entry.get("points_at_stake")
-    score = (f"按目前报送的数据，你市得分 {entry['total']:.2f} 分；因错误或漏填暂未得到的分值为 {stake:.2f} 分，"
+    cause = "错误、漏填或秘书处统一数据待更正" if feed_errors else "错误或漏填"
+    score = (f"按目前报送的数据，你市得分 {entry['total']:.2f} 分；因{cause}暂未得到的分值为 {stake:.2f} 分，"
              "更正后可以得到。\n" if entry.get("total") is not None and stake is not None else "")
+    feed = (f"另有 {feed_errors} 处问题在秘书处统一数据中，由秘书处更正，无需你市处理。\n" if feed_errors else "")
+    again = (f"请在原填报表上更正后（{FILL_RULE}），于 {province.deadline} 前回复本邮件重新报送。"
+             if own else "你市填报表本身没有需要更正的问题，无需重新报送。")
     return (f"{city.name}：\n\n{score}共有 {counts['error']} 处错误、{counts['warning']} 处需核实的提示，"
-            f"详见附件“{attachment}”（每处问题都标明了工作表和单元格）。\n\n"
-            f"请在原填报表上更正后（{FILL_RULE}），于 {province.deadline} 前回复本邮件重新报送。\n\n"
-            f"{_signature(province)}\n")
+            f"详见附件“{attachment}”（每处问题都标明了工作表和单元格）。\n{feed}\n"
+            f"{again}\n\n{_signature(province)}\n")

@@ -41,6 +41,11 @@ class Official:
     adjustments: tuple = ()
 
 
+# Shown for a secretariat value that was in the feed but could not be read (CENTRAL_BAD): the
+# value was received, it is the secretariat's to correct, not the city's.
+CENTRAL_UNREADABLE = "（秘书处数据有误，待秘书处更正，无需你市处理）"
+
+
 def sent_name(display: str) -> str:
     """The name the city sent: ``附件.zip › 320100_南京市….xlsx`` for an archive member, else the
     file's own name — never the internal copy or the folder it was saved in."""
@@ -249,7 +254,8 @@ def _write_official(ws, row: int, official: Official) -> None:
     lines += [(f"秘书处统一提供：{label}", value) for _name, label, value in official.central]
     for offset, (label, value) in enumerate(lines, start=1):
         ws.cell(row + offset, 2, label).data_type = "s"
-        shown = _score_text(value) if offset <= 2 else ("（未收到）" if value is None else show_number(value))
+        shown = _score_text(value) if offset <= 2 else ("（未收到）" if value is None else value
+                                                        if isinstance(value, str) else show_number(value))
         ws.cell(row + offset, 7, shown).data_type = "s"
 
 

@@ -182,3 +182,16 @@ def test_a_feed_whose_zip_directory_lies_is_stopped_with_little_memory(city_retu
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"秘书处统一数据文件 {feed.name} 无法使用" in done.stderr
     assert int(re.search(r"MAXRSS=(\d+)", done.stderr).group(1)) < 400 * 1024
+
+
+def test_feedback_says_an_unreadable_feed_value_is_the_secretariats_not_unreceived(city_return, tmp_path):
+    """QA round (江苏): the feedback's 官方计分结果 block said 市民体验调查得分 “（未收到）” for a
+    survey score the secretariat typed as 八十分 — it was received, and it is not the city's to fix."""
+    from sceval.reports.feedback import CENTRAL_UNREADABLE
+
+    feed = feed_with(tmp_path / "统一数据.xlsx", "八十分")
+    run_ingest(city_return, feed, tmp_path / "out")
+    feedback = next((tmp_path / "out" / "反馈").glob("*.xlsx"))
+    rows = list(openpyxl.load_workbook(feedback, read_only=True)["问题清单"].iter_rows(values_only=True))
+    survey = [row for row in rows if any(str(v).endswith(SURVEY.inputs[0].label) for v in row if v)]
+    assert len(survey) == 1 and CENTRAL_UNREADABLE in survey[0] and "（未收到）" not in survey[0]

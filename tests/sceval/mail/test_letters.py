@@ -217,3 +217,48 @@ def test_a_mailbox_that_cannot_be_read_is_a_row(tmp_path):
     found, skipped = [], []
     gather_mail(box, tmp_path / "work", "", found, skipped)
     assert found == [] and [i.code for row in skipped for i in row.issues] == ["MAIL_BAD"]
+
+
+def test_a_reminder_names_the_file_as_sent_with_one_full_stop(tmp_path):
+    """QA round (江苏): 常州's reminder read “收到的文件“returns/320400_….xls”未能采用：…重新报送。。”."""
+    from sceval.mail.letters import reminders
+
+    city = ROSTER.cities[0]
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    sent = folder / f"{city.code}_{city.name}_填报表.xlsx"
+    sent.write_bytes("编码,数值\r\nL1P1-A1,823\r\n".encode("gbk"))  # a CSV export renamed .xlsx
+    ingest([sent], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    [letter] = [o for o in reminders(results, default_province(ROSTER), ROSTER) if o.city_code == city.code]
+    body = email.message_from_bytes(letter.message.as_bytes(), policy=email.policy.default).get_body(("plain",))
+    text = body.get_content()
+    assert f"收到的文件“{sent.name}”未能采用：" in text and "收件" not in text.replace("收件人", "")
+    assert "。。" not in text
+
+
+def test_feedback_for_a_feed_error_tells_the_city_it_need_not_resend(tmp_path):
+    """QA round (江苏): 盐城's only error was 八十分 in the secretariat's feed, yet its letter said
+    “因错误或漏填暂未得到的分值为 20.00 分 … 请在原填报表上更正后 … 重新报送”."""
+    import openpyxl
+
+    from sceval.ingest.central import SHEET, load_central, write_central_template
+
+    city = ROSTER.cities[0]
+    survey = next(second for second in CATALOG.second_levels() if second.method == "survey")
+    path = fill(render(CATALOG, city, ROSTER, tmp_path), tmp_path / "in" / "杭州.xlsx", valid_values(CATALOG))
+    feed = write_central_template(ROSTER, tmp_path / "统一数据.xlsx", CATALOG)
+    book = openpyxl.load_workbook(feed)
+    ws = book[SHEET]
+    column = next(c.column for c in ws[2] if c.value == survey.inputs[0].name)
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == city.code)
+    ws.cell(row, column).value = "八十分"
+    book.save(feed)
+    out = tmp_path / "out"
+    loaded = load_central(feed, CATALOG, ROSTER)
+    ingest([path], out, IngestOptions(CATALOG, roster=ROSTER, jobs=1, central=loaded.values,
+                                      central_issues=loaded.city_issues))
+    [letter] = feedback_letters(out, default_province(ROSTER), ROSTER)
+    text = email.message_from_bytes(letter.message.as_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+    assert "共有 0 处错误" in text and "另有 1 处问题在秘书处统一数据中，由秘书处更正，无需你市处理" in text
+    assert "无需重新报送" in text and "请在原填报表上更正" not in text
