@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sceval.cases.inputs import WORD_SUFFIXES
 from sceval.ingest.file_kinds import BY_SUFFIX
 from sceval.ingest.run_lock import RunStopped
 from sceval.safety.filenames import zip_member_name
@@ -271,6 +272,8 @@ def _over_budget(run: ArchiveRun, member: Member, left: list[Member], over: Over
 def _gather_member(run: ArchiveRun, member: Member, number: int) -> None:
     from sceval.ingest.gathered import Gathered, rejected
 
+    if member.suffix in WORD_SUFFIXES:
+        return  # a 附件3 case document: sceval.cases checks it into cases.json; not a rejected return
     row = _member_problem(member)
     if row is not None:
         run.skipped.append(rejected(member.display, *row, run.stamp))

@@ -14,6 +14,7 @@ import itertools
 from dataclasses import replace
 from pathlib import Path
 
+from sceval.cases.inputs import WORD_SUFFIXES
 from sceval.ingest.archives import WORKBOOK_SUFFIXES, gather_archive
 from sceval.ingest.gathered import Gathered, display_name, rejected
 from sceval.mail.outlook import NEEDS_EXTRA
@@ -93,6 +94,8 @@ def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: 
                             display=shown, attachment=attachment.name))
         return
     suffix = attachment.suffix
+    if suffix in WORD_SUFFIXES:
+        return  # a 附件3 case document: sceval.cases checks it into cases.json; not a rejected return
     if suffix not in WORKBOOK_SUFFIXES | {".zip"}:
         skipped.append(_row(letter, "MAIL_NOT_A_RETURN", f"{shown} 不是工作簿或压缩包，已跳过", when,
                             display=shown, attachment=attachment.name))

@@ -235,3 +235,36 @@ def test_hostile_mail_is_rows_and_the_batch_goes_on(returns, tmp_path):
     assert by_name["杭州市报送"]["status"] == "counted"
     assert by_name["转发59"]["issues"][0]["code"] == "MAIL_BAD"  # too deep: said so, not opened
     assert len(results["files"]) == 3
+
+
+def _case_docx(folder: Path, name: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("杭州市“城市大脑”建设", level=0)
+    for section in ("1、背景与需求", "2、主要做法", "3、特色亮点", "4、应用成效"):
+        document.add_heading(section, level=1)
+        document.add_paragraph("杭州市依托城市大脑统筹交通、政务等数据，群众办事更加便利。")
+    path = folder / name
+    document.save(path)
+    return path.read_bytes()
+
+
+def test_a_case_document_beside_the_return_is_no_rejected_return(returns, tmp_path):
+    """QA round (江苏): 宿迁 mailed its workbook and its 附件3 case (.docx); the case was checked,
+    yet it also stood in 提交情况 as 宿迁's second file “不计入：文件无法使用” (MAIL_NOT_A_RETURN
+    “不是工作簿或压缩包，已跳过”), and the report counted it among the unusable returns.
+    The same for a case inside a zip. The case is sceval.cases's, never a row of files[]."""
+    case = _case_docx(tmp_path, "case.docx")
+    case_name = f"{HANGZHOU.code}_{HANGZHOU.name}_优秀实践案例.docx"
+    inbox = tmp_path / "in"
+    _eml(inbox, "hz.eml", m.message(CONTACT, "杭州市填报表及案例", m.when(20),
+                                    [m.named_part(returns["hz_v2"], "杭州.xlsx"), m.named_part(case, case_name, "msword")]))
+    zipped = m.zip_of({f"{NINGBO.code}_{NINGBO.name}.xlsx": returns["nb"], f"{NINGBO.code}_{NINGBO.name}_案例.docx": case})
+    (inbox / "宁波.zip").write_bytes(zipped)
+    _run_, results = _run([inbox], tmp_path / "out")
+    assert sorted((row["city"], row["status"]) for row in results["files"]) == [
+        (HANGZHOU.code, "counted"), (NINGBO.code, "counted")]
+    assert not any(row["path"].endswith(".docx") for row in results["files"])
+    cases = json.loads((tmp_path / "out" / "cases.json").read_text(encoding="utf-8"))["files"]
+    assert any(record["file"].endswith(case_name) for record in cases)  # the case itself is checked
