@@ -91,6 +91,11 @@ def _problems(issues: list[dict]) -> str:
 
 def _without_file(message: str) -> str:
     """'文件“附件.zip › 杭州.docx”缺少…' → '缺少…': the file has its own column."""
-    if message.startswith("文件“") and "”" in message:
-        return message.split("”", 1)[1].lstrip("的")
+    if not message.startswith("文件“"):
+        return message
+    depth = 0  # a mail's name nests quotes (文件“邮件“主题”（…） › 杭州.docx”): cut at the matching ”
+    for index, char in enumerate(message):
+        depth += (char == "“") - (char == "”")
+        if char == "”" and depth == 0:
+            return message[index + 1:].lstrip("的")
     return message

@@ -77,3 +77,27 @@ def test_sceval_summary_finds_the_cases_beside_results_json(tmp_path, template):
     assert result.exit_code == 0, result.output
     rows = list(openpyxl.load_workbook(target, read_only=True)[CASES_SHEET].iter_rows(values_only=True))
     assert ("330100", "杭州市", "杭州城市大脑：数据驱动的城市治理") in [r[:3] for r in rows]
+
+
+def test_the_cases_sheet_quotes_a_mailed_cases_findings_without_a_torn_name(tmp_path, template):  # noqa: F811
+    """QA round (江苏): a case mailed as an attachment is named 邮件“主题”（…） › 案例.docx; the
+    优秀案例 sheet cut its findings at the first ” and showed “（city…，2016-12-23 15:30） › ….docx”缺少…”."""
+    from email.message import EmailMessage
+
+    inbox = _inbox(tmp_path, template)
+    case = good_case()
+    case.para("本平台由某某科技股份有限公司承建。")
+    data = case.save(tmp_path / "src" / "案例.docx").read_bytes()
+    letter = EmailMessage()
+    letter["From"], letter["To"], letter["Subject"] = "hz@example.invalid", "pg@example.invalid", "杭州市优秀案例"
+    letter["Date"] = "Thu, 05 Jan 2017 10:00:00 +0800"
+    letter.set_content("附件为我市优秀案例。")
+    letter.add_attachment(data, maintype="application", subtype="vnd.openxmlformats-officedocument.wordprocessingml"
+                          ".document", filename="330100_杭州市_优秀案例.docx")
+    (inbox / "来信.eml").write_bytes(bytes(letter))
+    run = ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
+    sheet = openpyxl.load_workbook(run.summary_path, read_only=True)[CASES_SHEET]
+    [row] = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "330100"]
+    assert row[10].startswith("邮件“杭州市优秀案例”") and row[10].endswith(" › 330100_杭州市_优秀案例.docx")
+    findings = row[9].splitlines()
+    assert findings and all(line.startswith("第 ") for line in findings) and "某某科技股份有限公司" in row[9]
