@@ -176,7 +176,11 @@ def _central(writer: Writer, facts: ReportFacts, province: ProvinceRound, prefix
     feed = feed_inputs(facts.tree)
     scored = province.scored()
     fed = [c for c in scored if feed and all((c.entry.get("inputs") or {}).get(n) is not None for n in feed)]
-    problems = [i for i in province.run_issues if str(i.get("code", "")).startswith("CENTRAL_")]
+    # The feed's file-level problems (run_issues) and its unreadable cells, which ingest puts on
+    # the city's row (CENTRAL_BAD “八十分”): both are problems found in the feed file.
+    cells = [i for c in province.cities for i in c.entry.get("issues") or []
+             if str(i.get("code", "")).startswith("CENTRAL_") and i.get("severity") in ("error", "warning")]
+    problems = [i for i in province.run_issues if str(i.get("code", "")).startswith("CENTRAL_")] + cells
     text = (f"{prefix}秘书处统一测算数据和市民体验调查结果覆盖了已计分的{len(scored)}个城市中的{len(fed)}个；"
             f"统一数据文件中发现问题{len(problems)}处。")
     provisional = provisional_subs(facts.tree)

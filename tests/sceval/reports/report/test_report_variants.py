@@ -206,3 +206,16 @@ def test_another_province_s_configuration_is_not_used(tmp_path):
     report = _report(tmp_path, [results], province="sceval/demo/inputs/province_330000.yaml")
     assert "所给省级评价配置属于浙江省（330000），计分结果属于江苏省（320000）" in report.paragraph("本报告未采用该配置")
     assert not any("示例联系人" in p for p in report.paragraphs)
+
+
+def test_an_unreadable_feed_cell_is_counted_among_the_feeds_problems(tmp_path):
+    """QA round (江苏): the feed's 八十分 (CENTRAL_BAD, on 盐城's row as ingest puts it) was
+    reported as “统一数据文件中发现问题0处”."""
+    results = copy.deepcopy(province_results())
+    city = next(c for c in results["cities"] if c["status"] in ("submitted", "has_errors"))
+    city["issues"].append({"code": "CENTRAL_BAD", "severity": "error", "sheet": "秘书处统一数据", "cell": "E12",
+                           "indicator": "L8P1", "file": "统一数据.xlsx",
+                           "message": "秘书处统一数据文件 统一数据.xlsx：工作表“秘书处统一数据” 单元格 E12：填写的“八十分”无法确定为一个数值"})
+    report = _report(tmp_path, [results])
+    assert "统一数据文件中发现问题1处" in report.paragraph("统一数据文件中发现问题")
+    assert "八十分" in report.paragraph("统一数据问题：")
