@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sctemplates.issues import Issue, issue
@@ -51,7 +50,7 @@ def order_places(ledger: Ledger) -> dict[str, tuple[str, str]]:
 
 
 def _when(sub: Submission) -> str:
-    return datetime.fromisoformat(sub.received_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    return ordering.shown_time(sub.received_at)  # Beijing time, as ordering.reason shows the basis
 
 
 def _invalidated(sub: Submission) -> Issue:

@@ -152,6 +152,20 @@ def test_correction_saved_to_disk_first_still_counts(template, tmp_path):
         "工作簿保存时间 2016-12-10 10:00", "工作簿保存时间 2016-12-20 10:00"]
 
 
+def test_the_superseded_note_shows_every_time_in_beijing_time(template, tmp_path, monkeypatch):
+    """QA round (江苏): “收到于 2026-12-01 11:10”（UTC, the machine's zone) beside “按工作簿保存时间
+    2026-12-01 19:10”（Beijing）in one sentence: one zone, Beijing, whatever the machine's is."""
+    monkeypatch.setenv("TZ", "UTC")
+    inbox = tmp_path / "inbox"
+    first = version(template, inbox / "杭州_第一版.xlsx", 10, "2016-12-10T02:00:00Z", mtime=1_482_700_000)
+    fixed = version(template, inbox / "杭州_更正版.xlsx", 100, "2016-12-20T02:00:00Z", mtime=1_482_000_000)
+    run = ingest([first, fixed], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1,
+                                                                 ledger_path=tmp_path / "out" / "ledger.sqlite"))
+    note = next(i for i in files_by_name(run.results)["杭州_第一版.xlsx"]["issues"] if i["code"] == "SUBMISSION_SUPERSEDED")
+    assert "“杭州_第一版.xlsx”（收到于 2016-12-26 05:06）" in note["message"]
+    assert "“杭州_更正版.xlsx”（收到于 2016-12-18 02:40）" in note["message"]
+
+
 def zip_of(path: Path, members: list[tuple[Path, tuple]]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for source, stamp in members:
