@@ -11,6 +11,7 @@ adjustments again (sceval.ingest.adjustments).
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -38,12 +39,19 @@ def _requests(city, name, value, why, role, by, source) -> list:
     return [Request(city, name, value, why, role, by)]
 
 
+def _points(total) -> str:
+    """A total as every other view shows it (74.00, not 74.0 as results.json's float reads)."""
+    from sctemplates.methods import round_score
+
+    return "—" if total is None else f"{round_score(Decimal(str(total))):.2f}"
+
+
 def _report(recorded) -> None:
     for made in recorded.adjustments:
         shown = "撤销" if made.value is None else f"调整为 {made.value}"
         typer.echo(f"已记录（第 {made.id} 号）：城市 {made.city} 的 {made.input} {shown}；原因：{made.why}；调整人：{made.by}")
     for name, old, new in recorded.totals:
-        typer.echo(f"{name} 总分：{old} → {new}")
+        typer.echo(f"{name} 总分：{_points(old)} → {_points(new)}")
     run = recorded.run
     if run is not None and run.results_path:
         typer.echo(f"已重新计分：{run.results_path}" + (f"；变动对比：{run.changes_path}" if run.changes_path else ""))

@@ -206,3 +206,18 @@ def test_adjustments_survive_a_damaged_ledger_rebuilt_from_results(inputs, tmp_p
     assert again["scores"] == adjusted["scores"] and again["adjustments"][0]["id"] == made.id
     undo_adjustment(out, made.id)  # the restored record can be undone under its own number
     assert "adjustments" not in _city(_results(out), city.code)
+
+
+def test_cli_shows_the_totals_with_two_decimals(inputs, tmp_path):
+    """QA round (江苏): “苏州市 总分：74.0 → 73.61” — every other view shows 74.00."""
+    import re
+
+    from sceval.cli.commands.adjust import _points
+
+    out = tmp_path / "out"
+    _ingest(inputs, out)
+    result = CliRunner().invoke(app, ["adjust", "330100", NUM, "1000", "--why", "电话核实", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "总分：" in line]
+    assert lines and all(re.search(r"总分：\d+\.\d{2} → \d+\.\d{2}$", line) for line in lines)
+    assert (_points(74.0), _points(73.605), _points(None)) == ("74.00", "73.61", "—")  # as results.json reads
