@@ -109,8 +109,12 @@ def print_run_table(run, console=None) -> None:
 
 
 def _file_shown(path: str) -> str:
-    """The file's name as sent: an archive member's whole name ("回复[/red].xlsx" holds a "/")."""
-    return path.split(".zip/", 1)[1] if ".zip/" in path else Path(path).name
+    """The file as the city sent it: ``附件.zip › member`` (the member's whole name: "回复[/red].xlsx"
+    holds a "/"), else the file's own name without the province's folder."""
+    if ".zip/" not in path:
+        return Path(path).name
+    archive, member = path.split(".zip/", 1)
+    return f"{Path(archive + '.zip').name} › {member}"
 
 
 def _city_shown(city: dict) -> str:
