@@ -124,7 +124,14 @@ def _file_cells(file: dict) -> list:
     placed it among the city's versions (sceval.ingest.ordering), hash."""
     errors = [i.get("code", "") for i in file.get("issues") or [] if i.get("severity") == "error"]
     return [file.get("path", ""), FILE_STATUS_LABELS.get(file.get("status"), file.get("status")),
-            "、".join(dict.fromkeys(errors)), file.get("received_at", ""), _order_basis(file), file.get("sha256", "")]
+            "、".join(dict.fromkeys(errors)), _received(file), _order_basis(file), file.get("sha256", "")]
+
+
+def _received(file: dict) -> str:
+    """Beijing time to the minute, as the basis beside it ('2016-12-25 10:00'), not stored UTC ISO."""
+    from sceval.ingest.ordering import shown_time
+
+    return shown_time(file["received_at"]) if file.get("received_at") else ""
 
 
 def _order_basis(file: dict) -> str:
@@ -165,7 +172,7 @@ def _submission_counts(data: SummaryData) -> str:
 def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) -> None:
     ws = workbook.add_worksheet(SUBMISSIONS_SHEET)
     head = write_title(ws, styles, title + [(_submission_counts(data), "note")])
-    headers = _lead(data) + ["报送状态", "收到文件数", "文件", "文件处理", "错误代码", "收到时间",
+    headers = _lead(data) + ["报送状态", "收到文件数", "文件", "文件处理", "错误代码", "收到时间（北京时间）",
                              "新旧判定依据", "SHA-256"]
     write_headers(ws, head, headers, styles.header)
     rows = _submission_rows(data)

@@ -303,3 +303,17 @@ def test_the_e_mail_date_decides_between_attachments_of_two_letters(template, tm
     assert counted[0]["order_basis"] == "message"
     city = next(c for c in run.results["cities"] if c["code"] == HANGZHOU.code)
     assert city["scores"][A1.code] == 15.0
+
+
+def test_submissions_sheet_shows_the_received_time_in_beijing_time_like_its_basis(template, tmp_path):
+    """QA round (江苏): 提交情况 showed 收到时间 “2026-11-30T11:10:30+00:00” (UTC ISO) beside
+    新旧判定依据 “工作簿保存时间 2026-12-01 19:10” (Beijing): one zone, written for people."""
+    inbox = tmp_path / "inbox"
+    version(template, inbox / "杭州.xlsx", 100, "2016-12-20T02:00:00Z", mtime=1_482_000_000)
+    run = ingest([inbox], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1))
+    sheet = openpyxl.load_workbook(run.summary_path, read_only=True)["提交情况"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if "城市代码" in r)
+    row = next(r for r in rows if any("杭州.xlsx" in str(v) for v in r))
+    assert row[header.index("收到时间（北京时间）")] == "2016-12-18 02:40"
+    assert row[header.index("新旧判定依据")] == "工作簿保存时间 2016-12-20 10:00"
