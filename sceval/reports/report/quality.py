@@ -31,8 +31,13 @@ def _at_stake(writer: Writer, facts: ReportFacts) -> None:
         writer.paragraph("已计分的城市均未因数据错误或漏填而失分。")
         return
     total = sum(p for _, p in found)
-    writer.paragraph(f"{len(found)}个城市因数据错误或漏填暂未得到共{points(total)}分，城市更正后可以得到；"
-                     f"最多的是{facts.city_label(found[0][0])}（{points(found[0][1])}分）。")
+    # An unreadable feed cell (CENTRAL_BAD) keeps points pending too, but it is the secretariat's to fix.
+    feed = [facts.city_label(c) for c, _ in found
+            if any(i.get("code") == "CENTRAL_BAD" for i in c.entry.get("issues") or [])]
+    cause, who = ("数据错误、漏填或秘书处统一数据有误", "更正后") if feed else ("数据错误或漏填", "城市更正后")
+    writer.paragraph(f"{len(found)}个城市因{cause}暂未得到共{points(total)}分，{who}可以得到；"
+                     f"最多的是{facts.city_label(found[0][0])}（{points(found[0][1])}分）。"
+                     + (f"其中{names(feed)}的未得分值含秘书处统一数据中无法读取的数值，由秘书处更正。" if feed else ""))
     rows = [[facts.city_label(c), points(p), sum(1 for i in c.entry.get("issues") or [] if i.get("severity") == "error")]
             for c, p in found]
     writer.table("因错误和漏填未得的分值", ["城市", "未得分值", "错误数"], rows)

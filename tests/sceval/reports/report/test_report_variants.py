@@ -216,6 +216,10 @@ def test_an_unreadable_feed_cell_is_counted_among_the_feeds_problems(tmp_path):
     city["issues"].append({"code": "CENTRAL_BAD", "severity": "error", "sheet": "秘书处统一数据", "cell": "E12",
                            "indicator": "L8P1", "file": "统一数据.xlsx",
                            "message": "秘书处统一数据文件 统一数据.xlsx：工作表“秘书处统一数据” 单元格 E12：填写的“八十分”无法确定为一个数值"})
+    city["points_at_stake"] = 20.0  # the survey's points, pending as ingest keeps them
     report = _report(tmp_path, [results])
     assert "统一数据文件中发现问题1处" in report.paragraph("统一数据文件中发现问题")
     assert "八十分" in report.paragraph("统一数据问题：")
+    at_stake = report.paragraph("暂未得到共")
+    assert "城市更正后可以得到" not in at_stake  # the feed's error is not the city's to correct
+    assert f"其中{city['name']}的未得分值含秘书处统一数据中无法读取的数值，由秘书处更正" in at_stake
