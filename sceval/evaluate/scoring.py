@@ -143,7 +143,9 @@ def compare_cached(catalog: Catalog, mine: ScoreSheet, cached, where, total_name
         theirs = cached(name)
         if theirs is None or theirs == 0 or abs(theirs - ours) <= CACHED_TOLERANCE:
             continue
-        label = code or "总分"
+        # The cover's preview leaves out the secretariat's values: "总分" beside a 48.43 read as the
+        # official total (67.93 with them) to the official who saw it.
+        label = code or "封面的得分预览（不含秘书处统一数据）"
         message = (f"{label} 工作簿内公式计算的得分为 {theirs}，系统计分为 {ours}，以系统计分为准"
                    "（可能是公式被修改或数值以文本等形式填写）")
         found.append(issue("SCORE_FORMULA_DIFFERS", message, **{**where(name), "indicator": code}))

@@ -102,6 +102,8 @@ def test_libreoffice_resaved_return_scores_identically(templates, tmp_path):
     third = ingest([resaved_texty], tmp_path / "c", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
     differs = [i for i in city_entry(third.results, HANGZHOU.code)["issues"] if i["code"] == "SCORE_FORMULA_DIFFERS"]
     assert differs and differs[-1]["indicator"] == ""  # the total on the cover
+    # QA round (江苏): it said “总分 … 系统计分为 48.43” where the official total was 67.93
+    assert differs[-1]["message"].startswith("封面的得分预览（不含秘书处统一数据） 工作簿内公式计算的得分为")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
