@@ -18,6 +18,7 @@ CASES_FILE = "cases.json"
 STATUS_LABELS = {"ok": "合格", "warnings": "合格（请核实提示）", "rejected": "需修改后重新报送"}
 HEADERS = ["城市代码", "城市名称", "案例名称", "字数", "图", "表", "图表数", "章节", "结论", "需修改或核实", "文件"]
 WIDTHS = [10, 10, 36, 8, 6, 6, 8, 8, 16, 60, 40]
+CHARS_PER_LINE = 28  # CJK characters (two widths each) that fit the 60-wide 需修改或核实 column
 
 
 def cases_for(results, out_path) -> list[dict]:
@@ -73,8 +74,17 @@ def _write_row(ws, row: int, case: dict, styles: Styles) -> None:
     found = sum(1 for s in sections if s.get("found"))
     write_text(ws, row, 7, f"{found}/{len(sections)}" if sections else "—", styles.center)
     write_text(ws, row, 8, STATUS_LABELS.get(case.get("status"), case.get("status") or ""), styles.text)
-    write_text(ws, row, 9, _problems(case.get("issues") or []), styles.wrap)
+    problems = _problems(case.get("issues") or [])
+    write_text(ws, row, 9, problems, styles.wrap)
+    ws.set_row(row, _height(problems))  # no viewer grows a row for wrapped text: it would spill over the header
     write_text(ws, row, 10, case.get("file") or "", styles.text)
+
+
+def _height(text: str) -> float:
+    """Points for the wrapped findings: a line per ~28 CJK characters of the 60-wide column, 15 pt each
+    (Excel's highest row is 409 pt)."""
+    lines = sum(max(1, -(-len(line) // CHARS_PER_LINE)) for line in text.splitlines()) if text else 1
+    return min(409, 15 * lines)
 
 
 def _problems(issues: list[dict]) -> str:

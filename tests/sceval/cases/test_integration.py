@@ -101,3 +101,18 @@ def test_the_cases_sheet_quotes_a_mailed_cases_findings_without_a_torn_name(tmp_
     assert row[10].startswith("邮件“杭州市优秀案例”") and row[10].endswith(" › 330100_杭州市_优秀案例.docx")
     findings = row[9].splitlines()
     assert findings and all(line.startswith("第 ") for line in findings) and "某某科技股份有限公司" in row[9]
+
+
+def test_the_cases_sheet_row_is_tall_enough_for_its_findings(tmp_path, template):  # noqa: F811
+    """QA round (江苏): 宿迁's nine findings sat in a 15 pt row; printed (LibreOffice PDF) they spilled
+    over the header row, unreadable. The row must be as tall as its wrapped lines."""
+    inbox = _inbox(tmp_path, template)
+    case = good_case()
+    for _ in range(2):
+        case.para("本平台由某某科技股份有限公司承建，打造全国领先、国内第一的政务服务平台。")
+    case.save(inbox / "330100_杭州市_优秀案例.docx")
+    run = ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
+    sheet = openpyxl.load_workbook(run.summary_path)[CASES_SHEET]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "330100")
+    lines = sum(max(1, -(-len(line) // 28)) for line in sheet.cell(row, 10).value.splitlines())
+    assert 4 <= lines < 27 and sheet.row_dimensions[row].height >= 15 * lines  # under Excel's 409 pt cap
