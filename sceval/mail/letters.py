@@ -33,8 +33,8 @@ def _signature(province: ProvinceConfig) -> str:
 def _to(city: City, problems: list[Issue], what: str) -> str:
     to = recipient(city.contact, city.emails)
     if not to:
-        problems.append(issue("MAIL_NO_CONTACT", f"名单中{city.name}（{city.code}）没有联系邮箱，{what}未填写收件人，"
-                                                 "请在名单中补充“邮箱”列或发送前手工填写"))
+        problems.append(issue("MAIL_NO_CONTACT", f"名单中{city.name}（{city.code}）没有可用的联系邮箱（未填写或格式不正确，"
+                                                 f"见名单检查），{what}未填写收件人，请在名单中补充或更正“邮箱”列，或发送前手工填写"))
     return to
 
 

@@ -262,3 +262,24 @@ def test_feedback_for_a_feed_error_tells_the_city_it_need_not_resend(tmp_path):
     text = email.message_from_bytes(letter.message.as_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
     assert "共有 0 处错误" in text and "另有 1 处问题在秘书处统一数据中，由秘书处更正，无需你市处理" in text
     assert "无需重新报送" in text and "请在原填报表上更正" not in text
+
+
+def test_a_malformed_roster_address_is_not_called_missing(tmp_path):
+    """QA round (江苏): 宿迁's roster e-mail “bad-email” was reported as “没有联系邮箱”; the
+    official who typed one looks for a blank cell. Say it may be malformed too."""
+    from sctemplates.roster import load_roster
+    from sceval.mail.letters import template_drafts
+
+    roster_path = tmp_path / "名单.csv"
+    roster_path.write_text("代码,名称,类型,联系人,邮箱,电话\n330100,杭州市,副省级市,王明,bad-email,0571-88888888\n",
+                           encoding="utf-8")
+    roster = load_roster(roster_path)
+    from sctemplates.layout import file_name
+
+    city = roster.cities[0]
+    templates = render(CATALOG, city, roster, tmp_path / "模板").parent
+    (templates / f"template_{city.code}.xlsx").rename(templates / file_name(city.code, city.name))
+    problems = []
+    [draft] = template_drafts(roster, templates, default_province(roster), problems=problems)
+    assert [p.code for p in problems] == ["MAIL_NO_CONTACT"] and "格式不正确" in problems[0].message
+    assert draft.message["To"] in (None, "")
