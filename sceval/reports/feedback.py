@@ -130,9 +130,12 @@ def _mark_cells(workbook, issues: list[dict]) -> list[str | None]:
 
 def _summary_line(issues: list[dict], src_name: str) -> str:
     counts = {s: sum(1 for i in issues if i["severity"] == s) for s in SEVERITY_ORDER}
-    return (f"文件 {src_name} 的问题清单：共 {len(issues)} 条（错误 {counts['error']}，"
-            f"警告 {counts['warning']}，提示 {counts['info']}）。请在原文件中修改标红/标黄的单元格"
-            "（鼠标停留可看批注）后重新报送；点击“定位”可跳转到该单元格。")
+    head = (f"文件 {src_name} 的问题清单：共 {len(issues)} 条（错误 {counts['error']}，"
+            f"警告 {counts['warning']}，提示 {counts['info']}）。")
+    # Only the secretariat's problems (八十分 in its file, a value it has not sent): nothing for the city.
+    if issues and all(i["sheet"] == FEED_SHEET or i["code"].startswith("CENTRAL_") for i in issues):
+        return head + "以上问题均在秘书处统一数据文件中，由秘书处更正，你市无需修改或重新报送。"
+    return head + "请在原文件中修改标红/标黄的单元格（鼠标停留可看批注）后重新报送；点击“定位”可跳转到该单元格。"
 
 
 def _list_row(ws, row: int, number: int, item: dict, target: str | None) -> None:

@@ -195,3 +195,5 @@ def test_feedback_says_an_unreadable_feed_value_is_the_secretariats_not_unreceiv
     rows = list(openpyxl.load_workbook(feedback, read_only=True)["问题清单"].iter_rows(values_only=True))
     survey = [row for row in rows if any(str(v).endswith(SURVEY.inputs[0].label) for v in row if v)]
     assert len(survey) == 1 and CENTRAL_UNREADABLE in survey[0] and "（未收到）" not in survey[0]
+    # the only problem is the secretariat's: the heading must not ask the city to fix and resend
+    assert "由秘书处更正，你市无需修改或重新报送" in rows[0][0] and "后重新报送；" not in rows[0][0]
