@@ -95,10 +95,26 @@ def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limi
     report = CasesReport(generated_at=generated_at or now_iso())
     with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
         documents, problems = case_documents(inputs, Path(work), exclude, every_named_file)
-        report.files = _check_all(documents, roster, limits, jobs or os.cpu_count() or 1) + problems
+        report.files = _once(_check_all(documents, roster, limits, jobs or os.cpu_count() or 1)) + problems
     if out_dir is not None:
         write_cases_json(report, out_dir)
     return report
+
+
+def _once(records: list[CaseRecord]) -> list[CaseRecord]:
+    """One record per document: the same bytes sent twice (saved to a folder and still in the
+    mailbox) are one case, not two for the city; the first record names the copy (FILE_DUPLICATE)."""
+    first: dict[str, CaseRecord] = {}
+    kept = []
+    for record in records:
+        seen = first.get(record.sha256) if record.sha256 else None
+        if seen is None:
+            first.setdefault(record.sha256, record)
+            kept.append(record)
+            continue
+        seen.issues.append(issue("FILE_DUPLICATE", f"文件“{short(record.file)}”与“{short(seen.file)}”内容完全相同，"
+                                                   "只记录一次。", file=record.file))
+    return kept
 
 
 PARALLEL_FROM = 8  # fewer documents are checked faster than a pool starts

@@ -55,3 +55,24 @@ def test_messages_name_the_file_as_the_sender_named_it(tmp_path):
     path.write_bytes(b"")
     record = check_cases([tmp_path]).files[0]
     assert record.file == str(path) and record.issues[0].message.startswith("文件“无标题.docx”")
+
+
+def test_the_same_case_in_a_folder_and_in_the_mailbox_is_one_record(tmp_path):
+    """QA round (江苏): `sceval cases check 案例/ 收件箱.mbox` listed 宿迁's one document twice
+    (the copy saved to disk and the attachment still in the mailbox): two cases for one city."""
+    from email.message import EmailMessage
+
+    from sceval.cases.check import check_cases
+
+    folder = tmp_path / "案例"
+    case = good_case().save(folder / "330100_杭州市_优秀案例.docx")
+    letter = EmailMessage()
+    letter["From"], letter["To"], letter["Subject"] = "hz@example.invalid", "pg@example.invalid", "杭州市优秀案例"
+    letter["Date"] = "Thu, 05 Jan 2017 10:00:00 +0800"
+    letter.set_content("附件为我市优秀案例。")
+    letter.add_attachment(case.read_bytes(), maintype="application", subtype="octet-stream", filename=case.name)
+    (tmp_path / "来信.eml").write_bytes(bytes(letter))
+    report = check_cases([folder, tmp_path / "来信.eml"], roster=zhejiang(), jobs=1)
+    assert len(report.files) == 1 and report.files[0].status == "ok"
+    [note] = [i for i in report.files[0].issues if i.code == "FILE_DUPLICATE"]
+    assert "邮件“杭州市优秀案例”" in note.message and case.name in note.message and note.severity == "info"
