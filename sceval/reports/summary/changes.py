@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
-from sctemplates.methods import HUNDRED, round_score, show_number
+from sctemplates.methods import HUNDRED, round_score
 
 from sceval.reports.summary.style import Styles, print_setup, write_headers, write_score, write_text, write_title
 
@@ -52,7 +52,7 @@ def moved_most(catalog, before: dict, after: dict, shown: int = MOVED_SHOWN) -> 
 
 
 def _moved_text(moves) -> str:
-    return "\n".join(f"{code} {name}：{show_number(a)} → {show_number(b)}" for code, name, a, b in moves)
+    return "\n".join(f"{code} {name}：{round_score(a):.2f} → {round_score(b):.2f}" for code, name, a, b in moves)
 
 
 def change_rows(before: dict, after: dict) -> list[list]:
@@ -82,8 +82,14 @@ def _title(before: dict, after: dict) -> list[tuple[str, str]]:
     same = old.get("fingerprint") == new.get("fingerprint")
     what = "同一指标目录（含审核调整）" if same else f"修订后的指标目录（指纹 {old.get('fingerprint', '')} → {new.get('fingerprint', '')}）"
     return [("重新计分变动对比", "title"),
-            (f"按{what}根据已回收的数据重新计分；原计分时间 {before.get('generated_at', '')}，"
-             f"重新计分时间 {after.get('generated_at', '')}。排名变动为正表示名次上升。", "note")]
+            (f"按{what}根据已回收的数据重新计分；原计分时间 {_shown(before)}，"
+             f"重新计分时间 {_shown(after)}（北京时间）。排名变动为正表示名次上升。", "note")]
+
+
+def _shown(results: dict) -> str:
+    from sceval.ingest.ordering import shown_time
+
+    return shown_time(results.get("generated_at") or "") if results.get("generated_at") else ""
 
 
 def write_changes_sheet(workbook, before: dict, after: dict, styles: Styles) -> None:

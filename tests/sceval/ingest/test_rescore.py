@@ -7,6 +7,8 @@ catalog's weights (Decimal half-up at every level) must agree for every city and
 """
 from __future__ import annotations
 
+import re
+
 import json
 import random
 from decimal import ROUND_HALF_UP, Decimal
@@ -167,6 +169,8 @@ def test_the_changes_workbook_lists_old_and_new_totals(returns, edited, tmp_path
         assert row[header.index("新排名")] == city["rank"]
         moved = row[header.index("变动最大的分项")]
         assert moved and "→" in moved
+        # each move as scores are shown everywhere: two decimals on both sides
+        assert all(re.fullmatch(r".+：\d+\.\d\d → \d+\.\d\d", line) for line in moved.splitlines()), moved
 
 
 def test_a_catalog_asking_for_other_inputs_is_refused(returns, tmp_path):
