@@ -122,18 +122,15 @@ def invalidate_command(
     rerun: bool = RERUN_OPTION,
 ) -> None:
     """作废一次报送；该城市此前最新的有效报送随即计入。"""
-    with _open(ledger, out) as opened:
-        try:
-            target = opened.invalidate(sha, why)
-        except LookupError as exc:
-            typer.secho(str(exc), fg="red", err=True)
-            raise typer.Exit(1) from None
+    def invalidate(opened):
+        target = opened.invalidate(sha, why)
         typer.echo(f"已作废：{target.file_name}（城市 {target.city_code or '未识别'}，"
                    f"SHA-256 {target.sha256[:12]}），原因：{target.invalidated_why}")
         now = opened.counting().get(target.city_code or "")
         typer.echo(f"城市 {target.city_code} 现计入：{now.file_name}（SHA-256 {now.sha256[:12]}）"
                    if now else f"城市 {target.city_code or '未识别'} 现在没有可计入的有效报送。")
-    _after_change(rerun, _ledger_path(ledger, out), out)  # the ledger is closed: ingest opens it
+
+    _change(ledger, out, rerun, invalidate)
 
 
 def use_command(
@@ -144,15 +141,24 @@ def use_command(
     rerun: bool = RERUN_OPTION,
 ) -> None:
     """指定某次报送为该城市计入的报送（不论各版本的时间先后）；与 invalidate 相对。"""
+    def use(opened):
+        target = opened.use(sha, why)
+        typer.echo(f"已指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
+                   f"原因：{target.used_why}")
+
+    _change(ledger, out, rerun, use)
+
+
+def _change(ledger: Optional[Path], out: Optional[Path], rerun: bool, change) -> None:
+    """Apply one ledger change (a SHA that fits no usable submission: exit 1), then say that the
+    outputs follow on the next ingest, or rerun it."""
     with _open(ledger, out) as opened:
         try:
-            target = opened.use(sha, why)
+            change(opened)
         except (LookupError, ValueError) as exc:
             typer.secho(str(exc), fg="red", err=True)
             raise typer.Exit(1) from None
-        typer.echo(f"已指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
-                   f"原因：{target.used_why}")
-    _after_change(rerun, _ledger_path(ledger, out), out)
+    _after_change(rerun, _ledger_path(ledger, out), out)  # the ledger is closed: ingest opens it
 
 
 def register(app: typer.Typer) -> None:

@@ -19,4 +19,6 @@ def test_a_damaged_ledger_is_kept_aside_and_said(tmp_path):
 def test_invalidate_on_a_damaged_ledger_finds_nothing_rather_than_crashing(tmp_path):
     (tmp_path / "ledger.sqlite").write_bytes(b"\0" * 4096)
     result = CliRunner().invoke(app, ["ledger", "invalidate", "abc", "--why", "测试", "--out", str(tmp_path)])
-    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # a Chinese message and exit 1, never a traceback
+    assert "已损坏" in result.output
