@@ -102,12 +102,7 @@ def write_issues(workbook, data: SummaryData, styles: Styles, title: list) -> No
             item.get("indicator"), item.get("message")]
         for col, value in enumerate(cells):
             write_text(ws, row, col, value, styles.wrap if col == len(cells) - 1 else styles.text)
-    ws.autofilter(head, 0, head + max(len(rows), 1), len(headers) - 1)
-    ws.freeze_panes(head + 1, 0)
-    widths = [10] * len(_lead(data)) + [36, 8, 22, 30, 12, 8, 12, 60]
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    print_setup(ws, head, len(_lead(data)) - 1)
+    _finish_list(ws, data, head, len(rows), len(headers), [36, 8, 22, 30, 12, 8, 12, 60])
 
 
 def _city_file_rows(data: SummaryData, province, city: CityRow) -> list[list]:
@@ -183,9 +178,13 @@ def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) 
                 ws.write_number(row, col, value, styles.integer)
             else:
                 write_text(ws, row, col, value, styles.text)
-    ws.autofilter(head, 0, head + max(len(rows), 1), len(headers) - 1)
+    _finish_list(ws, data, head, len(rows), len(headers), [15, 9, 44, 34, 24, 26, 30, 66])
+
+
+def _finish_list(ws, data: SummaryData, head: int, rows: int, columns: int, widths: list[int]) -> None:
+    """A long list's filter, frozen header, column widths (the city columns first) and print setup."""
+    ws.autofilter(head, 0, head + max(rows, 1), columns - 1)
     ws.freeze_panes(head + 1, 0)
-    widths = [10] * len(_lead(data)) + [15, 9, 44, 34, 24, 26, 30, 66]
-    for col, width in enumerate(widths):
+    for col, width in enumerate([10] * len(_lead(data)) + widths):
         ws.set_column(col, col, width)
     print_setup(ws, head, len(_lead(data)) - 1)
