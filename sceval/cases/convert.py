@@ -8,12 +8,10 @@ conversion runs no macro either way.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
+
+from sceval.office import run_headless, soffice
 
 TIMEOUT_SECONDS = 120
 
@@ -24,10 +22,6 @@ class ConversionUnavailable(RuntimeError):
 
 class ConversionFailed(RuntimeError):
     pass
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def to_docx(data: bytes, suffix: str, timeout: int = TIMEOUT_SECONDS) -> bytes:
@@ -50,12 +44,5 @@ def to_docx(data: bytes, suffix: str, timeout: int = TIMEOUT_SECONDS) -> bytes:
 
 
 def _run(command: list[str], timeout: int) -> None:
-    """Run soffice in its own process group, so a timeout ends soffice.bin too, not just the script."""
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise ConversionFailed(f"转换超过 {timeout} 秒") from exc
+    if not run_headless(command, timeout):
+        raise ConversionFailed(f"转换超过 {timeout} 秒")

@@ -18,7 +18,7 @@ import yaml
 from docx import Document
 
 from sceval.cases.outline import outline, tidy
-from sceval.cases.template import GUIDANCE_STYLE_ID, write_case_template
+from sceval.cases.template import write_case_template
 
 DATA = Path(__file__).with_name("cases.yaml")
 BODY_STYLE = "Normal"
@@ -122,17 +122,16 @@ def _section_body(document, city, name: str, fault: str | None, figures: int, bo
 
 def _as_doc(path: Path) -> Path:
     """The case saved as Word 97-2003 by LibreOffice; the .docx stays when it is not installed."""
-    from sceval.cases import convert
+    from sceval.cases.convert import TIMEOUT_SECONDS
+    from sceval.office import run_headless, soffice
 
-    program = convert.soffice()
+    program = soffice()
     if program is None:
         return path
     with tempfile.TemporaryDirectory(prefix="sceval-demo-doc-") as work:
         command = [program, f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless",
                    "--norestore", "--convert-to", "doc:MS Word 97", "--outdir", work, str(path)]
-        try:
-            convert._run(command, convert.TIMEOUT_SECONDS)
-        except convert.ConversionFailed:
+        if not run_headless(command, TIMEOUT_SECONDS):
             return path
         saved = Path(work) / f"{path.stem}.doc"
         if not saved.is_file():

@@ -48,7 +48,8 @@ def report_command(
 ) -> None:
     """由计分结果生成新型智慧城市评价工作报告（附件4）初稿：组织概况、经验总结、优秀案例。"""
     from sceval.cli.commands.summary import _load_results_or_exit
-    from sceval.reports.report.writer import soffice, to_pdf, write_report
+    from sceval.office import soffice
+    from sceval.reports.report.writer import to_pdf, write_report
 
     loaded = _load_results_or_exit(list(results))  # the same checks as `sceval summary`
     beside = results[0].with_name("cases.json")

@@ -7,14 +7,13 @@ configuration; the .docx is written atomically, the PDF converted by LibreOffice
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
+
+from sceval.office import run_headless, soffice
 
 from sceval.reports.report.chapter_one import province_config, write_chapter_one
 from sceval.reports.report.chapter_three import write_chapter_three
@@ -81,10 +80,6 @@ def write_report(results_list, cases=None, province=None, out="评价工作报�
     return out
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def to_pdf(docx: Path, timeout: int = PDF_TIMEOUT_SECONDS) -> Path | None:
     """The PDF beside ``docx`` (same name, .pdf), or None when LibreOffice is not installed.
 
@@ -105,14 +100,8 @@ def to_pdf(docx: Path, timeout: int = PDF_TIMEOUT_SECONDS) -> Path | None:
         shutil.copy(BUNDLED, work / "profile" / "user" / "fonts")
         command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(work / "out"), str(source)]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            raise RuntimeError(f"LibreOffice 转换 PDF 超过 {timeout} 秒：{docx}") from None
+        if not run_headless(command, timeout):
+            raise RuntimeError(f"LibreOffice 转换 PDF 超过 {timeout} 秒：{docx}")
         produced = work / "out" / "report.pdf"
         if not produced.is_file():
             raise RuntimeError(f"LibreOffice 未能将 {docx} 转换为 PDF")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sceval.cases import check_cases
-from sceval.cases.convert import soffice
+from sceval.office import soffice
 from sceval.demo.cases import demo_cases, write_demo_cases
 from sceval.demo.round import load_demo_inputs
 
