@@ -65,6 +65,9 @@ def _register_all() -> None:
     for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
                    cli_demo, cli_cases, cli_mail, cli_report, cli_rescore, cli_adjust):
         module.register(app)
+    from sceval.cli.commands import export as cli_export  # analysts' tables (issue 25)
+
+    cli_export.register(app)
 
 
 _register_all()

@@ -15,12 +15,22 @@ def _load_results_or_exit(paths: list[Path]) -> list[dict]:
     try:
         loaded = load_sources(paths)
     except ResultsRefused as refused:
-        for item in refused.issues:
-            typer.echo(f"{item.message}（{item.code}）", err=True)
-        raise typer.Exit(2) from None
-    for item in loaded.issues:  # hand-edited visible numbers: said, and the embedded data used
-        typer.echo(f"注意：{item.message}（{item.code}）", err=True)
+        exit_refused(refused)
+    say_warnings(loaded.issues)
     return loaded.results
+
+
+def exit_refused(refused) -> None:
+    """Each reason the inputs cannot be merged (sources.ResultsRefused), then exit 2."""
+    for item in refused.issues:
+        typer.echo(f"{item.message}（{item.code}）", err=True)
+    raise typer.Exit(2) from None
+
+
+def say_warnings(issues) -> None:
+    """Hand-edited visible numbers: said, and the embedded data used."""
+    for item in issues:
+        typer.echo(f"注意：{item.message}（{item.code}）", err=True)
 
 
 def summary_command(
