@@ -14,6 +14,8 @@ from sceval.reports.summary.data import SEVERITY_LABELS, CityRow, SummaryData, t
 LEVEL_LABELS = {"first": "一级指标", "second": "二级指标", "sub": "二级指标分项"}
 OPTIONAL_LEVEL = "自选指标·"
 YES, NO = "是", "否"
+SCORE_COLUMNS = ("城市代码", "城市名称", "省份", "指标代码", "指标名称", "层级", "上级指标", "得分", "满分", "暂定")
+ISSUE_COLUMNS = ("城市代码", "城市名称", "省份", "文件", "问题代码", "严重程度", "说明", "工作表", "单元格", "指标")
 
 
 def _rank_bounds(data: SummaryData) -> dict[int, tuple[int, int]]:
@@ -79,9 +81,8 @@ def score_rows(data: SummaryData) -> list[dict]:
 
 def _score_row(row: CityRow, entry: tuple, score) -> dict:
     code, name, level, parent, maximum, provisional = entry
-    return {"城市代码": row.code, "城市名称": row.name, "省份": row.province_name,
-            "指标代码": code, "指标名称": name, "层级": level, "上级指标": parent,
-            "得分": to_decimal(score), "满分": to_decimal(maximum), "暂定": YES if provisional else NO}
+    return dict(zip(SCORE_COLUMNS, (row.code, row.name, row.province_name, code, name, level, parent,
+                                    to_decimal(score), to_decimal(maximum), YES if provisional else NO)))
 
 
 def issue_rows(data: SummaryData, merge_issues=()) -> list[dict]:
@@ -100,10 +101,9 @@ def issue_rows(data: SummaryData, merge_issues=()) -> list[dict]:
 
 def _issue_row(code: str, name: str, province: str, file: str, item: dict) -> dict:
     severity = item.get("severity", "")
-    return {"城市代码": code, "城市名称": name, "省份": province, "文件": file,
-            "问题代码": item.get("code", ""), "严重程度": SEVERITY_LABELS.get(severity, severity),
-            "说明": item.get("message", ""), "工作表": item.get("sheet", ""),
-            "单元格": item.get("cell", ""), "指标": item.get("indicator", "")}
+    return dict(zip(ISSUE_COLUMNS, (code, name, province, file, item.get("code", ""),
+                                    SEVERITY_LABELS.get(severity, severity), item.get("message", ""),
+                                    item.get("sheet", ""), item.get("cell", ""), item.get("indicator", ""))))
 
 
 def load_round(paths) -> tuple[SummaryData, list]:
