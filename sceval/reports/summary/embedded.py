@@ -47,6 +47,15 @@ def payload(results: list[dict]) -> tuple[str, list[str]]:
     return hashlib.sha256(raw).hexdigest(), [packed[i:i + CHUNK] for i in range(0, len(packed), CHUNK)]
 
 
+def embedded_results(results: dict | list[dict], cases: list[dict]) -> list[dict]:
+    """The results as embedded: a province's checked cases (found beside its summary when the
+    results do not carry them) travel with it, as `sceval summary` adds them from results.json."""
+    listed = results if isinstance(results, list) else [results]
+    if len(listed) == 1 and "cases" not in listed[0]:
+        return [{**listed[0], "cases": cases}]
+    return listed
+
+
 def write_embedded(workbook, results: list[dict]) -> None:
     """Add the very hidden sheet to an open xlsxwriter workbook."""
     digest, chunks = payload(results)

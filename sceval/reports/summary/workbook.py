@@ -14,7 +14,7 @@ from sctemplates.model import Catalog
 from sceval.reports.summary.cases_sheet import cases_for, write_cases_sheet
 from sceval.reports.summary.charts import write_charts
 from sceval.reports.summary.data import SummaryData, build_summary_data
-from sceval.reports.summary.embedded import write_embedded
+from sceval.reports.summary.embedded import embedded_results, write_embedded
 from sceval.reports.summary.lists import write_issues, write_raw_data, write_submissions
 from sceval.reports.summary.matrix import write_catalog_matrices, write_optional_sheet
 from sceval.reports.summary.overview import write_overview
@@ -69,8 +69,9 @@ def write_summary(results: dict | list[dict], out_path: str | Path, rosters=None
                                                   "strings_to_urls": False})
         styles = Styles(workbook)
         _write_sheets(workbook, data, styles, title)
-        write_cases_sheet(workbook, cases_for(results, out_path), styles, title)  # 优秀案例, when checked
-        write_embedded(workbook, results if isinstance(results, list) else [results])  # for merges
+        cases = cases_for(results, out_path)
+        write_cases_sheet(workbook, cases, styles, title)  # 优秀案例, when checked
+        write_embedded(workbook, embedded_results(results, cases))  # for merges and analysts
         workbook.set_properties({"title": _heading(data), "comments": "sceval"})
         workbook.close()
     return out_path
