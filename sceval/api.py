@@ -54,13 +54,10 @@ def load_results(*paths: Union[str, Path]) -> Round:
 
 
 def _frame(pd, rows: list[dict], columns: tuple[str, ...] = ()) -> "pandas.DataFrame":
-    """Text columns as pandas makes them; every other column object dtype, so Decimals, ranks
-    and None stay as they are (no casting to float, no NaN)."""
-    columns = list(rows[0]) if rows else list(columns)
-    return pd.DataFrame({name: _series(pd, [row[name] for row in rows]) for name in columns})
-
-
-def _series(pd, values: list) -> "pandas.Series":
-    if values and all(isinstance(value, str) for value in values):
-        return pd.Series(values)
-    return pd.Series(values, dtype=object)
+    """Decimals and None stay as they are: pandas keeps them in object columns; only a column of
+    whole numbers with gaps (ranks) would become floats with NaN, so it is kept as objects."""
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else list(columns))
+    for name in frame.columns:
+        if frame[name].dtype.kind == "f":
+            frame[name] = pd.Series([row[name] for row in rows], dtype=object)
+    return frame

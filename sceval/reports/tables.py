@@ -67,10 +67,14 @@ def _optional_tree(optional: dict | None) -> list[tuple]:
             for col in optional_columns(optional)]
 
 
+def _exact_maxima(tree: list[tuple]) -> list[tuple]:
+    return [(*entry[:4], to_decimal(entry[4]), YES if entry[5] else NO) for entry in tree]
+
+
 def score_rows(data: SummaryData) -> list[dict]:
     """One row per scored city and indicator (its optional indicators included, when it has them)."""
-    tree = indicator_tree(data.catalog)
-    optional = {p.code: _optional_tree(p.optional) for p in data.provinces}
+    tree = _exact_maxima(indicator_tree(data.catalog))
+    optional = {p.code: _exact_maxima(_optional_tree(p.optional)) for p in data.provinces}
     found = []
     for row in data.scored_rows():
         scores = row.record.get("scores") or {}
@@ -80,9 +84,9 @@ def score_rows(data: SummaryData) -> list[dict]:
 
 
 def _score_row(row: CityRow, entry: tuple, score) -> dict:
-    code, name, level, parent, maximum, provisional = entry
+    code, name, level, parent, maximum, provisional = entry  # maximum and provisional as shown
     return dict(zip(SCORE_COLUMNS, (row.code, row.name, row.province_name, code, name, level, parent,
-                                    to_decimal(score), to_decimal(maximum), YES if provisional else NO)))
+                                    to_decimal(score), maximum, provisional)))
 
 
 def issue_rows(data: SummaryData, merge_issues=()) -> list[dict]:

@@ -1,0 +1,88 @@
+"""sceval.api.load_results at national scale: 340 cities in 10 provinces, < 1 s.
+
+Synthesises ten provinces' results.json (report_bench.national: the shared results factory,
+the full bundled catalog, rank intervals from 1,000 weight draws as ingest writes them), writes
+them and each province's summary workbook, then times:
+- ``json``: load_results of the ten results.json files (the national view; the national rank
+  intervals are drawn again over all 340 cities, as the national summary does) — target < 1 s;
+- ``workbooks``: the same from the ten summary workbooks (preflight, bounded reading, embedded
+  data decoded and checked against the visible numbers), for information.
+  .venv/bin/python benchmarks/api_bench.py [--cities 340] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGET = 1.0
+DRAWS = 1000
+
+
+def provinces(cities: int) -> list[dict]:
+    from sctemplates.catalog import load_catalog
+    from sctemplates.export import catalog_as_dict
+
+    from sceval.ingest.rescore import add_rank_stability
+    from report_bench import national
+
+    catalog = load_catalog()
+    found = []
+    for results in national(cities):
+        results["catalog"] = catalog_as_dict(catalog)
+        add_rank_stability(results, catalog, DRAWS, 2016)  # in place
+        found.append(results)
+    return found
+
+
+def _fastest(work, repeat: int) -> tuple[float, object]:
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = work()
+        best = min(best, time.perf_counter() - start)
+    return best, value
+
+
+def measure(cities: int = 340, repeat: int = 3) -> dict:
+    from sceval.api import load_results
+    from sceval.reports.summary.workbook import write_summary
+
+    with tempfile.TemporaryDirectory() as folder:
+        jsons, books = [], []
+        for results in provinces(cities):
+            path = Path(folder) / f"{results['province']['code']}.json"
+            path.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+            jsons.append(path)
+            books.append(write_summary(results, Path(folder) / f"汇总_{results['province']['code']}.xlsx"))
+        json_seconds, loaded = _fastest(lambda: load_results(*jsons), repeat)
+        book_seconds, from_books = _fastest(lambda: load_results(*books), repeat)
+    return {"cities": len(loaded.cities), "indicator_rows": len(loaded.scores), "provinces": len(jsons),
+            "json_seconds": json_seconds, "workbook_seconds": book_seconds,
+            "same": loaded.cities.equals(from_books.cities), "ok": json_seconds < TARGET}
+
+
+def print_figures(figures: dict) -> None:
+    print(f"\nload_results：{figures['provinces']} 个省 {figures['cities']} 个城市（{figures['indicator_rows']:,} 行指标得分），"
+          f"由 results.json {figures['json_seconds']:.3f} 秒（目标 < {TARGET:g} 秒）{'✓' if figures['ok'] else '✗'}；"
+          f"由汇总表 {figures['workbook_seconds']:.3f} 秒；两者一致：{'是' if figures['same'] else '否'}")
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cities", type=int, default=340)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    figures = measure(args.cities, args.repeat)
+    print_figures(figures)
+    return figures
+
+
+if __name__ == "__main__":
+    main()
