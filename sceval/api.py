@@ -7,11 +7,11 @@
     rnd.issues   # one row per issue: 城市代码, 文件, 问题代码, 严重程度, 说明, 工作表, 单元格
 
 Scores stay exact: every score column holds decimal.Decimal objects (object dtype; None where
-there is none), the 2-decimal values results.json holds, never re-rounded through floats. Use
-``rnd.cities["总分"].map(float)`` only where a plot wants floats. Paths may be results.json files
-or summary workbooks written by sceval (their embedded results, checked against the visible
-numbers: see ``rnd.issues``); inputs that cannot be merged raise ``ResultsRefused`` (its
-``issues`` say why, each with a code and a Chinese message).
+there is none), the 2-decimal values results.json holds, never re-rounded through floats; use
+``rnd.cities["总分"].astype(float)`` (None becomes NaN) only where statistics or a plot want
+floats. Paths may be results.json files or summary workbooks written by sceval (their embedded
+results, checked against the visible numbers: see ``rnd.issues``); inputs that cannot be
+merged raise ``ResultsRefused`` (its ``issues`` say why, each with a code and a Chinese message).
 
 pandas is imported here only, inside the functions: the CLI never pays for it.
 """
