@@ -21,6 +21,8 @@ from decimal import Decimal
 
 from sctemplates.issues import Issue, issue
 
+from sceval.reports.summary.style import print_setup
+
 SHEET = "_计分结果数据"
 FORMAT = "sceval-summary-results/1"
 CHUNK = 32_000
@@ -66,8 +68,7 @@ def write_embedded(workbook, results: list[dict]) -> None:
         ws.write_string(row, 1, value)
     for row, chunk in enumerate(chunks, start=FIRST_CHUNK_ROW):
         ws.write_string(row, 0, chunk)
-    ws.set_landscape()  # printed with the rest, it still follows the summary's page setup
-    ws.repeat_rows(0)
+    print_setup(ws, 0)  # should anyone unhide and print it: the summary's page setup
     ws.very_hidden()
 
 
