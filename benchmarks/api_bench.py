@@ -15,11 +15,12 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from timing import best_of  # noqa: E402
 
 TARGET = 1.0
 DRAWS = 1000
@@ -41,15 +42,6 @@ def provinces(cities: int) -> list[dict]:
     return found
 
 
-def _fastest(work, repeat: int) -> tuple[float, object]:
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = work()
-        best = min(best, time.perf_counter() - start)
-    return best, value
-
-
 def measure(cities: int = 340, repeat: int = 3) -> dict:
     from sceval.api import load_results
     from sceval.reports.summary.workbook import write_summary
@@ -61,11 +53,11 @@ def measure(cities: int = 340, repeat: int = 3) -> dict:
             path.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
             jsons.append(path)
             books.append(write_summary(results, Path(folder) / f"汇总_{results['province']['code']}.xlsx"))
-        json_seconds, loaded = _fastest(lambda: load_results(*jsons), repeat)
-        book_seconds, from_books = _fastest(lambda: load_results(*books), repeat)
+        from_json, loaded = best_of(repeat, len(jsons), None, load_results, *jsons)
+        from_books, loaded_books = best_of(repeat, len(books), None, load_results, *books)
     return {"cities": len(loaded.cities), "indicator_rows": len(loaded.scores), "provinces": len(jsons),
-            "json_seconds": json_seconds, "workbook_seconds": book_seconds,
-            "same": loaded.cities.equals(from_books.cities), "ok": json_seconds < TARGET}
+            "json_seconds": from_json.seconds, "workbook_seconds": from_books.seconds,
+            "same": loaded.cities.equals(loaded_books.cities), "ok": from_json.seconds < TARGET}
 
 
 def print_figures(figures: dict) -> None:
