@@ -7,11 +7,10 @@ them and each province's summary workbook, then times:
   intervals are drawn again over all 340 cities, as the national summary does) — target < 1 s;
 - ``workbooks``: the same from the ten summary workbooks (preflight, bounded reading, embedded
   data decoded and checked against the visible numbers), for information.
-  .venv/bin/python benchmarks/api_bench.py [--cities 340] [--repeat 3]
+  .venv/bin/python benchmarks/api_bench.py [cities, default 340]
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -66,15 +65,5 @@ def print_figures(figures: dict) -> None:
           f"由汇总表 {figures['workbook_seconds']:.3f} 秒；两者一致：{'是' if figures['same'] else '否'}")
 
 
-def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cities", type=int, default=340)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
-    figures = measure(args.cities, args.repeat)
-    print_figures(figures)
-    return figures
-
-
 if __name__ == "__main__":
-    main()
+    print_figures(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 340))
