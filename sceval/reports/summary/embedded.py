@@ -45,7 +45,7 @@ def payload(results: list[dict]) -> tuple[str, list[str]]:
     text = json.dumps({"format": FORMAT, "results": results}, ensure_ascii=False,
                       separators=(",", ":"), default=_json_number)
     raw = text.encode("utf-8")
-    packed = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+    packed = base64.b64encode(zlib.compress(raw, 1)).decode("ascii")  # level 1: 5× faster than 6, ~40 % larger
     return hashlib.sha256(raw).hexdigest(), [packed[i:i + CHUNK] for i in range(0, len(packed), CHUNK)]
 
 
