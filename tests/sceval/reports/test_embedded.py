@@ -13,6 +13,7 @@ from sceval.cli.app import app
 from sceval.reports.summary.embedded import CHUNK, SHEET, read_embedded
 from sceval.reports.summary.sources import ResultsRefused, load_sources
 from sceval.reports.summary.workbook import write_summary
+from tests.libreoffice import needs_soffice, resave_xlsx
 from tests.sceval.results_factory import make_results
 
 
@@ -190,3 +191,15 @@ def test_overlapping_cities_of_two_files_are_refused_naming_both(provinces, tmp_
     assert result.exit_code == 2 and "MERGE_CITY_OVERLAP" in result.output
     assert str(zj_json) in result.output and str(other_path) in result.output
     assert zj["cities"][0]["code"] in result.output
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_summary_resaved_in_libreoffice_still_merges_without_false_alarms(provinces, tmp_path):
+    """A province may open its summary in LibreOffice (or WPS) and save it before sending it."""
+    _json, zj_book, results = provinces["330000"]
+    (resaved,) = resave_xlsx([zj_book], tmp_path / "lo")
+    assert openpyxl.load_workbook(resaved)[SHEET].sheet_state == "hidden"  # LibreOffice: very hidden → hidden
+    loaded = load_sources([resaved])
+    assert loaded.issues == []  # every visible number still agrees with the embedded results
+    assert loaded.results == [{**json.loads(json.dumps(results)), "cases": []}]
