@@ -203,3 +203,23 @@ def test_a_summary_resaved_in_libreoffice_still_merges_without_false_alarms(prov
     loaded = load_sources([resaved])
     assert loaded.issues == []  # every visible number still agrees with the embedded results
     assert loaded.results == [{**json.loads(json.dumps(results)), "cases": []}]
+
+
+def test_an_edited_score_in_a_matrix_sheet_is_reported_too(provinces, tmp_path):
+    _json, zj_book, zj = provinces["330000"]
+    city = zj["cities"][0]
+    book = openpyxl.load_workbook(zj_book)
+    ws = book["分项得分"]
+    header = next(row for row in ws.iter_rows() if any(c.value == "代码" for c in row))
+    code_col = next(c.column for c in header if c.value == "代码")
+    score_cell = next(c for c in header if c.column > code_col + 2 and c.value)  # the first indicator
+    code = score_cell.value.split(" ")[0]
+    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row + 1) if r[code_col - 1].value == city["code"])
+    target = ws.cell(row, score_cell.column)
+    assert target.value == city["scores"][code]
+    target.value = city["scores"][code] + 1
+    edited = tmp_path / "改过分项.xlsx"
+    book.save(edited)
+    (warning,) = load_sources([edited]).issues
+    assert (warning.code, warning.sheet, warning.cell) == ("EMBED_VISIBLE_EDITED", "分项得分", target.coordinate)
+    assert city["name"] in warning.message and code in warning.message
