@@ -33,17 +33,16 @@ NOTE = ("本工作表保存生成本汇总表的计分结果（JSON，zlib 压�
 FACTS = ("格式", "SHA-256（解压后的 JSON）", "分段数")
 
 
-def _json_number(value):
-    """Decimals (a caller's exact scores) as JSON numbers, as results.json writes them."""
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+def _json_value(value):
+    """Decimals (a caller's exact scores) as JSON numbers, as results.json writes them; anything
+    else JSON cannot hold as its text (embedding must never stop the summary being written)."""
+    return float(value) if isinstance(value, Decimal) else str(value)
 
 
 def payload(results: list[dict]) -> tuple[str, list[str]]:
     """(digest of the JSON, the Base64 chunks) for these results dicts."""
     text = json.dumps({"format": FORMAT, "results": results}, ensure_ascii=False,
-                      separators=(",", ":"), default=_json_number)
+                      separators=(",", ":"), default=_json_value)
     raw = text.encode("utf-8")
     packed = base64.b64encode(zlib.compress(raw, 1)).decode("ascii")  # level 1: 5× faster than 6, ~40 % larger
     return hashlib.sha256(raw).hexdigest(), [packed[i:i + CHUNK] for i in range(0, len(packed), CHUNK)]
@@ -115,7 +114,7 @@ def _decode(book) -> tuple[list[dict], str]:
     fact = {label: str(book.value(SHEET, row, 1)) for row, label in enumerate(FACTS, start=2)}
     if fact[FACTS[0]] != FORMAT:
         return [], f"格式为“{fact[FACTS[0]][:40]}”，不是本版本可读的“{FORMAT}”"
-    count = int(fact[FACTS[2]]) if fact[FACTS[2]].isdigit() else -1
+    count = _whole(fact[FACTS[2]])
     chunks = [str(value) for value in column[FIRST_CHUNK_ROW:FIRST_CHUNK_ROW + max(count, 0)]]
     if count < 1 or len(chunks) != count or not all(chunks):
         return [], "分段不完整"
@@ -125,6 +124,12 @@ def _decode(book) -> tuple[list[dict], str]:
     if hashlib.sha256(raw).hexdigest() != fact[FACTS[1]]:
         return [], "与其 SHA-256 校验值不符（数据被改动或已损坏）"
     return _results_of(raw)
+
+
+def _whole(text: str) -> int:
+    """The chunk count as written ("3"), or as a spreadsheet may have turned it into a number ("3.0")."""
+    digits = text[:-2] if text.endswith(".0") else text
+    return int(digits) if digits.isdigit() and len(digits) < 7 else -1
 
 
 def _inflate(text: str) -> bytes | None:

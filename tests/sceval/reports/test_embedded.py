@@ -223,3 +223,12 @@ def test_an_edited_score_in_a_matrix_sheet_is_reported_too(provinces, tmp_path):
     (warning,) = load_sources([edited]).issues
     assert (warning.code, warning.sheet, warning.cell) == ("EMBED_VISIBLE_EDITED", "分项得分", target.coordinate)
     assert city["name"] in warning.message and code in warning.message
+
+
+def test_exact_decimal_scores_given_to_the_writer_embed_as_numbers(tmp_path):
+    from decimal import Decimal
+
+    results = make_results(n_roster=3, n_submitted=2, seed=5)
+    results["cities"][0]["total"] = Decimal(str(results["cities"][0]["total"]))
+    embedded = read_embedded(write_summary(results, tmp_path / "s.xlsx")).results[0]
+    assert embedded["cities"][0]["total"] == float(results["cities"][0]["total"])
