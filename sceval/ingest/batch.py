@@ -66,6 +66,9 @@ class IngestOptions:
     # weights (0: ranks only) and the seed that makes a run reproducible.
     draws: int = 1000
     seed: int = 2016
+    # The previous round (sceval.previous.load.PreviousRound): cities[].previous, change and the
+    # year-on-year warnings (issue 23); None for a first round.
+    previous: object = None
 
     def worker_context(self) -> dict:
         """What every worker needs, sent to each once (sceval.ingest.pool.SHARED_FIELDS)."""
@@ -161,6 +164,10 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     from sceval.ingest.rescore import after_scoring  # review adjustments, ranks and their intervals
 
     after_scoring(run, options, out_dir / RESULTS_FILE)
+    if options.previous is not None:
+        from sceval.previous.compare import compare_with_previous
+
+        compare_with_previous(run, options.previous, options.catalog)
 
 
 def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> None:

@@ -27,6 +27,7 @@ class PreviousRound:
     input_names: frozenset[str] = frozenset()  # inputs of the earlier catalog (after the mapping)
     rounds: tuple[str, ...] = ()
     split_from: dict[str, str] = field(default_factory=dict)  # new input -> the earlier input it was part of
+    rules: object = None  # sceval.previous.rules.YearOnYear of the current catalog (None: the bundled one's)
 
     def for_city(self, code: str) -> PreviousValues:
         """What a template for this city shows (sctemplates.render.previous)."""

@@ -1,0 +1,99 @@
+"""`sceval ingest --previous`: previous and change per city, year-on-year warnings on real returns."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from sceval.cli.app import app
+from sceval.ingest.batch import IngestOptions, ingest
+from sceval.previous.load import load_previous
+from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+
+CATALOG = base_catalog()
+ROSTER = zhejiang()
+HANGZHOU, NINGBO = ROSTER.cities[0], ROSTER.cities[1]
+SUBS = {sub.code: sub for sub in CATALOG.sub_items()}
+RATIO = SUBS["L1P1-A1"]
+RATE = next(sub for sub in CATALOG.sub_items() if sub.method == "rate")
+EMPTIED = SUBS["L1P1-A2"]
+
+
+def _options(**more) -> IngestOptions:
+    return IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at="2016-12-20T08:00:00+00:00",
+                         ledger_path=None, workbooks=False, draws=0, **more)
+
+
+@pytest.fixture(scope="module")
+def rounds(tmp_path_factory):
+    """A first round (杭州, 宁波 valid) and a second: 杭州 with a tenfold jump, a changed sign and
+    an emptied input; 宁波 unchanged."""
+    folder = tmp_path_factory.mktemp("rounds")
+    templates = {c.code: render(CATALOG, c, ROSTER, folder / "t") for c in (HANGZHOU, NINGBO)}
+    first = [fill(templates[c], folder / "r1" / f"{c}.xlsx", valid_values(CATALOG)) for c in templates]
+    ingest(first, folder / "out1", _options())
+    second_values = valid_values(CATALOG)
+    second_values[RATIO.input("numerator").name] = 1500  # was 100: fifteenfold
+    second_values[RATIO.input("denominator").name] = 2000  # was 200: tenfold exactly, no warning
+    second_values[RATE.inputs[0].name] = -1.7  # was 1.7
+    second_values[EMPTIED.input("numerator").name] = None  # was 100
+    second = [fill(templates[HANGZHOU.code], folder / "r2" / "杭州.xlsx", second_values),
+              fill(templates[NINGBO.code], folder / "r2" / "宁波.xlsx", valid_values(CATALOG))]
+    previous = load_previous([folder / "out1" / "results.json"])
+    run = ingest(second, folder / "out2", _options(previous=previous))
+    return json.loads((folder / "out1" / "results.json").read_text(encoding="utf-8")), run.results, run
+
+
+def _city(results: dict, code: str) -> dict:
+    return next(c for c in results["cities"] if c["code"] == code)
+
+
+def test_previous_and_change_per_city(rounds):
+    first, second, _run = rounds
+    before, now = _city(first, HANGZHOU.code), _city(second, HANGZHOU.code)
+    assert now["previous"]["total"] == before["total"] and now["previous"]["rank"] == before["rank"]
+    assert now["previous"]["status"] == "submitted"
+    assert now["previous"]["round"].startswith("浙江省")
+    assert set(now["previous"]["scores"]) == {f.code for f in CATALOG.indicators}
+    assert now["previous"]["scores"]["L1"] == before["scores"]["L1"]
+    exact = Decimal(str(now["total"])) - Decimal(str(before["total"]))
+    assert now["change"] == float(exact) and now["change"] < 0
+    assert _city(second, NINGBO.code)["change"] == 0.0
+    missing = _city(second, ROSTER.cities[2].code)
+    assert missing["previous"]["status"] == "missing" and missing["change"] is None
+
+
+def test_tenfold_jump_sign_change_and_emptied_are_warned_with_both_values(rounds):
+    _first, second, run = rounds
+    found = {i["code"]: i for i in _city(second, HANGZHOU.code)["issues"] if i["code"].startswith("YOY_")}
+    assert set(found) == {"YOY_JUMP", "YOY_SIGN", "YOY_EMPTIED"}
+    jump = found["YOY_JUMP"]
+    assert jump["severity"] == "warning" and jump["indicator"] == "L1P1-A1"
+    assert "为 1500" in jump["message"] and "为 100" in jump["message"]
+    assert "本轮（浙江省" in jump["message"] and "上一轮（浙江省" in jump["message"]
+    assert RATIO.input("numerator").label in jump["message"] and "超过 10 倍" in jump["message"]
+    assert "-1.7" in found["YOY_SIGN"]["message"] and "为 空" in found["YOY_EMPTIED"]["message"]
+    assert jump["sheet"] == "基础指标" and jump["cell"]
+    assert not [i for i in _city(second, NINGBO.code)["issues"] if i["code"].startswith("YOY_")]
+    counted = run.counted[HANGZHOU.code]
+    assert {"YOY_JUMP", "YOY_SIGN", "YOY_EMPTIED"} <= {i.code for i in counted.issues}  # → feedback
+
+
+def test_jump_cell_is_the_numerator_cell(rounds, tmp_path):
+    _first, second, _run = rounds
+    jump = next(i for i in _city(second, HANGZHOU.code)["issues"] if i["code"] == "YOY_JUMP")
+    import openpyxl
+
+    book = openpyxl.load_workbook(render(CATALOG, HANGZHOU, ROSTER, tmp_path))
+    (_sheet, where), = book.defined_names[RATIO.input("numerator").name].destinations
+    assert where.replace("$", "") == jump["cell"]
+
+
+def test_cli_previous_and_bad_previous_file(rounds, tmp_path):
+    bad = tmp_path / "results.json"
+    bad.write_text("[]", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--out", str(tmp_path / "o"),
+                                      "--previous", str(bad)])
+    assert result.exit_code == 2 and "上一轮结果文件" in result.output
