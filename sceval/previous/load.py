@@ -87,9 +87,12 @@ def _city(entry: dict, name: str, first_levels: list[str], mapping) -> PreviousC
     firsts = {code: _decimal(scores[code]) for code in first_levels if scores.get(code) is not None}
     if mapping is not None:
         inputs, firsts = mapping.inputs(inputs), mapping.codes(firsts)
+    from sceval.reports.status_words import city_status_label
+
+    status = str(entry.get("status", ""))
     return PreviousCity(code=str(entry.get("code", "")), name=str(entry.get("name", "")), round=name,
-                        status=str(entry.get("status", "")), total=_decimal(entry.get("total")),
-                        rank=entry.get("rank"), scores=firsts, inputs=inputs)
+                        status=status, total=_decimal(entry.get("total")), rank=entry.get("rank"),
+                        scores=firsts, inputs=inputs, status_label=city_status_label(status))
 
 
 def _first_level_codes(results: dict) -> list[str]:

@@ -24,6 +24,7 @@ class PreviousCity:
     rank: int | None = None
     scores: dict = field(default_factory=dict)  # first-level code -> Decimal
     inputs: dict = field(default_factory=dict)  # input name (current edition) -> JSON value
+    status_label: str = ""  # the status in the summary's words (sceval.reports.status_words)
 
 
 @dataclass(frozen=True)
