@@ -75,3 +75,22 @@ def test_national_merge_ranks_previous_totals_across_provinces(tmp_path):
     assert rows["330100"][4] == 30.5 and rows["330200"][4] == -1.25
     assert rows["升幅最大的城市"][1].startswith("浙江省杭州市（+30.50）")
     assert rows["降幅最大的城市"][1] == "浙江省宁波市（-1.25）"
+
+
+def test_feedback_workbook_shows_the_city_its_change(rounds, tmp_path):
+    from sceval.ingest.outputs import write_feedback_all
+    from sceval.reports.feedback import LIST_SHEET
+
+    _first, second, run = rounds
+    paths = write_feedback_all(run, tmp_path)
+    hangzhou = next(c for c in second["cities"] if c["code"] == HANGZHOU.code)
+    path = next(p for p in paths if p.name.startswith(HANGZHOU.code))
+    sheet = openpyxl.load_workbook(path)[LIST_SHEET]
+    lines = {row[1]: row[6] for row in sheet.iter_rows(values_only=True) if row[1]}
+    assert lines["上一轮总分"] == f"{hangzhou['previous']['total']:.2f}"
+    assert lines["总分变动（本轮 − 上一轮）"] == f"{hangzhou['change']:+.2f}"
+    assert lines["上一轮名次"] == "第 1 名"
+    before, now = hangzhou["previous"]["scores"]["L1"], hangzhou["scores"]["L1"]
+    assert lines["L1 得分变动"] == f"{Decimal(str(now)) - Decimal(str(before)):+.2f}"
+    listed = [row[2] for row in sheet.iter_rows(values_only=True)]
+    assert "YOY_JUMP" in listed
