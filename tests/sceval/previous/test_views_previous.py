@@ -94,3 +94,46 @@ def test_feedback_workbook_shows_the_city_its_change(rounds, tmp_path):
     assert lines["L1 得分变动"] == f"{Decimal(str(now)) - Decimal(str(before)):+.2f}"
     listed = [row[2] for row in sheet.iter_rows(values_only=True)]
     assert "YOY_JUMP" in listed
+
+
+def test_report_compares_the_rounds_from_data_with_a_placeholder(rounds, tmp_path):
+    from sceval.reports.report.writer import write_report
+    from tests.sceval.reports.report.report_helpers import ReadBack
+
+    first, second, _run = rounds
+    path = write_report([second], out=tmp_path / "报告.docx")
+    back = ReadBack(path)
+    hangzhou = next(c for c in second["cities"] if c["code"] == HANGZHOU.code)
+    change = Decimal(str(hangzhou["total"])) - Decimal(str(first["cities"][0]["total"]))
+    sentence = back.paragraph("与上一轮（浙江省", "两轮都已计分的2个城市")
+    assert "下降的1个、持平的1个" in sentence and f"平均变动{change / 2:+.2f}分" in sentence
+    assert f"降幅最大的是杭州市（{change:+.2f}分）" in sentence and "升幅最大" not in sentence
+    table = back.table("与上一轮对比")
+    assert table[0][0] == "宁波市" and table[1][0] == "杭州市"
+    assert table[1][1:] == [f"{Decimal(str(first['cities'][0]['total'])):.2f}", f"{Decimal(str(hangzhou['total'])):.2f}",
+                            f"{change:+.2f}", "1", "2", "-1"]
+    assert any(p.startswith("【请补充：结合两轮评价结果") for p in back.paragraphs)
+
+
+def test_report_without_a_previous_round_has_no_comparison(rounds, tmp_path):
+    from sceval.reports.report.writer import write_report
+    from tests.sceval.reports.report.report_helpers import ReadBack
+
+    first, _second, _run = rounds
+    back = ReadBack(write_report([first], out=tmp_path / "报告.docx"))
+    assert "与上一轮对比" not in back.tables and not any("与上一轮" in p for p in back.paragraphs)
+
+
+def test_national_report_compares_across_provinces(tmp_path):
+    from sceval.reports.report.writer import write_report
+    from tests.sceval.reports.report.report_helpers import ReadBack
+
+    zhejiang = _with_previous(make_results(province_code="330000", n_roster=3, n_submitted=2, optional=False),
+                              {"330100": "30.5", "330200": "-1.25"})
+    jiangsu = _with_previous(make_results(province_code="320000", n_roster=2, n_submitted=2, optional=False, seed=3),
+                             {"320100": "12"})
+    back = ReadBack(write_report([zhejiang, jiangsu], out=tmp_path / "全国.docx"))
+    sentence = back.paragraph("两轮都已计分的4个城市")
+    assert "升幅最大的是浙江省杭州市（+30.50分）" in sentence and "降幅最大的是浙江省宁波市（-1.25分）" in sentence
+    assert "平均变动+10.31分" in sentence  # (30.5 − 1.25 + 12 + 0) / 4 = 10.3125 → 10.31
+    assert [row[0] for row in back.table("与上一轮对比")][:2] == ["浙江省杭州市", "江苏省南京市"]
