@@ -69,6 +69,7 @@ class IngestOptions:
     # The previous round (sceval.previous.load.PreviousRound): cities[].previous, change and the
     # year-on-year warnings (issue 23); None for a first round.
     previous: object = None
+    round_name: str = ""  # this round's name, kept in results.json (shown by the next round)
 
     def worker_context(self) -> dict:
         """What every worker needs, sent to each once (sceval.ingest.pool.SHARED_FIELDS)."""
@@ -161,6 +162,8 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     run.results = build_results(options.catalog, options.optional, roster, run.outcomes, run.counted,
                                 decision.corrected, options.generated_at or now_iso(), decision.earlier,
                                 run.issues)
+    if options.round_name:
+        run.results["round_name"] = options.round_name
     from sceval.ingest.rescore import after_scoring  # review adjustments, ranks and their intervals
 
     after_scoring(run, options, out_dir / RESULTS_FILE)

@@ -56,6 +56,15 @@ def change(total, earlier: PreviousCity | None):
     return json_number(round_score(Decimal(str(total)) - earlier.total))
 
 
+def refresh_changes(results: dict) -> None:
+    """``change`` again for every city that carries a previous round (after a rescoring)."""
+    for entry in results.get("cities") or []:
+        before = (entry.get("previous") or {}).get("total")
+        if before is not None:
+            entry["change"] = None if entry.get("total") is None else json_number(
+                round_score(Decimal(str(entry["total"])) - Decimal(str(before))))
+
+
 def year_on_year(inputs: dict, earlier: PreviousCity, previous: PreviousRound, labels: dict,
                  this_round: str, cells, rules) -> list[Issue]:
     found = []

@@ -198,6 +198,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(2016, "--seed", help="排名稳定性抽样的随机种子（相同种子结果相同）。"),
         previous: Optional[List[Path]] = typer.Option(None, "--previous", help="上一轮的 results.json（可多次给出，如省里的和秘书处的）：每市记录上一轮总分、名次和变动，逐项与上一轮数值比较。"),
         mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
+        round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
@@ -219,7 +220,7 @@ def register(app: typer.Typer) -> None:
                          roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
                          limits=limits, feed_issues=feed.issues if feed else [],
                          central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
-                         previous=earlier))
+                         previous=earlier, round_name=round_name))
         except RunStopped as stopped:
             _fail(f"{stopped.code} {stopped}")
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`
