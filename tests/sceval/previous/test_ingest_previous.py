@@ -61,3 +61,13 @@ def test_cli_previous_and_bad_previous_file(rounds, tmp_path):
     result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--out", str(tmp_path / "o"),
                                       "--previous", str(bad)])
     assert result.exit_code == 2 and "上一轮结果文件" in result.output
+
+
+def test_rescoring_refreshes_the_change_against_the_previous_round():
+    from sceval.previous.compare import refresh_changes
+
+    results = {"cities": [{"total": 80.1, "previous": {"total": 70.05}, "change": 0.0},
+                          {"total": None, "previous": {"total": 60}, "change": 1.0},
+                          {"total": 50, "previous": None, "change": None}]}
+    refresh_changes(results)
+    assert [c["change"] for c in results["cities"]] == [10.05, None, None]
