@@ -74,13 +74,13 @@ def print_figures(figures: dict) -> None:
 
 
 def main(argv=None) -> dict:
+    """Command line: the figures for ``--cities`` (340) at ``--repeat`` (3) rounds, printed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cities", type=int, default=340)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
-    figures = measure(args.cities, args.repeat)
-    print_figures(figures)
-    return figures
+    for option, default in (("--cities", 340), ("--repeat", 3)):
+        parser.add_argument(option, type=int, default=default)
+    found = measure(**vars(parser.parse_args(argv)))
+    print_figures(found)
+    return found
 
 
 if __name__ == "__main__":

@@ -10,20 +10,24 @@ from __future__ import annotations
 from sctemplates.layout import TOTAL_SCORE
 from sctemplates.model import Input
 from sctemplates.render.context import INDICATOR_COLUMNS, SheetContext
+from sctemplates.render.formats import BASE, BORDER
 from sctemplates.render.previous import PreviousValues
 
 PREVIOUS_COL = INDICATOR_COLUMNS.required + 1  # N: first visible column right of 得分
 PREVIOUS_WIDTH = 22
-PREVIOUS_STYLE = {"border": 1, "border_color": "#808080", "bg_color": "#E7E6E6", "font_color": "#404040",
-                  "align": "center", "valign": "vcenter", "text_wrap": True, "locked": True}
+# Lighter than the secretariat's grey (formats.CENTRAL_FILL): a reference to read, not a value supplied.
+PREVIOUS_STYLE = {**BASE, **BORDER, "bg_color": "#E7E6E6", "font_color": "#404040", "align": "center",
+                  "locked": True, "num_format": "General"}
 HEADER_ROW = 1
+HEADER_HEIGHT = 30
 
 
 def attach_previous_column(sheet: SheetContext, values: PreviousValues) -> None:
     """Make ``sheet`` write the previous value on each input row (SheetContext.previous)."""
-    style = sheet.workbook.add_format({**PREVIOUS_STYLE, "font_name": _font(sheet), "num_format": "General"})
+    style = sheet.workbook.add_format(PREVIOUS_STYLE)
     sheet.worksheet.write_string(HEADER_ROW, PREVIOUS_COL, values.heading(), sheet.formats["header"])
     sheet.worksheet.set_column(PREVIOUS_COL, PREVIOUS_COL, PREVIOUS_WIDTH)
+    sheet.worksheet.set_row(HEADER_ROW, HEADER_HEIGHT)  # the round's name wraps onto a second line
 
     def write(row: int, item: Input) -> None:
         shown = values.shown(item.name)
@@ -38,12 +42,6 @@ def attach_previous_column(sheet: SheetContext, values: PreviousValues) -> None:
 def finish_previous_column(sheet: SheetContext, last_row: int) -> None:
     """Print the column too (the sheet's print area otherwise ends at 得分)."""
     sheet.worksheet.print_area(0, 0, last_row, PREVIOUS_COL)
-
-
-def _font(_sheet: SheetContext) -> str:
-    from sctemplates.render.formats import FONT
-
-    return FONT
 
 
 def cover_rows(values: PreviousValues, total_cell: str) -> list[tuple[str, object, str]]:
