@@ -43,6 +43,8 @@ class PreviousValues:
             return f"由上一轮“{earlier}”拆分" if earlier else NEW_INPUT
         if self.city is None:
             return NO_EARLIER
+        if not self.city.inputs:  # not scored last time: say why (上一轮未报送, …)
+            return f"上一轮{self.city.status_label}" if self.city.status_label else NO_EARLIER
         value = self.city.inputs.get(name)
         return NOT_FILLED if value is None or value == "" else value
 
