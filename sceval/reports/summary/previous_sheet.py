@@ -85,7 +85,7 @@ def _chart(workbook, head: int, rows: list[Compared]):
                       "values": [SHEET, first, CHANGE_COL, last, CHANGE_COL], "invert_if_negative": False,
                       "fill": {"color": "#5B9BD5"}, "data_labels": {"value": True, "num_format": "+0.00;-0.00;0"}})
     chart.set_title({"name": "各城市总分与上一轮相比的变动"})
-    chart.set_x_axis({"num_font": {"rotation": -45}})
+    chart.set_x_axis({"num_font": {"rotation": -45}, "label_position": "low"})  # names clear of falling bars
     chart.set_y_axis({"name": "分", "major_gridlines": {"visible": True}})
     chart.set_legend({"none": True})
     chart.set_size({"width": max(640, 36 * count), "height": 400})
