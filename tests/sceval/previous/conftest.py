@@ -7,15 +7,8 @@ import pytest
 
 from sceval.ingest.batch import IngestOptions, ingest
 from sceval.previous.load import load_previous
-from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
-
-CATALOG = base_catalog()
-ROSTER = zhejiang()
-HANGZHOU, NINGBO = ROSTER.cities[0], ROSTER.cities[1]
-SUBS = {sub.code: sub for sub in CATALOG.sub_items()}
-RATIO = SUBS["L1P1-A1"]
-RATE = next(sub for sub in CATALOG.sub_items() if sub.method == "rate")
-EMPTIED = SUBS["L1P1-A2"]
+from tests.sceval.ingest_helpers import fill, render, valid_values
+from tests.sceval.previous.two_rounds import CATALOG, EMPTIED, HANGZHOU, NINGBO, RATE, RATIO, ROSTER
 
 
 def _options(**more) -> IngestOptions:

@@ -16,7 +16,7 @@ from sceval.ingest.batch import IngestOptions, ingest
 from sceval.previous.editions import load_mapping
 from sceval.previous.load import load_previous
 from tests.sceval.ingest_helpers import GENERATED_AT, ROSTER_CSV, fill, valid_values
-from tests.sceval.previous.conftest import HANGZHOU, ROSTER
+from tests.sceval.previous.two_rounds import CATALOG, HANGZHOU, ROSTER
 from tests.sceval.previous.revised_edition import write_revised
 
 MAPPING = """from: "2016"
@@ -83,7 +83,7 @@ def test_cli_render_and_ingest_with_previous(rounds, tmp_path):
     assert _beside(templates[0], "SC_L1P1_A1_NUM") == first["cities"][0]["inputs"]["SC_L1P1_A1_NUM"]
     assert first["cities"][2]["status"] == "missing"
     assert _beside(templates[2], "SC_L1P1_A1_NUM") == "上一轮未报送"
-    returned = fill(templates[0], tmp_path / "in" / "杭州.xlsx", valid_values(_run_catalog()))
+    returned = fill(templates[0], tmp_path / "in" / "杭州.xlsx", valid_values(CATALOG))
     ingested = runner.invoke(app, ["ingest", str(returned.parent), "--roster", str(ROSTER_CSV), "--out",
                                    str(tmp_path / "out"), "--previous", str(previous), "--round-name", "第二轮",
                                    "--draws", "0", "--jobs", "1"])
@@ -91,9 +91,3 @@ def test_cli_render_and_ingest_with_previous(rounds, tmp_path):
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results["round_name"] == "第二轮" and results["cities"][0]["change"] == 0.0
     assert any(name.startswith("汇总_") for name in (p.name for p in (tmp_path / "out").iterdir()))
-
-
-def _run_catalog():
-    from tests.sceval.previous.conftest import CATALOG
-
-    return CATALOG

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from sceval.cli.app import app
 from tests.sceval.ingest_helpers import render
-from tests.sceval.previous.conftest import CATALOG, HANGZHOU, NINGBO, RATIO, ROSTER
+from tests.sceval.previous.two_rounds import CATALOG, HANGZHOU, NINGBO, RATIO, ROSTER
 
 
 def _city(results: dict, code: str) -> dict:

@@ -9,7 +9,7 @@ import openpyxl
 
 from sceval.reports.summary.previous_sheet import SHEET
 from sceval.reports.summary.workbook import write_summary
-from tests.sceval.previous.conftest import HANGZHOU, NINGBO
+from tests.sceval.previous.two_rounds import HANGZHOU, NINGBO
 from tests.sceval.results_factory import make_results
 
 
