@@ -72,8 +72,9 @@ def _merge(merged: PreviousRound, results: dict, mapping) -> None:
     name = round_name(results)
     if name not in merged.rounds:
         merged.rounds += (name,)
-    first_levels = _first_level_codes(results)
-    merged.input_names |= _input_names(results, mapping)
+    catalog = _scored_with(results)
+    first_levels = [first.code for first in (catalog or _bundled()).indicators]
+    merged.input_names |= _input_names(results, catalog, mapping)
     for entry in results["cities"]:
         city = _city(entry, name, first_levels, mapping)
         kept = merged.cities.get(city.code)
@@ -95,22 +96,20 @@ def _city(entry: dict, name: str, first_levels: list[str], mapping) -> PreviousC
                         scores=firsts, inputs=inputs, status_label=city_status_label(status))
 
 
-def _first_level_codes(results: dict) -> list[str]:
-    """First-level codes of the catalog the results were scored with (the bundled one for old files)."""
+def _scored_with(results: dict):
+    """The catalog the results were scored with; None for a results.json from before it was kept."""
     from sceval.ingest.results import catalog_of
 
-    catalog = catalog_of(results)
-    if catalog is None:
-        from sctemplates.catalog import load_catalog
-
-        catalog = load_catalog()
-    return [first.code for first in catalog.indicators]
+    return catalog_of(results)
 
 
-def _input_names(results: dict, mapping) -> frozenset[str]:
-    from sceval.ingest.results import catalog_of
+def _bundled():
+    from sctemplates.catalog import load_catalog
 
-    catalog = catalog_of(results)
+    return load_catalog()
+
+
+def _input_names(results: dict, catalog, mapping) -> frozenset[str]:
     if catalog is None:  # an old results.json: the inputs its cities reported are what it asked for
         names = {name for entry in results["cities"] for name in (entry.get("inputs") or {})}
     else:
