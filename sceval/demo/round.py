@@ -55,6 +55,7 @@ class DemoRun:
     digests: dict = field(default_factory=dict)  # sha256 of every return before ingest
     report: Path | None = None  # 附件4 evaluation work report (.docx; a .pdf beside it with LibreOffice)
     rescored: Path | None = None  # results.json rescored under a revised catalog (sceval.demo.after)
+    second: object = None  # the second round, first round as --previous (sceval.demo.second)
 
 
 def load_demo_inputs(inputs: Path = INPUTS_DIR):
@@ -88,6 +89,9 @@ def run_demo(out: Path, inputs: Path = INPUTS_DIR, jobs: int | None = None, prog
     _ingest(run, catalog, roster, optional, jobs)
     _after_returns(run)
     _report(run, province)
+    from sceval.demo.second import run_second_round  # issue 23: a year on, in <out>/第二轮/
+
+    run.second = run_second_round(run, catalog, roster, province, optional, jobs)
     return run
 
 

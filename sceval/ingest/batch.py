@@ -66,6 +66,10 @@ class IngestOptions:
     # weights (0: ranks only) and the seed that makes a run reproducible.
     draws: int = 1000
     seed: int = 2016
+    # The previous round (sceval.previous.load.PreviousRound): cities[].previous, change and the
+    # year-on-year warnings (issue 23); None for a first round.
+    previous: object = None
+    round_name: str = ""  # this round's name, kept in results.json (shown by the next round)
 
     def worker_context(self) -> dict:
         """What every worker needs, sent to each once (sceval.ingest.pool.SHARED_FIELDS)."""
@@ -158,9 +162,15 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     run.results = build_results(options.catalog, options.optional, roster, run.outcomes, run.counted,
                                 decision.corrected, options.generated_at or now_iso(), decision.earlier,
                                 run.issues)
+    if options.round_name:
+        run.results["round_name"] = options.round_name
     from sceval.ingest.rescore import after_scoring  # review adjustments, ranks and their intervals
 
     after_scoring(run, options, out_dir / RESULTS_FILE)
+    if options.previous is not None:
+        from sceval.previous.compare import compare_with_previous
+
+        compare_with_previous(run, options.previous, options.catalog)
 
 
 def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> None:

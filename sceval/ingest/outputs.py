@@ -92,7 +92,8 @@ def _official_of(run):
         return Official(entry.get("total"), entry.get("optional_total"), inputs,
                         tuple((name, label, CENTRAL_UNREADABLE if code in unreadable else inputs.get(name))
                               for name, label, code in central),
-                        tuple(entry.get("adjustments") or ()))
+                        tuple(entry.get("adjustments") or ()), entry.get("previous"), entry.get("change"),
+                        entry.get("scores"))
 
     return official
 

@@ -223,6 +223,9 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
                 entry["adjustments"] = adjustment_fields(mine, entry)
         cities.append(entry)
     new["cities"] = cities
+    from sceval.previous.compare import refresh_changes  # a new total moves the change against the previous round
+
+    refresh_changes(new)
     return new
 
 

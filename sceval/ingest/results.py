@@ -39,6 +39,10 @@ a city with review adjustments, cities[].adjustments: [{"id", "input", "original
 "why", "by", "at"}] (sceval.ingest.adjustments); value errors an adjustment made moot are kept
 aside in cities[].issues_adjusted_away (an undo brings them back).
 
+With --previous (issue 23, sceval.previous.compare): cities[].previous {"round", "total", "rank",
+"scores" (first level), "status"} | null and cities[].change (total − previous total, half-up),
+and the optional top-level "round_name" (--round-name) the next round shows as its previous round.
+
 "run_issues" (added after the first release): [Issue.as_dict()] about the run itself — the
 secretariat's central feed file (CENTRAL_BAD, CENTRAL_UNKNOWN_CITY) and SCORE_PROVISIONAL.
 

@@ -39,6 +39,11 @@ class Official:
     # Review adjustments (sceval adjust): results.json's cities[].adjustments, written into the
     # copy with a comment naming the value sent and the reason, so the preview scores them too.
     adjustments: tuple = ()
+    # The previous round (issue 23): results.json's cities[].previous and change, and this
+    # round's first-level scores to compare (sceval.reports.feedback_previous).
+    previous: dict | None = None
+    change: object = None
+    first_scores: dict | None = None
 
 
 # Shown for a secretariat value that was in the feed but could not be read (CENTRAL_BAD): the
@@ -280,6 +285,9 @@ def write_feedback(src_path: str | Path, issues: list[dict | Issue], out_path: s
     _write_list(workbook, items, targets, sent_name(shown or src_path.name))
     if official is not None:
         _write_official(workbook[LIST_SHEET], len(items) + 4, official)
+        from sceval.reports.feedback_previous import write_previous_block
+
+        write_previous_block(workbook[LIST_SHEET], official)
     with atomic_path(out_path) as tmp:
         workbook.save(tmp)
     return out_path

@@ -12,9 +12,11 @@ import re
 
 from sctemplates.catalog_workbook import sheets as S
 
-SHEET_LABELS = {"maturity_bands": "成熟度阶段", "optional_indicators": "自选指标规则"}
+SHEET_LABELS = {"maturity_bands": "成熟度阶段", "optional_indicators": "自选指标规则",
+                "year_on_year": "与上一轮对比阈值"}
 FIELD_LABELS = {"name": "名称", "from": "下限（含）", "to": "上限（不含，最后一档含）", "code": "编码",
-                "points": "分值", "max_second": "二级指标个数上限", "max_sub": "每个二级指标的分项个数上限"}
+                "points": "分值", "max_second": "二级指标个数上限", "max_sub": "每个二级指标的分项个数上限",
+                "max_ratio": "变化倍数上限", "sign_change": "正负号改变时提示", "to_empty": "由数值变为空时提示"}
 FIELDS_HEADERS = ("项目", "键（请勿修改）", "值")
 KEYED = re.compile(r"^(?P<label>.*)\[(?P<key>[^\[\]]+)\]$")
 SCALAR = (str, int, float, bool)

@@ -28,12 +28,14 @@ def refuse_existing(paths: list[Path]) -> None:
 
 def render_all(catalog: Catalog, roster: Roster, out_dir, optional: Catalog | None = None,
                province=None, deadline: str | None = None, force: bool = False,
-               progress: Progress | None = None, jobs: int = 1) -> list[Path]:
+               progress: Progress | None = None, jobs: int = 1, previous=None) -> list[Path]:
     """One workbook per roster city in ``out_dir``; returns the paths in roster order.
 
     ``province`` defaults to sctemplates.province.default_province(roster) (no contacts);
     ``deadline`` defaults to the province's, then to 2016-12-30. All files share one
     generated_at. Raises FileExistsError before writing anything when a target exists.
+    ``previous``: anything with ``for_city(code) -> PreviousValues`` (sceval.previous.load
+    .PreviousRound): each template shows that city's previous values (issue 23).
     """
     if province is None:
         from sctemplates.province import default_province
@@ -46,16 +48,21 @@ def render_all(catalog: Catalog, roster: Roster, out_dir, optional: Catalog | No
     shared = dict(optional=optional, deadline=deadline, generated_at=now_iso())
     if jobs <= 1:
         for city, path in planned:
-            render_city(catalog, city, province, path, **shared)
+            render_city(catalog, city, province, path, **shared, previous=_of(previous, city))
             _report(progress, city, path)
     else:
-        _render_parallel(catalog, province, planned, shared, progress, jobs)
+        _render_parallel(catalog, province, planned, shared, progress, jobs, previous)
     return [path for _city, path in planned]
 
 
-def _render_parallel(catalog, province, planned, shared, progress, jobs: int) -> None:
+def _of(previous, city: City):
+    return previous.for_city(city.code) if previous is not None else None
+
+
+def _render_parallel(catalog, province, planned, shared, progress, jobs: int, previous=None) -> None:
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(render_city, catalog, city, province, path, **shared): (city, path)
+        futures = {pool.submit(render_city, catalog, city, province, path, **shared,
+                               previous=_of(previous, city)): (city, path)
                    for city, path in planned}
         for future in as_completed(futures):
             future.result()  # a worker's exception is a bug: let it surface

@@ -30,8 +30,10 @@ def sheet_order(with_optional: bool) -> list[str]:
 
 
 def render_city(catalog: Catalog, city: City, province, path, optional: Catalog | None = None,
-                deadline: str = DEFAULT_DEADLINE, generated_at: str | None = None) -> Path:
-    """Write ``path`` (atomically) and return it; the optional sheet only if the city takes it."""
+                deadline: str = DEFAULT_DEADLINE, generated_at: str | None = None,
+                previous=None) -> Path:
+    """Write ``path`` (atomically) and return it; the optional sheet only if the city takes it.
+    ``previous``: sctemplates.render.previous.PreviousValues of this city (issue 23), or None."""
     import xlsxwriter
 
     optional = optional if optional is not None and city.takes_optional else None
@@ -44,12 +46,12 @@ def render_city(catalog: Catalog, city: City, province, path, optional: Catalog 
             "in_memory": True,  # no temporary file per XML part: about a third faster
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
         })
-        _fill(workbook, catalog, city, province, optional, deadline, passport)
+        _fill(workbook, catalog, city, province, optional, deadline, passport, previous)
         workbook.close()
     return path
 
 
-def _fill(workbook, catalog, city, province, optional, deadline, passport) -> None:
+def _fill(workbook, catalog, city, province, optional, deadline, passport, previous=None) -> None:
     from sctemplates.render.worksheet import TemplateWorksheet
 
     sheets = {name: workbook.add_worksheet(name, worksheet_class=TemplateWorksheet)
@@ -61,13 +63,22 @@ def _fill(workbook, catalog, city, province, optional, deadline, passport) -> No
     def context(name: str) -> SheetContext:
         return SheetContext(workbook, sheets[name], name, formats, lists)
 
-    base = write_indicator_sheet(context(SHEET_BASE), catalog, _title(SHEET_BASE, city, catalog))
+    base_sheet = context(SHEET_BASE)
+    if previous is not None:
+        from sctemplates.render.previous_column import attach_previous_column
+
+        attach_previous_column(base_sheet, previous)
+    base = write_indicator_sheet(base_sheet, catalog, _title(SHEET_BASE, city, catalog))
+    if previous is not None:
+        from sctemplates.render.previous_column import finish_previous_column
+
+        finish_previous_column(base_sheet, base.last_row)
     extra = None
     if optional is not None:
         extra = write_indicator_sheet(context(SHEET_OPTIONAL), optional,
                                       _title(SHEET_OPTIONAL, city, optional))
     provisional = catalog.provisional or bool(optional and optional.provisional)
-    write_cover(context(SHEET_COVER), catalog, city, province, deadline, base, extra, provisional)
+    write_cover(context(SHEET_COVER), catalog, city, province, deadline, base, extra, provisional, previous)
     write_filer(context(SHEET_FILER), catalog, lists.attest)
     write_passport(workbook, sheets[SHEET_PASSPORT], passport)
     _properties(workbook, catalog, city, province)

@@ -19,3 +19,5 @@ class SheetContext:
     lists: ChoiceLists | None = None
     columns: InputColumns = INDICATOR_COLUMNS
     validations: ValidationGroups = field(default_factory=ValidationGroups)
+    # (row, Input) -> None, called on every input row: the previous round's column (issue 23)
+    previous: object = None

@@ -43,7 +43,8 @@ def contact_lines(province) -> list[str]:
 
 
 def write_cover(sheet, catalog: Catalog, city: City, province, deadline: str,
-                base: SheetSummary, optional: SheetSummary | None, provisional: bool) -> None:
+                base: SheetSummary, optional: SheetSummary | None, provisional: bool,
+                previous=None) -> None:
     ws, fmt = sheet.worksheet, sheet.formats
     ws.set_column(LABEL_COL, LABEL_COL, 24)
     ws.set_column(VALUE_COL, VALUE_COL, 90)
@@ -51,6 +52,10 @@ def write_cover(sheet, catalog: Catalog, city: City, province, deadline: str,
     ws.set_row(0, 32)
     row = _identity(sheet, 2, catalog, city, province, deadline)
     row = _status(sheet, row + 1, base, optional)
+    if previous is not None:  # issue 23: the previous round's total, rank and status
+        from sctemplates.render.previous_column import write_cover_previous
+
+        row = write_cover_previous(sheet, row, previous, LABEL_COL, VALUE_COL)
     if provisional:
         ws.merge_range(row, 0, row, 1, "注意：标有“（暂定）”的指标，其权重或计分方法为暂定值，"
                        "官方数值公布后可能调整，得分仅供参考。", fmt["note"])

@@ -37,6 +37,7 @@ class SheetSummary:
     values: str
     invalid: str
     required: str
+    last_row: int = 0  # 0-based, the sheet's last table row
 
 
 def provisional_mark(words: tuple[str, ...]) -> str:
@@ -59,7 +60,7 @@ def write_indicator_sheet(sheet: SheetContext, catalog: Catalog, title: str) -> 
         name=sheet.name, first_scores=tuple(first_scores), required_count=required,
         values=formulas.column_range(HEADER_ROWS, last, cols.value, sheet.name),
         invalid=formulas.column_range(HEADER_ROWS, last, cols.invalid, sheet.name),
-        required=formulas.column_range(HEADER_ROWS, last, cols.required, sheet.name),
+        required=formulas.column_range(HEADER_ROWS, last, cols.required, sheet.name), last_row=last,
     )
 
 
@@ -144,6 +145,8 @@ def _write_input_row(sheet: SheetContext, row: int, item: Input, sub: SubItem | 
     choices = "；".join(f"{c.label}（{formulas.number(c.fraction * 100)}%）" for c in item.choices)
     _write_row(ws, row, fmt["muted"], [None, label, None, None, "可选档次（得分比例）：" + choices
                                        if choices else None, item.unit, None, None, None, None])
+    if sheet.previous is not None:
+        sheet.previous(row, item)
     if not item.city_fills:
         return write_central_input(sheet, row, item)
     labels = sheet.lists.labels(item.choices) if item.choices else None

@@ -82,6 +82,42 @@ def check_command(
     _print_changes(catalog_changes(loaded, old))
 
 
+@catalog_app.command("diff")
+def diff_command(
+    old: Path = typer.Argument(..., help="上一轮使用的目录（YAML 或 .xlsx）。"),
+    new: Path = typer.Argument(..., help="本轮使用的目录（YAML 或 .xlsx）。"),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="写出版本对照初稿（YAML），供 --previous 时的 --mapping 使用；请逐项核对后再用。"),
+) -> None:
+    """比较两个版本的指标目录（改名、删除、新增），并可写出版本对照（mapping）初稿。"""
+    from sceval.cli.common import load_catalog_or_exit
+    from sceval.previous.diff import catalog_diff, starter_mapping
+    from sctemplates.atomic import write_text_atomic
+
+    before, after = load_catalog_or_exit(old), load_catalog_or_exit(new)
+    rows = catalog_diff(before, after)
+    _print_diff(rows, before.edition, after.edition)
+    if mapping is not None:
+        write_text_atomic(mapping, starter_mapping(before, after, rows))
+        typer.echo(f"版本对照初稿已写入 {mapping}：改名已填好，删除为 null；拆分、合并请按文件开头的说明改写。")
+
+
+def _print_diff(rows, old_edition: str, new_edition: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from sceval.cli.console import shown
+
+    if not rows:
+        typer.echo(f"目录 {old_edition} 与 {new_edition} 的指标编码和输入名称完全相同。")
+        return
+    table = Table(title=f"指标目录版本差异：{old_edition} → {new_edition}（共 {len(rows)} 处）")
+    for heading in ("变化", "类别", f"上一版（{old_edition}）", f"新版（{new_edition}）", "名称"):
+        table.add_column(heading, overflow="fold")
+    for row in rows:
+        table.add_row(row.kind, row.what, shown(row.old), shown(row.new), shown(row.name))
+    Console().print(table)
+
+
 def _print_changes(lines: list[str], most: int = 40) -> None:
     if lines:
         typer.echo(f"共 {len(lines)} 处改动：")

@@ -46,3 +46,7 @@ def _print_run(console, run) -> None:
         console.print(f"  按修订目录重新计分（含变动对比表）：{run.rescored.parent}")
     if run.report:
         console.print(f"  [bold green]评价工作报告：{run.report}[/bold green]")
+    if run.second is not None:  # issue 23: the second round, the first as --previous
+        console.print(f"  [bold green]第二轮（上一轮填报值、与上一轮对比）：{run.second.out}[/bold green]")
+        console.print(f"    模板 {len(run.second.templates)} 份（灰色“上一轮填报值”列），汇总表 {run.second.summary}，"
+                      f"评价工作报告 {run.second.report}")

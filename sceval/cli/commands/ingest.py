@@ -70,6 +70,23 @@ def _load_central(path: Optional[Path], catalog, roster):
     return feed
 
 
+def load_previous_or_exit(paths, mapping: Optional[Path], catalog: Optional[Path]):
+    """The previous round (sceval.previous) with this catalog's year-on-year rules, or None;
+    an unreadable file is a Chinese message and exit 2 (shared with `sceval render`)."""
+    if not paths:
+        return None
+    from sceval.previous.editions import MappingError, load_mapping
+    from sceval.previous.load import PreviousError, load_previous
+    from sceval.previous.rules import year_on_year_rules
+
+    try:
+        earlier = load_previous(paths, load_mapping(mapping) if mapping else None)
+    except (PreviousError, MappingError) as exc:
+        _fail(str(exc))
+    earlier.rules = year_on_year_rules(catalog)
+    return earlier
+
+
 def _check_writable(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -179,6 +196,9 @@ def register(app: typer.Typer) -> None:
                                            help="一次回收从所有压缩包解压的总量上限（MB）。"),
         draws: int = typer.Option(1000, "--draws", min=0, help="排名稳定性：对暂定权重随机扰动（±25%）的抽样次数，0 为不计算。"),
         seed: int = typer.Option(2016, "--seed", help="排名稳定性抽样的随机种子（相同种子结果相同）。"),
+        previous: Optional[List[Path]] = typer.Option(None, "--previous", help="上一轮的 results.json（可多次给出，如省里的和秘书处的）：每市记录上一轮总分、名次和变动，逐项与上一轮数值比较。"),
+        mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
+        round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
@@ -191,6 +211,7 @@ def register(app: typer.Typer) -> None:
         city_roster = _load_roster(roster)
         optional_catalog = _load_optional(optional, loaded)
         feed = _load_central(central, loaded, city_roster)
+        earlier = load_previous_or_exit(previous, mapping, catalog)
         _check_writable(out)
         limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
                         max_run_inflated=_bytes(max_inflated))
@@ -198,7 +219,8 @@ def register(app: typer.Typer) -> None:
             run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
                          roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
                          limits=limits, feed_issues=feed.issues if feed else [],
-                         central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed))
+                         central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
+                         previous=earlier, round_name=round_name))
         except RunStopped as stopped:
             _fail(f"{stopped.code} {stopped}")
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`

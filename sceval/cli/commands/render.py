@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -23,6 +23,8 @@ def render_command(
     deadline: Optional[str] = typer.Option(None, "--deadline", help="报送截止日期，如 2016-12-30（默认取省级配置，否则 2016-12-30）。"),
     force: bool = typer.Option(False, "--force", help="覆盖输出文件夹中已存在的同名文件。"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="并行生成的进程数。"),
+    previous: Optional[List[Path]] = typer.Option(None, "--previous", help="上一轮的 results.json（可多次给出）：每个输入项旁显示本市上一轮填报值（灰色，只读），封面显示上一轮总分、名次和状态；输入格仍为空。"),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
 ) -> None:
     """为名单中的每个城市生成填报模板（.xlsx）。"""
     from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
@@ -32,7 +34,10 @@ def render_command(
     city_roster = _load_or_exit("sctemplates.roster", "load_roster", roster)
     extra = _load_or_exit("sctemplates.optional.definition", "load_optional", optional, loaded) if optional else None
     config = _load_or_exit("sctemplates.province", "load_province", province) if province else None
-    paths = _render_with_progress(loaded, city_roster, out, extra, config, deadline, force, jobs)
+    from sceval.cli.commands.ingest import load_previous_or_exit
+
+    earlier = load_previous_or_exit(previous, mapping, catalog)
+    paths = _render_with_progress(loaded, city_roster, out, extra, config, deadline, force, jobs, earlier)
     typer.echo(f"已生成 {len(paths)} 个填报模板，保存在 {out}")
 
 
@@ -48,7 +53,7 @@ def _load_or_exit(module: str, function: str, *args):
         raise typer.Exit(2) from None
 
 
-def _render_with_progress(catalog, roster, out, optional, province, deadline, force, jobs):
+def _render_with_progress(catalog, roster, out, optional, province, deadline, force, jobs, previous=None):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sctemplates.render import render_all
@@ -61,7 +66,8 @@ def _render_with_progress(catalog, roster, out, optional, province, deadline, fo
             bar.update(task, advance=1, description=city.name)
         try:
             return render_all(catalog, roster, out, optional=optional, province=province,
-                              deadline=deadline, force=force, progress=advance, jobs=jobs)
+                              deadline=deadline, force=force, progress=advance, jobs=jobs,
+                              previous=previous)
         except FileExistsError as exc:
             bar.stop()
             typer.echo(str(exc), err=True)

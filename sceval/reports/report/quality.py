@@ -23,6 +23,9 @@ def write_quality(writer: Writer, facts: ReportFacts) -> None:
     writer.heading(text["sections"]["judgement_national" if facts.national else "judgement"], 2)
     writer.placeholder(text["prompts"]["experience"])
     writer.placeholder(text["prompts"]["problems"])
+    from sceval.reports.report.previous_round import write_previous_round  # issue 23, when there is one
+
+    write_previous_round(writer, facts)
 
 
 def _at_stake(writer: Writer, facts: ReportFacts) -> None:

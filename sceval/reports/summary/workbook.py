@@ -18,6 +18,7 @@ from sceval.reports.summary.embedded import embedded_results, write_embedded
 from sceval.reports.summary.lists import write_issues, write_raw_data, write_submissions
 from sceval.reports.summary.matrix import write_catalog_matrices, write_optional_sheet
 from sceval.reports.summary.overview import write_overview
+from sceval.reports.summary.previous_sheet import write_previous_sheet
 from sceval.reports.summary.stability import write_stability
 from sceval.reports.summary.style import Styles
 from sceval.reports.summary.trace import write_trace
@@ -101,3 +102,4 @@ def _write_sheets(workbook, data: SummaryData, styles: Styles, title: list) -> N
     write_trace(workbook, data, styles, title)
     write_charts(workbook, data, styles, title)
     write_stability(workbook, data, styles, title)  # 排名稳定性, when the results carry rank intervals
+    write_previous_sheet(workbook, data, styles, title)  # 与上一轮对比, when the results carry a previous round

@@ -82,3 +82,26 @@ def test_demo_adjusts_one_value_rescores_under_a_revised_catalog_and_ranks_with_
     assert any(a.get("total") != b.get("total") for a, b in zip(results["cities"], rescored["cities"]))
     assert [c for c in rescored["cities"] if c.get("adjustments")][0]["code"] == adjusted[0]["code"]
     assert list(run.rescored.parent.glob("变动对比_*.xlsx"))
+
+
+def test_demo_second_round_compares_with_the_first(demo):
+    """issue 23: same roster a year on, first round as --previous, in <out>/第二轮/."""
+    import openpyxl
+
+    from sceval.demo.second import IMPROVING, NEW_CONTACT, NEW_CONTACT_CITY, SECOND_DIR, TYPO_CITY
+
+    run, results = demo
+    assert run.second.results.parent.parent == run.out / SECOND_DIR and run.results.parent.parent == run.out
+    assert "round_name" not in results and not any("previous" in c for c in results["cities"])  # first round as before
+    second = json.loads(run.second.results.read_text(encoding="utf-8"))
+    cities = second["cities"]
+    assert [c["code"] for c in cities] == [c["code"] for c in results["cities"]]
+    assert all(c["previous"]["total"] == b["total"] for c, b in zip(cities, results["cities"]))
+    assert all(cities[i]["change"] > 0 for i in IMPROVING)
+    jumps = [i for c in cities for i in c["issues"] if i["code"] == "YOY_JUMP"]
+    assert [j["message"].count("为 ") for j in jumps] == [2] and cities[TYPO_CITY]["issues"].count(jumps[0]) == 1
+    assert cities[NEW_CONTACT_CITY]["filer"]["SC_FILER_NAME"] == NEW_CONTACT[0]
+    drafts = [p for p in run.second.drafts if cities[NEW_CONTACT_CITY]["name"] in p.name]
+    assert drafts and NEW_CONTACT[1] in drafts[0].read_text(encoding="utf-8", errors="replace")
+    assert "与上一轮对比" in openpyxl.load_workbook(run.second.summary, read_only=True).sheetnames
+    assert run.second.report.is_file()

@@ -1,0 +1,17 @@
+"""Smoke test of the previous-round render bench on a few cities: it renders both kinds (never how fast)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import previous_bench  # noqa: E402
+
+
+def test_previous_bench_renders_both_ways_and_compares_them():
+    figures = previous_bench.measure(cities=3, repeat=1)
+    assert figures["plain"]["files"] == figures["previous"]["files"] == 3
+    assert len(figures["plain"]["runs"]) == len(figures["previous"]["runs"]) == 1
+    assert abs(figures["ratio"] - figures["previous"]["seconds"] / figures["plain"]["seconds"]) < 0.01
+    assert figures["ok"] == (figures["ratio"] <= previous_bench.TARGET)
