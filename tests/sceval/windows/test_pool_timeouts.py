@@ -15,7 +15,7 @@ import pytest
 from sceval.ingest.batch import IngestOptions, ingest
 from sceval.ingest.one_file import HANG_FOR_TESTS, FileTask
 from sceval.ingest.pool import run_tasks
-from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+from tests.sceval.ingest_helpers import base_catalog, filled_returns, zhejiang
 
 CATALOG = base_catalog()
 ROSTER = zhejiang()
@@ -25,10 +25,7 @@ RECEIVED = "2016-12-20T08:00:00+00:00"
 
 @pytest.fixture(scope="module")
 def returns(tmp_path_factory) -> dict[str, object]:
-    folder = tmp_path_factory.mktemp("returns")
-    values = valid_values(CATALOG)
-    return {city.code: fill(render(CATALOG, city, ROSTER, folder), folder / f"{city.code}_{city.name}.xlsx", values)
-            for city in CITIES}
+    return filled_returns(CATALOG, CITIES, ROSTER, tmp_path_factory.mktemp("returns"))
 
 
 def _files(run) -> dict[str, list[str]]:
