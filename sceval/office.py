@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 SOFFICE_VARIABLE = "SCEVAL_SOFFICE"
-MEMORY_LIMIT_MB = 1024  # per soffice process: a normal report or case converts in about 250 MB
+MEMORY_LIMIT_MB = 1024  # address space per soffice process: the 340-city report peaks at ~520 MB (VmPeak)
 WINDOWS_PROGRAM = Path("LibreOffice") / "program" / "soffice.exe"
 MACOS_PROGRAM = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 
