@@ -7,6 +7,10 @@ Everything else is real: rendered and filled returns, real worker processes, a r
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import threading
 import time
 from dataclasses import replace
 
@@ -15,6 +19,7 @@ import pytest
 from sceval.ingest.batch import IngestOptions, ingest
 from sceval.ingest.one_file import HANG_FOR_TESTS, FileTask
 from sceval.ingest.pool import run_tasks
+from tests.platform_marks import posix_only
 from tests.sceval.ingest_helpers import base_catalog, filled_returns, zhejiang
 
 CATALOG = base_catalog()
@@ -68,3 +73,24 @@ def test_the_files_in_flight_beside_a_hanging_one_are_read_again_not_rejected(re
     rejected = [outcome.path for outcome in outcomes if outcome.status != "accepted"]
     assert rejected == ["副本05.xlsx"]
     assert [found.code for found in outcomes[5].issues] == ["FILE_TIMEOUT"]
+
+
+@posix_only  # SIGKILL from outside, as the kernel's out-of-memory killer would end a worker
+def test_a_worker_that_dies_blames_its_file_and_the_rest_go_on(returns, monkeypatch):
+    source = returns[CITIES[0].code]
+    task = FileTask(str(source), "", "", source.stat().st_size, RECEIVED, CATALOG, roster=ROSTER, timeout=600)
+    tasks = [replace(task, display=name) for name in ("卡住.xlsx", "甲.xlsx", "乙.xlsx")]
+    monkeypatch.setenv(HANG_FOR_TESTS, "卡住.xlsx")  # the worker is on this file whenever it is killed
+    outcomes = []
+    running = threading.Thread(target=lambda: outcomes.extend(run_tasks(tasks, jobs=1, expected=3)))
+    running.start()
+    deadline = time.monotonic() + 60
+    while not multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+    running.join(120)
+    assert not running.is_alive()
+    assert [(outcome.path, outcome.status) for outcome in outcomes] == [
+        ("卡住.xlsx", "rejected"), ("甲.xlsx", "accepted"), ("乙.xlsx", "accepted")]
+    assert [found.code for found in outcomes[0].issues] == ["FILE_UNREADABLE"]
+    assert "处理进程意外退出" in outcomes[0].issues[0].message
