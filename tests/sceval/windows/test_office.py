@@ -104,3 +104,19 @@ def _holds(pid: str, text: str) -> bool:
         return text.encode() in Path(f"/proc/{pid}/cmdline").read_bytes() and _alive(int(pid))
     except OSError:
         return False
+
+
+@posix_only
+def test_a_case_conversion_through_sceval_soffice_that_hangs_is_a_failure_not_a_hang(tmp_path, monkeypatch):
+    from sceval.cases.convert import ConversionFailed, to_docx
+
+    pids = tmp_path / "pid"
+    program = _script(tmp_path / "soffice", f"""import os, time
+open({str(pids)!r}, "w").write(str(os.getpid()))
+time.sleep(600)
+""")
+    monkeypatch.setenv(SOFFICE_VARIABLE, str(program))
+    began = time.monotonic()
+    with pytest.raises(ConversionFailed, match="转换超过 2 秒"):
+        to_docx(b"{\\rtf1 x}", ".doc", timeout=2)
+    assert time.monotonic() - began < 30 and not _alive(int(pids.read_text()))
