@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -61,6 +60,8 @@ WRITERS = [ROOT / "sceval" / "demo" / name for name in ("cases.py", "cases.yaml"
 
 
 def _cpu() -> float:
+    import resource  # POSIX only: imported here so the benchmarks still collect on Windows
+
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 

@@ -37,5 +37,6 @@ def _umask() -> int:
 
 
 def write_text_atomic(target: str | Path, text: str) -> None:
+    """``text`` byte for byte: newline="" so Windows does not turn a CSV's "\r\n" into "\r\r\n"."""
     with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8", newline="")

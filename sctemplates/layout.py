@@ -120,4 +120,6 @@ def passport_defined_name(key: str) -> str:
 
 
 def file_name(city_code: str, city_name: str) -> str:
-    return f"{city_code}_{city_name}_新型智慧城市评价填报表.xlsx"
+    from sctemplates.file_names import safe_file_name
+
+    return safe_file_name(f"{city_code}_{city_name}_新型智慧城市评价填报表.xlsx")

@@ -279,10 +279,25 @@ def _row_problems(fields, columns, number: int, path: Path) -> list[Issue]:
             cell=_cell(columns, "name", number), **at))
     elif CODE_PATTERN.match(code) and code[:2] + "0000" in province_by_code() and _is_prefecture(fields):
         problems += _division_problems(code, name, path.name, number, _cell(columns, "name", number), at)
+    if name:
+        problems += _file_name_problems(code, name, path.name, number, _cell(columns, "name", number), at)
     kind_problem = _kind_problem(fields, path.name, number)
     if kind_problem:
         problems.append(issue("ROSTER_UNKNOWN_KIND", kind_problem, cell=_cell(columns, "kind", number), **at))
     return problems
+
+
+def _file_name_problems(code: str, name: str, file_name: str, number: int, cell: str, at: dict) -> list[Issue]:
+    """A name that cannot stand in a file name as it is (兵团 names such as 第八师:石河子市): a
+    warning, since every file sceval writes takes the safe form (sctemplates.file_names)."""
+    from sctemplates.file_names import file_name_problem, safe_file_name
+
+    reason = file_name_problem(f"{code}_{name}")  # as in every file name: "<code>_<name>_…"
+    if reason is None:
+        return []
+    shown = safe_file_name(f"{code}_{name}")
+    return [issue("ROSTER_NAME_NOT_FILE_NAME", f"{file_name} 第{number}行：名称“{name}”{reason}，不能直接用作文件名；"
+                                               f"生成的文件名中写作“{shown}_…”", cell=cell, **at)]
 
 
 def _is_prefecture(fields: dict[str, str]) -> bool:

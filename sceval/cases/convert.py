@@ -28,7 +28,7 @@ def to_docx(data: bytes, suffix: str, timeout: int = TIMEOUT_SECONDS) -> bytes:
     """The .docx LibreOffice makes of a .doc/.wps given as bytes."""
     program = soffice()
     if program is None:
-        raise ConversionUnavailable("soffice 不在 PATH 中")
+        raise ConversionUnavailable("未找到 soffice（PATH、安装目录、SCEVAL_SOFFICE）")
     with tempfile.TemporaryDirectory(prefix="sceval-case-") as folder:
         work = Path(folder)
         source = work / f"case{suffix}"

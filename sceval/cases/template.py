@@ -22,6 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from sctemplates import __version__
 from sctemplates.atomic import atomic_path
+from sctemplates.file_names import safe_file_name
 from sctemplates.layout import PASSPORT_PROPERTY_PREFIX
 from sctemplates.roster import City, Roster
 
@@ -44,7 +45,7 @@ def case_passport(city: City, province_code: str, province_name: str, generated_
 
 
 def case_file_name(city: City) -> str:
-    return outline()["file_name"].format(code=city.code, name=city.name)
+    return safe_file_name(outline()["file_name"].format(code=city.code, name=city.name))
 
 
 def write_case_templates(roster: Roster, out_dir, province=None, generated_at: str | None = None) -> list[Path]:

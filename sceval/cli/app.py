@@ -29,6 +29,9 @@ from sceval.cli.common import CATALOG_OPTION, load_catalog_or_exit, warn_if_prov
 @app.callback(invoke_without_command=True)
 def main(version: bool = typer.Option(False, "--version", help="显示版本号并退出。")) -> None:
     """新型智慧城市评价（2016）工具。"""
+    from sceval.cli.console import encodable_output
+
+    encodable_output()  # a GBK pipe or log on Windows: "›" and "✓" become ">" and "√", never a crash
     if version:
         typer.echo(f"sceval {__version__}")
         raise typer.Exit()

@@ -1,10 +1,50 @@
 """Terminal rendering with rich: trees and tables for people, never for machines."""
 from __future__ import annotations
 
+import codecs
+import sys
+
 from rich.console import Console
 from rich.tree import Tree
 
 from sctemplates.methods import METHODS
+
+# What a console that is not UTF-8 shows for characters sceval prints that its encoding lacks (a
+# Windows pipe or log file is code page 936, GBK, which has no "›" or "✓"); any other character
+# it lacks is written as <U+XXXX>, as sctemplates.display shows invisible characters.
+STAND_INS = {"›": ">", "✓": "√", "✔": "√", "✗": "×", "•": "·"}
+STAND_IN_ERRORS = "sceval-stand-in"
+
+
+def encodable_output() -> None:
+    """Make every later line on stdout/stderr encodable whatever the console's encoding: a run's
+    table and warnings are never lost to a UnicodeEncodeError after its outputs were written."""
+    codecs.register_error(STAND_IN_ERRORS, _stand_in)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=STAND_IN_ERRORS)
+
+
+def _stand_in(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(_one_stand_in(char, error.encoding) for char in error.object[error.start:error.end]), error.end
+
+
+def _one_stand_in(char: str, encoding: str) -> str:
+    stand_in = STAND_INS.get(char)
+    if stand_in is not None and _encodes(stand_in, encoding):
+        return stand_in
+    return f"<U+{ord(char):04X}>"  # none chosen, or the console lacks the stand-in too
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def shown(text) -> str:

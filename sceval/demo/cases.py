@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 from docx import Document
 
+from sctemplates.file_names import safe_file_name
+
 from sceval.cases.outline import outline, tidy
 from sceval.cases.template import write_case_template
 
@@ -57,7 +59,7 @@ def _write_case(folder: Path, city, index: int, fault: str | None, roster, provi
                                        roster.province_name, stamp, province)
         document = Document(template)
     _fill(document, city, spec["titles"][index % len(spec["titles"])], fault)
-    path = folder / f"{city.code}_{city.name}_优秀案例.docx"
+    path = folder / safe_file_name(f"{city.code}_{city.name}_优秀案例.docx")
     document.save(path)
     if fault == "legacy_doc":
         return _as_doc(path)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sctemplates.file_names import safe_file_name
+
 from sceval.cases.inputs import WORD_SUFFIXES
 from sceval.ingest.file_kinds import BY_SUFFIX
 from sceval.ingest.run_lock import RunStopped
@@ -112,7 +114,7 @@ def declared_total(members: list[Member], wanted) -> int:
 def safe_base_name(name: str, number: int) -> str:
     """The member's base name as a file name on this disk: no separators or control characters,
     at most MAX_NAME_BYTES bytes of UTF-8 (the suffix kept)."""
-    stem, suffix = os.path.splitext(UNSAFE_IN_NAME.sub("_", name).strip(" ."))
+    stem, suffix = os.path.splitext(safe_file_name(UNSAFE_IN_NAME.sub("_", name).strip(" .")))
     suffix = suffix[:16]
     while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
         stem = stem[:-1]

@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from sctemplates.file_names import safe_file_name
 from sctemplates.issues import Issue, issue
 from sctemplates.roster import City, Roster
 
@@ -30,7 +31,7 @@ def roster_from_outcomes(outcomes: list[FileOutcome]) -> Roster:
 
 
 def feedback_name(city: City) -> str:
-    return f"{city.code}_{city.name}_问题反馈.xlsx"
+    return safe_file_name(f"{city.code}_{city.name}_问题反馈.xlsx")
 
 
 def write_feedback_all(run, out_dir: Path, jobs: int = 1) -> list[Path]:
@@ -113,7 +114,7 @@ def _feedback_outcomes(run) -> list[FileOutcome]:
 
 def summary_name(results: dict) -> str:
     day = (results.get("generated_at") or now_iso())[:10].replace("-", "")
-    return f"汇总_{results['province']['name'] or '未知省份'}_{day}.xlsx"
+    return safe_file_name(f"汇总_{results['province']['name'] or '未知省份'}_{day}.xlsx")
 
 
 def write_summary_beside(results: dict, out_dir: Path) -> Path:

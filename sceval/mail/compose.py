@@ -19,6 +19,7 @@ from email.utils import formataddr
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
+from sctemplates.file_names import safe_file_name
 
 # refold_source="none": headers set raw (the pre-folded Content-Type) are written as they are.
 POLICY = email.policy.SMTP.clone(refold_source="none")
@@ -94,6 +95,6 @@ def write_all(outgoing: list[Outgoing], folder: Path, suffix: str) -> list[Outgo
     """One .eml per message, named ``<code>_<city>_<suffix>.eml``."""
     written = []
     for item in outgoing:
-        path = write_eml(item.message, Path(folder) / f"{item.city_code}_{item.city_name}_{suffix}.eml")
+        path = write_eml(item.message, Path(folder) / safe_file_name(f"{item.city_code}_{item.city_name}_{suffix}.eml"))
         written.append(Outgoing(item.city_code, item.city_name, item.message, path))
     return written

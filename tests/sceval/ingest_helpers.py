@@ -73,6 +73,13 @@ def fill(template: Path, out: Path, values: dict[str, object], edit=None) -> Pat
     return out
 
 
+def filled_returns(catalog: Catalog, cities, roster: Roster, folder: Path) -> dict[str, Path]:
+    """city code -> a complete, valid return of each city, named "<code>_<name>.xlsx" in ``folder``."""
+    values = valid_values(catalog)
+    return {city.code: fill(render(catalog, city, roster, folder), folder / f"{city.code}_{city.name}.xlsx", values)
+            for city in cities}
+
+
 def first_sub(catalog: Catalog, method: str):
     return next(sub for sub in catalog.sub_items() if sub.method == method)
 

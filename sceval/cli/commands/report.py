@@ -60,7 +60,8 @@ def report_command(
     typer.echo(f"已生成评价工作报告：{path}")
     if pdf:
         if soffice() is None:
-            typer.echo("未安装 LibreOffice（soffice），未生成 PDF；可用 Word 或 WPS 打开报告后另存为 PDF。", err=True)
+            typer.echo("未找到 LibreOffice（soffice；可用环境变量 SCEVAL_SOFFICE 指定其位置），未生成 PDF；"
+                       "可用 Word 或 WPS 打开报告后另存为 PDF。", err=True)
             return
         try:
             typer.echo(f"已生成 PDF：{to_pdf(path)}")

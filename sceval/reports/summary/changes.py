@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
+from sctemplates.file_names import safe_file_name
 from sctemplates.methods import HUNDRED, round_score
 
 from sceval.reports.summary.style import Styles, print_setup, write_headers, write_score, write_text, write_title
@@ -21,7 +22,7 @@ HEADERS = ["城市代码", "城市名称", "原总分", "新总分", "总分变�
 
 def changes_name(results: dict) -> str:
     day = (results.get("generated_at") or "")[:10].replace("-", "")
-    return f"变动对比_{(results.get('province') or {}).get('name') or '未知省份'}_{day}.xlsx"
+    return safe_file_name(f"变动对比_{(results.get('province') or {}).get('name') or '未知省份'}_{day}.xlsx")
 
 
 def _number(value) -> Decimal | None:

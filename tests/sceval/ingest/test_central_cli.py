@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from sceval.cli.app import app
 from sceval.ingest.central import SHEET, write_central_template
 from tests.sceval.hostile import write_encrypted, write_entity_bomb, write_renamed_csv
+from tests.platform_marks import posix_only
 from tests.sceval.ingest_helpers import ROSTER_CSV, base_catalog, fill, render, valid_values, zhejiang
 
 CATALOG = base_catalog()
@@ -137,6 +138,7 @@ def test_an_unusable_feed_stops_the_run_before_any_city_is_scored(kind, city_ret
     assert not (tmp_path / "out" / "results.json").exists()
 
 
+@posix_only  # the resource module
 def test_a_gibibyte_of_whitespace_in_the_feed_is_never_read_in_full(city_return, tmp_path):
     """Issue 13.8/13.20: refused by preflight from the zip directory; the real CLI in a child
     process, whose peak memory is measured."""
@@ -174,6 +176,7 @@ def lying_feed(folder: Path, inflated: int = 1 << 30, declared: int = 100 * 1024
     return _raw_zip(folder / "声明大小不实.xlsx", others, (member, stream, crc, declared))
 
 
+@posix_only  # the resource module
 def test_a_feed_whose_zip_directory_lies_is_stopped_with_little_memory(city_return, tmp_path):
     feed = lying_feed(tmp_path)
     done = subprocess.run([sys.executable, "-c", MEASURED_CLI, "ingest", str(city_return), "--roster",

@@ -14,6 +14,7 @@ import pytest
 from sceval.ingest.batch import IngestOptions, _tasks, ingest
 from sceval.ingest.gathered import Gathered
 from sceval.ingest.one_file import process_file
+from tests.platform_marks import posix_only
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
 CATALOG = base_catalog()
@@ -95,6 +96,7 @@ def test_every_file_in_a_folder_gets_a_row_saying_what_it_is(hangzhou, tmp_path)
     assert ningbo["status"] == "rejected"  # sent, but unusable: never shown as "missing"
 
 
+@posix_only  # symlinks and a named pipe
 def test_links_are_followed_only_to_regular_files_and_each_gets_a_row(hangzhou, tmp_path):
     folder = tmp_path / "in"
     (folder / "子文件夹").mkdir(parents=True)

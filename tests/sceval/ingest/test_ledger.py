@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from sceval.cli.app import app
 from sceval.ingest.ledger import Ledger, Submission, duplicate_issue, iso_time, ledger_issues
+from tests.platform_marks import posix_only
 
 HANGZHOU, NINGBO = "330100", "330200"
 
@@ -147,6 +148,8 @@ KILLER = textwrap.dedent("""
 """)
 
 
+@posix_only  # SIGKILL
+@posix_only  # SIGKILL
 def test_a_run_killed_midway_leaves_whole_records_and_the_next_run_completes(tmp_path):
     path = tmp_path / "ledger.sqlite"
     script = KILLER.format(tests=str(Path(__file__).parent), path=str(path))

@@ -14,6 +14,7 @@ from sceval.ingest.ledger import Ledger
 from sceval.ingest.ledger_guard import LedgerProblem, open_ledger
 from sceval.ingest.outputs import NoSpace, ensure_space
 from sceval.ingest.run_lock import RunBusy, RunFolder, remove_stale
+from tests.platform_marks import posix_only
 
 SHA = {name: name * 64 for name in "abcd"}
 
@@ -72,6 +73,7 @@ def test_a_ledger_locked_elsewhere_is_waited_for_a_bounded_time(tmp_path, monkey
     assert not list(tmp_path.glob("*.damaged-*"))  # a busy ledger is not a damaged one
 
 
+@posix_only  # /proc
 def test_a_ledger_that_cannot_be_created_says_use_another_place(tmp_path):
     with pytest.raises(LedgerProblem) as stopped:
         open_ledger(Path("/proc/sceval-no-such/ledger.sqlite"))

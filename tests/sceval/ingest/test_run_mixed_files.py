@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.platform_marks import posix_only
 from tests.sceval import hostile_files
 from tests.sceval.ingest_helpers import ROSTER_CSV, base_catalog, fill, render, valid_values, zhejiang
 
@@ -42,7 +42,10 @@ def _city(results: dict, code: str) -> dict:
     return {key: entry[key] for key in COMPARED}
 
 
+@posix_only  # links, a named pipe and RUSAGE_CHILDREN
 def test_hostile_files_mixed_with_good_returns(good, tmp_path):
+    import resource
+
     alone = {}
     for code, path in good.items():
         run, results = _ingest([path], tmp_path / f"alone-{code}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
 import shutil
 import signal
 import sqlite3
@@ -18,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.platform_marks import posix_only
 from tests.sceval.ingest_helpers import ROSTER_CSV, base_catalog, fill, render, valid_values, zhejiang
 
 CATALOG = base_catalog()
 ROSTER = zhejiang()
 HANGZHOU, NINGBO = ROSTER.cities[0], ROSTER.cities[1]
+pytestmark = posix_only  # SIGKILL, RLIMIT_FSIZE and the venv's bin/sceval
 SCEVAL = str(Path(sys.executable).with_name("sceval"))
 BUSY_MESSAGE = "另一个回收任务正在使用该输出目录"
 
@@ -41,6 +42,8 @@ def _args(inputs, out: Path, *extra) -> list[str]:
 
 def _sceval(inputs, out: Path, *extra, limit_bytes: int | None = None) -> subprocess.CompletedProcess:
     def limited():
+        import resource
+
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
 
     return subprocess.run(_args(inputs, out, *extra), capture_output=True, text=True, timeout=600,

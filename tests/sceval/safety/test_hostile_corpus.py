@@ -27,6 +27,7 @@ from tests.sceval import hostile, hostile2
 from tests.sceval.ingest import zip_builders
 from tests.sceval.ingest_helpers import ROSTER_CSV, base_catalog, fill, render, valid_values, zhejiang
 from tests.sceval.safety.test_hostile_round2 import FORGED, VICTIM, peak_run
+from tests.platform_marks import posix_only
 
 CATALOG, ROSTER = base_catalog(), zhejiang()
 GOOD = [city for city in ROSTER.cities if city.code in ("330100", "330200", "330300", "330400")]
@@ -146,6 +147,7 @@ def _rows(results: dict) -> dict[str, dict]:
             for f in results["files"]}
 
 
+@posix_only  # symlinks, a named pipe, RUSAGE_CHILDREN
 def test_the_whole_corpus_mixed_with_good_returns(sources, tmp_path):
     goods = _good_inputs(sources, tmp_path / "inbox")
     alone = _alone(goods, tmp_path / "alone")
@@ -195,6 +197,7 @@ HOSTILE_FEEDS = {
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_FEEDS))
+@posix_only  # RUSAGE_CHILDREN
 def test_a_hostile_central_feed_stops_the_run_before_any_city_is_scored(sources, tmp_path, kind):
     """Items 8 and 20: an unusable --central stops the run (exit 2) naming the file and why."""
     feed = HOSTILE_FEEDS[kind](tmp_path, sources[GOOD[0].code])

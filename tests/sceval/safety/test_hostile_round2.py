@@ -23,6 +23,7 @@ from sctemplates.display import TEXT_LIMIT
 from sctemplates.layout import SHEET_BASE, SHEET_PASSPORT
 from tests.sceval import hostile2
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+from tests.platform_marks import posix_only
 
 CATALOG, ROSTER = base_catalog(), zhejiang()
 VICTIM = next(c for c in ROSTER.cities if c.code == "330500")  # 湖州市: the hostile copies are of its return
@@ -148,6 +149,7 @@ def _one_file_in_child(path: Path) -> tuple[dict, int]:
 
 
 @pytest.mark.parametrize("member", ["", "xl/media/image1.png"], ids=["sheet part", "any part"])
+@posix_only  # RUSAGE_CHILDREN
 def test_a_part_inflating_past_its_declared_size_is_a_bomb_and_never_inflated(good, tmp_path, member):
     path = hostile2.write_lying_bomb(good, tmp_path, member=member)  # 100 kB declared, 1 GiB inside, ~1 MB on disk
     member = member or hostile2.sheet_part(good, SHEET_BASE)
@@ -166,6 +168,7 @@ def test_a_part_inflating_past_its_declared_size_is_a_bomb_and_never_inflated(go
 
 @pytest.mark.parametrize("sheet, ref", [(SHEET_PASSPORT, "AMJ60000"), (SHEET_PASSPORT, "XFD1048576"),
                                         (SHEET_BASE, "XFD1048576")])
+@posix_only  # RUSAGE_CHILDREN
 def test_a_stray_far_cell_is_left_out_of_every_grid(good, good_alone, tmp_path, sheet, ref):
     path = hostile2.write_far_cell(good, tmp_path, ref, sheet)
     found, peak = _one_file_in_child(path)
