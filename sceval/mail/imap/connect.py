@@ -168,7 +168,7 @@ def _problem(exc: Exception, settings: ImapSettings) -> Issue:
 
 
 def _detail(exc: Exception) -> str:
-    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    if isinstance(text, bytes):
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else (exc.args[0] if exc.args else str(exc))
+    if isinstance(text, bytes):  # the server's own words (imapclient passes its bytes on)
         text = text.decode("utf-8", "replace")
-    return text.strip()[:200] or type(exc).__name__
+    return str(text).strip()[:200] or type(exc).__name__
