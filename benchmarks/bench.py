@@ -26,6 +26,7 @@ import report_bench  # noqa: E402  (the 附件4 evaluation work report)
 import cases_bench  # noqa: E402  (checking the 附件3 case documents)
 import mail_bench  # noqa: E402  (ingest from a mailbox against the same files in a folder)
 import after_bench  # noqa: E402  (rescoring from stored inputs, rank intervals)
+import imap_bench  # noqa: E402  (sceval mail fetch from a local IMAP server)
 
 LAST_RUN = Path(__file__).resolve().parent / "last-run.json"
 
@@ -61,6 +62,7 @@ def main(argv=None) -> dict:
     figures["cases"] = cases_bench.measure(cities, min(args.repeat, 3))
     figures["mail"] = mail_bench.measure(figures["ingest"]["returns"], min(args.repeat, 3))
     figures["after"] = after_bench.measure(cities, min(args.repeat, 3))
+    figures["imap"] = imap_bench.measure(figures["ingest"]["returns"], min(args.repeat, 3))
     if args.profile:
         from profiling import profile_all
 
@@ -72,6 +74,7 @@ def main(argv=None) -> dict:
     cases_bench.print_figures(figures["cases"])
     mail_bench.print_figures(figures["mail"])
     after_bench.print_figures(figures["after"])
+    imap_bench.print_figures(figures["imap"])
     args.record.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     print(f"\n已写入 {args.record}")
     return figures
