@@ -65,6 +65,10 @@ def test_ingest_from_the_mailbox_scores_as_the_mbox_and_changes_no_flag(demo, se
     assert len(mailed) == len([row for row in expected["files"] if row.get("message")])
     assert all(row["path"].startswith(f"邮箱 {FOLDER} #{row['message']['imap']['uid']} › 邮件“") for row in mailed)
     assert flags_of(server, FOLDER) == before and not any(b"\\Seen" in f for f in before.values())
+    remembered = json.loads((tmp_path / "out" / ".sceval-ingest.json").read_text(encoding="utf-8"))["ingest"]
+    at = remembered.index("--folder")  # a repeatable option is remembered as itself, not as a list
+    assert remembered[at:at + 2] == ["--folder", FOLDER] and "--imap" in remembered
+    assert PASSWORD not in json.dumps(remembered)  # `ledger … --rerun` fetches again, asking for the code again
 
     append_all(server, FOLDER, [messages[0].replace(b"Message-ID: <", b"Message-ID: <again.")])
     second = _ingest(_from_server(server), run, tmp_path / "out")
