@@ -16,7 +16,7 @@ import typer
 EXIT_CANNOT_FETCH = 2
 IMAP_OPTION = typer.Option(None, "--imap", help="IMAP 服务器（主机或主机:端口），如 imap.163.com、imap.qq.com、mail.单位.gov.cn；"
                                                 "端口 993 为 SSL，其他端口使用 STARTTLS。授权码从环境变量 SCEVAL_IMAP_PASSWORD 读取，未设置时提示输入。")
-IMAP_USER_OPTION = typer.Option("", "--imap-user", help="邮箱账号（完整邮箱地址）。")
+IMAP_USER_OPTION = typer.Option("", "--imap-user", show_default=False, help="邮箱账号（完整邮箱地址）。")
 FOLDER_OPTION = typer.Option(None, "--folder", help="收取的文件夹（可多次指定，中文名照写），默认“INBOX”（收件箱）。")
 SINCE_OPTION = typer.Option(None, "--since", help="只收取该日期（YYYY-MM-DD）及以后收到的邮件。")
 
@@ -102,7 +102,8 @@ class _progress_bar:
 def _say(report) -> None:
     for folder in report.folders:
         again = "（服务器重建了该文件夹的编号，已重新核对，重复邮件未再保存）" if folder.refetched else ""
-        typer.echo(f"{folder.name}：新收取 {folder.stored} 封，已有 {folder.duplicates} 封{again}")
+        known = f"，{folder.duplicates} 封此前已保存" if folder.duplicates else ""
+        typer.echo(f"{folder.name}：新收取 {folder.stored} 封{known}{again}")
         if folder.too_large:
             typer.secho(f"{folder.name}：{len(folder.too_large)} 封邮件超过大小上限，未下载（UID "
                         f"{', '.join(map(str, folder.too_large[:10]))}）", fg="yellow", err=True)

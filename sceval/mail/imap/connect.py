@@ -22,6 +22,7 @@ PASSWORD_VARIABLE = "SCEVAL_IMAP_PASSWORD"
 IMPLICIT_TLS_PORT = 993
 TIMEOUT_SECONDS = 30
 LOOPBACK_NAMES = {"localhost"}
+MASKED_MIN_LENGTH = 6
 SETUP_HINT = ("请先在邮箱网页版“设置”中开启 IMAP 服务，并使用客户端授权码（不是网页登录密码），"
               "经环境变量 SCEVAL_IMAP_PASSWORD 或运行时的提示输入")
 
@@ -134,10 +135,14 @@ def translated(settings: ImapSettings, password: str):
         raise
     except Exception as exc:  # noqa: BLE001 - each kind is named in _problem; the rest is still a message
         problem = _problem(exc, settings)
-        raise ImapFailure(_masked(problem, password) if password else problem) from None
+        raise ImapFailure(_masked(problem, password)) from None
 
 
 def _masked(problem: Issue, password: str) -> Issue:
+    """Should a server ever echo the code back; a code too short to be one is not searched for
+    (masking "x" would mangle host names), real authorisation codes are 16 characters."""
+    if len(password) < MASKED_MIN_LENGTH:
+        return problem
     return Issue(problem.code, problem.severity, problem.message.replace(password, "******"))
 
 

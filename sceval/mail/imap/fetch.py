@@ -55,9 +55,9 @@ def fetch_mail(settings: ImapSettings, password: str, out: Path, folders: tuple[
                since: date | None = None, max_bytes: int = MAX_MESSAGE_BYTES,
                progress: Progress | None = None) -> FetchReport:
     """Fetch the new messages of ``folders`` into the Maildir ``out``; ImapFailure when it cannot."""
-    store = MailStore(out, f"{settings.user}@{settings.host}:{settings.port}")
     report = FetchReport(Path(out))
     with logged_in(settings, password) as client, translated(settings, password):
+        store = MailStore(out, f"{settings.user}@{settings.host}:{settings.port}")  # only once logged in
         for name in folders:
             walk = _FolderWalk(client, store, name, max_bytes, progress or _silent)
             report.folders.append(walk.run(since))

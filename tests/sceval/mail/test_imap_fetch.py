@@ -149,7 +149,7 @@ def test_a_wrong_authorisation_code_is_exit_2_saying_what_to_do_and_never_echoed
     assert result.exit_code == 2
     assert "IMAP_LOGIN" in result.output and "授权码" in result.output and "开启 IMAP" in result.output
     assert wrong not in result.output and PASSWORD not in result.output
-    assert not (tmp_path / "md" / STATE_FILE).exists()
+    assert not (tmp_path / "md").exists()  # nothing written before the login succeeds
 
 
 def test_the_password_can_be_typed_at_a_prompt_that_does_not_echo_it(server, tmp_path):
