@@ -221,3 +221,33 @@ def test_addresses_are_parsed_with_993_by_default():
     with pytest.raises(ImapFailure) as bad:
         ImapSettings.parse("imap.163.com:abc", USER)
     assert bad.value.problem.code == "IMAP_BAD_ADDRESS"
+
+
+def test_plain_imap_is_refused_unless_the_address_is_loopback(server, tmp_path):
+    """The same server reached by a host name instead of a loopback address: no STARTTLS on
+    offer, so the authorisation code is not sent at all."""
+    port, log = server
+    name = socket.gethostname()
+    if socket.gethostbyname(name) != "127.0.0.1":
+        pytest.skip("this machine's host name does not resolve to 127.0.0.1")
+    with pytest.raises(ImapFailure) as refused:
+        fetch_mail(ImapSettings(name, port, USER), PASSWORD, tmp_path / "md")
+    assert refused.value.problem.code == "IMAP_NO_TLS" and "993" in refused.value.problem.message
+    sent = [line for line in log.read_text(errors="replace").splitlines() if "-->| " in line]
+    assert sent and not any("LOGIN" in line or PASSWORD in line for line in sent) and not (tmp_path / "md").exists()
+
+
+def test_since_fetches_only_messages_received_from_that_day(server, tmp_path):
+    from datetime import date, datetime, timezone
+
+    port, _ = server
+    connection = client(port)
+    connection.create_folder(FOLDER)
+    connection.append(FOLDER, _message(1), msg_time=datetime(2016, 11, 20, tzinfo=timezone.utc))
+    connection.append(FOLDER, _message(2), msg_time=datetime(2016, 12, 21, tzinfo=timezone.utc))
+    connection.logout()
+    report = fetch_mail(ImapSettings("127.0.0.1", port, USER), PASSWORD, tmp_path / "md", (FOLDER,),
+                        since=date(2016, 12, 1))
+    assert report.stored == 1
+    [letter] = letters_in(tmp_path / "md")
+    assert letter.subject == "第2号填报表"
