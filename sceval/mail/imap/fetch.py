@@ -77,12 +77,13 @@ class _FolderWalk:
         self.report = FolderReport(name)
 
     def run(self, since: date | None) -> FolderReport:
-        validity = self._examine()
+        validity, next_uid = self._examine()
         known = self.store.folder(self.name)
         self.report.uidvalidity = validity
         self.report.refetched = bool(known.uidvalidity) and known.uidvalidity != validity
         start = 1 if known.uidvalidity != validity else known.last_uid + 1
-        uids = self._new_uids(start, since)
+        # Nothing new: "n:*" past the last UID reads as a descending range, which QQ Mail refuses
+        uids = [] if next_uid and start >= next_uid else self._new_uids(start, since)
         self.progress(self.name, 0, len(uids))
         for done, chunk in _chunks(uids, SIZE_BATCH):
             self._fetch_chunk(validity, chunk)
@@ -94,15 +95,15 @@ class _FolderWalk:
             self.store.save()
         return self.report
 
-    def _examine(self) -> int:
-        """EXAMINE (read-only SELECT): the folder's UIDVALIDITY."""
+    def _examine(self) -> tuple[int, int]:
+        """EXAMINE (read-only SELECT): the folder's UIDVALIDITY and UIDNEXT (0 if not given)."""
         from imapclient.exceptions import IMAPClientError
 
         try:
             answer = self.client.select_folder(self.name, readonly=True)
         except IMAPClientError as exc:
             raise ImapFailure(_select_problem(self.name, str(exc))) from None
-        return int(answer[b"UIDVALIDITY"])
+        return int(answer[b"UIDVALIDITY"]), int(answer.get(b"UIDNEXT") or 0)
 
     def _new_uids(self, start: int, since: date | None) -> list[int]:
         criteria = ["UID", f"{start}:*"] + (["SINCE", since] if since else [])
@@ -118,7 +119,7 @@ class _FolderWalk:
             for uid in group:
                 if uid in bodies:
                     self._store(validity, uid, bodies[uid][b"BODY[]"])
-        large = [uid for uid in present if uid not in set(small)]
+        large = sorted(set(present) - set(small))
         if large:
             self._store_headers(validity, large, sizes)
 

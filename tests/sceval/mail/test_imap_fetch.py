@@ -93,7 +93,7 @@ def test_a_chinese_folder_is_listed_in_chinese_and_fetched_without_marking_anyth
 
 
 def test_a_second_fetch_brings_only_the_message_that_arrived_between(server, tmp_path):
-    port, _ = server
+    port, log = server
     append_all(port, FOLDER, [_message(n) for n in range(1, 6)])
     settings = ImapSettings.parse(f"127.0.0.1:{port}", USER)
     first = fetch_mail(settings, PASSWORD, tmp_path / "md", (FOLDER,))
@@ -105,6 +105,8 @@ def test_a_second_fetch_brings_only_the_message_that_arrived_between(server, tmp
     state = json.loads((tmp_path / "md" / STATE_FILE).read_text(encoding="utf-8"))
     [account] = state["accounts"].values()
     assert account[FOLDER]["last_uid"] == max(flags_of(port, FOLDER))
+    searched = [int(n) for n in re.findall(r"-->\| \S+ UID SEARCH UID (\d+):\*", log.read_text(errors="replace"))]
+    assert len(searched) == 2 and max(searched) <= account[FOLDER]["last_uid"]  # never "n:*" past the last UID
 
 
 def test_a_changed_uidvalidity_fetches_the_folder_again_without_duplicates(server, tmp_path):
