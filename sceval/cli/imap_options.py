@@ -55,7 +55,10 @@ def password_or_exit() -> str:
 
     password = os.environ.get(PASSWORD_VARIABLE, "")
     if not password:
-        password = typer.prompt("邮箱授权码（输入时不显示）", default="", hide_input=True, show_default=False)
+        try:
+            password = typer.prompt("邮箱授权码（输入时不显示）", default="", hide_input=True, show_default=False)
+        except typer.Abort:  # no terminal to ask on (input closed) or Ctrl-C: no code, exit 2 below
+            password = ""
     if not password:
         _fail(f"IMAP_NO_PASSWORD 没有授权码：请设置环境变量 {PASSWORD_VARIABLE}，或在提示时输入。"
               "163/QQ 邮箱的授权码在网页版“设置 › POP3/SMTP/IMAP”中开启 IMAP 服务后获取")
