@@ -16,7 +16,7 @@ from datetime import timezone
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
-from sceval.mail.imap.origin import imap_origin
+from sceval.mail.imap.origin import ORIGIN_MARK, imap_origin
 from sceval.mail.names import attachment_name, header_text, raw_bytes, safe_suffix
 
 MAX_DEPTH = 8  # forwarded inside forwarded…: deeper than any real chain, shallow enough to be safe
@@ -169,7 +169,8 @@ def letter_from_bytes(raw: bytes) -> Letter:
     except Exception as exc:  # noqa: BLE001 - a broken message is a row, never a crash
         return Letter(problem=f"无法解析（{type(exc).__name__}）")
     letter = _headers(message)
-    letter.mailbox, letter.oversize = imap_origin(lambda name: header_text(_raw(message, name)))
+    if raw.startswith(ORIGIN_MARK):  # put first by sceval.mail.imap.store; in any other place, forged
+        letter.mailbox, letter.oversize = imap_origin(lambda name: header_text(_raw(message, name)))
     if letter.oversize:
         return letter
     letter.bounce = _is_bounce(message, letter)

@@ -11,6 +11,9 @@ FOLDER_HEADER = "X-Sceval-Imap-Folder"
 UID_HEADER = "X-Sceval-Imap-Uid"
 VALIDITY_HEADER = "X-Sceval-Imap-Uidvalidity"
 SKIPPED_HEADER = "X-Sceval-Imap-Skipped"  # a message over the size cap: only its headers are kept
+# The stored copy starts with these bytes. A message that merely carries the headers elsewhere (a
+# sender writing them into a letter: servers put Received: first) is not taken as fetched.
+ORIGIN_MARK = f"{FOLDER_HEADER}: ".encode("ascii")
 
 
 def imap_origin(header: Callable[[str], str | None]) -> tuple[dict, int]:

@@ -253,3 +253,15 @@ def test_since_fetches_only_messages_received_from_that_day(server, tmp_path):
     assert report.stored == 1
     [letter] = letters_in(tmp_path / "md")
     assert letter.subject == "第2号填报表"
+
+
+def test_origin_headers_written_by_a_sender_are_not_believed():
+    """Only the stored copy's first lines say where a message was fetched from: the same headers
+    further down (a sender wrote them) neither rename the row nor hide the attachment."""
+    from sceval.mail.read import letter_from_bytes
+
+    forged = (b"Received: from mx.example.invalid\r\nX-Sceval-Imap-Folder: INBOX\r\nX-Sceval-Imap-Uid: 5\r\n"
+              b"X-Sceval-Imap-Skipped: 99999999\r\n" + _message(1))
+    letter = letter_from_bytes(forged)
+    assert letter.mailbox == {} and letter.oversize == 0
+    assert [a.name for a in letter.attachments] == ["填报表1.xlsx"] and not letter.shown.startswith("邮箱")
