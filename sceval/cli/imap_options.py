@@ -13,6 +13,8 @@ from typing import List, Optional
 
 import typer
 
+from sctemplates.display import neutral
+
 EXIT_CANNOT_FETCH = 2
 IMAP_OPTION = typer.Option(None, "--imap", help="IMAP 服务器（主机或主机:端口），如 imap.163.com、imap.qq.com、mail.单位.gov.cn；"
                                                 "端口 993 为 SSL，其他端口使用 STARTTLS。授权码从环境变量 SCEVAL_IMAP_PASSWORD 读取，未设置时提示输入。")
@@ -47,7 +49,7 @@ def list_folders_or_exit(imap: str, user: str) -> None:
         _fail(f"{failure.problem.code} {failure.problem.message}")
     typer.echo(f"{imap} 中的文件夹（--folder 按此填写）：")
     for name in names:
-        typer.echo(f"  {name}")
+        typer.echo(f"  {neutral(name)}")  # the server's names: bidi and control characters shown harmless
 
 
 def password_or_exit() -> str:
@@ -95,7 +97,9 @@ class _progress_bar:
 
     def _update(self, folder: str, done: int, total: int) -> None:
         if folder not in self._tasks:
-            self._tasks[folder] = self._bar.add_task(f"收取 {folder}", total=max(total, 1))
+            from sceval.cli.console import shown
+
+            self._tasks[folder] = self._bar.add_task(f"收取 {shown(folder)}", total=max(total, 1))
         self._bar.update(self._tasks[folder], completed=done if total else 1)
 
     def __exit__(self, *exc):
@@ -106,9 +110,9 @@ def _say(report) -> None:
     for folder in report.folders:
         again = "（服务器重建了该文件夹的编号，已重新核对，重复邮件未再保存）" if folder.refetched else ""
         known = f"，{folder.duplicates} 封此前已保存" if folder.duplicates else ""
-        typer.echo(f"{folder.name}：新收取 {folder.stored} 封{known}{again}")
+        typer.echo(f"{neutral(folder.name)}：新收取 {folder.stored} 封{known}{again}")
         if folder.too_large:
-            typer.secho(f"{folder.name}：{len(folder.too_large)} 封邮件超过大小上限，未下载（UID "
+            typer.secho(f"{neutral(folder.name)}：{len(folder.too_large)} 封邮件超过大小上限，未下载（UID "
                         f"{', '.join(map(str, folder.too_large[:10]))}）", fg="yellow", err=True)
     typer.echo(f"邮件已保存到 {report.maildir}（共新收取 {report.stored} 封）")
 

@@ -77,7 +77,8 @@ def test_a_chinese_folder_is_listed_in_chinese_and_fetched_without_marking_anyth
     assert after == before and len(after) == 3
     assert all(b"\\Seen" not in flags for flags in after.values())
     sent = [line.split("-->| ", 1)[1] for line in log.read_text(errors="replace").splitlines() if "-->| " in line]
-    assert any(re.search(r'ID \("name" "sceval"', line) for line in sent)  # RFC 2971 ID (Coremail's "Unsafe Login")
+    identified = [line for line in sent if re.search(r'ID \("name" "sceval"', line)]  # RFC 2971 ID (Coremail)
+    assert len(identified) == 2 and all(line.endswith(")") for line in identified)  # list, fetch; no trailing space
     fetches = [line for line in sent if "UID FETCH" in line]
     assert fetches and any("BODY.PEEK[]" in line for line in fetches)
     assert not any("BODY[]" in line.replace("BODY.PEEK[]", "") or "SELECT" in line for line in sent)
