@@ -266,3 +266,24 @@ def test_origin_headers_written_by_a_sender_are_not_believed():
     letter = letter_from_bytes(forged)
     assert letter.mailbox == {} and letter.oversize == 0
     assert [a.name for a in letter.attachments] == ["填报表1.xlsx"] and not letter.shown.startswith("邮箱")
+
+
+def test_an_interrupted_fetch_resumes_after_the_last_saved_batch(server, tmp_path, monkeypatch):
+    """The state is saved after every batch: stopped after the first (Ctrl-C, a dropped line),
+    the next fetch asks only for the rest, and nothing is stored twice."""
+    import sceval.mail.imap.fetch as fetch_module
+
+    port, log = server
+    append_all(port, FOLDER, [_message(n) for n in range(1, 6)])
+    monkeypatch.setattr(fetch_module, "SIZE_BATCH", 2)
+
+    def stop_after_first_batch(_folder, done, _total):
+        if done:
+            raise KeyboardInterrupt
+
+    settings = ImapSettings("127.0.0.1", port, USER)
+    with pytest.raises(KeyboardInterrupt):
+        fetch_mail(settings, PASSWORD, tmp_path / "md", (FOLDER,), progress=stop_after_first_batch)
+    assert len(_stored(tmp_path / "md")) == 2
+    rest = fetch_mail(settings, PASSWORD, tmp_path / "md", (FOLDER,))
+    assert (rest.stored, rest.folders[0].duplicates) == (3, 0) and len(_stored(tmp_path / "md")) == 5
