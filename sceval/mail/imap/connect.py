@@ -150,7 +150,7 @@ def _problem(exc: Exception, settings: ImapSettings) -> Issue:
     from imapclient.exceptions import IMAPClientError, LoginError
 
     where = settings.shown
-    detail = _detail(exc)
+    detail = server_words(exc)
     if isinstance(exc, LoginError):
         return issue("IMAP_LOGIN", f"登录 {where} 失败（{settings.user}）：用户名或授权码不正确，或未开启 IMAP 服务。"
                                    f"{SETUP_HINT}。服务器答复：{detail}")
@@ -172,7 +172,8 @@ def _problem(exc: Exception, settings: ImapSettings) -> Issue:
     return issue("IMAP_PROTOCOL", f"与 IMAP 服务器 {where} 通信出错（{type(exc).__name__}）")
 
 
-def _detail(exc: Exception) -> str:
+def server_words(exc: Exception) -> str:
+    """What the server or the system said, as text and bounded (quoted inside the Chinese message)."""
     text = exc.strerror if isinstance(exc, OSError) and exc.strerror else (exc.args[0] if exc.args else str(exc))
     if isinstance(text, bytes):  # the server's own words (imapclient passes its bytes on)
         text = text.decode("utf-8", "replace")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sceval.mail.imap.connect import ImapFailure, ImapSettings, logged_in, translated
+from sceval.mail.imap.connect import ImapFailure, ImapSettings, logged_in, server_words, translated
 from sceval.mail.imap.store import MailStore
 from sceval.mail.read import MAX_MESSAGE_BYTES
 from sctemplates.issues import issue
@@ -102,7 +102,7 @@ class _FolderWalk:
         try:
             answer = self.client.select_folder(self.name, readonly=True)
         except IMAPClientError as exc:
-            raise ImapFailure(_select_problem(self.name, str(exc))) from None
+            raise ImapFailure(_select_problem(self.name, server_words(exc))) from None
         return int(answer[b"UIDVALIDITY"]), int(answer.get(b"UIDNEXT") or 0)
 
     def _new_uids(self, start: int, since: date | None) -> list[int]:
