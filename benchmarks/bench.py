@@ -28,6 +28,7 @@ import mail_bench  # noqa: E402  (ingest from a mailbox against the same files i
 import after_bench  # noqa: E402  (rescoring from stored inputs, rank intervals)
 import api_bench  # noqa: E402  (sceval.api.load_results of a national round)
 import previous_bench  # noqa: E402  (rendering with the previous round's values, issue 23)
+import imap_bench  # noqa: E402  (sceval mail fetch from a local IMAP server)
 
 LAST_RUN = Path(__file__).resolve().parent / "last-run.json"
 
@@ -65,6 +66,7 @@ def main(argv=None) -> dict:
     figures["after"] = after_bench.measure(cities, min(args.repeat, 3))
     figures["api"] = api_bench.measure(cities, min(args.repeat, 3))
     figures["previous"] = previous_bench.measure(cities, min(args.repeat, 3))
+    figures["imap"] = imap_bench.measure(figures["ingest"]["returns"], min(args.repeat, 3))
     if args.profile:
         from profiling import profile_all
 
@@ -78,6 +80,7 @@ def main(argv=None) -> dict:
     after_bench.print_figures(figures["after"])
     api_bench.print_figures(figures["api"])
     previous_bench.print_figures(figures["previous"])
+    imap_bench.print_figures(figures["imap"])
     args.record.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     print(f"\n已写入 {args.record}")
     return figures

@@ -30,6 +30,7 @@ def test_bench_runs_every_stage_on_a_tiny_round(tmp_path):
     assert saved["render"]["floor"]["files"] == saved["render"]["floor_kept_formulas"]["files"] == 3
     assert saved["report"]["cities"] == 3 and saved["report"]["docx_bytes"] > 10_000  # the 附件4 report
     assert saved["mail"]["files"] == 3 and saved["mail"]["ingest_mbox"]["seconds"] > 0  # the same returns by mail
+    assert saved["imap"]["messages"] == saved["imap"]["stored"] == 3 and saved["imap"]["peak_mib"] > 0  # over IMAP
     assert set(figures["ratios"]) >= {"render_vs_floor", "render_vs_floor_kept_formulas", "ingest_vs_calamine",
                                       "ingest_speedup", "memory_x10_vs_x1_full"}
     assert set(saved["paired_ratios"]) == {"render_vs_floor", "render_vs_floor_kept_formulas", "render_speedup",

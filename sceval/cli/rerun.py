@@ -31,6 +31,8 @@ def remember(ctx, out: Path) -> None:
             continue
         if param.param_type_name == "argument":
             args += [str(item) for item in (value if isinstance(value, list) else [value])]
+        elif isinstance(value, list):  # an option given several times (--folder A --folder B)
+            args += [part for item in value for part in (param.opts[0], str(item))]
         else:
             args += [param.opts[0], str(value)]
     write_text_atomic(Path(out) / RUN_FILE, json.dumps({"ingest": args}, ensure_ascii=False, indent=1))

@@ -30,6 +30,7 @@ results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 deci
 {"from", "to", "date" (ISO UTC), "subject", "message_id", "attachment"} of the letter it came in,
 plus "forwarded_from" (addresses) when it was forwarded. Rows for letters without a return
 (MAIL_NO_ATTACHMENT, MAIL_BOUNCE, MAIL_NOT_A_RETURN, …) carry it too.
+A letter fetched over IMAP (sceval mail fetch, ingest --imap) adds "imap": {"folder", "uid", "uidvalidity"}.
 
 Added with rescoring (sceval.ingest.rescore): cities[].rank (1 = best; equal totals share the
 better rank), cities[].rank_interval [5th, 95th percentile rank] and cities[].rank_median under

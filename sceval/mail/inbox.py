@@ -58,7 +58,7 @@ def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: li
 
 
 def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found: list, skipped: list) -> None:
-    if letter.problem:
+    if letter.problem or letter.oversize:
         skipped.append(_letter_problem(letter, source, stamp))
         return
     when = letter.date or stamp
@@ -129,6 +129,10 @@ def _row(letter: Letter, code: str, message: str, when: str, display: str = "", 
 
 
 def _letter_problem(letter: Letter, source: str, stamp: str):
+    if letter.oversize:  # fetched over IMAP, left on the server (sceval.mail.imap)
+        return _row(letter, "IMAP_MESSAGE_TOO_LARGE", f"{letter.shown} 大小 {letter.oversize / 1048576:.1f} MB，超过上限，"
+                                                      "未从邮箱下载。请在网页版邮箱中查看，将其中的填报表另行报送",
+                    letter.date or stamp)
     if letter.problem == NEEDS_EXTRA:
         return rejected(source, "MAIL_MSG_NEEDS_EXTRA", f"{source} 是 Outlook .msg 邮件，需先安装可选组件"
                                                          "（pip install 'sceval[msg]'），或在 Outlook 中另存为 .eml 后再回收", stamp)

@@ -16,6 +16,7 @@ from datetime import timezone
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
+from sceval.mail.imap.origin import ORIGIN_MARK, imap_origin
 from sceval.mail.names import attachment_name, header_text, raw_bytes, safe_suffix
 
 MAX_DEPTH = 8  # forwarded inside forwarded…: deeper than any real chain, shallow enough to be safe
@@ -62,6 +63,8 @@ class Letter:
     forwarded_from: list[str] = field(default_factory=list)  # addresses of nested messages
     problem: str = ""  # why the message itself could not be read
     container: str = ""  # where a saved message was found, as shown ("邮件.zip/a.eml › "), or ""
+    mailbox: dict = field(default_factory=dict)  # fetched over IMAP: {folder, uid, uidvalidity} (sceval.mail.imap)
+    oversize: int = 0  # fetched over IMAP but over the size cap: its size; only the headers were kept
 
     def meta(self, attachment: str = "") -> dict:
         """What results.json and the ledger keep: {from, to, date, subject, message_id, attachment}."""
@@ -69,13 +72,16 @@ class Letter:
                  "message_id": self.message_id, "attachment": attachment}
         if self.forwarded_from:
             found["forwarded_from"] = list(self.forwarded_from)
+        if self.mailbox:
+            found["imap"] = dict(self.mailbox)
         return found
 
     @property
     def shown(self) -> str:
         """邮件“主题”（发件人，日期）: how people find the message again in their mailbox."""
         who = "，".join(part for part in (self.sender or "发件人不明", self.shown_date) if part)
-        return f"{self.container}邮件“{self.subject or '（无主题）'}”（{who}）"
+        where = f"邮箱 {self.mailbox['folder']} #{self.mailbox['uid']} › " if self.mailbox else ""
+        return f"{self.container}{where}邮件“{self.subject or '（无主题）'}”（{who}）"
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -163,6 +169,10 @@ def letter_from_bytes(raw: bytes) -> Letter:
     except Exception as exc:  # noqa: BLE001 - a broken message is a row, never a crash
         return Letter(problem=f"无法解析（{type(exc).__name__}）")
     letter = _headers(message)
+    if raw.startswith(ORIGIN_MARK):  # put first by sceval.mail.imap.store; in any other place, forged
+        letter.mailbox, letter.oversize = imap_origin(lambda name: header_text(_raw(message, name)))
+    if letter.oversize:
+        return letter
     letter.bounce = _is_bounce(message, letter)
     letter.draft = (_raw(message, "X-Unsent") or "").strip() == "1"
     if not letter.bounce and not letter.draft:

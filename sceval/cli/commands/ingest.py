@@ -17,9 +17,11 @@ from typing import List, Optional
 import typer
 
 from sceval.cli.common import CATALOG_OPTION
+from sceval.cli.imap_options import FOLDER_OPTION, IMAP_OPTION, IMAP_USER_OPTION, SINCE_OPTION
 
 EXIT_RUN_ERROR = 1
 EXIT_CANNOT_RUN = 2
+MAILDIR_NAME = "邮箱"  # --imap: where the mailbox is fetched to, inside --out
 RUN_LEVEL_SHOWN = ("RUN_OPTIONAL_MISSING", "RUN_CENTRAL_MISSING",
                    "RUN_OUT_INSIDE_INPUT", "RUN_OUTPUT_SKIPPED", "LEDGER_REBUILT", "RUN_STALE_REMOVED")  # said once, here, not per city
 
@@ -160,6 +162,18 @@ def _print_run_issues(run) -> int:
     return sum(1 for i in shown if i.severity == "error")
 
 
+def _with_mailbox(inputs: list[Path], out: Path, imap, user: str, folders, since) -> list[Path]:
+    """--imap: the mailbox's new messages are fetched into the run's own Maildir (<输出目录>/邮箱,
+    kept, so the next run fetches only what is new), which is then read like any saved mail."""
+    if not imap:
+        if not inputs:
+            _fail("请给出回收的文件、文件夹或保存的邮件，或用 --imap 直接从邮箱收取")
+        return inputs
+    from sceval.cli.imap_options import fetch_or_exit
+
+    return [*inputs, fetch_or_exit(imap, user, folders, since, out / MAILDIR_NAME).maildir]
+
+
 def _bytes(megabytes: float) -> int:
     return int(megabytes * 1024 * 1024)
 
@@ -180,7 +194,7 @@ def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest_command(
         ctx: typer.Context,
-        inputs: List[Path] = typer.Argument(..., help="回收的工作簿、文件夹（递归）、.zip 压缩包，或保存的邮件（.eml、mbox、Maildir 文件夹、Outlook .msg）。"),
+        inputs: List[Path] = typer.Argument(None, help="回收的工作簿、文件夹（递归）、.zip 压缩包，或保存的邮件（.eml、mbox、Maildir 文件夹、Outlook .msg）；用 --imap 时可省略。"),
         out: Path = typer.Option(..., "--out", "-o", help="输出目录：results.json、汇总表、反馈表。"),
         central: Optional[Path] = typer.Option(None, "--central", help="秘书处统一数据文件（.xlsx）。"),
         optional: Optional[Path] = typer.Option(None, "--optional", help="本省自选指标定义文件（.xlsx），须是生成模板时用的同一份；漏给时自选指标不计分，本次回收以退出码 1 结束。"),
@@ -199,6 +213,8 @@ def register(app: typer.Typer) -> None:
         previous: Optional[List[Path]] = typer.Option(None, "--previous", help="上一轮的 results.json（可多次给出，如省里的和秘书处的）：每市记录上一轮总分、名次和变动，逐项与上一轮数值比较。"),
         mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
         round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）。"),
+        imap: Optional[str] = IMAP_OPTION, imap_user: str = IMAP_USER_OPTION,
+        folder: Optional[List[str]] = FOLDER_OPTION, since: Optional[str] = SINCE_OPTION,
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
@@ -213,6 +229,7 @@ def register(app: typer.Typer) -> None:
         feed = _load_central(central, loaded, city_roster)
         earlier = load_previous_or_exit(previous, mapping, catalog)
         _check_writable(out)
+        inputs = _with_mailbox(list(inputs or []), out, imap, imap_user, folder, since)
         limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
                         max_run_inflated=_bytes(max_inflated))
         try:

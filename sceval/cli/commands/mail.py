@@ -7,13 +7,14 @@ an official can read each one before sending it; `--smtp` sends them instead. Th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
 from sceval.cli.common import CATALOG_OPTION, ROSTER_OPTION, load_catalog_or_exit, load_rosters_or_exit
+from sceval.cli.imap_options import FOLDER_OPTION, IMAP_OPTION, IMAP_USER_OPTION, SINCE_OPTION
 
-mail_app = typer.Typer(help="邮件：各市的填报通知（附填报表）、催报、问题反馈，写成 .eml 草稿，可选经 SMTP 发送。",
+mail_app = typer.Typer(help="邮件：各市的填报通知（附填报表）、催报、问题反馈，写成 .eml 草稿，可选经 SMTP 发送；从邮箱（IMAP）收取报送。",
                        no_args_is_help=True)
 PROVINCE_OPTION = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）：牵头部门、联系人、截止日期、落款。")
 SMTP_OPTION = typer.Option(None, "--smtp", help="经此 SMTP 服务器发送（主机:端口，如 smtp.163.com:465；端口 465 自动使用 SSL）；不指定则只写草稿。")
@@ -120,3 +121,23 @@ def feedback_command(
     problems = []
     found = feedback_letters(out, _province(province, city_roster), city_roster, problems)
     _finish(found, drafts or out / "邮件" / "反馈", "问题反馈", problems, smtp, starttls, smtp_user)
+
+
+@mail_app.command("fetch")
+def fetch_command(
+    imap: str = typer.Option(..., "--imap", help=IMAP_OPTION.help),
+    imap_user: str = IMAP_USER_OPTION, folder: Optional[List[str]] = FOLDER_OPTION,
+    since: Optional[str] = SINCE_OPTION,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="保存邮件的 Maildir 文件夹（sceval ingest 可直接读取）；再次收取只取新邮件。"),
+    list_only: bool = typer.Option(False, "--list-folders", help="只列出邮箱中的文件夹（中文名称），不收取。"),
+) -> None:
+    """从邮箱（IMAP，只读）收取城市报送的邮件到 Maildir 文件夹：不标为已读，不移动、不删除服务器上的邮件。"""
+    from sceval.cli.imap_options import fetch_or_exit, list_folders_or_exit
+
+    if list_only:
+        list_folders_or_exit(imap, imap_user)
+        return
+    if out is None:
+        typer.secho("请用 --out 指定保存邮件的文件夹", fg="red", err=True)
+        raise typer.Exit(2)
+    fetch_or_exit(imap, imap_user, folder, since, out)
