@@ -103,6 +103,9 @@ def _newest_accepted(outcomes: list[FileOutcome]) -> Decision:
 
 
 def _superseded(older: FileOutcome, chosen: FileOutcome, verdict: ordering.Verdict):
+    if verdict.basis == ordering.BLANK:
+        return issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 是未填写数据的空白模板，"
+                                              f"以该市已填报的报送 {chosen.path} 为准，本文件不计入", file=older.path)
     return issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 已被更新的报送 {chosen.path} 取代"
                                           f"（{ordering.reason(verdict, chosen.times)}），不再计入", file=older.path)
 

@@ -18,6 +18,7 @@ from sctemplates.model import Catalog
 from sctemplates.roster import Roster
 
 from sceval.evaluate import checks
+from sceval.evaluate import intent
 from sceval.evaluate import parse
 from sceval.evaluate import scoring
 from sceval.workbook import template_rows
@@ -173,6 +174,10 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
         return
     outcome.result = _evaluate(book, task, ident, outcome.issues)
     outcome.status = ACCEPTED
+    if any(i.code == "BLANK_TEMPLATE" for i in outcome.issues):
+        from sceval.ingest.ordering import BLANK
+
+        outcome.times[BLANK] = True  # never counts over a filled return of the city
 
 
 def _note_times(task: FileTask, outcome: FileOutcome, book: Book | None) -> None:
@@ -250,6 +255,9 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         parsed_all.update(parsed)
         issues += [i for p in parsed.values() for i in p.issues]
         issues += checks.check_inputs(catalog, parsed, locate)
+        issues += intent.fraction_warnings(catalog, parsed, locate)
+    blank = intent.blank_template_issue(task.catalog, parsed_all, task.display)
+    issues += [blank] if blank else []
     feed_issues = task.central_issues.get(ident.city.code, [])
     issues += feed_issues  # before scoring: a feed cell that cannot be read marks its indicator bad
     for index, catalog in enumerate(catalogs):
