@@ -113,3 +113,26 @@ def fraction_warnings(catalog: Catalog, parsed: dict[str, Parsed], locate) -> li
                 and plausible_by_target(sub, item, value.value):
             found.append(fraction_issue(sub, item, value.value, locate(item.name)))
     return found
+
+
+def batch_fraction_warnings(catalogs, returns: dict[str, dict], where) -> dict[str, list[Issue]]:
+    """VAL_PERCENT_AS_FRACTION for %-unit inputs without a target, judged by the batch: ``returns``
+    city -> {input name: value}; ``where(city, sub, item)`` -> the location dict of that cell."""
+    found: dict[str, list[Issue]] = {}
+    for catalog in catalogs:
+        for sub, item in percent_inputs(catalog):
+            if _target(sub) is not None:
+                continue  # judged by its target, file by file
+            values = {city: _decimal(inputs.get(item.name)) for city, inputs in returns.items()}
+            values = {city: value for city, value in values.items() if value is not None}
+            for city, value in values.items():
+                others = [v for c, v in values.items() if c != city]
+                if looks_like_fraction(value) and plausible_by_batch(item, value, others):
+                    found.setdefault(city, []).append(fraction_issue(sub, item, value, where(city, sub, item)))
+    return found
+
+
+def _decimal(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    return Decimal(str(value))
