@@ -101,11 +101,25 @@ def print_run_table(run, console=None) -> None:
     console.print(table)
     rejected = [f for f in run.results.get("files", []) if f["status"] == "rejected"]
     for entry in rejected:
-        reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"),
-                      entry["issues"][0]["message"] if entry["issues"] else "")  # MAIL_* rows are warnings
-        sender = (entry.get("message") or {}).get("from", "")
-        sent = f"（发件人：{shown(sender)}）" if sender else ""
-        console.print(f"[red]未计入[/red] {shown(entry['path'])}{sent}：{shown(reason)}")
+        console.print(f"[red]未计入[/red] {rejected_line(entry)}")
+
+
+def rejected_line(entry: dict) -> str:
+    """A rejected file once: its name (a mail's 邮件“主题”（发件人，日期） names the sender already),
+    then the reason without the name repeated (issue 20, item 12: the description came three times)."""
+    from sceval.cli.console import shown
+
+    path = entry["path"]
+    reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"),
+                  entry["issues"][0]["message"] if entry["issues"] else "")  # MAIL_* rows are warnings
+    names = (path, path.split(" › ")[0])  # a mail's row: 邮件“…”（…） › 附件名
+    for said in (f"{prefix}{name}" for name in names for prefix in ("", "文件 ", "邮件文件 ")):
+        if reason.startswith(said):
+            reason = reason[len(said):].lstrip(" ：:，,")
+            break
+    sender = (entry.get("message") or {}).get("from", "")
+    sent = f"（发件人：{shown(sender)}）" if sender and sender not in path else ""
+    return f"{shown(path)}{sent}：{shown(reason)}"
 
 
 def _file_shown(path: str) -> str:
