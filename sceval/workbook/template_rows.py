@@ -23,6 +23,7 @@ from sctemplates.layout import (
 from sceval.evaluate.parse import FULLWIDTH
 from sceval.workbook.cell_refs import column_letters
 from sceval.workbook.book import Book
+from sceval.workbook.shifted_names import excel_shift, shift_message
 
 COVER_LABELS = {"城市代码": COVER_CITY_CODE, "城市名称": COVER_CITY_NAME}
 PROVISIONAL_SUFFIX = re.compile(r"（暂定：[^）]*）$")
@@ -111,14 +112,19 @@ def _name_layout(catalog: Catalog):
 def moved_names(book: Book, sheet: str, catalog: Catalog, file: str,
                 places: dict[str, tuple[str, str]] | None = None) -> list[Issue]:
     """ID_NAME_MOVED for each of the catalog's names that points anywhere but its place."""
+    rows = code_rows(book, sheet)
     if places is None:
-        rows = code_rows(book, sheet)
         places = _places(catalog, sheet, rows, tuple(rows.get(node.code) for node in _nodes(catalog)))
     names = book.names
     if all(names.get(name, place) == place for name, place in places.items()):
         return []
-    return [_moved(name, names[name], place, file) for name, place in places.items()
-            if names.get(name, place) != place]
+    # Rows or columns inserted move every name below together: read, with a warning (issue 20, item 2).
+    shift = excel_shift(book, sheet, catalog, places, rows)
+    found = [_moved(name, names[name], place, file) for name, place in places.items()
+             if names.get(name, place) != place and name not in shift.names]
+    if shift.names:
+        found.append(issue("ID_ROWS_SHIFTED", shift_message(file, sheet, shift), file=file, sheet=sheet))
+    return found
 
 
 def labelled_moves(book: Book, sheet: str, labels: dict[str, str], file: str) -> list[Issue]:

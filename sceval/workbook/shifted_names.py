@@ -1,0 +1,120 @@
+"""Rows or columns inserted in the indicator sheet, told apart from a re-pointed defined name.
+
+When a city inserts a row (a note under an indicator) or a column, Excel, WPS and LibreOffice move
+every defined name below (right of) it together. The names then no longer sit where the template
+put them, yet each still points at its own input: beside its own locked code and label. That is
+read, with a warning naming the inserted rows (issue 20, item 2: 珠海 was refused for a note row).
+A name aimed at another item's cell — the denominator's, another indicator's, another column —
+breaks that and stays refused (ID_NAME_MOVED, issue 13, item 2).
+
+The test for each name whose place moved:
+- rows: an input name's row must carry its own input's label (``角色：名称`` in the name column)
+  and lie inside its own indicator's block (below its code row, above the next code row); a score,
+  source or remark name must stay on its indicator's code row;
+- columns: all names the template put in one column must have moved by the same number of
+  columns (the usual move of that column), never left, never more than a column further right.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sctemplates.layout import COL_NAME
+from sctemplates.model import Catalog
+
+from sceval.evaluate.parse import FULLWIDTH
+from sceval.workbook.book import Book
+from sceval.workbook.cell_refs import column_letters, position
+
+
+@dataclass
+class Shift:
+    """Names that moved with an insertion, the rows inserted (1-based) and the columns moved."""
+
+    names: set[str] = field(default_factory=set)
+    rows: set[int] = field(default_factory=set)
+    columns: dict[int, int] = field(default_factory=dict)  # template column -> columns moved right
+
+
+def _loose(text) -> str:
+    return re.sub(r"\s+", "", str(text).translate(FULLWIDTH))
+
+
+def _input_labels(catalog: Catalog) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """input name -> (owner code, the loose labels of every input of its owner, its own first)."""
+    found = {}
+    for second, sub, item in catalog.inputs():
+        owner = sub or second
+        others = tuple(_loose(i.label) for i in owner.inputs if i is not item)
+        found[item.name] = (owner.code, (_loose(item.label),) + others)
+    return found
+
+
+def _labelled(book: Book, sheet: str, row: int, label: str) -> bool:
+    return _loose(book.value(sheet, row, COL_NAME)).endswith(_loose("：" + label)) if label else False
+
+
+def column_moves(book: Book, sheet: str, places: dict[str, tuple[str, str]]) -> dict[int, int]:
+    """Template column -> how far its names moved right (the most common move of that column),
+    when the moves fit an insertion of columns: never negative, never smaller for a column further
+    right. Empty when they do not fit."""
+    moves: dict[int, Counter] = {}
+    for name, (want_sheet, ref) in places.items():
+        target = book.names.get(name)
+        want, got = position(ref), position(target[1]) if target and target[0] == sheet else None
+        if want is not None and got is not None:
+            moves.setdefault(want[1], Counter())[got[1] - want[1]] += 1
+    usual = {col: counts.most_common(1)[0][0] for col, counts in sorted(moves.items())}
+    steps = list(usual.values())
+    fits = all(step >= 0 for step in steps) and steps == sorted(steps)
+    return usual if fits else {}
+
+
+def excel_shift(book: Book, sheet: str, catalog: Catalog, places: dict[str, tuple[str, str]],
+                code_rows: dict[str, int]) -> Shift:
+    """Which of the moved names moved as an Excel row/column insertion moves them."""
+    shift = Shift(columns=column_moves(book, sheet, places))
+    labels = _input_labels(catalog)
+    starts = sorted(code_rows.values())
+    for name, place in places.items():
+        target = book.names.get(name, place)
+        if target == place:
+            continue
+        rows = _rows_inserted(book, sheet, name, place, target, labels, code_rows, starts, shift.columns)
+        if rows is not None:
+            shift.names.add(name)
+            shift.rows.update(rows)
+    return shift
+
+
+def _rows_inserted(book, sheet, name, place, target, labels, code_rows, starts, columns) -> set[int] | None:
+    """The inserted rows (1-based) that explain where ``name`` is now; None when nothing does."""
+    want, got = position(place[1]), position(target[1])
+    if target[0] != sheet or want is None or got is None or got[1] - want[1] != columns.get(want[1], 0):
+        return None
+    if name not in labels:  # a score, source or remark: on its code row, wherever that is now
+        return set() if got[0] == want[0] else None
+    owner, (own, *others) = labels[name]
+    top = code_rows.get(owner)
+    below = next((row for row in starts if row > top), None) if top is not None else None
+    if top is None or not top < got[0] < (below if below is not None else got[0] + 1):
+        return None
+    if not _labelled(book, sheet, got[0], own):
+        return None
+    return {row + 1 for row in range(top + 1, got[0])
+            if not any(_labelled(book, sheet, row, label) for label in (own, *others))}
+
+
+def shift_message(file: str, sheet: str, shift: Shift) -> str:
+    """The warning's words: which rows were inserted and which columns moved."""
+    parts = []
+    if shift.rows:
+        parts.append(f"插入了第 {'、'.join(str(r) for r in sorted(shift.rows)[:10])} 行")
+    moved = {col: step for col, step in shift.columns.items() if step}
+    if moved:
+        first = min(moved)
+        parts.append(f"插入了列（原 {column_letters(first)} 列起右移 {moved[first]} 列）")
+    said = "，".join(parts) or "插入或删除了行"
+    return (f"文件 {file} 的工作表“{sheet}”{said}；{len(shift.names)} 个定义名称随之整体移动，"
+            "每个输入仍在其指标编码和名称旁，已照常读取。请核实插入的内容（插入的行或列中的文字不计分）")
