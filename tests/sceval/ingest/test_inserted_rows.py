@@ -9,6 +9,7 @@ from openpyxl.utils import column_index_from_string
 
 from sctemplates.layout import SHEET_BASE
 from sceval.ingest.batch import IngestOptions, ingest
+from tests.libreoffice import needs_soffice, resave_xlsx
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 from tests.sceval.workbook.excel_moves import insert_cols_as_excel, insert_rows_as_excel
 
@@ -99,3 +100,18 @@ def test_a_re_pointed_name_beside_an_inserted_row_is_still_refused(template, tmp
     file, _city = scored(path, tmp_path)
     moved = [i for i in file["issues"] if i["code"] == "ID_NAME_MOVED"]
     assert file["status"] == "rejected" and len(moved) == 1 and NUMERATOR in moved[0]["message"]
+
+
+@needs_soffice
+def test_the_inserted_row_survives_a_libreoffice_save(template, tmp_path):
+    """The city opens the file again in LibreOffice and saves: the names, as LibreOffice writes
+    them back, still sit on the shifted rows, and the return is read the same way."""
+    def note_row(book):
+        insert_rows_as_excel(book, SHEET_BASE, input_row(book, NUMERATOR), note="注：数据来自统计年报")
+
+    edited = fill(template, tmp_path / "edited" / f"{CITY.code}.xlsx", valid_values(CATALOG), edit=note_row)
+    saved, = resave_xlsx([edited], tmp_path / "in")
+    file, city = scored(saved, tmp_path)
+    assert file["status"] == "counted", file["issues"]
+    assert "ID_ROWS_SHIFTED" in [i["code"] for i in file["issues"]]
+    assert city["inputs"][NUMERATOR] == valid_values(CATALOG)[NUMERATOR]
