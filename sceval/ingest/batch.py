@@ -66,12 +66,13 @@ class IngestOptions:
     # weights (0: ranks only) and the seed that makes a run reproducible.
     draws: int = 1000
     seed: int = 2016
+    deadline: str = ""  # the province configuration's (--province); "" = each template's passport
 
     def worker_context(self) -> dict:
         """What every worker needs, sent to each once (sceval.ingest.pool.SHARED_FIELDS)."""
         return {"catalog": self.catalog, "optional": self.optional, "roster": self.roster,
                 "central": self.central or {}, "timeout": self.timeout, "limits": self.limits,
-                "central_issues": self.central_issues}
+                "central_issues": self.central_issues, "deadline": self.deadline}
 
 
 @dataclass

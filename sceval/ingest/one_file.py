@@ -45,6 +45,7 @@ class FileTask:
     message: dict | None = None  # the letter a mailed file came in (sceval.mail), else None
     member_date: str = ""  # the zip member's stored date, for the ordering rule
     central_issues: dict = field(default_factory=dict)  # city code -> [Issue] about its feed cells
+    deadline: str = ""  # the province configuration's (YYYY-MM-DD); "" = the passport's (sceval.ingest.lateness)
 
 
 class FileTimeout(Exception):
@@ -164,6 +165,7 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
     outcome.issues += ident.issues
     outcome.city = ident.city
     outcome.issues += _mail_issues(task, ident.city)
+    _note_lateness(task, outcome, ident)
     if ident.passport is not None:
         outcome.template_id = ident.passport.template_id
         outcome.province = (ident.passport.province_code, ident.passport.province_name)
@@ -194,6 +196,17 @@ def _note_times(task: FileTask, outcome: FileOutcome, book: Book | None) -> None
     outcome.issues += found
     if not task.received_at:
         outcome.issues.append(ordering.missing_mtime(task.display))
+
+
+def _note_lateness(task: FileTask, outcome: FileOutcome, ident: Identity) -> None:
+    """SUBMISSION_LATE (and files[].late) for a return sent after the deadline."""
+    from sceval.ingest.lateness import deadline_of, late_issue, lateness
+
+    if ident.city is None:
+        return
+    outcome.late = lateness(outcome.times, deadline_of(task.deadline, ident.passport))
+    if outcome.late:
+        outcome.issues.append(late_issue(outcome.late, task.display))
 
 
 def _filer_day(book: Book | None) -> str:

@@ -39,6 +39,10 @@ a city with review adjustments, cities[].adjustments: [{"id", "input", "original
 "why", "by", "at"}] (sceval.ingest.adjustments); value errors an adjustment made moot are kept
 aside in cities[].issues_adjusted_away (an undo brings them back).
 
+"late" (files[], issue 20; only for a file sent after the deadline): {"days", "deadline",
+"basis": "message" | "filed" | "saved" | "member", "day"} (sceval.ingest.lateness); the file and
+its city also carry SUBMISSION_LATE.
+
 "run_issues" (added after the first release): [Issue.as_dict()] about the run itself — the
 secretariat's central feed file (CENTRAL_BAD, CENTRAL_UNKNOWN_CITY) and SCORE_PROVISIONAL.
 
@@ -123,6 +127,7 @@ class FileOutcome:
     times: dict = field(default_factory=dict)  # basis -> time that travels with it (sceval.ingest.ordering)
     order_basis: str = ""  # which basis decided its place among the city's versions
     order_time: str = ""  # its own time on that basis
+    late: dict | None = None  # sent after the deadline: {"days", "deadline", "basis", "day"} (sceval.ingest.lateness)
 
     @property
     def has_errors(self) -> bool:
@@ -133,7 +138,8 @@ class FileOutcome:
                 "received_at": self.received_at, "status": self.status,
                 "city": self.city.code if self.city else None,
                 "order_basis": self.order_basis, "order_time": self.order_time,
-                "issues": [i.as_dict() for i in self.issues], **self._message_field()}
+                "issues": [i.as_dict() for i in self.issues], **self._message_field(),
+                **({"late": self.late} if self.late else {})}
 
     def _message_field(self) -> dict:
         return {"message": self.message} if self.message else {}

@@ -157,6 +157,18 @@ def _print_run_issues(run) -> int:
     return sum(1 for i in shown if i.severity == "error")
 
 
+def _deadline(path: Optional[Path]) -> str:
+    """The province configuration's deadline; "" without one (each template's own is used)."""
+    if path is None:
+        return ""
+    from sctemplates.province import ProvinceError, load_province
+
+    try:
+        return load_province(path).deadline
+    except (ProvinceError, OSError) as exc:
+        _fail(f"省级配置 {path} 无法使用：\n{exc}")
+
+
 def _bytes(megabytes: float) -> int:
     return int(megabytes * 1024 * 1024)
 
@@ -193,6 +205,7 @@ def register(app: typer.Typer) -> None:
                                            help="一次回收从所有压缩包解压的总量上限（MB）。"),
         draws: int = typer.Option(1000, "--draws", min=0, help="排名稳定性：对暂定权重随机扰动（±25%）的抽样次数，0 为不计算。"),
         seed: int = typer.Option(2016, "--seed", help="排名稳定性抽样的随机种子（相同种子结果相同）。"),
+        province: Optional[Path] = typer.Option(None, "--province", help="省级评价配置（YAML）：按其中的截止日期 deadline 判断逾期报送；不给时按各模板下发时的截止日期。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
@@ -212,7 +225,8 @@ def register(app: typer.Typer) -> None:
             run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
                          roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
                          limits=limits, feed_issues=feed.issues if feed else [],
-                         central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed))
+                         central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
+                         deadline=_deadline(province)))
         except RunStopped as stopped:
             _fail(f"{stopped.code} {stopped}")
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`
