@@ -279,6 +279,7 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1, live=live)
     result.points_at_stake += scoring.central_points(task.catalog, {i.indicator for i in feed_issues if i.is_error})
     result.completeness = _completeness(catalogs, parsed_all, issues, locate)
+    _refused_optional_pending(result, task, ident, parsed_all, issues, locate)
     _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)
     result.inputs = _inputs_shown(catalogs, parsed_all, feed)
     return result
@@ -305,6 +306,16 @@ def _score_into(result: CityResult, catalog: Catalog, book: Book, parsed, issues
         result.optional_total = sheet.total
     else:
         result.total = sheet.total
+
+
+def _refused_optional_pending(result: CityResult, task: FileTask, ident: Identity, parsed, issues, locate) -> None:
+    """Optional indicators refused (ID_OTHER_OPTIONAL: an older definition) are the city's points
+    still to come, shown as pending in every view — unlike a city that has none (issue 20, item 10)."""
+    if task.optional is None or ident.optional_ok or not ident.city.takes_optional:
+        return
+    result.optional_pending = sum((second.weight for second in task.optional.second_levels()), Decimal(0))
+    result.points_at_stake += result.optional_pending
+    result.completeness = _completeness([task.catalog, task.optional], parsed, issues, locate)
 
 
 def _cached_number(book: Book):

@@ -39,6 +39,10 @@ a city with review adjustments, cities[].adjustments: [{"id", "input", "original
 "why", "by", "at"}] (sceval.ingest.adjustments); value errors an adjustment made moot are kept
 aside in cities[].issues_adjusted_away (an undo brings them back).
 
+"optional_pending" (cities[], issue 20; only when the city's optional indicators were refused,
+ID_OTHER_OPTIONAL): the optional points still to score; they are part of points_at_stake, and
+optional_total is null.
+
 "late" (files[], issue 20; only for a file sent after the deadline): {"days", "deadline",
 "basis": "message" | "filed" | "saved" | "member", "day"} (sceval.ingest.lateness); the file and
 its city also carry SUBMISSION_LATE.
@@ -83,6 +87,7 @@ class CityResult:
     filer: dict[str, str] = field(default_factory=dict)
     measured: dict[str, Decimal] = field(default_factory=dict)  # for batch outliers
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # sub-item -> (sheet, cell) of its first input
+    optional_pending: Decimal | None = None  # optional points refused (ID_OTHER_OPTIONAL), still to score
 
     # The parent only writes scores and inputs out as JSON (results.json, the ledger) and computes
     # on ``measured`` alone (outliers). So every processed file's result, in a worker or in-process
@@ -195,6 +200,7 @@ def city_entry(city: City, outcome: FileOutcome | None, corrected: bool) -> dict
         "sources": result.sources, "remarks": result.remarks, "filer": result.filer,
         "issues": [{k: getattr(i, k) for k in CITY_ISSUE_KEYS} for i in outcome.issues],
         **({"message": outcome.message} if outcome.message else {}),
+        **({"optional_pending": json_number(result.optional_pending)} if result.optional_pending is not None else {}),
     }
 
 

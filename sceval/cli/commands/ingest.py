@@ -96,7 +96,7 @@ def print_run_table(run, console=None) -> None:
         for item in city["issues"]:
             counts[item["severity"]] = counts.get(item["severity"], 0) + 1
         table.add_row(shown(city["code"]), _city_shown(city), _status_word(city["status"]),
-                      _shown(city["total"]), _shown(city["optional_total"]), str(counts["error"]),
+                      _shown(city["total"]), _optional_shown(city), str(counts["error"]),
                       str(counts["warning"]), shown(_file_shown(city["file"])) if city["file"] else "")
     console.print(table)
     rejected = [f for f in run.results.get("files", []) if f["status"] == "rejected"]
@@ -177,6 +177,12 @@ def _default_ledger(out: Path) -> Path:
     from sceval.ingest.ledger import default_ledger_path
 
     return default_ledger_path(out)
+
+
+def _optional_shown(city: dict) -> str:
+    """'待补 4.42' when the optional indicators were refused (issue 20, item 10), never blank."""
+    pending = city.get("optional_pending")
+    return f"待补 {pending:.2f}" if pending is not None else _shown(city["optional_total"])
 
 
 def _shown(value) -> str:

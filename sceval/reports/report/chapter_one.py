@@ -102,6 +102,9 @@ def _optional(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> No
         points_taken = sum(exact(c.entry["optional_total"]) for c in taking)
         text += (f"，平均得分{points(round_score(points_taken / len(taking)))}分，"
                  f"得分率{percent(round_score(points_taken * 100 / (len(taking) * maximum)))}")
+    pending = [c.name for c in province.scored() if c.entry.get("optional_pending") is not None]
+    if pending:  # refused (an older definition): pending, not "none" (issue 20, item 10)
+        text += f"；{names(pending)}的自选指标因模板定义与现行不一致未计分，列为待补分值，未计入上述平均"
     writer.paragraph(text + "。")
     rows = []
     for second in seconds:
