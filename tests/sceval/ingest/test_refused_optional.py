@@ -74,3 +74,12 @@ def test_the_report_says_they_are_pending(refused_round, tmp_path):
     out = write_report([json.loads(run.results_path.read_text(encoding="utf-8"))], out=tmp_path / "r.docx")
     text = "\n".join(p.text for p in docx.Document(out).paragraphs)
     assert f"{CITY.name}的自选指标因模板定义与现行不一致未计分，列为待补分值" in text
+
+
+def test_rescoring_keeps_them_pending(refused_round, optional_catalog):
+    from sceval.ingest.rescore import rescore_entry
+
+    _run, city, plan = refused_round
+    again = rescore_entry(city, CATALOG, optional_catalog, central_given=False)
+    assert again["optional_pending"] == 10 and again["optional_total"] is None
+    assert again["points_at_stake"] == pytest.approx(city["points_at_stake"])
