@@ -82,7 +82,7 @@ def plausible_by_target(sub: SubItem, item: Input, value: Decimal) -> bool | Non
     rule = rules()["percent_fraction"]
     percent = value * 100
     low, high = target * Decimal(str(rule["target_low"])), target * Decimal(str(rule["target_high"]))
-    return _within_range(item, percent) and low <= percent <= high
+    return value < low and _within_range(item, percent) and low <= percent <= high
 
 
 def plausible_by_batch(item: Input, value: Decimal, others: list[Decimal]) -> bool:
