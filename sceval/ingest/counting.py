@@ -96,7 +96,8 @@ def _newest_accepted(outcomes: list[FileOutcome]) -> Decision:
             if older is not chosen:
                 older.status = SUPERSEDED
                 older.issues.append(_superseded(older, chosen, choice.verdicts[index]))
-                decision.corrected.add(code)
+                if not older.times.get(ordering.BLANK):  # a blank template set aside is no correction
+                    decision.corrected.add(code)
         _note_newer_rejected(outcomes, chosen)
     _place_the_rest(outcomes)
     return decision
@@ -144,7 +145,8 @@ def _ledger_decision(ledger, outcomes: list[FileOutcome], roster: Roster | None)
     for code, sub in counting.items():
         if code not in decision.counted and sub.results:
             decision.earlier[code] = _with_notes(sub.results, notes.get(sub.sha256, []))
-        if any(s.counts_as_valid and s.sha256 != sub.sha256 for s in ledger.history(code)):
+        if any(s.counts_as_valid and s.sha256 != sub.sha256 and not s.order_times.get(ordering.BLANK)
+               for s in ledger.history(code)):
             decision.corrected.add(code)
     return decision
 

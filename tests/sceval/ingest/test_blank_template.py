@@ -53,6 +53,7 @@ def test_a_blank_template_never_counts_over_the_filled_copy(template, tmp_path, 
     assert "空白模板" in note["message"] and "填报表(1).xlsx" in note["message"]
     city = next(c for c in run.results["cities"] if c["code"] == CITY.code)
     assert city["file"].endswith("填报表(1).xlsx") and city["completeness"] == 100
+    assert city["status"] == "submitted"  # setting a blank template aside is no correction
     assert "BLANK_TEMPLATE" not in [i["code"] for i in city["issues"]]
 
 
