@@ -45,9 +45,20 @@ class Decision:
 
 def choose_counted(outcomes: list[FileOutcome], ledger=None, roster: Roster | None = None) -> Decision:
     """The ledger (an open sceval.ledger.Ledger) decides when given; else the newest accepted file."""
-    if ledger is not None:
-        return _ledger_decision(ledger, outcomes, roster)
-    return _newest_accepted(outcomes)
+    decision = _ledger_decision(ledger, outcomes, roster) if ledger is not None else _newest_accepted(outcomes)
+    _quiet_set_aside_blanks(outcomes)
+    return decision
+
+
+# What an empty template says about every empty cell: nothing the city must fix once its filled
+# return counts, so a blank template set aside keeps only its own row's words (BLANK_TEMPLATE, …).
+EMPTY_CELL_CODES = frozenset({"VAL_MISSING", "FILER_MISSING", "ATTEST_MISSING", "CENTRAL_MISSING"})
+
+
+def _quiet_set_aside_blanks(outcomes: list[FileOutcome]) -> None:
+    for outcome in outcomes:
+        if outcome.status == SUPERSEDED and outcome.times.get(ordering.BLANK):
+            outcome.issues = [i for i in outcome.issues if i.code not in EMPTY_CELL_CODES]
 
 
 class OutcomeKeeper:
