@@ -119,9 +119,15 @@ def _file_cells(file: dict) -> list:
     """File, what became of it, the error codes that explain a rejection, time, the basis that
     placed it among the city's versions (sceval.ingest.ordering), hash."""
     errors = [i.get("code", "") for i in file.get("issues") or [] if i.get("severity") == "error"]
-    return [file.get("path", ""), FILE_STATUS_LABELS.get(file.get("status"), file.get("status")),
+    return [file.get("path", ""), _what_became(file),
             "、".join(dict.fromkeys(errors)), _received(file), _order_basis(file), file.get("sha256", ""),
             late_text(file.get("late"))]
+
+
+def _what_became(file: dict) -> str:
+    if file.get("status") == "superseded" and file.get("order_basis") == "blank":
+        return "不计入：未填写数据的空白模板（以该市已填报的报送为准）"  # issue 20, item 1
+    return FILE_STATUS_LABELS.get(file.get("status"), file.get("status"))
 
 
 def _received(file: dict) -> str:

@@ -85,3 +85,13 @@ def test_one_filled_value_is_still_blank_but_a_real_return_is_not(template, tmp_
     files = by_name(run.results)
     assert "BLANK_TEMPLATE" in [i["code"] for i in files["almost.xlsx"]["issues"]]
     assert "BLANK_TEMPLATE" not in [i["code"] for i in files["real.xlsx"]["issues"]]
+
+
+def test_the_summary_says_the_blank_template_was_set_aside(template, tmp_path):
+    import openpyxl
+
+    blank, filled = blank_and_filled(template, tmp_path / "in")
+    run = ingest([blank, filled], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, draws=0))
+    sheet = openpyxl.load_workbook(run.summary_path)["提交情况"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows() if any(str(c.value).endswith("填报表.xlsx") for c in row)]
+    assert len(rows) == 1 and "不计入：未填写数据的空白模板（以该市已填报的报送为准）" in rows[0]
