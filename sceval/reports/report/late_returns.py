@@ -2,7 +2,7 @@
 files' ``late`` in results.json (sceval.ingest.lateness)."""
 from __future__ import annotations
 
-from sceval.ingest.lateness import late_text
+from sceval.ingest.ordering import LABELS
 from sceval.reports.report.document import Writer
 from sceval.reports.report.facts import ProvinceRound
 from sceval.reports.report.wording import names
@@ -18,6 +18,7 @@ def write_late_returns(writer: Writer, province: ProvinceRound, prefix: str) -> 
         writer.paragraph(f"{prefix}计入计分的报送均在报送截止日期前送达。")
         return
     deadline = late[0]["late"]["deadline"]
-    listed = names(f"{by_code.get(f.get('city'), f.get('city'))}（{late_text(f['late'])}）" for f in late)
+    listed = names(f"{by_code.get(f.get('city'), f.get('city'))}（逾期{f['late']['days']}天，"
+                   f"{LABELS.get(f['late']['basis'], '')}{f['late']['day']}）" for f in late)
     writer.paragraph(f"{prefix}计入计分的报送中有{len(late)}份晚于报送截止日期（{deadline}）：{listed}；"
                      "逾期报送照常计分，已在问题反馈表中提示。")

@@ -77,7 +77,7 @@ def test_the_report_process_chapter_names_the_late_city(late_round, tmp_path):
     results = json.loads(run.results_path.read_text(encoding="utf-8"))
     out = write_report([results], out=tmp_path / "报告.docx")
     text = "\n".join(p.text for p in docx.Document(out).paragraphs)
-    assert f"{LATE_CITY.name}（逾期 6 天（邮件发送时间 2017-01-05））" in text
+    assert f"晚于报送截止日期（2016-12-30）：{LATE_CITY.name}（逾期6天，邮件发送时间2017-01-05）" in text
 
 
 def test_the_province_deadline_overrides_the_template(late_round, tmp_path):
