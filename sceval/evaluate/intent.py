@@ -1,28 +1,18 @@
 """What a city meant, beyond one cell: a returned template left blank, a fraction typed into a
-%-unit cell. Pure judgement on parsed values; the thresholds are data (intent.yaml), the targets
+%-unit cell. Pure judgement on parsed values; the thresholds are data (sctemplates/reading_rules.yaml), the targets
 and ranges the catalog's. Warnings only — a value is never changed.
 """
 from __future__ import annotations
 
 import statistics
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
 from sctemplates.issues import Issue, issue
 from sctemplates.methods import show_number
 from sctemplates.model import Catalog, Input, SubItem
+from sctemplates.reading_rules import reading_rules as rules
 
 from sceval.evaluate.parse import BLANK, Parsed, place_text
-
-RULES_FILE = Path(__file__).with_name("intent.yaml")
-
-
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    import yaml
-
-    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
 
 
 # --- a blank template ----------------------------------------------------------------------
