@@ -20,8 +20,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sctemplates.layout import COL_NAME
+from sctemplates.layout import COL_CODE, COL_NAME, INDICATOR_HEADERS
 from sctemplates.model import Catalog
+from sctemplates.render.indicator_sheet import HEADER_ROWS
 
 from sceval.evaluate.parse import FULLWIDTH
 from sceval.workbook.book import Book
@@ -52,7 +53,7 @@ def _input_labels(catalog: Catalog) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def _labelled(book: Book, sheet: str, row: int, label: str) -> bool:
-    return _loose(book.value(sheet, row, COL_NAME)).endswith(_loose("：" + label)) if label else False
+    return _labelled_text(book.value(sheet, row, COL_NAME), label) if label else False
 
 
 def column_moves(book: Book, sheet: str, places: dict[str, tuple[str, str]]) -> dict[int, int]:
@@ -106,6 +107,76 @@ def _rows_inserted(book, sheet, name, place, target, labels, code_rows, starts, 
             if not any(_labelled(book, sheet, row, label) for label in (own, *others))}
 
 
+# --- rows inserted anywhere (between indicators too, where no name leaves its code row) --------
+
+def expected_code_rows(catalog: Catalog) -> dict[str, int]:
+    """Indicator code -> its 0-based row in the sheet as rendered (sctemplates.render.indicator_sheet:
+    after the title and headings, each indicator's row, then one row per input). Asked for every
+    file, so kept per catalog (the catalog itself is kept too, so its id is never reused)."""
+    kept = _EXPECTED.get(id(catalog))
+    if kept is None or kept[0] is not catalog:
+        kept = _EXPECTED[id(catalog)] = (catalog, _layout_rows(catalog))
+    return kept[1]
+
+
+_EXPECTED: dict[int, tuple[Catalog, dict[str, int]]] = {}
+
+
+def _layout_rows(catalog: Catalog) -> dict[str, int]:
+    rows, row = {}, HEADER_ROWS
+    for first in catalog.indicators:
+        rows[first.code], row = row, row + 1
+        for second in first.children:
+            rows[second.code], row = row, row + 1 + len(second.inputs)
+            for sub in second.sub_items:
+                rows[sub.code], row = row, row + 1 + len(sub.inputs)
+    return rows
+
+
+def rows_moved(catalog: Catalog, code_rows: dict[str, int]) -> bool:
+    """True when every indicator row is there but not where the template put it."""
+    expected = expected_code_rows(catalog)
+    return all(code in code_rows for code in expected) and any(code_rows[c] != r for c, r in expected.items())
+
+
+def inserted_rows(book: Book, sheet: str, catalog: Catalog, code_rows: dict[str, int]) -> set[int]:
+    """1-based rows, up to the template's last, that are neither the title, the headings, an
+    indicator's row nor one of its inputs' rows: what the city inserted."""
+    labels = _owner_labels(catalog)
+    by_row = {row: code for code, row in code_rows.items() if code in labels}
+    if not by_row:
+        return set()
+    last = max(by_row) + len(labels[by_row[max(by_row)]])
+    codes, names = book.column(sheet, COL_CODE), book.column(sheet, COL_NAME)
+    found, owner, title_seen = set(), None, False
+    for row in range(last + 1):
+        code = _text(codes, row)
+        if row in by_row or code == INDICATOR_HEADERS[0][0]:
+            owner = by_row.get(row, owner)
+        elif owner is None and code and not title_seen:
+            title_seen = True  # the sheet's title row
+        elif owner is None or not any(_labelled_text(_text(names, row), label) for label in labels[owner]):
+            found.add(row + 1)
+    return found
+
+
+def _text(column: list, row: int) -> str:
+    return str(column[row]).strip() if row < len(column) and column[row] is not None else ""
+
+
+def _owner_labels(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Indicator code -> the loose labels of its inputs (empty for an indicator without inputs)."""
+    labels: dict[str, tuple[str, ...]] = {node.code: () for node in catalog.nodes()}
+    for second, sub, item in catalog.inputs():
+        owner = (sub or second).code
+        labels[owner] = labels[owner] + (_loose(item.label),)
+    return labels
+
+
+def _labelled_text(value, label: str) -> bool:
+    return _loose(value).endswith(_loose("：" + label))
+
+
 def shift_message(file: str, sheet: str, shift: Shift) -> str:
     """The warning's words: which rows were inserted and which columns moved."""
     parts = []
@@ -116,5 +187,6 @@ def shift_message(file: str, sheet: str, shift: Shift) -> str:
         first = min(moved)
         parts.append(f"插入了列（原 {column_letters(first)} 列起右移 {moved[first]} 列）")
     said = "，".join(parts) or "插入或删除了行"
-    return (f"文件 {file} 的工作表“{sheet}”{said}；{len(shift.names)} 个定义名称随之整体移动，"
+    moved_names = f"{len(shift.names)} 个" if shift.names else ""
+    return (f"文件 {file} 的工作表“{sheet}”{said}；{moved_names}定义名称随之整体移动，"
             "每个输入仍在其指标编码和名称旁，已照常读取。请核实插入的内容（插入的行或列中的文字不计分）")

@@ -23,7 +23,7 @@ from sctemplates.layout import (
 from sceval.evaluate.parse import FULLWIDTH
 from sceval.workbook.cell_refs import column_letters
 from sceval.workbook.book import Book
-from sceval.workbook.shifted_names import excel_shift, shift_message
+from sceval.workbook.shifted_names import Shift, excel_shift, inserted_rows, rows_moved, shift_message
 
 COVER_LABELS = {"城市代码": COVER_CITY_CODE, "城市名称": COVER_CITY_NAME}
 PROVISIONAL_SUFFIX = re.compile(r"（暂定：[^）]*）$")
@@ -117,14 +117,27 @@ def moved_names(book: Book, sheet: str, catalog: Catalog, file: str,
         places = _places(catalog, sheet, rows, tuple(rows.get(node.code) for node in _nodes(catalog)))
     names = book.names
     if all(names.get(name, place) == place for name, place in places.items()):
-        return []
+        return _rows_inserted_between(book, sheet, catalog, rows, file)
     # Rows or columns inserted move every name below together: read, with a warning (issue 20, item 2).
     shift = excel_shift(book, sheet, catalog, places, rows)
     found = [_moved(name, names[name], place, file) for name, place in places.items()
              if names.get(name, place) != place and name not in shift.names]
     if shift.names:
+        shift.rows |= inserted_rows(book, sheet, catalog, rows) if rows_moved(catalog, rows) else set()
         found.append(issue("ID_ROWS_SHIFTED", shift_message(file, sheet, shift), file=file, sheet=sheet))
     return found
+
+
+def _rows_inserted_between(book: Book, sheet: str, catalog: Catalog, rows: dict[str, int], file: str) -> list[Issue]:
+    """Every name in place, yet the indicator rows moved: rows inserted between indicators (or
+    above them). Nothing moved apart, but the city's inserted text is never scored: say so."""
+    if not rows_moved(catalog, rows):
+        return []
+    inserted = inserted_rows(book, sheet, catalog, rows)
+    if not inserted:
+        return []
+    shift = Shift(rows=inserted)
+    return [issue("ID_ROWS_SHIFTED", shift_message(file, sheet, shift), file=file, sheet=sheet)]
 
 
 def labelled_moves(book: Book, sheet: str, labels: dict[str, str], file: str) -> list[Issue]:

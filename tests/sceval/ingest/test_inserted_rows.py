@@ -115,3 +115,23 @@ def test_the_inserted_row_survives_a_libreoffice_save(template, tmp_path):
     assert file["status"] == "counted", file["issues"]
     assert "ID_ROWS_SHIFTED" in [i["code"] for i in file["issues"]]
     assert city["inputs"][NUMERATOR] == valid_values(CATALOG)[NUMERATOR]
+
+
+def test_a_row_inserted_between_two_indicators_is_named_too(template, tmp_path):
+    inserted = {}
+
+    def between(book):  # above the indicator's own row: its names all move with it
+        inserted["row"] = input_row(book, NUMERATOR) - 1
+        insert_rows_as_excel(book, SHEET_BASE, inserted["row"], note="以下为交通类指标")
+
+    path = fill(template, tmp_path / "in" / f"{CITY.code}.xlsx", valid_values(CATALOG), edit=between)
+    file, city = scored(path, tmp_path)
+    shifted = [i for i in file["issues"] if i["code"] == "ID_ROWS_SHIFTED"]
+    assert file["status"] == "counted" and len(shifted) == 1
+    assert f"插入了第 {inserted['row']} 行；定义名称随之整体移动" in shifted[0]["message"]
+    assert city["total"] == plain_total(template, tmp_path)
+
+
+def test_an_untouched_return_says_nothing_about_rows(template, tmp_path):
+    file, _city = scored(fill(template, tmp_path / "in" / "plain.xlsx", valid_values(CATALOG)), tmp_path)
+    assert file["status"] == "counted" and "ID_ROWS_SHIFTED" not in [i["code"] for i in file["issues"]]
