@@ -63,7 +63,7 @@ def template_edits(book: Book, sheet: str, catalog: Catalog, file: str, weights:
     checked against the current catalog."""
     rows = code_rows(book, sheet)
     key = (weights, *_locked_key(book, sheet, rows, catalog))
-    moved = moved_names(book, sheet, catalog, file, _places(catalog, sheet, rows, key[2]))
+    moved = moved_names(book, sheet, catalog, file, _places(catalog, sheet, rows, key[2]), rows)
     if _CLEAN_LOCKED.get(key) is catalog:
         return moved  # the very locked content already found clean for this catalog
     found = _template_edits(book, rows, sheet, catalog, file, weights)
@@ -110,9 +110,10 @@ def _name_layout(catalog: Catalog):
 
 
 def moved_names(book: Book, sheet: str, catalog: Catalog, file: str,
-                places: dict[str, tuple[str, str]] | None = None) -> list[Issue]:
-    """ID_NAME_MOVED for each of the catalog's names that points anywhere but its place."""
-    rows = code_rows(book, sheet)
+                places: dict[str, tuple[str, str]] | None = None, rows: dict[str, int] | None = None) -> list[Issue]:
+    """ID_NAME_MOVED for each of the catalog's names that points anywhere but its place;
+    ID_ROWS_SHIFTED (a warning) for names moved by inserted rows or columns."""
+    rows = code_rows(book, sheet) if rows is None else rows
     if places is None:
         places = _places(catalog, sheet, rows, tuple(rows.get(node.code) for node in _nodes(catalog)))
     names = book.names
