@@ -86,3 +86,21 @@ def test_the_province_deadline_overrides_the_template(late_round, tmp_path):
     run = ingest(inputs, tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, draws=0,
                                                          workbooks=False, deadline="2017-01-10"))
     assert inputs and all("late" not in f for f in run.results["files"])
+
+
+def test_the_cli_takes_the_deadline_from_the_province_configuration(tmp_path):
+    from typer.testing import CliRunner
+
+    from sceval.cli.app import app
+    from tests.sceval.ingest_helpers import ROSTER_CSV
+
+    path = fill(render(CATALOG, ON_TIME_CITY, ROSTER, tmp_path), tmp_path / "in" / f"{ON_TIME_CITY.code}.xlsx",
+                valid_values(CATALOG))  # 填报日期 2016-12-20
+    province = tmp_path / "省配置.yaml"
+    province.write_text('code: "330000"\nname: 浙江省\ndeadline: 2016-12-10\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path / "in"), "--roster", str(ROSTER_CSV), "--province",
+                                      str(province), "--out", str(tmp_path / "out"), "--jobs", "1", "--draws", "0"])
+    assert result.exit_code in (0, 1), result.output
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    late = next(f for f in results["files"] if f["city"] == ON_TIME_CITY.code)["late"]
+    assert late == {"days": 10, "deadline": "2016-12-10", "basis": "filed", "day": "2016-12-20"}
