@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sctemplates.layout import COL_CODE, COL_NAME, INDICATOR_HEADERS
+from sctemplates.layout import INDICATOR_HEADERS
 from sctemplates.model import Catalog
 from sctemplates.render.indicator_sheet import HEADER_ROWS
 
@@ -38,6 +38,34 @@ class Shift:
     columns: dict[int, int] = field(default_factory=dict)  # template column -> columns moved right
 
 
+# --- where the locked columns are (a column inserted left of them moves them too) --------------
+
+LOCKED_HEADINGS = tuple(heading for heading, _width in INDICATOR_HEADERS[:3])  # 编码, 指标名称, 权重
+_LAST_COLUMNS: list = [None, "", (0, 1, 2)]  # the last (book, sheet, columns): one file at a time
+
+
+def locked_columns(book: Book, sheet: str) -> tuple[int, int, int]:
+    """(code, name, weight) columns, 0-based: the template's, unless its headings moved right."""
+    if _LAST_COLUMNS[0] is book and _LAST_COLUMNS[1] == sheet:
+        return _LAST_COLUMNS[2]
+    heading_row = HEADER_ROWS - 1
+    found = book.values(sheet, tuple((heading_row, col) for col in range(3)))
+    columns = (0, 1, 2) if tuple(str(v).strip() for v in found) == LOCKED_HEADINGS else _find_headings(book, sheet)
+    _LAST_COLUMNS[:] = [book, sheet, columns]
+    return columns
+
+
+def _find_headings(book: Book, sheet: str) -> tuple[int, int, int]:
+    positions = tuple((row, col) for row in range(12) for col in range(24))
+    texts = {}
+    for (row, col), value in zip(positions, book.values(sheet, positions)):
+        texts.setdefault(row, {}).setdefault(str(value).strip(), col)
+    for row in sorted(texts):
+        if all(heading in texts[row] for heading in LOCKED_HEADINGS):
+            return tuple(texts[row][heading] for heading in LOCKED_HEADINGS)
+    return 0, 1, 2
+
+
 def _loose(text) -> str:
     return re.sub(r"\s+", "", str(text).translate(FULLWIDTH))
 
@@ -53,7 +81,7 @@ def _input_labels(catalog: Catalog) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def _labelled(book: Book, sheet: str, row: int, label: str) -> bool:
-    return _labelled_text(book.value(sheet, row, COL_NAME), label) if label else False
+    return _labelled_text(book.value(sheet, row, locked_columns(book, sheet)[1]), label) if label else False
 
 
 def column_moves(book: Book, sheet: str, places: dict[str, tuple[str, str]]) -> dict[int, int]:
@@ -76,6 +104,8 @@ def excel_shift(book: Book, sheet: str, catalog: Catalog, places: dict[str, tupl
                 code_rows: dict[str, int]) -> Shift:
     """Which of the moved names moved as an Excel row/column insertion moves them."""
     shift = Shift(columns=column_moves(book, sheet, places))
+    if shift.columns:  # the locked columns' own move, so the message names the first column moved
+        shift.columns.update({col: actual - col for col, actual in enumerate(locked_columns(book, sheet))})
     labels = _input_labels(catalog)
     starts = sorted(code_rows.values())
     for name, place in places.items():
@@ -147,7 +177,8 @@ def inserted_rows(book: Book, sheet: str, catalog: Catalog, code_rows: dict[str,
     if not by_row:
         return set()
     last = max(by_row) + len(labels[by_row[max(by_row)]])
-    codes, names = book.column(sheet, COL_CODE), book.column(sheet, COL_NAME)
+    code_col, name_col, _weight = locked_columns(book, sheet)
+    codes, names = book.column(sheet, code_col), book.column(sheet, name_col)
     found, owner, title_seen = set(), None, False
     for row in range(last + 1):
         code = _text(codes, row)

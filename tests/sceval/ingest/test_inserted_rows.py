@@ -135,3 +135,25 @@ def test_a_row_inserted_between_two_indicators_is_named_too(template, tmp_path):
 def test_an_untouched_return_says_nothing_about_rows(template, tmp_path):
     file, _city = scored(fill(template, tmp_path / "in" / "plain.xlsx", valid_values(CATALOG)), tmp_path)
     assert file["status"] == "counted" and "ID_ROWS_SHIFTED" not in [i["code"] for i in file["issues"]]
+
+
+def test_a_column_inserted_before_the_codes_is_read_with_a_warning(template, tmp_path):
+    path = fill(template, tmp_path / "in" / f"{CITY.code}.xlsx", valid_values(CATALOG),
+                edit=lambda book: insert_cols_as_excel(book, SHEET_BASE, 1))
+    file, city = scored(path, tmp_path)
+    shifted = [i for i in file["issues"] if i["code"] == "ID_ROWS_SHIFTED"]
+    assert file["status"] == "counted", file["issues"]
+    assert len(shifted) == 1 and "原 A 列起右移 1 列" in shifted[0]["message"]
+    assert city["total"] == plain_total(template, tmp_path)
+
+
+def test_a_weight_edited_beside_an_inserted_column_is_still_refused(template, tmp_path):
+    def edit(book):
+        insert_cols_as_excel(book, SHEET_BASE, 1)
+        (sheet, ref), = book.defined_names[NUMERATOR].destinations
+        book[sheet].cell(row=int(ref.replace("$", "")[1:]) - 1, column=4).value = 99  # the weight, now in D
+
+    file, _city = scored(fill(template, tmp_path / "in" / f"{CITY.code}.xlsx", valid_values(CATALOG), edit=edit),
+                         tmp_path)
+    assert file["status"] == "rejected"
+    assert "ID_TEMPLATE_EDITED" in [i["code"] for i in file["issues"]]
