@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from sctemplates.methods import round_score
 
 from sceval.reports.report.document import Writer
-from sceval.reports.report.late_returns import write_late_returns
+from sceval.reports.report.late_returns import write_blank_templates, write_late_returns
 from sceval.reports.report.facts import ProvinceRound, ReportFacts, exact, feed_inputs, outline, provisional_subs
 from sceval.reports.report.wording import (beijing_day, chinese_date, kind_counts, names, percent, points,
                                            weight)
@@ -129,6 +129,7 @@ def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> Non
         _by_day(writer, files)
     _outcomes(writer, province, prefix)
     write_late_returns(writer, province, prefix)
+    write_blank_templates(writer, province, prefix)
     _central(writer, facts, province, prefix)
 
 

@@ -95,3 +95,18 @@ def test_the_summary_says_the_blank_template_was_set_aside(template, tmp_path):
     sheet = openpyxl.load_workbook(run.summary_path)["提交情况"]
     rows = [[c.value for c in row] for row in sheet.iter_rows() if any(str(c.value).endswith("填报表.xlsx") for c in row)]
     assert len(rows) == 1 and "不计入：未填写数据的空白模板（以该市已填报的报送为准）" in rows[0]
+
+
+def test_the_report_says_the_blank_template_was_set_aside(template, tmp_path):
+    import json
+
+    import docx
+
+    from sceval.reports.report.writer import write_report
+
+    blank, filled = blank_and_filled(template, tmp_path / "in")
+    run = ingest([blank, filled], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, draws=0,
+                                                                  workbooks=False))
+    out = write_report([json.loads(run.results_path.read_text(encoding="utf-8"))], out=tmp_path / "r.docx")
+    text = "\n".join(p.text for p in docx.Document(out).paragraphs)
+    assert f"有1份是未填写数据的空白模板（{CITY.name}）" in text
