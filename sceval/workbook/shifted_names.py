@@ -107,7 +107,8 @@ def excel_shift(book: Book, sheet: str, catalog: Catalog, places: dict[str, tupl
     if shift.columns:  # the locked columns' own move, so the message names the first column moved
         shift.columns.update({col: actual - col for col, actual in enumerate(locked_columns(book, sheet))})
     labels = _input_labels(catalog)
-    starts = sorted(code_rows.values())
+    codes = {node.code for node in catalog.nodes()}  # a note typed in the code column is no indicator's row
+    starts = sorted(row for code, row in code_rows.items() if code in codes)
     for name, place in places.items():
         target = book.names.get(name, place)
         if target == place:

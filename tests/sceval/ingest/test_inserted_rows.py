@@ -51,6 +51,7 @@ def test_a_note_row_inserted_under_an_indicator_is_read_with_a_warning(template,
     def note_row(book):  # between the indicator's code row and its first input row (珠海)
         inserted["row"] = input_row(book, NUMERATOR)
         insert_rows_as_excel(book, SHEET_BASE, inserted["row"], note="注：本项数据来自市统计局年报")
+        book[SHEET_BASE].cell(row=inserted["row"], column=1).value = "注"  # typed in the code column too
 
     path = fill(template, tmp_path / "in" / f"{CITY.code}.xlsx", valid_values(CATALOG), edit=note_row)
     book = openpyxl.load_workbook(path)
