@@ -242,7 +242,7 @@ def _contact(fields, columns, number: int, path: Path) -> tuple[dict[str, str], 
     issues = []
     bad = [part for part in EMAIL_SEPARATORS.split(contact["email"]) if part and not EMAIL_PATTERN.match(part)]
     if bad:
-        issues.append(issue("ROSTER_BAD_EMAIL", f"{path.name} 第{number}行：{fields['name']}的邮箱“{'、'.join(bad)}”"
+        issues.append(issue("ROSTER_BAD_EMAIL", f"{path.name} 第{number}行：{fields['name']}的邮箱“{contact['email']}”"
                             "格式不正确（应如 name@example.gov.cn）", cell=_cell(columns, "email", number), **where))
         contact["email"] = ""
     digits = PHONE_SEPARATORS.sub("", contact["phone"])

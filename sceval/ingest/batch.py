@@ -70,12 +70,13 @@ class IngestOptions:
     # year-on-year warnings (issue 23); None for a first round.
     previous: object = None
     round_name: str = ""  # this round's name, kept in results.json (shown by the next round)
+    deadline: str = ""  # the province configuration's (--province); "" = each template's passport
 
     def worker_context(self) -> dict:
         """What every worker needs, sent to each once (sceval.ingest.pool.SHARED_FIELDS)."""
         return {"catalog": self.catalog, "optional": self.optional, "roster": self.roster,
                 "central": self.central or {}, "timeout": self.timeout, "limits": self.limits,
-                "central_issues": self.central_issues}
+                "central_issues": self.central_issues, "deadline": self.deadline}
 
 
 @dataclass
@@ -150,6 +151,7 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     decision = choose_counted(run.outcomes, ledger, options.roster)
     run.counted = decision.counted
     _add_outliers(run.counted)
+    _add_fraction_hints(run.counted, options)
     _add_copies(run.counted, options)
     _central_pending(run.counted, options)
     run.issues += list(options.feed_issues) + _run_issues(options.catalog, options.optional)
@@ -219,6 +221,21 @@ def _add_outliers(counted: dict[str, FileOutcome]) -> None:
         return {"file": counted[city].path, "sheet": sheet, "cell": cell, "indicator": sub}
 
     for code, found in find_outliers(measured, where).items():
+        counted[code].issues.extend(found)
+
+
+def _add_fraction_hints(counted: dict[str, FileOutcome], options: IngestOptions) -> None:
+    """VAL_PERCENT_AS_FRACTION for a %-unit value without a target that reads ×100 like the batch's."""
+    from sceval.evaluate.intent import batch_fraction_warnings
+
+    catalogs = [options.catalog] + ([options.optional] if options.optional else [])
+    returns = {code: o.result.inputs for code, o in counted.items() if o.result}
+
+    def where(city: str, sub, item) -> dict:
+        sheet, cell = counted[city].result.cells.get(sub.code, ("", "")) if item is sub.inputs[0] else ("", "")
+        return {"file": counted[city].path, "sheet": sheet, "cell": cell}
+
+    for code, found in batch_fraction_warnings(catalogs, returns, where).items():
         counted[code].issues.extend(found)
 
 

@@ -45,9 +45,20 @@ class Decision:
 
 def choose_counted(outcomes: list[FileOutcome], ledger=None, roster: Roster | None = None) -> Decision:
     """The ledger (an open sceval.ledger.Ledger) decides when given; else the newest accepted file."""
-    if ledger is not None:
-        return _ledger_decision(ledger, outcomes, roster)
-    return _newest_accepted(outcomes)
+    decision = _ledger_decision(ledger, outcomes, roster) if ledger is not None else _newest_accepted(outcomes)
+    _quiet_set_aside_blanks(outcomes)
+    return decision
+
+
+# What an empty template says about every empty cell: nothing the city must fix once its filled
+# return counts, so a blank template set aside keeps only its own row's words (BLANK_TEMPLATE, …).
+EMPTY_CELL_CODES = frozenset({"VAL_MISSING", "FILER_MISSING", "ATTEST_MISSING", "CENTRAL_MISSING"})
+
+
+def _quiet_set_aside_blanks(outcomes: list[FileOutcome]) -> None:
+    for outcome in outcomes:
+        if outcome.status == SUPERSEDED and outcome.times.get(ordering.BLANK):
+            outcome.issues = [i for i in outcome.issues if i.code not in EMPTY_CELL_CODES]
 
 
 class OutcomeKeeper:
@@ -96,13 +107,17 @@ def _newest_accepted(outcomes: list[FileOutcome]) -> Decision:
             if older is not chosen:
                 older.status = SUPERSEDED
                 older.issues.append(_superseded(older, chosen, choice.verdicts[index]))
-                decision.corrected.add(code)
+                if not older.times.get(ordering.BLANK):  # a blank template set aside is no correction
+                    decision.corrected.add(code)
         _note_newer_rejected(outcomes, chosen)
     _place_the_rest(outcomes)
     return decision
 
 
 def _superseded(older: FileOutcome, chosen: FileOutcome, verdict: ordering.Verdict):
+    if verdict.basis == ordering.BLANK:
+        return issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 是未填写数据的空白模板，"
+                                              f"以该市已填报的报送 {chosen.path} 为准，本文件不计入", file=older.path)
     return issue("SUBMISSION_SUPERSEDED", f"文件 {older.path} 已被更新的报送 {chosen.path} 取代"
                                           f"（{ordering.reason(verdict, chosen.times)}），不再计入", file=older.path)
 
@@ -141,7 +156,8 @@ def _ledger_decision(ledger, outcomes: list[FileOutcome], roster: Roster | None)
     for code, sub in counting.items():
         if code not in decision.counted and sub.results:
             decision.earlier[code] = _with_notes(sub.results, notes.get(sub.sha256, []))
-        if any(s.counts_as_valid and s.sha256 != sub.sha256 for s in ledger.history(code)):
+        if any(s.counts_as_valid and s.sha256 != sub.sha256 and not s.order_times.get(ordering.BLANK)
+               for s in ledger.history(code)):
             decision.corrected.add(code)
     return decision
 

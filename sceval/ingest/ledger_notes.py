@@ -64,6 +64,9 @@ def _used(sub: Submission) -> Issue:
 
 
 def _superseded(sub: Submission, current: Submission, verdict: "ordering.Verdict") -> Issue:
+    if verdict.basis == ordering.BLANK:
+        return issue("SUBMISSION_SUPERSEDED", f"文件“{sub.file_name}”（收到于 {_when(sub)}）是未填写数据的空白模板，"
+                     f"以城市 {sub.city_code} 已填报的报送“{current.file_name}”为准，本文件不计入。", file=sub.path)
     return issue("SUBMISSION_SUPERSEDED", f"文件“{sub.file_name}”（收到于 {_when(sub)}）已被城市 "
                  f"{sub.city_code} 的有效报送“{current.file_name}”（收到于 {_when(current)}）替代"
                  f"（{ordering.reason(verdict, current.order_times)}），本文件不再计入。", file=sub.path)

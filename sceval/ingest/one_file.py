@@ -19,6 +19,7 @@ from sctemplates.model import Catalog
 from sctemplates.roster import Roster
 
 from sceval.evaluate import checks
+from sceval.evaluate import intent
 from sceval.evaluate import parse
 from sceval.evaluate import scoring
 from sceval.workbook import template_rows
@@ -45,6 +46,7 @@ class FileTask:
     message: dict | None = None  # the letter a mailed file came in (sceval.mail), else None
     member_date: str = ""  # the zip member's stored date, for the ordering rule
     central_issues: dict = field(default_factory=dict)  # city code -> [Issue] about its feed cells
+    deadline: str = ""  # the province configuration's (YYYY-MM-DD); "" = the passport's (sceval.ingest.lateness)
 
 
 # What every task of a run shares (catalogs, roster, central feed, time limit), set once per worker
@@ -137,6 +139,7 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
     outcome.issues += ident.issues
     outcome.city = ident.city
     outcome.issues += _mail_issues(task, ident.city)
+    _note_lateness(task, outcome, ident)
     if ident.passport is not None:
         outcome.template_id = ident.passport.template_id
         outcome.province = (ident.passport.province_code, ident.passport.province_name)
@@ -147,6 +150,10 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
         return
     outcome.result = _evaluate(book, task, ident, outcome.issues)
     outcome.status = ACCEPTED
+    if any(i.code == "BLANK_TEMPLATE" for i in outcome.issues):
+        from sceval.ingest.ordering import BLANK
+
+        outcome.times[BLANK] = True  # never counts over a filled return of the city
 
 
 def _note_times(task: FileTask, outcome: FileOutcome, book: Book | None) -> None:
@@ -163,6 +170,17 @@ def _note_times(task: FileTask, outcome: FileOutcome, book: Book | None) -> None
     outcome.issues += found
     if not task.received_at:
         outcome.issues.append(ordering.missing_mtime(task.display))
+
+
+def _note_lateness(task: FileTask, outcome: FileOutcome, ident: Identity) -> None:
+    """SUBMISSION_LATE (and files[].late) for a return sent after the deadline."""
+    from sceval.ingest.lateness import deadline_of, late_issue, lateness
+
+    if ident.city is None:
+        return
+    outcome.late = lateness(outcome.times, deadline_of(task.deadline, ident.passport))
+    if outcome.late:
+        outcome.issues.append(late_issue(outcome.late, task.display))
 
 
 def _filer_day(book: Book | None) -> str:
@@ -224,6 +242,9 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         parsed_all.update(parsed)
         issues += [i for p in parsed.values() for i in p.issues]
         issues += checks.check_inputs(catalog, parsed, locate)
+        issues += intent.fraction_warnings(catalog, parsed, locate)
+    blank = intent.blank_template_issue(task.catalog, parsed_all, task.display)
+    issues += [blank] if blank else []
     feed_issues = task.central_issues.get(ident.city.code, [])
     issues += feed_issues  # before scoring: a feed cell that cannot be read marks its indicator bad
     for index, catalog in enumerate(catalogs):
@@ -232,6 +253,7 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         _score_into(result, catalog, book, parsed_all, issues, feed, locate, optional=index == 1, live=live)
     result.points_at_stake += scoring.central_points(task.catalog, {i.indicator for i in feed_issues if i.is_error})
     result.completeness = _completeness(catalogs, parsed_all, issues, locate)
+    _refused_optional_pending(result, task, ident, parsed_all, issues, locate)
     _texts_into(result, book, catalogs, task.display, issues, filer_sheet=SHEET_FILER in ident.sheets)
     result.inputs = _inputs_shown(catalogs, parsed_all, feed)
     return result
@@ -258,6 +280,16 @@ def _score_into(result: CityResult, catalog: Catalog, book: Book, parsed, issues
         result.optional_total = sheet.total
     else:
         result.total = sheet.total
+
+
+def _refused_optional_pending(result: CityResult, task: FileTask, ident: Identity, parsed, issues, locate) -> None:
+    """Optional indicators refused (ID_OTHER_OPTIONAL: an older definition) are the city's points
+    still to come, shown as pending in every view — unlike a city that has none (issue 20, item 10)."""
+    if task.optional is None or ident.optional_ok or not ident.city.takes_optional:
+        return
+    result.optional_pending = sum((second.weight for second in task.optional.second_levels()), Decimal(0))
+    result.points_at_stake += result.optional_pending
+    result.completeness = _completeness([task.catalog, task.optional], parsed, issues, locate)
 
 
 def _cached_number(book: Book):

@@ -31,8 +31,12 @@ from sctemplates.issues import Issue, issue
 BASES = ("saved", "filed", "message", "member", "mtime")
 LABELS = {"saved": "工作簿保存时间", "filed": "填报日期", "message": "邮件发送时间",
           "member": "压缩包内的文件时间", "mtime": "文件修改时间", "manual": "人工指定",
-          "future": "另一版本的时间晚于当前时间、不可信", "arrival": "收到先后"}
+          "future": "另一版本的时间晚于当前时间、不可信", "arrival": "收到先后",
+          "blank": "空白模板（未填写数据）不计入"}
 FUTURE = "future"  # key in a times dict: bases dropped for lying in the future
+# Key in a times dict: the file is a blank template (sceval.evaluate.intent) — never newer than a
+# filled return, whatever its times say (an untouched template keeps its render-time save stamp).
+BLANK = "blank"
 BEIJING = timezone(timedelta(hours=8))
 FUTURE_SLACK = timedelta(days=1)
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -147,7 +151,10 @@ def shown_time(text: str) -> str:
 # --- comparing ----------------------------------------------------------------------------
 
 def compare(a: dict, b: dict) -> Verdict:
-    """Version a against version b (each a sane_times dict)."""
+    """Version a against version b (each a sane_times dict); a filled return always wins over a
+    blank template."""
+    if bool(a.get(BLANK)) != bool(b.get(BLANK)):
+        return Verdict(-1 if a.get(BLANK) else 1, BLANK)
     for basis in BASES:
         if basis in a and basis in b and a[basis] != b[basis]:
             first, second = parse_moment(a[basis], basis), parse_moment(b[basis], basis)
@@ -209,6 +216,8 @@ def reason(verdict: Verdict, newer_times: dict) -> str:
         return "已由人工指定计入的报送为准"
     if verdict.basis == FUTURE:
         return "另一版本的时间晚于当前时间、不可信，按时间正常的版本判定"
+    if verdict.basis == BLANK:
+        return "另一版本是未填写数据的空白模板，不顶替已填报的版本"
     return "各项时间无法区分新旧，按收到先后判定为更新的报送"
 
 

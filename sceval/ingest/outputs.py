@@ -90,13 +90,21 @@ def _official_of(run):
         inputs = entry.get("inputs") or {}
         # A feed cell the secretariat filled but nobody could read (八十分) was received: say so.
         unreadable = {i.get("indicator") for i in entry.get("issues") or [] if i.get("code") == "CENTRAL_BAD"}
-        return Official(entry.get("total"), entry.get("optional_total"), inputs,
+        return Official(entry.get("total"), _optional_shown(entry), inputs,
                         tuple((name, label, CENTRAL_UNREADABLE if code in unreadable else inputs.get(name))
                               for name, label, code in central),
                         tuple(entry.get("adjustments") or ()), entry.get("previous"), entry.get("change"),
                         entry.get("scores"))
 
     return official
+
+
+def _optional_shown(entry: dict):
+    """The optional score, or what is pending when the optional indicators were refused."""
+    pending = entry.get("optional_pending")
+    if pending is None:
+        return entry.get("optional_total")
+    return f"待补 {pending:.2f} 分（自选指标与本省现行定义不一致，未计分；请使用新下发的模板重新填报）"
 
 
 def _feedback_outcomes(run) -> list[FileOutcome]:

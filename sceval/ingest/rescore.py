@@ -163,6 +163,8 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
     at_stake += _central_points(catalog, frozenset(feed_bad))
     if not central_given:
         at_stake += _central_points(catalog, None)
+    if entry.get("optional_pending") is not None:  # refused optional indicators stay pending (issue 20)
+        at_stake += Decimal(str(entry["optional_pending"]))
     new["points_at_stake"] = json_number(at_stake)
     new["issues"] = issues
     new.pop("issues_adjusted_away", None)

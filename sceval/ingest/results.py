@@ -43,6 +43,13 @@ aside in cities[].issues_adjusted_away (an undo brings them back).
 With --previous (issue 23, sceval.previous.compare): cities[].previous {"round", "total", "rank",
 "scores" (first level), "status"} | null and cities[].change (total − previous total, half-up),
 and the optional top-level "round_name" (--round-name) the next round shows as its previous round.
+"optional_pending" (cities[], issue 20; only when the city's optional indicators were refused,
+ID_OTHER_OPTIONAL): the optional points still to score; they are part of points_at_stake, and
+optional_total is null.
+
+"late" (files[], issue 20; only for a file sent after the deadline): {"days", "deadline",
+"basis": "message" | "filed" | "saved" | "member", "day"} (sceval.ingest.lateness); the file and
+its city also carry SUBMISSION_LATE.
 
 "run_issues" (added after the first release): [Issue.as_dict()] about the run itself — the
 secretariat's central feed file (CENTRAL_BAD, CENTRAL_UNKNOWN_CITY) and SCORE_PROVISIONAL.
@@ -84,6 +91,7 @@ class CityResult:
     filer: dict[str, str] = field(default_factory=dict)
     measured: dict[str, Decimal] = field(default_factory=dict)  # for batch outliers
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # sub-item -> (sheet, cell) of its first input
+    optional_pending: Decimal | None = None  # optional points refused (ID_OTHER_OPTIONAL), still to score
 
     # The parent only writes scores and inputs out as JSON (results.json, the ledger) and computes
     # on ``measured`` alone (outliers). So every processed file's result, in a worker or in-process
@@ -128,6 +136,7 @@ class FileOutcome:
     times: dict = field(default_factory=dict)  # basis -> time that travels with it (sceval.ingest.ordering)
     order_basis: str = ""  # which basis decided its place among the city's versions
     order_time: str = ""  # its own time on that basis
+    late: dict | None = None  # sent after the deadline: {"days", "deadline", "basis", "day"} (sceval.ingest.lateness)
 
     @property
     def has_errors(self) -> bool:
@@ -138,7 +147,8 @@ class FileOutcome:
                 "received_at": self.received_at, "status": self.status,
                 "city": self.city.code if self.city else None,
                 "order_basis": self.order_basis, "order_time": self.order_time,
-                "issues": [i.as_dict() for i in self.issues], **self._message_field()}
+                "issues": [i.as_dict() for i in self.issues], **self._message_field(),
+                **({"late": self.late} if self.late else {})}
 
     def _message_field(self) -> dict:
         return {"message": self.message} if self.message else {}
@@ -194,6 +204,7 @@ def city_entry(city: City, outcome: FileOutcome | None, corrected: bool) -> dict
         "sources": result.sources, "remarks": result.remarks, "filer": result.filer,
         "issues": [{k: getattr(i, k) for k in CITY_ISSUE_KEYS} for i in outcome.issues],
         **({"message": outcome.message} if outcome.message else {}),
+        **({"optional_pending": json_number(result.optional_pending)} if result.optional_pending is not None else {}),
     }
 
 

@@ -17,12 +17,15 @@ from sctemplates.layout import (
 from sctemplates.methods import show_number
 from sctemplates.model import Catalog
 from sctemplates.layout import (
-    COL_CODE, COL_NAME, COL_REMARK, COL_SCORE, COL_SOURCE, COL_VALUE, COL_WEIGHT,
+    COL_REMARK, COL_SCORE, COL_SOURCE, COL_VALUE,
 )
 
 from sceval.evaluate.parse import FULLWIDTH
 from sceval.workbook.cell_refs import column_letters
 from sceval.workbook.book import Book
+from sceval.workbook.shifted_names import (
+    Shift, excel_shift, inserted_rows, locked_columns, rows_moved, shift_message,
+)
 
 COVER_LABELS = {"城市代码": COVER_CITY_CODE, "城市名称": COVER_CITY_NAME}
 PROVISIONAL_SUFFIX = re.compile(r"（暂定：[^）]*）$")
@@ -31,7 +34,7 @@ PROVISIONAL_SUFFIX = re.compile(r"（暂定：[^）]*）$")
 def code_rows(book: Book, sheet: str) -> dict[str, int]:
     """Indicator code -> 0-based row, from the code column."""
     rows = {}
-    for index, value in enumerate(book.column(sheet, COL_CODE)):
+    for index, value in enumerate(book.column(sheet, locked_columns(book, sheet)[0])):
         if isinstance(value, str) and value.strip():
             rows.setdefault(value.strip(), index)
     return rows
@@ -62,7 +65,7 @@ def template_edits(book: Book, sheet: str, catalog: Catalog, file: str, weights:
     checked against the current catalog."""
     rows = code_rows(book, sheet)
     key = (weights, *_locked_key(book, sheet, rows, catalog))
-    moved = moved_names(book, sheet, catalog, file, _places(catalog, sheet, rows, key[2]))
+    moved = moved_names(book, sheet, catalog, file, _places(catalog, sheet, rows, key[2]), rows)
     if _CLEAN_LOCKED.get(key) is catalog:
         return moved  # the very locked content already found clean for this catalog
     found = _template_edits(book, rows, sheet, catalog, file, weights)
@@ -109,16 +112,35 @@ def _name_layout(catalog: Catalog):
 
 
 def moved_names(book: Book, sheet: str, catalog: Catalog, file: str,
-                places: dict[str, tuple[str, str]] | None = None) -> list[Issue]:
-    """ID_NAME_MOVED for each of the catalog's names that points anywhere but its place."""
+                places: dict[str, tuple[str, str]] | None = None, rows: dict[str, int] | None = None) -> list[Issue]:
+    """ID_NAME_MOVED for each of the catalog's names that points anywhere but its place;
+    ID_ROWS_SHIFTED (a warning) for names moved by inserted rows or columns."""
+    rows = code_rows(book, sheet) if rows is None else rows
     if places is None:
-        rows = code_rows(book, sheet)
         places = _places(catalog, sheet, rows, tuple(rows.get(node.code) for node in _nodes(catalog)))
     names = book.names
     if all(names.get(name, place) == place for name, place in places.items()):
+        return _rows_inserted_between(book, sheet, catalog, rows, file)
+    # Rows or columns inserted move every name below together: read, with a warning (issue 20, item 2).
+    shift = excel_shift(book, sheet, catalog, places, rows)
+    found = [_moved(name, names[name], place, file) for name, place in places.items()
+             if names.get(name, place) != place and name not in shift.names]
+    if shift.names:
+        shift.rows |= inserted_rows(book, sheet, catalog, rows) if rows_moved(catalog, rows) else set()
+        found.append(issue("ID_ROWS_SHIFTED", shift_message(file, sheet, shift), file=file, sheet=sheet))
+    return found
+
+
+def _rows_inserted_between(book: Book, sheet: str, catalog: Catalog, rows: dict[str, int], file: str) -> list[Issue]:
+    """Every name in place, yet the indicator rows moved: rows inserted between indicators (or
+    above them). Nothing moved apart, but the city's inserted text is never scored: say so."""
+    if not rows_moved(catalog, rows):
         return []
-    return [_moved(name, names[name], place, file) for name, place in places.items()
-            if names.get(name, place) != place]
+    inserted = inserted_rows(book, sheet, catalog, rows)
+    if not inserted:
+        return []
+    shift = Shift(rows=inserted)
+    return [issue("ID_ROWS_SHIFTED", shift_message(file, sheet, shift), file=file, sheet=sheet)]
 
 
 def labelled_moves(book: Book, sheet: str, labels: dict[str, str], file: str) -> list[Issue]:
@@ -150,7 +172,7 @@ _CLEAN_LOCKED: dict[tuple, Catalog] = {}  # key: (weights checked, *_locked_key)
 
 def _locked_key(book: Book, sheet: str, rows: dict[str, int], catalog: Catalog) -> tuple:
     found = tuple(rows.get(node.code) for node in _nodes(catalog))  # None: no row (in the key too)
-    positions = tuple((row, col) for row in found if row is not None for col in (COL_NAME, COL_WEIGHT))
+    positions = tuple((row, col) for row in found if row is not None for col in locked_columns(book, sheet)[1:])
     cells = book.values(sheet, positions)
     return id(catalog), found, tuple(cells), tuple(map(type, cells))
 
@@ -170,11 +192,12 @@ def _template_edits(book: Book, rows: dict[str, int], sheet: str, catalog: Catal
 
 
 def _row_edits(book: Book, row: int, node, where: dict, weights: bool = True) -> list[Issue]:
-    at = {**where, "cell": f"{column_letters(COL_NAME)}{row + 1}"}
-    name = PROVISIONAL_SUFFIX.sub("", str(book.value(where["sheet"], row, COL_NAME)).strip())
-    weight = _number(book.value(where["sheet"], row, COL_WEIGHT)) if weights else None
+    _code, name_col, weight_col = locked_columns(book, where["sheet"])
+    at = {**where, "cell": f"{column_letters(name_col)}{row + 1}"}
+    name = PROVISIONAL_SUFFIX.sub("", str(book.value(where["sheet"], row, name_col)).strip())
+    weight = _number(book.value(where["sheet"], row, weight_col)) if weights else None
     if weight is not None and weight != node.weight:
-        at["cell"] = f"{column_letters(COL_WEIGHT)}{row + 1}"
+        at["cell"] = f"{column_letters(weight_col)}{row + 1}"
         return [issue("ID_TEMPLATE_EDITED", f"{at['sheet']}!{at['cell']} 指标 {node.code} 的权重被改为 {show_number(weight)}，"
                                             f"应为 {show_number(node.weight)}；锁定内容不得修改，本文件不计分", **at)]
     if name == node.name:

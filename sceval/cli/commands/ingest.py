@@ -115,16 +115,30 @@ def print_run_table(run, console=None) -> None:
         for item in city["issues"]:
             counts[item["severity"]] = counts.get(item["severity"], 0) + 1
         table.add_row(shown(city["code"]), _city_shown(city), _status_word(city["status"]),
-                      _shown(city["total"]), _shown(city["optional_total"]), str(counts["error"]),
+                      _shown(city["total"]), _optional_shown(city), str(counts["error"]),
                       str(counts["warning"]), shown(_file_shown(city["file"])) if city["file"] else "")
     console.print(table)
     rejected = [f for f in run.results.get("files", []) if f["status"] == "rejected"]
     for entry in rejected:
-        reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"),
-                      entry["issues"][0]["message"] if entry["issues"] else "")  # MAIL_* rows are warnings
-        sender = (entry.get("message") or {}).get("from", "")
-        sent = f"（发件人：{shown(sender)}）" if sender else ""
-        console.print(f"[red]未计入[/red] {shown(entry['path'])}{sent}：{shown(reason)}")
+        console.print(f"[red]未计入[/red] {rejected_line(entry)}")
+
+
+def rejected_line(entry: dict) -> str:
+    """A rejected file once: its name (a mail's 邮件“主题”（发件人，日期） names the sender already),
+    then the reason without the name repeated (issue 20, item 12: the description came three times)."""
+    from sceval.cli.console import shown
+
+    path = entry["path"]
+    reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"),
+                  entry["issues"][0]["message"] if entry["issues"] else "")  # MAIL_* rows are warnings
+    names = (path, path.split(" › ")[0])  # a mail's row: 邮件“…”（…） › 附件名
+    for said in (f"{prefix}{name}" for name in names for prefix in ("", "文件 ", "邮件文件 ")):
+        if reason.startswith(said):
+            reason = reason[len(said):].lstrip(" ：:，,")
+            break
+    sender = (entry.get("message") or {}).get("from", "")
+    sent = f"（发件人：{shown(sender)}）" if sender and sender not in path else ""
+    return f"{shown(path)}{sent}：{shown(reason)}"
 
 
 def _file_shown(path: str) -> str:
@@ -172,6 +186,16 @@ def _with_mailbox(inputs: list[Path], out: Path, imap, user: str, folders, since
     from sceval.cli.imap_options import fetch_or_exit
 
     return [*inputs, fetch_or_exit(imap, user, folders, since, out / MAILDIR_NAME).maildir]
+def _deadline(path: Optional[Path]) -> str:
+    """The province configuration's deadline; "" without one (each template's own is used)."""
+    if path is None:
+        return ""
+    from sctemplates.province import ProvinceError, load_province
+
+    try:
+        return load_province(path).deadline
+    except (ProvinceError, OSError) as exc:
+        _fail(f"省级配置 {path} 无法使用：\n{exc}")
 
 
 def _bytes(megabytes: float) -> int:
@@ -182,6 +206,12 @@ def _default_ledger(out: Path) -> Path:
     from sceval.ingest.ledger import default_ledger_path
 
     return default_ledger_path(out)
+
+
+def _optional_shown(city: dict) -> str:
+    """'待补 4.42' when the optional indicators were refused (issue 20, item 10), never blank."""
+    pending = city.get("optional_pending")
+    return f"待补 {pending:.2f}" if pending is not None else _shown(city["optional_total"])
 
 
 def _shown(value) -> str:
@@ -215,6 +245,7 @@ def register(app: typer.Typer) -> None:
         round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）。"),
         imap: Optional[str] = IMAP_OPTION, imap_user: str = IMAP_USER_OPTION,
         folder: Optional[List[str]] = FOLDER_OPTION, since: Optional[str] = SINCE_OPTION,
+        province: Optional[Path] = typer.Option(None, "--province", help="省级评价配置（YAML）：按其中的截止日期 deadline 判断逾期报送；不给时按各模板下发时的截止日期。"),
     ) -> None:
         """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
@@ -237,7 +268,7 @@ def register(app: typer.Typer) -> None:
                          roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
                          limits=limits, feed_issues=feed.issues if feed else [],
                          central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
-                         previous=earlier, round_name=round_name))
+                         previous=earlier, round_name=round_name, deadline=_deadline(province)))
         except RunStopped as stopped:
             _fail(f"{stopped.code} {stopped}")
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from sctemplates.methods import round_score
 
 from sceval.reports.report.document import Writer
+from sceval.reports.report.late_returns import write_blank_templates, write_late_returns
 from sceval.reports.report.facts import ProvinceRound, ReportFacts, exact, feed_inputs, outline, provisional_subs
 from sceval.reports.report.wording import (beijing_day, chinese_date, kind_counts, names, percent, points,
                                            weight)
@@ -101,6 +102,9 @@ def _optional(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> No
         points_taken = sum(exact(c.entry["optional_total"]) for c in taking)
         text += (f"，平均得分{points(round_score(points_taken / len(taking)))}分，"
                  f"得分率{percent(round_score(points_taken * 100 / (len(taking) * maximum)))}")
+    pending = [c.name for c in province.scored() if c.entry.get("optional_pending") is not None]
+    if pending:  # refused (an older definition): pending, not "none" (issue 20, item 10)
+        text += f"；{names(pending)}的自选指标因模板定义与现行不一致未计分，列为待补分值，未计入上述平均"
     writer.paragraph(text + "。")
     rows = []
     for second in seconds:
@@ -124,6 +128,8 @@ def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> Non
     if not facts.national:
         _by_day(writer, files)
     _outcomes(writer, province, prefix)
+    write_late_returns(writer, province, prefix)
+    write_blank_templates(writer, province, prefix)
     _central(writer, facts, province, prefix)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sctemplates.issues import issue_codes
 from sctemplates.layout import FILER_FIELDS
 
+from sceval.ingest.lateness import late_text
 from sceval.reports.summary.data import FILE_STATUS_LABELS, SEVERITY_LABELS, CityRow, SummaryData
 from sceval.reports.summary.style import (
     Styles, print_setup, write_headers, write_text, write_title, write_value,
@@ -110,7 +111,7 @@ def _city_file_rows(data: SummaryData, province, city: CityRow) -> list[list]:
                    key=lambda f: str(f.get("received_at") or ""))
     lead = _lead_cells(data, city.province_name, city.code, city.name)
     if not files:
-        return [lead + [city.status_label, 0, "", "未收到报送", "", "", "", ""]]
+        return [lead + [city.status_label, 0, "", "未收到报送", "", "", "", "", ""]]
     return [lead + [city.status_label, len(files)] + _file_cells(f) for f in files]
 
 
@@ -118,8 +119,15 @@ def _file_cells(file: dict) -> list:
     """File, what became of it, the error codes that explain a rejection, time, the basis that
     placed it among the city's versions (sceval.ingest.ordering), hash."""
     errors = [i.get("code", "") for i in file.get("issues") or [] if i.get("severity") == "error"]
-    return [file.get("path", ""), FILE_STATUS_LABELS.get(file.get("status"), file.get("status")),
-            "、".join(dict.fromkeys(errors)), _received(file), _order_basis(file), file.get("sha256", "")]
+    return [file.get("path", ""), _what_became(file),
+            "、".join(dict.fromkeys(errors)), _received(file), _order_basis(file), file.get("sha256", ""),
+            late_text(file.get("late"))]
+
+
+def _what_became(file: dict) -> str:
+    if file.get("status") == "superseded" and file.get("order_basis") == "blank":
+        return "不计入：未填写数据的空白模板（以该市已填报的报送为准）"  # issue 20, item 1
+    return FILE_STATUS_LABELS.get(file.get("status"), file.get("status"))
 
 
 def _received(file: dict) -> str:
@@ -161,14 +169,19 @@ def _submission_counts(data: SummaryData) -> str:
     multiple = sum(1 for p in data.provinces for r in data.rows if r.province_code == p.code
                    and sum(1 for f in p.files if f.get("city") == r.code) > 1)
     return (f"名单城市 {total} 个：已报送 {returned} 个（其中已报送但无法采用 {unusable} 个），未报送 {total - returned} 个，"
-            f"多次报送 {multiple} 个（每个城市只计入一份报送，见“文件处理”列）")
+            f"多次报送 {multiple} 个（每个城市只计入一份报送，见“文件处理”列）" + _late_count(data))
+
+
+def _late_count(data: SummaryData) -> str:
+    late = sum(1 for p in data.provinces for f in p.files if f.get("status") == "counted" and f.get("late"))
+    return f"；计入的报送中截止日期后报送 {late} 份（见“逾期”列）" if late else ""
 
 
 def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) -> None:
     ws = workbook.add_worksheet(SUBMISSIONS_SHEET)
     head = write_title(ws, styles, title + [(_submission_counts(data), "note")])
     headers = _lead(data) + ["报送状态", "收到文件数", "文件", "文件处理", "错误代码", "收到时间（北京时间）",
-                             "新旧判定依据", "SHA-256"]
+                             "新旧判定依据", "SHA-256", "逾期（截止日期后报送）"]
     write_headers(ws, head, headers, styles.header)
     rows = _submission_rows(data)
     count_col = len(_lead(data)) + 1
@@ -178,7 +191,7 @@ def write_submissions(workbook, data: SummaryData, styles: Styles, title: list) 
                 ws.write_number(row, col, value, styles.integer)
             else:
                 write_text(ws, row, col, value, styles.text)
-    _finish_list(ws, data, head, len(rows), len(headers), [15, 9, 44, 34, 24, 26, 30, 66])
+    _finish_list(ws, data, head, len(rows), len(headers), [15, 9, 44, 34, 24, 26, 30, 66, 30])
 
 
 def _finish_list(ws, data: SummaryData, head: int, rows: int, columns: int, widths: list[int]) -> None:

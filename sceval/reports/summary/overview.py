@@ -29,6 +29,13 @@ def _count(row: CityRow, severity: str) -> int | None:
     return row.count(severity) if row.scored or row.issues else None
 
 
+def _optional_score(row: CityRow):
+    """The optional score; "待补" when the city's optional indicators were refused (issue 20, item
+    10), so it never reads like a city that has none (blank)."""
+    pending = to_decimal(row.record.get("optional_pending"))
+    return f"待补 {pending:.2f}" if pending is not None else to_decimal(row.record.get("optional_total"))
+
+
 def _fields(data: SummaryData) -> list[Field]:
     fields = [Field("排名", 6, lambda r: r.rank, "integer")]
     if data.national:
@@ -39,8 +46,7 @@ def _fields(data: SummaryData) -> list[Field]:
         Field("类型", 9, lambda r: r.kind),
         Field("状态", 10, lambda r: r.status_label),
         Field("总分", 8, lambda r: r.total, "score", True, data.catalog.total_points),
-        Field("自选指标得分", 9, lambda r: to_decimal(r.record.get("optional_total")),
-              "score", True),
+        Field("自选指标得分", 9, _optional_score, "score", True),
     ]
     for col in first_columns(data.catalog):
         fields.append(Field(f"{col.code} {col.name}\n（{col.max}分）", 10,
@@ -56,7 +62,7 @@ def _fields(data: SummaryData) -> list[Field]:
 
 
 def _write_cell(ws, row: int, col: int, field: Field, value, styles: Styles) -> None:
-    if field.kind == "text":
+    if field.kind == "text" or isinstance(value, str):  # a score column's "待补" is text
         write_text(ws, row, col, value, styles.text)
         return
     fmt = {"score": styles.score, "integer": styles.integer, "percent": styles.percent}
@@ -69,7 +75,7 @@ def _write_cell(ws, row: int, col: int, field: Field, value, styles: Styles) -> 
 def _write_stats(ws, row: int, fields: list[Field], data: SummaryData, styles: Styles) -> int:
     """平均值/中位数/最高分/最低分 rows over the cities that have a score."""
     scored = data.scored_rows()
-    per_field = {i: column_stats([v for v in (f.get(r) for r in scored) if v is not None])
+    per_field = {i: column_stats([v for v in (f.get(r) for r in scored) if isinstance(v, Decimal)])
                  for i, f in enumerate(fields) if f.stats}
     label_col = next(i for i, f in enumerate(fields) if f.header == "名称")
     for offset, label in enumerate(("平均值", "中位数", "最高分", "最低分")):

@@ -36,12 +36,14 @@ def _heading(data: SummaryData) -> str:
 
 def title_lines(data: SummaryData, today: dt.date | None = None) -> list[tuple[str, str]]:
     """The lines at the top of every sheet: heading, date and catalog, provisional warnings."""
-    today = today or dt.date.today()
+    from sceval.ingest.ordering import BEIJING, shown_time
+
+    today = today or dt.datetime.now(BEIJING).date()  # the day in Beijing, as every time shown
     catalog = data.catalog
     facts = (f"生成日期：{today.isoformat()}　　指标目录：{catalog.title}（{catalog.edition}版，"
              f"指纹 {catalog.fingerprint()}）")
     if data.generated_at:
-        facts += f"　　计分时间：{data.generated_at}"
+        facts += f"　　计分时间：{shown_time(data.generated_at)}（北京时间）"
     lines = [(_heading(data), "title"), (facts, "note")]
     if catalog.provisional:
         lines.append((PROVISIONAL_NOTE, "warn"))
