@@ -62,6 +62,7 @@ class Letter:
     forwarded_from: list[str] = field(default_factory=list)  # addresses of nested messages
     problem: str = ""  # why the message itself could not be read
     container: str = ""  # where a saved message was found, as shown ("邮件.zip/a.eml › "), or ""
+    links: list = field(default_factory=list)  # sceval.mail.links.DownloadLink in the letter's own text
 
     def meta(self, attachment: str = "") -> dict:
         """What results.json and the ledger keep: {from, to, date, subject, message_id, attachment}."""
@@ -228,6 +229,7 @@ def _walk(part, letter: Letter, depth: int) -> None:
         return
     found = _attachment(part, len(letter.attachments) + 1)
     if found is None:
+        _note_links(part, letter)
         return
     if found.suffix == ".eml":  # a forwarded message attached as a file
         inner = _parse_quietly(found.data)
@@ -235,6 +237,15 @@ def _walk(part, letter: Letter, depth: int) -> None:
             _forwarded(inner, letter, depth)
             return
     letter.attachments.append(found)
+
+
+def _note_links(part, letter: Letter) -> None:
+    """超大附件 / 网盘 links in a body: sent instead of an attachment (never fetched)."""
+    from sceval.mail.links import MAX_LINKS, body_text, download_links
+
+    text = body_text(part)
+    if text and len(letter.links) < MAX_LINKS:
+        letter.links += [link for link in download_links(text) if link not in letter.links]
 
 
 def _inner_messages(part) -> list:
