@@ -76,6 +76,17 @@ def _cities(writer: Writer, facts: ReportFacts) -> None:
     rows = [[number, c.name, c.kind, status_label(c.status), chinese_date(beijing_day(_received(province, c))),
              points(c.total)] for number, c in enumerate(cities, start=1)]
     writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows, [2, 3, 3, 4, 5, 2])
+    _apart(writer, province)
+
+
+def _apart(writer: Writer, province) -> None:
+    """直辖市/计划单列市 in the province's roster report to the nation: said apart, never ranked here."""
+    if not province.apart:
+        return
+    said = "、".join(f"{c.name}（{c.kind}，{status_label(c.status)}" + (f"，{points(c.total)}分）" if c.scored else "）")
+                     for c in province.apart)
+    writer.paragraph(f"另有{said}直接向国家报送评价结果，不填本省自选指标，未计入上表，也不参与本报告的排名、"
+                     "平均分等统计。")
 
 
 def _received(province: ProvinceRound, city) -> str | None:
@@ -115,7 +126,8 @@ def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> Non
     files = province.files
     prefix = f"{province.name}：" if facts.national else ""
     status = Counter(f.get("status") for f in files)
-    writer.paragraph(f"{prefix}向名单中的{len(province.cities)}个城市各下发填报模板1份，共{len(province.cities)}份；"
+    issued = len(province.cities) + len(province.apart)  # the roster's cities reporting to the nation got one too
+    writer.paragraph(f"{prefix}向名单中的{issued}个城市各下发填报模板1份，共{issued}份；"
                      f"共收到报送文件{len(files)}份（压缩包中的文件逐个计），其中计入计分{status['counted']}份、"
                      f"被同一城市更正后的报送替代{status['superseded']}份、无法使用{status['rejected']}份、"
                      f"与已收到文件完全相同{status['duplicate']}份、人工作废{status['invalidated']}份。")
