@@ -5,10 +5,12 @@ from collections import Counter
 from decimal import Decimal
 from types import SimpleNamespace
 
+from sctemplates.layout import FILER_DATE
 from sctemplates.methods import round_score
 
 from sceval.reports.report.document import Writer
 from sceval.reports.report.facts import ProvinceRound, ReportFacts, exact, feed_inputs, outline, provisional_subs
+from sceval.reports.report.naming import file_label, reason_text, sent_day, sentence
 from sceval.reports.report.wording import (beijing_day, chinese_date, kind_counts, names, percent, points,
                                            weight)
 
@@ -90,10 +92,14 @@ def _apart(writer: Writer, province) -> None:
 
 
 def _received(province: ProvinceRound, city) -> str | None:
-    """When the counted file came; for a city whose files were all unusable, the latest of them."""
-    if city.entry.get("received_at"):
-        return city.entry["received_at"]
-    stamps = [f.get("received_at") for f in province.files if f.get("city") == city.code and f.get("received_at")]
+    """When the counted file was sent (sceval.reports.report.naming.sent_day); for a city whose files
+    were all unusable, the latest of them."""
+    counted = next((f for f in province.files if f.get("status") == "counted" and f.get("city") == city.code
+                    and f.get("sha256") == city.entry.get("sha256")), None)
+    filed = str((city.entry.get("filer") or {}).get(FILER_DATE) or "")
+    if counted is not None or city.entry.get("received_at"):
+        return sent_day(counted or city.entry, filed)
+    stamps = [sent_day(f) for f in province.files if f.get("city") == city.code and sent_day(f)]
     return max(stamps, key=beijing_day, default=None)
 
 
@@ -173,15 +179,18 @@ def _outcomes(writer: Writer, province: ProvinceRound, prefix: str) -> None:
     writer.paragraph(prefix + ("；".join(parts) if parts else "名单中的城市均已报送且可以采用") + "。")
     rejected = [f for f in province.files if f.get("status") == "rejected"]
     if rejected:
-        rows = [[f.get("path", ""), chinese_date(beijing_day(f.get("received_at"))), _reason(f)] for f in rejected]
-        writer.table(f"{province.name}无法使用的报送文件", ["文件", "收到日期", "原因"], rows, [5, 2, 5])
+        cities = {c.code: c.name for c in province.cities + province.apart}
+        rows = [[file_label(f, cities), chinese_date(beijing_day(sent_day(f))), _reason(f)] for f in rejected]
+        writer.table(f"{province.name}无法使用的报送文件", ["城市：文件", "报送日期", "原因"], rows, [5, 2, 5])
 
 
 def _reason(entry: dict) -> str:
-    """The errors that made a file unusable (else whatever was found about it)."""
+    """The errors that made a file unusable (else whatever was found about it), each a whole
+    sentence without the file's description (the 文件 column names it) or any address."""
     issues = entry.get("issues") or []
     errors = [i for i in issues if i.get("severity") == "error"] or issues
-    return "；".join(i.get("message", "") for i in errors) or "原因见问题清单"
+    said = dict.fromkeys(sentence(reason_text(i.get("message", ""), str(entry.get("path") or ""))) for i in errors)
+    return "".join(said) or "原因见问题清单。"
 
 
 def _central(writer: Writer, facts: ReportFacts, province: ProvinceRound, prefix: str) -> None:
