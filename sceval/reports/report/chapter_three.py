@@ -2,6 +2,7 @@
 字数, figures and tables, compliance with 附件3 and its opening lines."""
 from __future__ import annotations
 
+from sceval.cases.who import SOURCE_LABELS
 from sceval.reports.report.document import Writer
 from sceval.reports.report.facts import ReportFacts, outline
 from sceval.reports.report.naming import attachment_name, reason_text, sentence, whole_sentences
@@ -52,6 +53,8 @@ def _case(writer: Writer, number: int, case: dict) -> None:
     writer.heading(f"（{_chinese_number(number)}）{city_name(case)}：{case.get('title') or '（无标题）'}", 2)
     text = (f"字数{case.get('characters', '')}，图{case.get('figures', 0)}个、表{case.get('tables', 0)}个；"
             f"符合情况：{status_label(case)}")
+    if case.get("city_basis") in SOURCE_LABELS:  # where the city came from (issue 20 defect 6)
+        text += f"；所属城市依据{SOURCE_LABELS[case['city_basis']]}确定"
     missing = _missing_sections(case)
     if missing:
         text += f"；缺少{names(missing)}部分"

@@ -54,7 +54,8 @@ def _cases() -> dict:
     mailed = f"{LETTER} › 温州案例.docx"
     opening = ("温州市推进“最多跑一次”改革，建成统一的政务服务平台。" * 8) + "群众办事平均跑动次数由二点…"  # cut by the checker
     return {"generated_at": "2017-01-10T08:00:00+00:00", "files": [
-        {"file": mailed, "sha256": "a" * 64, "city": {"code": "330300", "name": "温州市"}, "title": "最多跑一次",
+        {"file": mailed, "sha256": "a" * 64, "city": {"code": "330300", "name": "温州市"}, "city_basis": "file_name",
+         "title": "最多跑一次",
          "characters": 5000, "figures": 1, "tables": 1, "sections": [], "opening": opening, "status": "warnings",
          "issues": [_issue("CASE_AD_COMPANY", f"文件“{mailed}”的第 3 段提及企业名称“某某科技有限公司”：“平台由某某科技有限公司承建”"
                                               "（避免体现企业宣传色彩，请核实）", mailed, "warning"),
@@ -106,3 +107,8 @@ def test_the_opening_is_cut_after_a_sentence(report):
     assert opening.endswith("。……") and len(opening) <= len("开篇：") + 200 + 2
     short = next(p for p in report.paragraphs if p.startswith("开篇：杭州市"))
     assert short == "开篇：杭州市建设城市大脑。……"  # the checker's cut sentence is dropped, not shown half
+
+
+def test_a_case_says_where_its_city_came_from(report):
+    assert "所属城市依据文件名确定" in report.paragraph("字数5000")
+    assert "所属城市依据" not in report.paragraph("字数3000")  # an older cases.json without city_basis
