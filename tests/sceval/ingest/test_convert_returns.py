@@ -111,3 +111,10 @@ def test_a_conversion_past_its_time_limit_is_ended_and_said(saved, private_tmp):
         assert converted.path == "" and [i.code for i in converted.issues] == ["FILE_CONVERT_FAILED"]
         assert "超过 1 秒" in converted.issues[0].message
     assert time.monotonic() - started < 15 and list(private_tmp.iterdir()) == []
+
+
+def test_without_libreoffice_the_refusal_is_kept(saved, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice to be found
+    ods, xls = _process(saved["ods"]), _process(saved["xls"])
+    assert ods.status == xls.status == "rejected"
+    assert _codes(ods) == ["FILE_NOT_XLSX"] and _codes(xls) == ["FILE_LEGACY_XLS"]
