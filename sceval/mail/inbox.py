@@ -75,9 +75,10 @@ def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found:
         skipped.append(_row(letter, "MAIL_DRAFT", f"{letter.shown} 是未发送的邮件草稿（X-Unsent），不作为报送", when,
                             display=f"{letter.shown}{SEPARATOR}（草稿）"))
         return
-    if not letter.attachments and letter.links:
-        skipped.append(_link_row(letter, when))
-        return
+    if letter.links and not any(a.suffix in WORKBOOK_SUFFIXES | {".zip"} for a in letter.attachments):
+        skipped.append(_link_row(letter, when))  # a signature picture may be attached: the link is what was sent
+        if not letter.attachments:
+            return
     if not letter.attachments:
         skipped.append(_row(letter, "MAIL_NO_ATTACHMENT", f"{letter.shown} 没有附件，未收到填报表", when,
                             display=f"{letter.shown}{SEPARATOR}（无附件）"))

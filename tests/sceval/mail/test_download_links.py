@@ -84,3 +84,13 @@ def test_the_reminder_asks_the_city_to_attach_the_file_instead(tmp_path):
     text = email.message_from_bytes(letter.message.as_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
     assert "尚未收到" not in text and "QQ 邮箱超大附件下载链接（有效期：2016年12月30日 10:00）" in text
     assert "直接作为邮件附件发送" in text and "“填报表（超大附件）”" in text
+
+
+def test_a_link_beside_a_signature_picture_is_still_named(tmp_path):
+    from email.mime.image import MIMEImage
+
+    picture = MIMEImage(b"\x89PNG\r\n\x1a\n" + bytes(64), "png")
+    picture.add_header("Content-Disposition", "attachment", filename="签名.png")
+    results = _run(tmp_path, {"qq.eml": _letter([MIMEText(QQ_HTML, "html", "utf-8"), picture], "带签名")})
+    codes = sorted(i["code"] for f in results["files"] if f["message"]["subject"] == "带签名" for i in f["issues"])
+    assert codes == ["MAIL_DOWNLOAD_LINK", "MAIL_NOT_A_RETURN"]
