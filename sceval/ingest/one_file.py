@@ -168,7 +168,8 @@ def _run_converted(task: FileTask, outcome: FileOutcome, refusal: Issue, origina
     from sceval.ingest.convert_return import as_original, converted_copy, time_limit
 
     with converted_copy(task.source, refusal, task.display, time_limit(task.timeout)) as converted:
-        outcome.issues += [i.at(file=task.display) for i in original if not converted.path or i is not refusal]
+        # the refusal gives way to what the conversion says (converted, or why it failed)
+        outcome.issues += [i.at(file=task.display) for i in original if i is not refusal]
         outcome.issues += converted.issues
         if not converted.path:
             return _note_times(task, outcome, None)

@@ -100,6 +100,8 @@ def test_broken_ods_and_xls_are_rows_and_the_batch_goes_on(saved, tmp_path):
     assert set(files) == {"损坏.ods", "截断.xls", saved["ods"].name}
     for name in ("损坏.ods", "截断.xls"):
         assert files[name]["status"] == "rejected" and files[name]["issues"], name
+    broken = files["损坏.ods"]["issues"]
+    assert [i["code"] for i in broken] == ["FILE_CONVERT_FAILED"] and "损坏.ods" in broken[0]["message"]
     counted = next(c for c in run.results["cities"] if c["code"] == ROSTER.cities[0].code)
     assert counted["status"] == "submitted" and counted["file"].endswith(".ods")
 
