@@ -5,6 +5,7 @@ or the province's local folder (build/folder/…), and in whole sentences.
 from __future__ import annotations
 
 import re
+from email.utils import parseaddr
 
 from sceval.reports.feedback import sent_name
 
@@ -26,9 +27,12 @@ def attachment_name(display: str, message: dict | None = None) -> str:
 
 
 def file_label(entry: dict, city_names: dict[str, str]) -> str:
-    """城市：附件名 for one files[] row of results.json."""
-    city = city_names.get(entry.get("city") or "", "未识别城市")
-    return f"{city}：{attachment_name(str(entry.get('path') or ''), entry.get('message'))}"
+    """城市：附件名 for one files[] row of results.json; a letter from no known city names its
+    sender by name (never by address) so the official can find it."""
+    city = city_names.get(entry.get("city") or "")
+    sender = parseaddr((entry.get("message") or {}).get("from", ""))[0].strip()
+    who = city or (f"未识别城市（发件人{sender}）" if sender else "未识别城市")
+    return f"{who}：{attachment_name(str(entry.get('path') or ''), entry.get('message'))}"
 
 
 def reason_text(message: str, display: str, named: str = "") -> str:

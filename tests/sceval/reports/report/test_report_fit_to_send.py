@@ -35,7 +35,7 @@ def _results() -> dict:
                "date": "2016-12-21T01:30:00+00:00", "subject": "关于报送新型智慧城市评价填报表的函", "message_id": ""}
     results["files"] += [
         {"path": no_attachment, "sha256": "1" * 64, "size": 0, "received_at": message["date"], "status": "rejected",
-         "city": "330300", "order_basis": "message", "order_time": message["date"], "message": {**message, "attachment": ""},
+         "city": None, "order_basis": "message", "order_time": message["date"], "message": {**message, "attachment": ""},
          "issues": [_issue("MAIL_NO_ATTACHMENT", f"{LETTER} 没有附件，未收到填报表", no_attachment, "warning")]},
         {"path": attached, "sha256": "2" * 64, "size": 9, "received_at": "2026-12-07T04:47:57+00:00",
          "status": "rejected", "city": "330300", "order_basis": "message", "order_time": message["date"],
@@ -75,7 +75,7 @@ def report(tmp_path_factory):
 
 def test_unusable_files_are_named_by_city_and_attachment_without_subjects_addresses_or_folders(report):
     rows = report.table("浙江省无法使用的报送文件")
-    assert [r[0] for r in rows] == ["温州市：来信（未附文件）", "温州市：附件.zip › 330300_温州市_填报表.xlsx",
+    assert [r[0] for r in rows] == ["未识别城市（发件人温州市发改委 张三）：来信（未附文件）", "温州市：附件.zip › 330300_温州市_填报表.xlsx",
                                     "嘉兴市：330400_嘉兴市_填报表.xls"]
     for row in rows:
         text = "".join(row)
