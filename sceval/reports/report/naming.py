@@ -11,8 +11,8 @@ from sceval.reports.feedback import sent_name
 
 SEPARATOR = " › "
 ADDRESS = re.compile(r"\s*<?[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+>?")
-SENTENCE_END = "。！？；"
-CLAUSE_END = "，、："
+SENTENCE_END = "。！？"
+CLAUSE_END = "；，、："
 # Where a message begins by naming its file ("文件 X 缺少…", "文件“X”是…"): what is left needs a subject
 LEADS = re.compile(r"^(?:文件)?\s*(?:“\s*”|\"\s*\")?\s*(?:的)?\s*")
 SUBJECTLESS = ("是", "为", "设置", "已", "大小", "不", "缺少", "含", "中", "与", "无法", "没有", "只有", "超过")
@@ -67,7 +67,7 @@ def whole_sentences(text: str, limit: int) -> str:
     if cut < 0:  # one sentence longer than the limit: cut after its last clause that fits
         clause = max(body.rfind(mark, 0, limit) for mark in CLAUSE_END)
         return body[:clause if clause > 0 else limit] + "……"
-    return body[:cut + 1].rstrip("；") + ("……" if cut + 1 < len(body) or cut_before else "")
+    return body[:cut + 1] + ("……" if cut + 1 < len(body) or cut_before else "")
 
 
 def sent_day(entry: dict | None, filed: str = "") -> str | None:

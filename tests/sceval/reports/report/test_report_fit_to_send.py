@@ -63,7 +63,7 @@ def _cases() -> dict:
                            "warning")]},
         {"file": "build/folder/案例/330100_杭州市_案例.docx", "sha256": "b" * 64, "city": {"code": "330100", "name": "杭州市"},
          "title": "城市大脑", "characters": 3000, "figures": 0, "tables": 0, "sections": [],
-         "opening": "杭州市建设城市大脑。交通拥堵指数下降了百分之十五，市民出行更加便…",
+         "opening": "杭州市建设城市大脑。交通拥堵指数下降了百分之十五；市民出行更加便…",
          "status": "rejected", "issues": [_issue("CASE_TOO_LONG", "文件“build/folder/案例/330100_杭州市_案例.docx”正文超过8000字",
                                                  "build/folder/案例/330100_杭州市_案例.docx")]}]}
 
