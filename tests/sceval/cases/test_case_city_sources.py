@@ -101,3 +101,19 @@ def test_a_libreoffice_pdf_of_a_rendered_return_is_not_a_case(tmp_path):
     sent.write_bytes(printed.read_bytes())
     report = check_cases([sent.parent], roster=ROSTER, every_named_file=False)
     assert report.files == [] and [Path(name).name for name in report.not_cases] == [sent.name]
+
+
+def test_the_summary_case_sheet_says_where_each_city_came_from(tmp_path):
+    import openpyxl
+
+    from sceval.reports.summary.workbook import write_summary
+    from tests.sceval.results_factory import make_results
+
+    path = _case("宁波市智慧社区建设实践", "宁波市推进智慧社区建设。").save(tmp_path / "330100_杭州市_优秀案例.docx")
+    cases = check_cases([path], roster=ROSTER)
+    results = dict(make_results(province_code="330000", n_roster=3, n_submitted=1), cases=cases.as_dict())
+    sheet = openpyxl.load_workbook(write_summary(results, tmp_path / "汇总.xlsx"), read_only=True)["优秀案例"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "城市代码")
+    assert rows[head][11] == "城市依据" and rows[head + 1][11] == "文件名"
+    assert "标题为宁波市" in rows[head + 1][9]
