@@ -120,3 +120,19 @@ def test_without_libreoffice_the_refusal_is_kept(saved, tmp_path, monkeypatch):
     ods, xls = _process(saved["ods"]), _process(saved["xls"])
     assert ods.status == xls.status == "rejected"
     assert _codes(ods) == ["FILE_NOT_XLSX"] and _codes(xls) == ["FILE_LEGACY_XLS"]
+
+
+def test_an_edited_locked_weight_survives_the_conversion_and_is_refused(tmp_path):
+    from sctemplates.layout import SHEET_BASE
+
+    code = next(CATALOG.sub_items()).code
+
+    def edit_weight(book):
+        row = next(r[0].row for r in book[SHEET_BASE].iter_rows() if r[0].value == code)
+        book[SHEET_BASE][f"C{row}"].value = 99
+
+    city = ROSTER.cities[0]
+    edited = fill(render(CATALOG, city, ROSTER, tmp_path), tmp_path / "改权重.xlsx", valid_values(CATALOG), edit_weight)
+    outcome = _process(convert([edited], tmp_path / "ods", "ods")[0])
+    assert outcome.status == "rejected" and outcome.city.code == city.code
+    assert "FILE_CONVERTED" in _codes(outcome) and "ID_TEMPLATE_EDITED" in _codes(outcome)
