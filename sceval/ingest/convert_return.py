@@ -40,7 +40,7 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 @dataclass(frozen=True)
 class Converted:
     path: str  # the .xlsx to read ("" when the conversion failed)
-    issues: tuple[Issue, ...]  # FILE_CONVERTED (info) or FILE_CONVERT_FAILED (error)
+    issues: tuple[Issue, ...]  # RETURN_CONVERTED (info) or RETURN_CONVERT_FAILED (error)
 
 
 def convertible(found_issues: list[Issue], is_ods: bool) -> Issue | None:
@@ -87,8 +87,8 @@ def _convert(source: Path, folder: Path, suffix: str, what: str, display: str, s
     finished = run_headless(command, seconds)
     result = folder / "out" / "return.xlsx"
     if finished and result.is_file() and result.stat().st_size:
-        return Converted(str(result), (issue("FILE_CONVERTED", f"文件 {display} 是 {what}，已用 LibreOffice "
+        return Converted(str(result), (issue("RETURN_CONVERTED", f"文件 {display} 是 {what}，已用 LibreOffice "
                                              "转换为 .xlsx 后读取（宏未运行）。今后请直接报送 .xlsx 工作簿", file=display),))
     why = f"超过 {seconds} 秒仍未完成，已停止" if not finished else "无法打开该文件（可能已损坏）"
-    return Converted("", (issue("FILE_CONVERT_FAILED", f"文件 {display} 是 {what}，用 LibreOffice 转换为 .xlsx 时"
+    return Converted("", (issue("RETURN_CONVERT_FAILED", f"文件 {display} 是 {what}，用 LibreOffice 转换为 .xlsx 时"
                                 f"{why}。请用 Excel 或 WPS 打开后另存为 .xlsx 再报送", file=display),))

@@ -285,7 +285,7 @@ def ingest_code(writer, code: str | None) -> str | None:
     from sceval.office import soffice
 
     converted = any(CASES[name][0] is writer for name in CONVERTED_BY_INGEST)
-    return "FILE_CONVERTED" if converted and soffice() else code
+    return "RETURN_CONVERTED" if converted and soffice() else code
 
 
 CASES = {

@@ -60,7 +60,7 @@ def test_a_libreoffice_saved_return_is_converted_and_scored_like_the_xlsx(saved,
     original, converted = _process(saved["xlsx"]), _process(saved[kind])
     assert converted.status == "accepted" and converted.city.code == ROSTER.cities[0].code
     assert converted.result.total == original.result.total and converted.result.scores == original.result.scores
-    note = next(i for i in converted.issues if i.code == "FILE_CONVERTED")
+    note = next(i for i in converted.issues if i.code == "RETURN_CONVERTED")
     assert note.severity == "info" and saved[kind].name in note.message and f".{kind}" in note.message
     assert "FILE_LEGACY_XLS" not in _codes(converted) and "FILE_NOT_XLSX" not in _codes(converted)
     assert converted.sha256 == hashlib.sha256(before).hexdigest()  # the file sent, not the copy
@@ -70,8 +70,8 @@ def test_a_libreoffice_saved_return_is_converted_and_scored_like_the_xlsx(saved,
 def test_a_wps_et_name_is_converted_too(saved, tmp_path):
     et = shutil.copy(saved["xls"], tmp_path / "330100_杭州市.et")
     outcome = _process(Path(et))
-    assert outcome.status == "accepted" and "FILE_CONVERTED" in _codes(outcome) and "FILE_WPS_ET" not in _codes(outcome)
-    assert "WPS" in next(i.message for i in outcome.issues if i.code == "FILE_CONVERTED")
+    assert outcome.status == "accepted" and "RETURN_CONVERTED" in _codes(outcome) and "FILE_WPS_ET" not in _codes(outcome)
+    assert "WPS" in next(i.message for i in outcome.issues if i.code == "RETURN_CONVERTED")
 
 
 def test_a_converted_return_of_another_city_is_still_caught_by_its_passport(saved, tmp_path):
@@ -85,7 +85,7 @@ def test_a_macro_bearing_ods_runs_nothing_and_gets_a_row(tmp_path, private_tmp):
     marker = tmp_path / "macro-ran.txt"
     outcome = _process(macro_ods(tmp_path / "宏.ods", marker))
     assert not marker.exists() and not Path(f"{marker}.shell").exists()
-    assert outcome.status == "rejected" and "FILE_CONVERTED" in _codes(outcome) and "ID_UNIDENTIFIED" in _codes(outcome)
+    assert outcome.status == "rejected" and "RETURN_CONVERTED" in _codes(outcome) and "ID_UNIDENTIFIED" in _codes(outcome)
     assert list(private_tmp.iterdir()) == []
 
 
@@ -101,7 +101,7 @@ def test_broken_ods_and_xls_are_rows_and_the_batch_goes_on(saved, tmp_path):
     for name in ("损坏.ods", "截断.xls"):
         assert files[name]["status"] == "rejected" and files[name]["issues"], name
     broken = files["损坏.ods"]["issues"]
-    assert [i["code"] for i in broken] == ["FILE_CONVERT_FAILED"] and "损坏.ods" in broken[0]["message"]
+    assert [i["code"] for i in broken] == ["RETURN_CONVERT_FAILED"] and "损坏.ods" in broken[0]["message"]
     counted = next(c for c in run.results["cities"] if c["code"] == ROSTER.cities[0].code)
     assert counted["status"] == "submitted" and counted["file"].endswith(".ods")
 
@@ -110,7 +110,7 @@ def test_a_conversion_past_its_time_limit_is_ended_and_said(saved, private_tmp):
     refusal = issue("FILE_LEGACY_XLS", "旧版")
     started = time.monotonic()
     with converted_copy(str(saved["xls"]), refusal, "慢.xls", seconds=1) as converted:
-        assert converted.path == "" and [i.code for i in converted.issues] == ["FILE_CONVERT_FAILED"]
+        assert converted.path == "" and [i.code for i in converted.issues] == ["RETURN_CONVERT_FAILED"]
         assert "超过 1 秒" in converted.issues[0].message
     assert time.monotonic() - started < 15 and list(private_tmp.iterdir()) == []
 
@@ -135,4 +135,4 @@ def test_an_edited_locked_weight_survives_the_conversion_and_is_refused(tmp_path
     edited = fill(render(CATALOG, city, ROSTER, tmp_path), tmp_path / "改权重.xlsx", valid_values(CATALOG), edit_weight)
     outcome = _process(convert([edited], tmp_path / "ods", "ods")[0])
     assert outcome.status == "rejected" and outcome.city.code == city.code
-    assert "FILE_CONVERTED" in _codes(outcome) and "ID_TEMPLATE_EDITED" in _codes(outcome)
+    assert "RETURN_CONVERTED" in _codes(outcome) and "ID_TEMPLATE_EDITED" in _codes(outcome)
