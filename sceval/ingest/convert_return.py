@@ -3,16 +3,19 @@
 Cities save the template with LibreOffice or WPS as .ods, Excel 97-2003 .xls or WPS .et. Instead of
 refusing them, the worker converts a *copy* to .xlsx in a private temporary folder with a private
 user profile that disables macros (highest security level, no macro execution) and never updates
-links (so nothing is fetched from the network), under a time limit; the converted file is then
+links (so nothing is fetched from the network; where Linux allows it, soffice also runs in a
+network namespace of its own), under a time limit; the converted file is then
 read with every identity check, and deleted with its folder when the file is done. The input is
 never written: soffice sees only the copy. Without LibreOffice the preflight message stays.
 """
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from sctemplates.issues import Issue, issue
@@ -53,6 +56,22 @@ def convertible(found_issues: list[Issue], is_ods: bool) -> Issue | None:
     return errors[0] if soffice() is not None else None
 
 
+@lru_cache(maxsize=1)
+def no_network() -> tuple[str, ...]:
+    """``unshare -rn``: soffice runs in a network namespace of its own (no route anywhere) where the
+    kernel allows it (Linux with user namespaces); elsewhere () — the profile still never updates
+    links. unshare execs soffice in place, so the time limit's process-group kill still ends it."""
+    tool = shutil.which("unshare")
+    if tool is None:
+        return ()
+    try:
+        probe = subprocess.run([tool, "-rn", "true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return (tool, "-rn") if probe.returncode == 0 else ()
+
+
 def as_original(found_issues: list[Issue], display: str) -> list[Issue]:
     """Preflight's issues about the converted copy, naming the file the city sent."""
     copy_name, name = "文件“return.xlsx”", f"文件“{Path(display).name}”"
@@ -81,7 +100,7 @@ def _convert(source: Path, folder: Path, suffix: str, what: str, display: str, s
     profile = folder / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
-    command = [soffice() or "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+    command = [*no_network(), soffice() or "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
                "--norestore", "--nologo", "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
                "--outdir", str(folder / "out"), str(copy)]
     finished = run_headless(command, seconds)
