@@ -104,6 +104,23 @@ def national_direct_cities() -> tuple[City, ...]:
     return tuple(City(e["code"], e["name"], e["kind"]) for e in regions()["national_direct"])
 
 
+def reports_apart(kind: str, province_code: str) -> bool:
+    """A 直辖市/计划单列市 in a province's roster evaluates itself and reports to the nation (2476号
+    通知): a province's summary and report list it apart (直报国家), never ranked or averaged with
+    the province's own cities. In the national roster it is one of the cities like any other."""
+    return kind in DIRECT_KINDS and bool(province_code) and province_code != regions()["national"]["code"]
+
+
+def apart_note(roster: "Roster") -> str:
+    """What `roster check` says about the roster's cities that report to the nation ("" if none)."""
+    apart = [c for c in roster.cities if reports_apart(c.kind, roster.province_code)]
+    if not apart:
+        return ""
+    named = "、".join(f"{c.name}（{c.code}，{c.kind}）" for c in apart)
+    return (f"{named}直接向国家报送，不填本省自选指标：本省的汇总表和评价工作报告将其单独列为“直报国家”，"
+            "不参与本省排名、平均值等统计")
+
+
 def load_roster(path: str | Path, province_code: str | None = None) -> Roster:
     """Read a roster (CSV in UTF-8/GBK, or the first sheet of an .xlsx); raise RosterError."""
     roster, issues = check_roster(path, province_code)

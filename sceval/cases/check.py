@@ -37,6 +37,7 @@ class CaseRecord:
     sha256: str = ""
     city: dict | None = None
     city_basis: str | None = None
+    city_sources: dict = field(default_factory=dict)  # passport | file_name | title | text -> city named
     title: str = ""
     characters: int = 0
     footnote_characters: int = 0
@@ -46,6 +47,7 @@ class CaseRecord:
     sections: list[dict] = field(default_factory=list)
     opening: str = ""
     issues: list[Issue] = field(default_factory=list)
+    not_a_case: bool = False  # a PDF print of the fill-in workbook: not kept in cases.json
 
     @property
     def status(self) -> str:
@@ -55,6 +57,7 @@ class CaseRecord:
 
     def as_dict(self) -> dict:
         return {"file": self.file, "sha256": self.sha256, "city": self.city, "city_basis": self.city_basis,
+                "city_sources": self.city_sources,
                 "title": self.title, "characters": self.characters,
                 "footnote_characters": self.footnote_characters, "textbox_characters": self.textbox_characters,
                 "figures": self.figures, "tables": self.tables, "sections": self.sections,
@@ -66,6 +69,7 @@ class CasesReport:
     generated_at: str
     files: list[CaseRecord] = field(default_factory=list)
     path: Path | None = None  # cases.json, once written
+    not_cases: list[str] = field(default_factory=list)  # PDF prints of the fill-in workbook, left out
 
     def as_dict(self) -> dict:
         return {"generated_at": self.generated_at, "files": [record.as_dict() for record in self.files]}
@@ -95,7 +99,9 @@ def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limi
     report = CasesReport(generated_at=generated_at or now_iso())
     with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
         documents, problems = case_documents(inputs, Path(work), exclude, every_named_file)
-        report.files = _once(_check_all(documents, roster, limits, jobs or os.cpu_count() or 1)) + problems
+        checked = _check_all(documents, roster, limits, jobs or os.cpu_count() or 1)
+        report.files = _once([r for r in checked if not r.not_a_case]) + problems
+        report.not_cases = [r.file for r in checked if r.not_a_case]
     if out_dir is not None:
         write_cases_json(report, out_dir)
     return report
@@ -148,6 +154,8 @@ def check_case_file(path, display: str | None = None, roster: Roster | None = No
         data = _read_bounded(path, record, limits)
         if data is not None:
             record.sha256 = hashlib.sha256(data).hexdigest()
+            if _kind(data) == "pdf":
+                return _pdf(data, record, roster)
             package = _package(data, display, path, record, limits)
             if package is not None and package.usable:
                 _analyse(package, record, roster)
@@ -191,13 +199,26 @@ def _package(data: bytes, display: str, path, record: CaseRecord, limits: Limits
         data = _converted(data, kind, record)
         if data is None:
             return None
-    elif kind == "pdf":
-        return _refuse(record, "CASE_PDF", "是 PDF 文件：案例需要报送可编辑的 Word 文档（.docx），请一并报送 Word 版。")
     elif kind != "zip":
         return _refuse(record, "CASE_NOT_DOCUMENT", "不是 Word 文档，请报送 .docx 格式的案例。")
     package = open_package(data, display, limits)
     record.issues += package.issues
     return package
+
+
+def _pdf(data: bytes, record: CaseRecord, roster: Roster | None) -> CaseRecord:
+    """A workbook print is not a case (dropped from cases.json); a PDF case gets its city from its name."""
+    from sceval.cases.pdf import is_workbook_print
+    from sceval.cases.who import city_sources
+
+    if is_workbook_print(data, short(record.file)):
+        record.not_a_case = True
+        return record
+    _refuse(record, "CASE_PDF", "是 PDF 文件：案例需要报送可编辑的 Word 文档（.docx），请一并报送 Word 版。")
+    named = city_sources({}, record.file, "", "", roster).get("file_name")
+    record.city, record.city_basis = (named, "file_name") if named else (None, None)
+    record.city_sources = {"file_name": named} if named else {}
+    return record
 
 
 def _refuse(record: CaseRecord, code: str, said: str) -> None:
@@ -234,8 +255,9 @@ def _analyse(package: Package, record: CaseRecord, roster: Roster | None) -> Non
     record.figures, record.tables = len(read.body.figures), len(read.body.tables)
     record.sections = _sections(read, spec)
     record.opening = _opening(read, spec["opening_characters"])
-    record.city, record.city_basis, found = identify(custom, record.file, record.title + record.opening
-                                                     + " ".join(p.text for p in read.body.paragraphs[:60]), roster)
+    body = " ".join(p.text for i, p in enumerate(read.body.paragraphs[:60]) if i != read.title)
+    record.city, record.city_basis, found, record.city_sources = identify(custom, record.file, record.title,
+                                                                          body, roster)
     record.issues += found + all_findings(read, spec)
 
 

@@ -35,6 +35,7 @@ PROGRAM = "不会运行任何程序，请发送填好的 .xlsx 工作簿"
 XLSB = Kind("Excel 二进制工作簿（.xlsb）", "unsupported", SEND_XLSX)
 WORD = Kind("Word 文档", "unsupported", "填报表须以 .xlsx 工作簿报送，请发送工作簿而不是 Word 文档")
 NUMBERS = Kind("Apple Numbers 表格", "unsupported", "请在 Numbers 中导出为 Excel (.xlsx) 后再报送")
+ODS = Kind("OpenDocument 电子表格（.ods）", "unsupported", SEND_XLSX)
 TEMPLATE = Kind("Excel 模板文件（.xltx/.xltm）", "unsupported",
                 "模板不能直接报送，请在 Excel 中打开、填写后另存为 .xlsx 工作簿再报送")
 
@@ -92,7 +93,7 @@ def _zip_kind(path) -> Kind:
                 return _ooxml_kind(archive)
             if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
                 if archive.read("mimetype").startswith(ODF_SPREADSHEET):
-                    return Kind("OpenDocument 电子表格（.ods）", "unsupported", SEND_XLSX)
+                    return ODS
             for part, kind in ZIP_PACKAGES:
                 if part in names:
                     return kind

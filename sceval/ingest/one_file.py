@@ -126,10 +126,40 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
     parts: dict[str, bytes] = {}  # inflated once by preflight, read again by nobody
     found = _preflight(task.source, task.limits, parts)
     outcome.sha256 = outcome.sha256 or found.sha256 or _streamed_sha256(task.source)
+    refusal = _convertible(task.source, found)
+    if refusal is not None:  # .ods/.xls/.et: read a converted copy (the hash stays the original's)
+        return _run_converted(task, outcome, refusal, found.issues)
+    _read_and_score(task, outcome, task.source, found, parts)
+
+
+def _convertible(source: str, found):
+    from sceval.ingest import convert_return
+    from sceval.ingest.file_kinds import ODS, sniff
+
+    is_ods = found.kind == "zip" and any(i.code == "FILE_NOT_XLSX" for i in found.issues) and sniff(source) is ODS
+    return convert_return.convertible(found.issues, is_ods)
+
+
+def _run_converted(task: FileTask, outcome: FileOutcome, refusal: Issue, original: list[Issue]) -> None:
+    from sceval.ingest.convert_return import as_original, converted_copy, time_limit
+
+    with converted_copy(task.source, refusal, task.display, time_limit(task.timeout)) as converted:
+        # the refusal gives way to what the conversion says (converted, or why it failed)
+        outcome.issues += [i.at(file=task.display) for i in original if i is not refusal]
+        outcome.issues += converted.issues
+        if not converted.path:
+            return _note_times(task, outcome, None)
+        parts: dict[str, bytes] = {}
+        found = _preflight(converted.path, task.limits, parts)
+        found.issues = as_original(found.issues, task.display)
+        _read_and_score(task, outcome, converted.path, found, parts)
+
+
+def _read_and_score(task: FileTask, outcome: FileOutcome, source: str, found, parts: dict) -> None:
     outcome.issues += [i.at(file=task.display) for i in found.issues]
     if has_errors(outcome.issues):
         return _note_times(task, outcome, None)
-    book, problems = read_book(task.source, task.display, parts, found.members)
+    book, problems = read_book(source, task.display, parts, found.members)
     parts.clear()
     outcome.issues += problems
     _note_times(task, outcome, book)

@@ -75,6 +75,10 @@ def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found:
         skipped.append(_row(letter, "MAIL_DRAFT", f"{letter.shown} 是未发送的邮件草稿（X-Unsent），不作为报送", when,
                             display=f"{letter.shown}{SEPARATOR}（草稿）"))
         return
+    if letter.links and not any(a.suffix in WORKBOOK_SUFFIXES | {".zip"} for a in letter.attachments):
+        skipped.append(_link_row(letter, when))  # a signature picture may be attached: the link is what was sent
+        if not letter.attachments:
+            return
     if not letter.attachments:
         skipped.append(_row(letter, "MAIL_NO_ATTACHMENT", f"{letter.shown} 没有附件，未收到填报表", when,
                             display=f"{letter.shown}{SEPARATOR}（无附件）"))
@@ -126,6 +130,17 @@ def _row(letter: Letter, code: str, message: str, when: str, display: str = "", 
     outcome = rejected(display or letter.shown, code, message, when)
     outcome.message = letter.meta(attachment)
     return outcome
+
+
+def _link_row(letter: Letter, when: str):
+    """A 超大附件 / 网盘 link instead of an attachment: something was sent, but not a file sceval can read."""
+    said = "；".join(link.said() for link in letter.links)
+    row = _row(letter, "MAIL_DOWNLOAD_LINK", f"{letter.shown} 没有附件，只有{said}。sceval 不下载链接（链接会过期，"
+                                             "内容也无法核实），请对方将填报表作为邮件附件直接发送", when,
+               display=f"{letter.shown}{SEPARATOR}（下载链接）")
+    row.message["links"] = [{"service": link.service, "url": link.url[:400], "expiry": link.expiry}
+                            for link in letter.links]
+    return row
 
 
 def _letter_problem(letter: Letter, source: str, stamp: str):

@@ -105,11 +105,22 @@ def _concerns(row: dict, code: str, city: City | None) -> bool:
 
 
 def _rejected_reason(row: dict) -> str:
+    if any(i["code"] == "MAIL_DOWNLOAD_LINK" for i in row["issues"]):
+        return _link_reason(row["message"] or {})
     errors = [i["message"] for i in row["issues"] if i["severity"] == "error"][:MAX_REASONS]
     if errors or not row.get("message"):
         # The name the city sent (not the province's folder); messages already end with 。
         return (f"收到的文件“{sent_name(row['path'])}”未能采用：" + ("；".join(errors) or "文件无法使用")).rstrip("。") + "。"
     return "；".join(i["message"] for i in row["issues"][:MAX_REASONS]) + "。"  # MAIL_* rows say it all
+
+
+def _link_reason(message: dict) -> str:
+    """The city did send something (a 超大附件 / 网盘 link): ask for the file as an attachment."""
+    links = "；".join(f"{link['service']}下载链接" + (f"（有效期：{link['expiry']}）" if link.get("expiry") else "")
+                     for link in message.get("links", []))
+    subject = f"“{message['subject']}”" if message.get("subject") else ""
+    return (f"收到你市的来信{subject}，但其中没有附件，只有{links or '下载链接'}。下载链接会过期，且无法核实内容，"
+            "我们不从链接下载；请将填好的填报表（.xlsx）直接作为邮件附件发送（超过邮箱附件大小时请压缩为 .zip）。")
 
 
 def reminders(results: dict, province: ProvinceConfig, roster: Roster | None = None,

@@ -65,6 +65,7 @@ class Letter:
     container: str = ""  # where a saved message was found, as shown ("邮件.zip/a.eml › "), or ""
     mailbox: dict = field(default_factory=dict)  # fetched over IMAP: {folder, uid, uidvalidity} (sceval.mail.imap)
     oversize: int = 0  # fetched over IMAP but over the size cap: its size; only the headers were kept
+    links: list = field(default_factory=list)  # sceval.mail.links.DownloadLink in the letter's own text
 
     def meta(self, attachment: str = "") -> dict:
         """What results.json and the ledger keep: {from, to, date, subject, message_id, attachment}."""
@@ -238,6 +239,7 @@ def _walk(part, letter: Letter, depth: int) -> None:
         return
     found = _attachment(part, len(letter.attachments) + 1)
     if found is None:
+        _note_links(part, letter)
         return
     if found.suffix == ".eml":  # a forwarded message attached as a file
         inner = _parse_quietly(found.data)
@@ -245,6 +247,15 @@ def _walk(part, letter: Letter, depth: int) -> None:
             _forwarded(inner, letter, depth)
             return
     letter.attachments.append(found)
+
+
+def _note_links(part, letter: Letter) -> None:
+    """超大附件 / 网盘 links in a body: sent instead of an attachment (never fetched)."""
+    from sceval.mail.links import MAX_LINKS, body_text, download_links
+
+    text = body_text(part)
+    if text and len(letter.links) < MAX_LINKS:
+        letter.links += [link for link in download_links(text) if link not in letter.links]
 
 
 def _inner_messages(part) -> list:

@@ -275,6 +275,19 @@ def write_docx(folder: Path) -> Path:
     return path
 
 
+# Through ingest (not preflight) a .xls/.et is converted where LibreOffice is installed
+# (sceval.ingest.convert_return): these stubs then read as an unidentified workbook, said so.
+CONVERTED_BY_INGEST = ("legacy_xls", "wps_et")
+
+
+def ingest_code(writer, code: str | None) -> str | None:
+    """The code a CASES file gets through ingest on this machine."""
+    from sceval.office import soffice
+
+    converted = any(CASES[name][0] is writer for name in CONVERTED_BY_INGEST)
+    return "RETURN_CONVERTED" if converted and soffice() else code
+
+
 CASES = {
     "empty": (write_empty, "FILE_EMPTY"),
     "renamed_csv": (write_renamed_csv, "FILE_NOT_XLSX"),

@@ -57,6 +57,8 @@ def check_command(
         typer.echo("未找到案例文档（.docx/.doc/.wps/.docm/.pdf，含压缩包和邮件附件）。")
     else:
         print_cases_table(report)
+    for name in report.not_cases:  # a PDF print of the fill-in workbook: said, not counted
+        typer.echo(f"“{name}”是填报表的 PDF 打印件，不是案例，未计入")
     typer.echo(f"检查结果已写入 {report.path}")
 
 

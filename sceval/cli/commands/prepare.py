@@ -100,6 +100,10 @@ def roster_check_command(
         console.print(f"[red]城市名单未通过检查：{shown(file)}[/red]")
         raise typer.Exit(1)
     _print_roster(roster, console)
+    from sctemplates.roster import apart_note
+
+    if apart_note(roster):
+        console.print(f"说明：{apart_note(roster)}。")
 
 
 @roster_app.command("make")

@@ -5,11 +5,13 @@ from collections import Counter
 from decimal import Decimal
 from types import SimpleNamespace
 
+from sctemplates.layout import FILER_DATE
 from sctemplates.methods import round_score
 
 from sceval.reports.report.document import Writer
 from sceval.reports.report.late_returns import write_blank_templates, write_late_returns
 from sceval.reports.report.facts import ProvinceRound, ReportFacts, exact, feed_inputs, outline, provisional_subs
+from sceval.reports.report.naming import file_label, reason_text, sent_day, sentence
 from sceval.reports.report.wording import (beijing_day, chinese_date, kind_counts, names, percent, points,
                                            weight)
 
@@ -77,13 +79,28 @@ def _cities(writer: Writer, facts: ReportFacts) -> None:
     rows = [[number, c.name, c.kind, status_label(c.status), chinese_date(beijing_day(_received(province, c))),
              points(c.total)] for number, c in enumerate(cities, start=1)]
     writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows, [2, 3, 3, 4, 5, 2])
+    _apart(writer, province)
+
+
+def _apart(writer: Writer, province) -> None:
+    """直辖市/计划单列市 in the province's roster report to the nation: said apart, never ranked here."""
+    if not province.apart:
+        return
+    said = "、".join(f"{c.name}（{c.kind}，{status_label(c.status)}" + (f"，{points(c.total)}分）" if c.scored else "）")
+                     for c in province.apart)
+    writer.paragraph(f"另有{said}直接向国家报送评价结果，不填本省自选指标，未计入上表，也不参与本报告的排名、"
+                     "平均分等统计。")
 
 
 def _received(province: ProvinceRound, city) -> str | None:
-    """When the counted file came; for a city whose files were all unusable, the latest of them."""
-    if city.entry.get("received_at"):
-        return city.entry["received_at"]
-    stamps = [f.get("received_at") for f in province.files if f.get("city") == city.code and f.get("received_at")]
+    """When the counted file was sent (sceval.reports.report.naming.sent_day); for a city whose files
+    were all unusable, the latest of them."""
+    counted = next((f for f in province.files if f.get("status") == "counted" and f.get("city") == city.code
+                    and f.get("sha256") == city.entry.get("sha256")), None)
+    filed = str((city.entry.get("filer") or {}).get(FILER_DATE) or "")
+    if counted is not None or city.entry.get("received_at"):
+        return sent_day(counted or city.entry, filed)
+    stamps = [sent_day(f) for f in province.files if f.get("city") == city.code and sent_day(f)]
     return max(stamps, key=beijing_day, default=None)
 
 
@@ -119,7 +136,8 @@ def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> Non
     files = province.files
     prefix = f"{province.name}：" if facts.national else ""
     status = Counter(f.get("status") for f in files)
-    writer.paragraph(f"{prefix}向名单中的{len(province.cities)}个城市各下发填报模板1份，共{len(province.cities)}份；"
+    issued = len(province.cities) + len(province.apart)  # the roster's cities reporting to the nation got one too
+    writer.paragraph(f"{prefix}向名单中的{issued}个城市各下发填报模板1份，共{issued}份；"
                      f"共收到报送文件{len(files)}份（压缩包中的文件逐个计），其中计入计分{status['counted']}份、"
                      f"被同一城市更正后的报送替代{status['superseded']}份、无法使用{status['rejected']}份、"
                      f"与已收到文件完全相同{status['duplicate']}份、人工作废{status['invalidated']}份。")
@@ -167,15 +185,18 @@ def _outcomes(writer: Writer, province: ProvinceRound, prefix: str) -> None:
     writer.paragraph(prefix + ("；".join(parts) if parts else "名单中的城市均已报送且可以采用") + "。")
     rejected = [f for f in province.files if f.get("status") == "rejected"]
     if rejected:
-        rows = [[f.get("path", ""), chinese_date(beijing_day(f.get("received_at"))), _reason(f)] for f in rejected]
-        writer.table(f"{province.name}无法使用的报送文件", ["文件", "收到日期", "原因"], rows, [5, 2, 5])
+        cities = {c.code: c.name for c in province.cities + province.apart}
+        rows = [[file_label(f, cities), chinese_date(beijing_day(sent_day(f))), _reason(f)] for f in rejected]
+        writer.table(f"{province.name}无法使用的报送文件", ["城市：文件", "报送日期", "原因"], rows, [5, 2, 5])
 
 
 def _reason(entry: dict) -> str:
-    """The errors that made a file unusable (else whatever was found about it)."""
+    """The errors that made a file unusable (else whatever was found about it), each a whole
+    sentence without the file's description (the 文件 column names it) or any address."""
     issues = entry.get("issues") or []
     errors = [i for i in issues if i.get("severity") == "error"] or issues
-    return "；".join(i.get("message", "") for i in errors) or "原因见问题清单"
+    said = dict.fromkeys(sentence(reason_text(i.get("message", ""), str(entry.get("path") or ""))) for i in errors)
+    return "".join(said) or "原因见问题清单。"
 
 
 def _central(writer: Writer, facts: ReportFacts, province: ProvinceRound, prefix: str) -> None:

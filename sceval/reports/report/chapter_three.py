@@ -2,10 +2,10 @@
 字数, figures and tables, compliance with 附件3 and its opening lines."""
 from __future__ import annotations
 
-from pathlib import PurePath
-
+from sceval.cases.who import SOURCE_LABELS
 from sceval.reports.report.document import Writer
 from sceval.reports.report.facts import ReportFacts, outline
+from sceval.reports.report.naming import attachment_name, reason_text, sentence, whole_sentences
 from sceval.reports.report.wording import names
 
 OPENING_LIMIT = 200  # characters of the opening quoted; the reader opens the case for the rest
@@ -53,23 +53,31 @@ def _case(writer: Writer, number: int, case: dict) -> None:
     writer.heading(f"（{_chinese_number(number)}）{city_name(case)}：{case.get('title') or '（无标题）'}", 2)
     text = (f"字数{case.get('characters', '')}，图{case.get('figures', 0)}个、表{case.get('tables', 0)}个；"
             f"符合情况：{status_label(case)}")
+    if case.get("city_basis") in SOURCE_LABELS:  # where the city came from (issue 20 defect 6)
+        text += f"；所属城市依据{SOURCE_LABELS[case['city_basis']]}确定"
     missing = _missing_sections(case)
     if missing:
         text += f"；缺少{names(missing)}部分"
     writer.paragraph(text + "。")
-    findings = [_short(i["message"], case).rstrip("。") for i in case.get("issues") or [] if i.get("message")]
+    findings = list(dict.fromkeys(sentence(_short(i["message"], case)) for i in case.get("issues") or []
+                                  if i.get("message")))
     if findings:
-        writer.paragraph("检查提示：" + "；".join(findings) + "。")
+        writer.paragraph("检查提示：" + "".join(findings))
     opening = str(case.get("opening") or "").strip()
     if opening:
-        cut = opening[:OPENING_LIMIT] + ("……" if len(opening) > OPENING_LIMIT else "")
-        writer.paragraph(f"开篇：{cut}")
+        writer.paragraph(f"开篇：{whole_sentences(opening, OPENING_LIMIT)}")
+
+
+def case_file_name(case: dict) -> str:
+    """The case as the official knows it: the attachment's (or file's) own name, no subject or folder."""
+    return attachment_name(str(case.get("file") or ""))
 
 
 def _short(message: str, case: dict) -> str:
-    """The checker names the file by its whole path; the report's reader needs its name."""
+    """The checker names the file by its whole path (a mail's subject and sender, a local folder);
+    the report's reader needs the document's own name, and no address."""
     path = str(case.get("file") or "")
-    return message.replace(path, PurePath(path).name) if path else message
+    return reason_text(message, path, named=case_file_name(case)) if path else message
 
 
 CHINESE_DIGITS = "零一二三四五六七八九"

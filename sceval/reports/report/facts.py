@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sctemplates.methods import round_score
+from sctemplates.roster import reports_apart
 
 OUTLINE_FILE = Path(__file__).with_name("outline.yaml")
 SCORED_STATUSES = ("submitted", "has_errors", "corrected")
@@ -77,6 +78,7 @@ class ProvinceRound:
     cities: list[CityRecord]
     config: object = None  # sctemplates.province.ProvinceConfig, or None
     ledger: object = None  # ledger_view.LedgerView of ledger.sqlite beside results.json, or None
+    apart: list = field(default_factory=list)  # CityRecords reporting to the nation: not in ``cities``
 
     @property
     def files(self) -> list[dict]:
@@ -165,7 +167,8 @@ def base_tree(results: dict) -> tuple[dict, list[str]]:
     return tree, notes
 
 
-def province_round(results: dict, config=None) -> ProvinceRound:
+def province_round(results: dict, config=None, separate: bool = False) -> ProvinceRound:
+    """``separate``: a province's own report lists its 直辖市/计划单列市 apart (sctemplates.roster.reports_apart)."""
     info = results.get("province") or {}
     code, name = str(info.get("code", "")), str(info.get("name", ""))
     entries = {c["code"]: c for c in results.get("cities") or []}
@@ -174,12 +177,16 @@ def province_round(results: dict, config=None) -> ProvinceRound:
     roster += [c for c in results.get("cities") or [] if c["code"] not in listed]
     cities = [CityRecord(code, name, c["code"], c["name"], c.get("kind") or "", entries.get(c["code"], {}))
               for c in roster]
-    return ProvinceRound(code, name, results, cities, config)
+    if not separate:
+        return ProvinceRound(code, name, results, cities, config)
+    apart = [c for c in cities if reports_apart(c.kind, code)]  # 直报国家: listed apart, never ranked here
+    return ProvinceRound(code, name, results, [c for c in cities if c not in apart], config, apart=apart)
 
 
 def build_facts(results_list: list[dict], cases: dict | None = None, province=None) -> ReportFacts:
     """``province``: a ProvinceConfig for the (single) province, or None."""
-    rounds = [province_round(r, province if len(results_list) == 1 else None) for r in results_list]
+    alone = len(results_list) == 1
+    rounds = [province_round(r, province if alone else None, separate=alone) for r in results_list]
     tree, notes = base_tree(results_list[0])
     mismatch = [r for r in rounds if r.config is not None and r.config.code != r.code]
     for round_ in mismatch:  # another province's configuration would name the wrong organiser

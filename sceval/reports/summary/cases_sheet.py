@@ -11,13 +11,15 @@ from pathlib import Path
 
 from sctemplates.issues import issue_codes
 
+from sceval.cases.who import SOURCE_LABELS
 from sceval.reports.summary.style import Styles, print_setup, write_headers, write_text, write_title
 
 CASES_SHEET = "优秀案例"
 CASES_FILE = "cases.json"
 STATUS_LABELS = {"ok": "合格", "warnings": "合格（请核实提示）", "rejected": "需修改后重新报送"}
-HEADERS = ["城市代码", "城市名称", "案例名称", "字数", "图", "表", "图表数", "章节", "结论", "需修改或核实", "文件"]
-WIDTHS = [10, 10, 36, 8, 6, 6, 8, 8, 16, 60, 40]
+HEADERS = ["城市代码", "城市名称", "案例名称", "字数", "图", "表", "图表数", "章节", "结论", "需修改或核实", "文件",
+           "城市依据"]
+WIDTHS = [10, 10, 36, 8, 6, 6, 8, 8, 16, 60, 40, 18]
 CHARS_PER_LINE = 28  # CJK characters (two widths each) that fit the 60-wide 需修改或核实 column
 
 
@@ -78,6 +80,7 @@ def _write_row(ws, row: int, case: dict, styles: Styles) -> None:
     write_text(ws, row, 9, problems, styles.wrap)
     ws.set_row(row, _height(problems))  # no viewer grows a row for wrapped text: it would spill over the header
     write_text(ws, row, 10, case.get("file") or "", styles.text)
+    write_text(ws, row, 11, SOURCE_LABELS.get(case.get("city_basis") or "", "—"), styles.text)  # where the city came from
 
 
 def _height(text: str) -> float:

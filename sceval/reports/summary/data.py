@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sctemplates.methods import round_score
 from sctemplates.model import Catalog
+from sctemplates.roster import reports_apart
 
 from sceval.reports.status_words import city_status_labels
 
@@ -42,6 +43,9 @@ def column_stats(values: list[Decimal]) -> dict[str, Decimal]:
     return dict(zip(STAT_LABELS, (mean, median, max(values), min(values))))
 
 
+APART = "直报国家"  # the rank shown for a city reporting to the nation (sctemplates.roster.reports_apart)
+
+
 @dataclass
 class CityRow:
     province_code: str
@@ -51,6 +55,7 @@ class CityRow:
     kind: str
     record: dict = field(default_factory=dict)  # the results' city entry; {} when nothing came
     rank: int | None = None
+    apart: bool = False  # a 直辖市/计划单列市 in a province's summary: listed, never ranked or averaged
 
     @property
     def status(self) -> str:
@@ -106,7 +111,12 @@ class SummaryData:
         return len(self.provinces) > 1
 
     def scored_rows(self) -> list[CityRow]:
-        return [row for row in self.rows if row.scored]
+        """The cities ranked and averaged: scored, and not reporting to the nation apart."""
+        return [row for row in self.rows if row.scored and not row.apart]
+
+    @property
+    def apart(self) -> list[CityRow]:
+        return [row for row in self.rows if row.apart]
 
     def stats(self, code: str | None = None) -> dict[str, Decimal]:
         """Statistics of one indicator's scores (or of the totals) over the scored cities."""
@@ -145,16 +155,17 @@ def _merge_roster(rows: list[CityRow], roster, province: Province) -> list[CityR
 
 
 def _rank(rows: list[CityRow]) -> list[CityRow]:
-    """Competition ranking (1, 2, 2, 4) by total; unscored cities follow, by code."""
-    scored = sorted((r for r in rows if r.scored),
+    """Competition ranking (1, 2, 2, 4) by total; unscored cities follow, by code, then the cities
+    that report to the nation apart (unranked)."""
+    scored = sorted((r for r in rows if r.scored and not r.apart),
                     key=lambda r: (-r.total, r.province_code, r.code))
     previous, rank = None, 0
     for position, row in enumerate(scored, start=1):
         if row.total != previous:
             rank, previous = position, row.total
         row.rank = rank
-    rest = sorted((r for r in rows if not r.scored), key=lambda r: (r.province_code, r.code))
-    return scored + rest
+    rest = sorted((r for r in rows if not r.scored and not r.apart), key=lambda r: (r.province_code, r.code))
+    return scored + rest + sorted((r for r in rows if r.apart), key=lambda r: (r.province_code, r.code))
 
 
 def build_summary_data(results: dict | list[dict], catalog: Catalog,
@@ -177,5 +188,8 @@ def build_summary_data(results: dict | list[dict], catalog: Catalog,
         province = Province(roster.province_code, roster.province_name)
         provinces.append(province)
         rows.extend(_merge_roster([], roster, province))
+    if len(provinces) == 1:  # a national merge ranks every city together
+        for row in rows:
+            row.apart = reports_apart(row.kind, row.province_code)
     stamps = [str(r.get("generated_at", "")) for r in results_list]
     return SummaryData(catalog, provinces, _rank(rows), max(stamps, default=""))

@@ -6,7 +6,7 @@ coloured by 得分率 (score ÷ maximum) with conditional formatting that reads 
 from __future__ import annotations
 
 from sceval.reports.summary.columns import Column, first_columns, leaf_columns, optional_columns, second_columns
-from sceval.reports.summary.data import CityRow, SummaryData, column_stats
+from sceval.reports.summary.data import APART, CityRow, SummaryData, column_stats
 from sceval.reports.summary.style import (
     Styles, colour_by_rate, print_setup, write_headers, write_score, write_text, write_title,
 )
@@ -22,7 +22,7 @@ def _city_headers(national: bool) -> list[str]:
 
 def _city_cells(city: CityRow, national: bool) -> list:
     cells = [city.province_name] if national else []
-    return cells + [city.rank, city.code, city.name, city.status_label]
+    return cells + [APART if city.apart else city.rank, city.code, city.name, city.status_label]
 
 
 def _write_city(ws, row: int, city: CityRow, national: bool, styles: Styles) -> int:
@@ -49,7 +49,7 @@ def _write_head(ws, row: int, columns: list[Column], national: bool, styles: Sty
 
 def _write_stats(ws, row: int, lead: int, columns: list[Column], rows: list[CityRow],
                  styles: Styles) -> int:
-    scored = [r for r in rows if r.scored]
+    scored = [r for r in rows if r.scored and not r.apart]  # cities reporting to the nation: not averaged
     stats = [column_stats([v for v in (r.score(c.code) for r in scored) if v is not None])
              for c in columns]
     for offset, label in enumerate(("平均值", "中位数", "最高分", "最低分")):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Callable
 
 from sceval.reports.summary.columns import first_columns
-from sceval.reports.summary.data import STATUS_LABELS, CityRow, SummaryData, column_stats, to_decimal
+from sceval.reports.summary.data import APART, STATUS_LABELS, CityRow, SummaryData, column_stats, to_decimal
 from sceval.reports.summary.style import (
     Styles, colour_against, print_setup, write_headers, write_score, write_text, write_title,
 )
@@ -37,7 +37,7 @@ def _optional_score(row: CityRow):
 
 
 def _fields(data: SummaryData) -> list[Field]:
-    fields = [Field("排名", 6, lambda r: r.rank, "integer")]
+    fields = [Field("排名", 8, lambda r: APART if r.apart else r.rank, "integer")]
     if data.national:
         fields.append(Field("省份", 10, lambda r: r.province_name))
     fields += [
@@ -62,7 +62,7 @@ def _fields(data: SummaryData) -> list[Field]:
 
 
 def _write_cell(ws, row: int, col: int, field: Field, value, styles: Styles) -> None:
-    if field.kind == "text" or isinstance(value, str):  # a score column's "待补" is text
+    if field.kind == "text" or isinstance(value, str):  # a score's "待补", a rank's 直报国家: text
         write_text(ws, row, col, value, styles.text)
         return
     fmt = {"score": styles.score, "integer": styles.integer, "percent": styles.percent}
@@ -126,5 +126,9 @@ def write_overview(workbook, data: SummaryData, styles: Styles, title: list) -> 
         for col, field in enumerate(fields):
             _write_cell(ws, row, col, field, field.get(city), styles)
     _format_sheet(ws, fields, header_row, row, styles)
-    _write_stats(ws, row + 2, fields, data, styles)
+    after = _write_stats(ws, row + 2, fields, data, styles)
+    if data.apart:
+        names = "、".join(f"{r.name}（{r.kind}）" for r in data.apart)
+        write_text(ws, after + 1, 0, f"说明：{names}直接向国家报送，列在表末（{APART}），不参与本省排名和"
+                                     "平均值、中位数、最高分、最低分的统计。", styles.text)
     ws.activate()

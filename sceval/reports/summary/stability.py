@@ -36,7 +36,7 @@ def _block(data: SummaryData) -> dict:
 
 def _placed(data: SummaryData) -> list[Placed]:
     rows = [row for row in data.scored_rows() if row.record.get("rank_interval")]
-    if not data.national:
+    if not data.national and not data.apart:  # else the runs' ranks count cities ranked apart: drawn again
         return [Placed(r, r.record["rank"], r.record["rank_interval"][0], r.record.get("rank_median") or r.record["rank"],
                        r.record["rank_interval"][1]) for r in rows]
     block = _block(data)

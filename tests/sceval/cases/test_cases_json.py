@@ -10,7 +10,7 @@ from sceval.cli.app import app
 from tests.sceval.cases.factory import good_case
 from tests.sceval.ingest_helpers import ROSTER_CSV, zhejiang
 
-KEYS = ["file", "sha256", "city", "city_basis", "title", "characters", "footnote_characters",
+KEYS = ["file", "sha256", "city", "city_basis", "city_sources", "title", "characters", "footnote_characters",
         "textbox_characters", "figures", "tables", "sections", "opening", "status", "issues"]
 
 

@@ -44,7 +44,7 @@ def _hostile_folder(folder: Path, good: dict[str, Path], gbk: bool) -> dict[str,
     for writer, code in list(hostile.CASES.values()) + [(hostile.write_cell_bomb, "FILE_ZIP_BOMB")]:
         if writer is hostile.write_good or (writer is hostile.write_gbk_name and not gbk):
             continue
-        expected[os.path.basename(safe_filename_display(writer(folder)))] = code
+        expected[os.path.basename(safe_filename_display(writer(folder)))] = hostile.ingest_code(writer, code)
     for path in good.values():
         shutil.copy(path, folder / path.name)
     return expected

@@ -2,7 +2,7 @@
 
 Six cities: 南京 (realistic), 无锡 (every input at its best: scores at their maxima), 徐州
 (pasted 南京's numbers), 苏州 (inside a zip of attachments, one count typed as text "8,710"),
-扬州 (its only return a .xls), 淮安 (its only return has a locked weight edited), 连云港
+扬州 (its only return a password-protected .xls), 淮安 (its only return has a locked weight edited), 连云港
 (sends nothing); and a 浙江 city's return sent to 江苏 by mistake. Optional indicators are the demo's, rendered for 江苏.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sctemplates.roster import City, Roster
 
 from sceval.demo.fill import CityFill, fill_central, realistic_fill, write_fill
 from sceval.demo.round import load_demo_inputs
-from tests.sceval.hostile import _biff_stub, cfb_bytes
+from tests.sceval.hostile import write_encrypted
 
 JIANGSU = Roster("320000", "江苏省", (
     City("320100", "南京市", "副省级市"), City("320200", "无锡市", "地级市"),
@@ -126,7 +126,9 @@ def run_round(root: Path, optional_given: bool = True, central_given: bool = Tru
     with zipfile.ZipFile(inbox / ZIP_NAME, "w") as bundle:
         bundle.write(suzhou, suzhou.name)
     suzhou.unlink()
-    (inbox / "321000_扬州市_填报表.xls").write_bytes(cfb_bytes({"Workbook": _biff_stub()}))
+    # a password-protected .xls: refused whether or not LibreOffice could convert an open one
+    encrypted = write_encrypted(root)
+    encrypted.rename(inbox / "321000_扬州市_填报表.xls")
     _other_province_return(catalog, root / "浙江模板", inbox)
     feed, feed_issues = _central(root / "统一数据.xlsx", catalog, JIANGSU) if central_given else (None, [])
     out = root / "结果"

@@ -138,7 +138,7 @@ def test_trace_rates_are_score_over_the_same_scale(jiangsu, summary):
 def test_a_rejected_only_return_is_sent_but_unusable_in_every_view(jiangsu, summary):
     yangzhou = jiangsu.city("321000")
     assert yangzhou["status"] == "rejected" and yangzhou["file"].endswith("321000_扬州市_填报表.xls")
-    assert [i["code"] for i in yangzhou["issues"]] == ["FILE_LEGACY_XLS"]
+    assert [i["code"] for i in yangzhou["issues"]] == ["FILE_ENCRYPTED"]
     assert jiangsu.city("320700")["status"] == "missing"
     huaian = jiangsu.city("320800")  # identified by its passport, rejected for the edited weight
     assert huaian["status"] == "rejected" and "ID_TEMPLATE_EDITED" in {i["code"] for i in huaian["issues"]}
@@ -150,7 +150,7 @@ def test_a_rejected_only_return_is_sent_but_unusable_in_every_view(jiangsu, summ
     assert row[headers.index("状态")] == "已报送但无法采用" and row[headers.index("错误数")] == 1
     sent = [r for r in summary["提交情况"].iter_rows(values_only=True) if r[0] == "321000"]
     assert len(sent) == 1 and sent[0][1] == "扬州市" and sent[0][2] == "已报送但无法采用"
-    assert sent[0][4].endswith(".xls") and "FILE_LEGACY_XLS" in sent[0][6]
+    assert sent[0][4].endswith(".xls") and "FILE_ENCRYPTED" in sent[0][6]
     edited = [r for r in summary["提交情况"].iter_rows(values_only=True) if r[0] == "320800"]
     assert len(edited) == 1 and edited[0][1:3] == ("淮安市", "已报送但无法采用") and "ID_TEMPLATE_EDITED" in edited[0][6]
     console = Console(record=True, width=200)

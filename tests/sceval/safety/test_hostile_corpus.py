@@ -92,7 +92,7 @@ def _first_round(inbox: Path) -> dict[str, str]:
     expected = {}
     for writer, code in hostile.CASES.values():
         if writer is not hostile.write_good:
-            expected[os.path.basename(safe_filename_display(writer(inbox)))] = code
+            expected[os.path.basename(safe_filename_display(writer(inbox)))] = hostile.ingest_code(writer, code)
     return expected
 
 

@@ -27,8 +27,16 @@ def load_results(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
 
 
+def own_roster(results: dict) -> list[dict]:
+    """The roster without its 直辖市/计划单列市 (listed apart in a province's report)."""
+    return [c for c in results["roster"] if c.get("kind") not in ("直辖市", "计划单列市")]
+
+
 def scored(results: dict) -> list[dict]:
-    return [c for c in results["cities"] if c["status"] in SCORED and c["total"] is not None]
+    """The cities a province's report ranks and averages: scored, and not a 直辖市/计划单列市, which
+    report to the nation and are listed apart (issue 20 defect 8)."""
+    apart = {c["code"] for c in results.get("roster") or [] if c.get("kind") in ("直辖市", "计划单列市")}
+    return [c for c in results["cities"] if c["status"] in SCORED and c["total"] is not None and c["code"] not in apart]
 
 
 def mean(values) -> Decimal:

@@ -61,7 +61,7 @@ def test_chapter_three_lists_each_checked_case(tmp_path):
     assert "缺少特色亮点部分" in wenzhou and "符合情况：不符合编制要点" in wenzhou
     assert "超过8000字" in report.paragraph("检查提示：温州市_案例.docx")
     opening = report.paragraph("开篇：杭州市以城市大脑为抓手")
-    assert opening.endswith("……") and len(opening) == len("开篇：") + 200 + 2
+    assert opening.endswith("抓手……") and len(opening) <= len("开篇：") + 200 + 2  # after a whole clause
     assert "（一）杭州市：城市大脑赋能城市治理" in report.paragraphs
     assert "共检查优秀案例3篇" in report.paragraph("共检查优秀案例")
 
