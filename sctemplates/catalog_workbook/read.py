@@ -17,6 +17,7 @@ from sctemplates.catalog import CatalogError, Problem, parse_data
 from sctemplates.catalog_workbook import extra
 from sctemplates.catalog_workbook import sheets as S
 from sctemplates.model import Catalog
+from sctemplates.strict_yaml import strict_load
 
 
 @dataclass
@@ -176,7 +177,7 @@ class _Assembler:
         for row in self.tables.get(S.SHEET_OTHER, []):
             key = text(row.values.get("key"))
             try:
-                value = yaml.safe_load(str(row.values.get("value") or ""))
+                value = strict_load(str(row.values.get("value") or ""))  # no alias bombs in a cell
             except yaml.YAMLError as exc:
                 self.problems.append(f"{row.where('value')}：YAML 格式错误（{exc}）")
                 continue
