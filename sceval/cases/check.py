@@ -22,6 +22,7 @@ from sceval.cases.findings import Read, all_findings
 from sceval.cases.inputs import short
 from sceval.cases.outline import outline
 from sceval.cases.package import Package, ole_kind, open_package
+from sceval.cases.stream import DocumentTooLarge
 from sceval.cases.who import identify
 from sceval.safety.ole import OLE_MAGIC
 from sceval.safety.preflight import ZIP_MAGICS, Limits
@@ -151,6 +152,9 @@ def check_case_file(path, display: str | None = None, roster: Roster | None = No
             package = _package(data, display, path, record, limits)
             if package is not None and package.usable:
                 _analyse(package, record, roster)
+    except DocumentTooLarge as exc:
+        record.issues.append(issue("CASE_BODY_TOO_LARGE", f"文件“{short(display)}”{exc.reason}，远超一篇案例的篇幅，"
+                                                          "未读完，请精简后另存为 .docx 重新报送。", file=display))
     except Exception as exc:  # noqa: BLE001 — one broken document must not stop the batch
         record.issues.append(issue("CASE_UNREADABLE", f"文件“{short(display)}”无法读取（{type(exc).__name__}），"
                                                       "请用 Word 或 WPS 打开后另存为 .docx 重新报送。", file=display))
