@@ -54,12 +54,13 @@ class ProvinceConfig:
     def sender(self) -> str:
         """The From header, built from a parsed address and a display name (never by joining
         strings: an organiser "Evil <evil@x>, y" must stay a name, not become two senders)."""
-        from email.utils import formataddr, parseaddr
+        from email.utils import parseaddr
 
         if self.mail_from:
-            return formataddr(parseaddr(self.mail_from))
+            return mailbox(*parseaddr(self.mail_from))
         first = next((c for c in self.contacts if c.email), None)
-        return formataddr((self.organiser, first.email)) if first else ""
+        return mailbox(self.organiser, first.email) if first else ""
+
 
     def contact_lines(self) -> tuple[str, ...]:
         """Lines for a template's cover; the neutral sentence when no one is named."""
@@ -246,3 +247,16 @@ def roster_mismatch(config: ProvinceConfig, roster: Roster) -> list[Issue]:
         f"省级评价配置属于{config.name}（{config.code}），城市名单属于{roster.province_name}（{roster.province_code}）",
         file=config.source,
     )]
+
+
+def mailbox(name: str, address: str) -> str:
+    """"名称 <地址>" with the name quoted when it holds <, >, comma…; Unicode kept (the mail policy
+    encodes it when the message is written)."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+    from email.utils import formataddr
+
+    try:
+        return str(Address(display_name=name, addr_spec=address))
+    except (ValueError, IndexError, HeaderParseError):
+        return formataddr((name, address))

@@ -54,6 +54,8 @@ def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: li
         if letter is None:
             return
         letter.container = container
+        if container:  # the container names the saved message already; its work copy's name says nothing
+            letter.origin_name = ""
         _gather_letter(letter, shown, target / f"{number:05d}", stamp, found, skipped)
 
 
@@ -104,7 +106,17 @@ def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: 
     if suffix == ".zip":
         _gather_zip(out, when, meta, shown, found, skipped)
     else:
-        found.append(Gathered(str(out), shown, when, message=meta))
+        found.append(Gathered(str(out), shown, when, message=meta, notes=_link_note(letter, shown)))
+
+
+def _link_note(letter: Letter, shown: str) -> tuple:
+    """The FILE_LINK_FOLLOWED note the folder walker gives a followed link, for a Maildir message."""
+    if not letter.link_target:
+        return ()
+    from sctemplates.issues import issue
+
+    return (issue("FILE_LINK_FOLLOWED", f"“{letter.origin[:-3]}”是指向“{letter.link_target}”的符号链接，"
+                                        "已读取其指向的邮件", file=shown),)
 
 
 def _gather_zip(out: Path, when: str, meta: dict, shown: str, found: list, skipped: list) -> None:
@@ -132,4 +144,5 @@ def _letter_problem(letter: Letter, source: str, stamp: str):
     if letter.problem == NEEDS_EXTRA:
         return rejected(source, "MAIL_MSG_NEEDS_EXTRA", f"{source} 是 Outlook .msg 邮件，需先安装可选组件"
                                                          "（pip install 'sceval[msg]'），或在 Outlook 中另存为 .eml 后再回收", stamp)
-    return rejected(source, "MAIL_BAD", f"邮件文件 {source} {letter.problem}", stamp)
+    shown = source if letter.origin_name in ("", source) and not letter.origin_place else f"{source}{SEPARATOR}{letter.origin[:-3]}"
+    return rejected(shown, letter.problem_code, f"邮件文件 {source} {letter.problem}", stamp)

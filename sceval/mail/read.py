@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,15 +17,17 @@ from datetime import timezone
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
+from sctemplates.display import one_line
+
+from sceval.mail.mend import mend_headers
+from sceval.mail.mbox import MAX_MESSAGE_BYTES, MBOX_START, mbox_messages
 from sceval.mail.names import attachment_name, header_text, raw_bytes, safe_suffix
 
+HEADER_LIMIT = 300  # characters kept of a Subject, From, To or Message-ID (a real one: < 150)
 MAX_DEPTH = 8  # forwarded inside forwarded…: deeper than any real chain, shallow enough to be safe
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a single saved message larger than this is refused
 TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
 BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
 MESSAGE_SUFFIXES = {".eml", ".mbox", ".msg"}
-MBOX_START = re.compile(rb"^From \S+")
-ESCAPED_FROM = re.compile(rb"^>(>*From )")  # mboxrd: one ">" less on every ">…From " line
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,12 @@ class Letter:
     forwarded_from: list[str] = field(default_factory=list)  # addresses of nested messages
     problem: str = ""  # why the message itself could not be read
     container: str = ""  # where a saved message was found, as shown ("邮件.zip/a.eml › "), or ""
+    # The message's own file or place in its mailbox ("hz.eml › ", "收件箱.mbox 第 3 封 › "): two
+    # letters with identical headers are still told apart (issue 21).
+    origin_name: str = ""
+    origin_place: str = ""  # "第 3 封" in an mbox
+    problem_code: str = "MAIL_BAD"  # the code of ``problem``'s row
+    link_target: str = ""  # the message file was a link (inside the inputs) to this file
 
     def meta(self, attachment: str = "") -> dict:
         """What results.json and the ledger keep: {from, to, date, subject, message_id, attachment}."""
@@ -72,10 +81,15 @@ class Letter:
         return found
 
     @property
+    def origin(self) -> str:
+        said = " ".join(part for part in (self.origin_name, self.origin_place) if part)
+        return f"{said} › " if said else ""
+
+    @property
     def shown(self) -> str:
         """邮件“主题”（发件人，日期）: how people find the message again in their mailbox."""
         who = "，".join(part for part in (self.sender or "发件人不明", self.shown_date) if part)
-        return f"{self.container}邮件“{self.subject or '（无主题）'}”（{who}）"
+        return f"{self.container}{self.origin}邮件“{self.subject or '（无主题）'}”（{who}）"
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -98,19 +112,46 @@ def letters_in(path: Path) -> Iterator[Letter]:
     """Every letter in a .eml, mbox, Maildir or .msg source, in the order stored; one at a time,
     so a large mailbox never has more than one message's attachments in memory."""
     if is_maildir(path):
-        return (_letter_from_file(p) for p in _maildir_files(path))
+        return (_named(maildir_letter(p, path), shown_name(p, path)) for p in _maildir_files(path))
     if path.suffix.lower() == ".msg":
         from sceval.mail.outlook import letter_from_msg
 
-        return iter([letter_from_msg(path)])
+        return iter([_named(letter_from_msg(path), shown_name(path))])
     if looks_like_mbox(path):
-        return (letter_from_bytes(raw) if raw is not None else _too_large() for raw in mbox_messages(path))
-    return iter([_letter_from_file(path)])
+        return (_named(letter_from_bytes(raw) if raw is not None else _too_large(), shown_name(path), f"第 {n} 封")
+                for n, raw in enumerate(mbox_messages(path), start=1))
+    return iter([_named(_letter_from_file(path), shown_name(path))])
+
+
+def _named(letter: Letter, name: str, place: str = "") -> Letter:
+    letter.origin_name, letter.origin_place = name, place
+    return letter
+
+
+def shown_name(path: Path, root: Path | None = None) -> str:
+    """A message file's name as shown: relative to its Maildir, else its own name; cleaned."""
+    name = str(path.relative_to(root)) if root is not None else path.name
+    return one_line(name, 255)
 
 
 def _maildir_files(path: Path) -> Iterator[Path]:
     """Messages of a Maildir (cur, then new), by name; read when the walk gets there."""
-    yield from sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir() if p.is_file())
+    yield from sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir()
+                      if p.is_file() or p.is_symlink())
+
+
+def maildir_letter(path: Path, root: Path) -> Letter:
+    """A Maildir message; a link is followed only to a file inside the Maildir (issue 21, item 7:
+    a link in cur/ made a return stored elsewhere count for 湖州)."""
+    if not path.is_symlink():
+        return _letter_from_file(path)
+    target = Path(os.path.realpath(path))
+    if not target.is_relative_to(Path(os.path.realpath(root))) or not target.is_file():
+        return Letter(problem=f"中的“{shown_name(path, root)}”是指向邮件文件夹之外（或不存在）的“{one_line(str(target), 255)}”"
+                              "的符号链接，未读取", problem_code="FILE_LINK_OUTSIDE")
+    letter = _letter_from_file(path)
+    letter.link_target = one_line(str(target), 255)
+    return letter
 
 
 def _too_large() -> Letter:
@@ -126,40 +167,11 @@ def _letter_from_file(path: Path) -> Letter:
         return Letter(problem=f"无法读取（{exc.strerror or exc}）")
 
 
-def mbox_messages(path: Path):
-    """The raw messages of an mbox (mboxo or mboxrd), one at a time: a "From " line at the start
-    or after a blank line begins a message; ">From " lines are unescaped. A message larger than
-    MAX_MESSAGE_BYTES is yielded as None (its bytes are not kept)."""
-    current: list[bytes] | None = []
-    size, previous_blank = 0, True
-    with open(path, "rb") as handle:
-        for line in handle:
-            if previous_blank and MBOX_START.match(line):
-                if current is None or current:
-                    yield None if current is None else _mbox_body(current)
-                current, size = [], 0
-            elif current is not None:
-                size += len(line)
-                if size > MAX_MESSAGE_BYTES:
-                    current = None  # dropped: the rest of this message is skipped
-                else:
-                    current.append(ESCAPED_FROM.sub(rb"\1", line) if line[:1] == b">" else line)
-            previous_blank = line in (b"\n", b"\r\n")
-    if current is None or current:
-        yield None if current is None else _mbox_body(current)
-
-
-def _mbox_body(lines: list[bytes]) -> bytes:
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines = lines[:-1]  # the blank line that separates messages belongs to the mbox
-    return b"".join(lines)
-
-
 # --- one message --------------------------------------------------------------------------------
 
 def letter_from_bytes(raw: bytes) -> Letter:
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.compat32)
+        message = email.message_from_bytes(mend_headers(raw), policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001 - a broken message is a row, never a crash
         return Letter(problem=f"无法解析（{type(exc).__name__}）")
     letter = _headers(message)
@@ -180,9 +192,12 @@ def _raw(message, name: str) -> str | None:
 
 def _headers(message) -> Letter:
     sender = header_text(_raw(message, "From")) or ""
-    letter = Letter(sender=sender, address=parseaddr(sender)[1].lower(), to=header_text(_raw(message, "To")) or "",
-                    subject=_subject(_raw(message, "Subject")),
-                    message_id=header_text(_raw(message, "Message-ID")) or "")  # never raw 8-bit bytes
+    # Stored and shown cleaned and bounded (sctemplates.display.one_line): a Subject with \x01
+    # broke a feedback workbook, a 1 MB one made results.json 6 MB (issue 21, items 10 and 20).
+    letter = Letter(sender=one_line(sender, HEADER_LIMIT), address=one_line(parseaddr(sender)[1].lower(), HEADER_LIMIT),
+                    to=one_line(header_text(_raw(message, "To")) or "", HEADER_LIMIT),
+                    subject=one_line(_subject(_raw(message, "Subject")), HEADER_LIMIT),
+                    message_id=one_line(header_text(_raw(message, "Message-ID")) or "", HEADER_LIMIT))
     letter.date, letter.shown_date = _date(_raw(message, "Date"))
     return letter
 
@@ -292,7 +307,7 @@ def _attachment(part, number: int) -> Attachment | None:
     if name is None:
         suffix = _raw_suffix(disposition_raw, type_raw) or _suffix_for(kind)
         return Attachment(f"附件{number}{suffix}", data, kind, name_ok=False, name_given=given)
-    return Attachment(name, data, kind)
+    return Attachment(one_line(name, 255), data, kind)  # a NUL or CR/LF never stored raw (item 21)
 
 
 def _raw_suffix(*raws) -> str:
