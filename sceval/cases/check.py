@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sctemplates.atomic import write_text_atomic
+from sctemplates.display import neutral, one_line
 from sctemplates.issues import Issue, issue
 from sctemplates.roster import Roster
 
@@ -30,6 +31,7 @@ from sceval.safety.preflight import ZIP_MAGICS, Limits
 CASES_FILE = "cases.json"
 OK, WARNINGS, REJECTED = "ok", "warnings", "rejected"
 CONVERTIBLE = ("ole2", "rtf")
+TITLE_LIMIT = 300  # characters of a title or heading kept (a real title: < 60)
 
 
 @dataclass
@@ -231,13 +233,14 @@ def _analyse(package: Package, record: CaseRecord, roster: Roster | None) -> Non
 
     spec = outline()
     read, custom, notes = read_case(package, record.file, spec)
-    record.title = read.body.paragraphs[read.title].text.strip() if read.title is not None else ""
+    # Shown as its bytes say and XML-safe everywhere it goes (cases.json, 优秀案例 sheet, report): item 19.
+    record.title = one_line(read.body.paragraphs[read.title].text.strip(), TITLE_LIMIT) if read.title is not None else ""
     record.characters = read.characters
     record.footnote_characters = count_paragraphs(notes)
     record.textbox_characters = count_paragraphs(read.body.textboxes)
     record.figures, record.tables = len(read.body.figures), len(read.body.tables)
     record.sections = _sections(read, spec)
-    record.opening = _opening(read, spec["opening_characters"])
+    record.opening = neutral(_opening(read, spec["opening_characters"]))
     record.city, record.city_basis, found = identify(custom, record.file, record.title + record.opening
                                                      + " ".join(p.text for p in read.body.paragraphs[:60]), roster)
     record.issues += found + all_findings(read, spec)
@@ -249,7 +252,7 @@ def _sections(read: Read, spec) -> list[dict]:
         heading = read.sections.get(section.key)
         paragraph = read.body.paragraphs[heading.index] if heading is not None else None
         rows.append({"name": section.name, "found": heading is not None,
-                     "heading": paragraph.text.strip() if paragraph is not None else None,
+                     "heading": one_line(paragraph.text.strip(), TITLE_LIMIT) if paragraph is not None else None,
                      "paragraph": paragraph.number if paragraph is not None else None})
     return rows
 
