@@ -98,7 +98,8 @@ def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limi
     report = CasesReport(generated_at=generated_at or now_iso())
     with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
         documents, problems = case_documents(inputs, Path(work), exclude, every_named_file)
-        report.files = _once(_check_all(documents, roster, limits, jobs or os.cpu_count() or 1)) + problems
+        budget = convert.Budget.for_run(limits.seconds)  # one clock for every conversion of the run
+        report.files = _once(_check_all(documents, roster, limits, jobs or os.cpu_count() or 1, budget)) + problems
     if out_dir is not None:
         write_cases_json(report, out_dir)
     return report
@@ -124,26 +125,26 @@ PARALLEL_FROM = 8  # fewer documents are checked faster than a pool starts
 _SHARED: dict = {}
 
 
-def _check_all(documents, roster, limits: Limits, jobs: int) -> list[CaseRecord]:
+def _check_all(documents, roster, limits: Limits, jobs: int, budget: convert.Budget) -> list[CaseRecord]:
     if jobs <= 1 or len(documents) < PARALLEL_FROM or not hasattr(os, "fork"):
-        return [check_case_file(d.path, d.display, roster, limits) for d in documents]
+        return [check_case_file(d.path, d.display, roster, limits, budget) for d in documents]
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_share, initargs=(roster, limits)) as pool:
+    with context.Pool(jobs, initializer=_share, initargs=(roster, limits, budget)) as pool:
         return pool.map(_check_shared, [(d.path, d.display) for d in documents], chunksize=4)
 
 
-def _share(roster, limits: Limits) -> None:
-    _SHARED.update(roster=roster, limits=limits)  # once per worker, not once per document
+def _share(roster, limits: Limits, budget: convert.Budget) -> None:
+    _SHARED.update(roster=roster, limits=limits, budget=budget)  # once per worker, not once per document
 
 
 def _check_shared(job: tuple[str, str]) -> CaseRecord:
-    return check_case_file(job[0], job[1], _SHARED["roster"], _SHARED["limits"])
+    return check_case_file(job[0], job[1], _SHARED["roster"], _SHARED["limits"], _SHARED["budget"])
 
 
 def check_case_file(path, display: str | None = None, roster: Roster | None = None,
-                    limits: Limits = Limits()) -> CaseRecord:
+                    limits: Limits = Limits(), budget: convert.Budget | None = None) -> CaseRecord:
     """One case document checked; never raises for a bad file."""
     display = display or os.path.basename(os.fspath(path))
     record = CaseRecord(file=display)
@@ -151,7 +152,7 @@ def check_case_file(path, display: str | None = None, roster: Roster | None = No
         data = _read_bounded(path, record, limits)
         if data is not None:
             record.sha256 = hashlib.sha256(data).hexdigest()
-            package = _package(data, display, path, record, limits)
+            package = _package(data, display, record, limits, budget or convert.Budget.for_run(limits.seconds))
             if package is not None and package.usable:
                 _analyse(package, record, roster)
     except DocumentTooLarge as exc:
@@ -187,14 +188,14 @@ def _kind(data: bytes) -> str:
     return "rtf" if data.lstrip()[:5] == b"{\\rtf" else "other"
 
 
-def _package(data: bytes, display: str, path, record: CaseRecord, limits: Limits) -> Package | None:
+def _package(data: bytes, display: str, record: CaseRecord, limits: Limits, budget: convert.Budget) -> Package | None:
     kind = _kind(data)
     if kind == "ole2" and ole_kind(data) == "encrypted":
         return _refuse(record, "CASE_ENCRYPTED", "设置了打开密码（已加密），请取消密码后重新报送。")
     if kind == "ole2" and ole_kind(data) != "word":
         return _refuse(record, "CASE_NOT_DOCUMENT", "不是 Word 文档（可能是 Excel 或 PowerPoint 文件），请报送 .docx 格式的案例。")
     if kind in CONVERTIBLE:
-        data = _converted(data, kind, record)
+        data = _converted(data, kind, record, budget)
         if data is None:
             return None
     elif kind == "pdf":
@@ -211,12 +212,16 @@ def _refuse(record: CaseRecord, code: str, said: str) -> None:
     return None
 
 
-def _converted(data: bytes, kind: str, record: CaseRecord) -> bytes | None:
+def _converted(data: bytes, kind: str, record: CaseRecord, budget: convert.Budget) -> bytes | None:
     # Named by content, not by the sender's suffix: a WPS 文字 .wps is a Word 97 file inside, and
     # under its own name LibreOffice would try the (unrelated) Microsoft Works filter.
     suffix = ".rtf" if kind == "rtf" else ".doc"
+    seconds = budget.seconds()
+    if seconds < 1:
+        return _refuse(record, "CASE_CONVERT_BUDGET", f"是旧版 Word/WPS 文档，本次运行用于转换的时间（{convert.RUN_SECONDS} 秒）"
+                                                      "已用完，未转换：请另存为 .docx 后重新报送，或单独检查该文件。")
     try:
-        converted = convert.to_docx(data, suffix)
+        converted = convert.to_docx(data, suffix, seconds)
     except convert.ConversionUnavailable:
         return _refuse(record, "CASE_CONVERT_UNAVAILABLE", "是旧版 Word (.doc) 或 WPS 文字 (.wps) 文档，本机未安装"
                                                            " LibreOffice 无法转换：请另存为 .docx 后重新报送。")

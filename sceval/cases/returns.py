@@ -14,13 +14,15 @@ from sctemplates.issues import Issue, issue
 from sceval.cases.check import CasesReport, check_cases, write_cases_json
 
 
-def check_returned_cases(inputs, out_dir, roster=None, notes: list[Issue] | None = None) -> CasesReport | None:
+def check_returned_cases(inputs, out_dir, roster=None, notes: list[Issue] | None = None,
+                         limits=None) -> CasesReport | None:
     """Check the cases among ``inputs`` (``out_dir`` itself never searched); None when there are none.
 
     Never raises for bad input: a failure of the whole step becomes a run-level note in ``notes``.
     """
     try:
-        report = check_cases(inputs, roster=roster, exclude=Path(out_dir), every_named_file=False)
+        more = {"limits": limits} if limits is not None else {}  # --max-size, --timeout hold for cases too
+        report = check_cases(inputs, roster=roster, exclude=Path(out_dir), every_named_file=False, **more)
         if not report.files:
             return None
         write_cases_json(report, out_dir)

@@ -1,0 +1,43 @@
+"""Issue 21, item 3: conversions of .doc/.wps/.rtf share one time budget per document and one per
+run; a conversion past it is a row (CASE_CONVERT_FAILED / CASE_CONVERT_BUDGET), never a stall."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sceval.cases import check_case_file, convert
+from sceval.office import soffice
+
+RTF = rb"{\rtf1\ansi{\fonttbl\f0\fswiss Helvetica;}\f0\pard 330100 Hangzhou case\par}"
+
+
+def _rtf(tmp_path, name: str):
+    path = tmp_path / name
+    path.write_bytes(RTF)
+    return path
+
+
+def test_a_spent_run_budget_is_a_row_and_starts_no_converter(tmp_path):
+    spent = convert.Budget(per_document=60, deadline=time.time() - 1)
+    started = time.monotonic()
+    record = check_case_file(_rtf(tmp_path, "330100_杭州市.doc"), budget=spent)
+    assert [i.code for i in record.issues] == ["CASE_CONVERT_BUDGET"]
+    assert "330100_杭州市.doc" in record.issues[0].message and time.monotonic() - started < 5
+
+
+def test_the_document_gets_no_more_than_what_is_left_of_the_run():
+    budget = convert.Budget(per_document=60, deadline=time.time() + 10)
+    assert 9 <= budget.seconds() <= 10
+    assert convert.Budget(per_document=5, deadline=time.time() + 100).seconds() == 5
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
+def test_a_conversion_past_its_budget_is_a_row_and_the_next_document_is_checked(tmp_path):
+    """One second is less than LibreOffice needs to start: the first conversion is ended and said;
+    with the run's budget then spent, the second is refused at once."""
+    budget = convert.Budget(per_document=1.5, deadline=time.time() + 1.5)
+    first = check_case_file(_rtf(tmp_path, "a.doc"), budget=budget)
+    second = check_case_file(_rtf(tmp_path, "b.doc"), budget=budget)
+    assert [i.code for i in first.issues] == ["CASE_CONVERT_FAILED"] and "转换超过" in first.issues[0].message
+    assert [i.code for i in second.issues] == ["CASE_CONVERT_BUDGET"]
