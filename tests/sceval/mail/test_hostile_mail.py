@@ -140,3 +140,21 @@ def test_letters_in_reads_nothing_through_an_outside_link(tmp_path):
     (maildir / "new" / "x").symlink_to(tmp_path / "passwd")
     [letter] = list(letters_in(maildir))
     assert letter.problem_code == "FILE_LINK_OUTSIDE" and not letter.attachments and letter.sender == ""
+
+
+def test_empty_letters_past_the_cap_are_counted_in_one_row_and_no_attachment_is_lost(returns, tmp_path):
+    """Item 4: memory must not grow with the message count; every attachment keeps its own row."""
+    from sceval.mail.inbox import EMPTY_ROWS, gather_mail
+
+    tiny = b"From a@example.invalid Tue Dec 20 09:00:00 2016\nFrom: a@example.invalid\nSubject: hi %d\n\nhi\n\n"
+    last = m.as_bytes(_letter(HANGZHOU, returns[HANGZHOU.code])).replace(b"\r\n", b"\n")
+    box = tmp_path / "box.mbox"
+    box.write_bytes(b"".join(tiny % n for n in range(EMPTY_ROWS + 50))
+                    + b"From b@example.invalid Tue Dec 20 10:00:00 2016\n" + last + b"\n")
+    found, skipped = [], []
+    gather_mail(box, tmp_path / "work", "2016-12-20T00:00:00+00:00", found, skipped)
+    codes = [row.issues[0].code for row in skipped]
+    assert codes.count("MAIL_NO_ATTACHMENT") == EMPTY_ROWS and codes[-1] == "MAIL_MANY_EMPTY"
+    assert "50 封" in skipped[-1].issues[0].message
+    assert [item.display.rsplit(" › ", 1)[-1] for item in found] == [f"{HANGZHOU.code}_{HANGZHOU.name}_填报表.xlsx"]
+    assert f"第 {EMPTY_ROWS + 51} 封" in found[0].display
