@@ -1,0 +1,37 @@
+"""Issue 21, item 15: an output place that cannot be written is exit 2 with a Chinese message
+naming it, never a traceback. (Tests run as root, whom permissions do not stop: the place is a
+path under a regular file, which fails the same way — an OSError when writing.)"""
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from sceval.cli.app import app
+from tests.sceval.cases.factory import good_case
+from tests.sceval.reports.report.fixtures import province_results
+
+
+def _blocked(tmp_path):
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("x", encoding="utf-8")
+    return blocker / "输出"
+
+
+def _assert_refused(result, place: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "无法写入" in result.output and place in result.output
+
+
+def test_cases_check_into_an_unwritable_folder(tmp_path):
+    case = good_case().save(tmp_path / "in" / "330100_杭州市.docx")
+    result = CliRunner().invoke(app, ["cases", "check", str(case), "--out", str(_blocked(tmp_path))])
+    _assert_refused(result, "不是文件夹")
+
+
+def test_report_into_an_unwritable_place(tmp_path):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(province_results(), ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(results), "--out", str(_blocked(tmp_path) / "报告.docx")])
+    _assert_refused(result, "不是文件夹")
