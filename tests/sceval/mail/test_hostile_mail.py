@@ -87,15 +87,24 @@ def test_a_maildir_link_to_a_file_outside_is_a_row_and_not_read(returns, tmp_pat
 def test_headers_are_stored_clean_and_bounded(returns, tmp_path):
     """Items 10, 20: a Subject with \\x01 and one of 1 MB; the city still gets its feedback workbook."""
     msg = _letter(HANGZHOU, returns[HANGZHOU.code])
-    del msg["Subject"]
-    msg["Subject"] = "杭州\x01报送" + "长" * 1_000_000
+    del msg["Subject"], msg["From"]
+    msg["Subject"] = "杭州\x01报送" + "长" * 100_000  # 300 kB: far past any bound, quick to encode
+    msg["From"] = "同事 <colleague@example.invalid>"  # MAIL_SENDER_UNKNOWN: the city gets a feedback workbook
     letter = letter_from_bytes(m.as_bytes(msg))
     assert letter.subject.startswith("杭州<U+0001>报送") and len(letter.subject) < 400
     path = tmp_path / "in" / "hz.eml"
     path.parent.mkdir()
     path.write_bytes(m.as_bytes(msg))
     out = tmp_path / "out"
-    _ingest([path], out)
+    results = _ingest([path], out)
+    city = next(c for c in results["cities"] if c["code"] == HANGZHOU.code)
+    assert "MAIL_SENDER_UNKNOWN" in {i["code"] for i in city["issues"]}
+    [feedback] = (out / "反馈").glob(f"{HANGZHOU.code}_*.xlsx")
+    import openpyxl
+
+    texts = [str(v) for ws in openpyxl.load_workbook(feedback).worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v]
+    assert any("<U+0001>" in text for text in texts) and not any("\x01" in text for text in texts)
     assert (out / "results.json").stat().st_size < 200_000
     assert (out / "ledger.sqlite").stat().st_size < 1_000_000
 
@@ -158,3 +167,27 @@ def test_empty_letters_past_the_cap_are_counted_in_one_row_and_no_attachment_is_
     assert "50 封" in skipped[-1].issues[0].message
     assert [item.display.rsplit(" › ", 1)[-1] for item in found] == [f"{HANGZHOU.code}_{HANGZHOU.name}_填报表.xlsx"]
     assert f"第 {EMPTY_ROWS + 51} 封" in found[0].display
+
+
+def _with_length(raw: bytes, length_delta: int = 0) -> bytes:
+    head, body = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)
+    return head + b"\nContent-Length: %d\n\n" % (len(body) + length_delta) + body
+
+
+def test_content_length_keeps_a_separator_shaped_body_line_inside_its_message(returns, tmp_path):
+    """Item 9: a body line shaped exactly like a separator is still body when Content-Length says so;
+    a Content-Length that does not end where the next message starts is ignored."""
+    from sceval.mail.mbox import mbox_messages
+
+    first = _letter(HANGZHOU, returns[HANGZHOU.code], preamble="\nFrom someone Tue Dec 20 08:00:00 2016\n")
+    one = _with_length(m.as_bytes(first))
+    two = m.as_bytes(_letter(WENZHOU, returns[WENZHOU.code])).replace(b"\r\n", b"\n")
+    box = tmp_path / "cl.mbox"
+    box.write_bytes(b"From a Tue Dec 20 09:00:00 2016\n" + one + b"\nFrom b Tue Dec 20 10:00:00 2016\n" + two)
+    letters = [letter_from_bytes(raw) for raw in mbox_messages(box)]
+    assert [len(letter.attachments) for letter in letters] == [1, 1]
+    for wrong in (b"999999999", b"10"):
+        box.write_bytes(box.read_bytes().replace(b"Content-Length: %d" % (len(one) - one.index(b"\n\n") - 2),
+                                                 b"Content-Length: " + wrong))
+        raws = list(mbox_messages(box))
+        assert len(raws) >= 2 and letter_from_bytes(raws[-1]).address == WENZHOU.email  # not swallowed
