@@ -35,3 +35,20 @@ def test_report_into_an_unwritable_place(tmp_path):
     results.write_text(json.dumps(province_results(), ensure_ascii=False), encoding="utf-8")
     result = CliRunner().invoke(app, ["report", str(results), "--out", str(_blocked(tmp_path) / "报告.docx")])
     _assert_refused(result, "不是文件夹")
+
+
+def test_adjust_with_a_ledger_that_cannot_be_written(tmp_path):
+    from sceval.ingest.batch import IngestOptions, ingest
+    from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+
+    catalog, roster = base_catalog(), zhejiang()
+    city = roster.cities[0]
+    fill(render(catalog, city, roster, tmp_path / "t"), tmp_path / "in" / "hz.xlsx", valid_values(catalog))
+    out = tmp_path / "out"
+    ingest([tmp_path / "in"], out, IngestOptions(catalog=catalog, roster=roster, jobs=1, ledger_path=out / "ledger.sqlite",
+                                                 draws=0))
+    ledger = _blocked(tmp_path) / "ledger.sqlite"
+    result = CliRunner().invoke(app, ["adjust", city.code, "SC_L1P1_A1_NUM", "150", "--why", "电话核实",
+                                      "--out", str(out), "--ledger", str(ledger)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and ("无法写入" in result.output or "台账" in result.output)
