@@ -41,3 +41,12 @@ def test_a_conversion_past_its_budget_is_a_row_and_the_next_document_is_checked(
     second = check_case_file(_rtf(tmp_path, "b.doc"), budget=budget)
     assert [i.code for i in first.issues] == ["CASE_CONVERT_FAILED"] and "转换超过" in first.issues[0].message
     assert [i.code for i in second.issues] == ["CASE_CONVERT_BUDGET"]
+
+
+def test_ingest_timeout_bounds_each_case_conversion():
+    """`sceval ingest --timeout N`: N seconds per case document's conversion too."""
+    from sceval.cases.returns import _with_timeout
+    from sceval.safety.preflight import Limits
+
+    assert _with_timeout(Limits(max_bytes=5), 7).seconds == 7 and _with_timeout(Limits(max_bytes=5), 7).max_bytes == 5
+    assert _with_timeout(None, 0) == Limits()
