@@ -99,10 +99,20 @@ def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limi
     with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
         documents, problems = case_documents(inputs, Path(work), exclude, every_named_file)
         budget = convert.Budget.for_run(limits.seconds)  # one clock for every conversion of the run
-        report.files = _once(_check_all(documents, roster, limits, jobs or os.cpu_count() or 1, budget)) + problems
+        records = _check_all(documents, roster, limits, jobs or os.cpu_count() or 1, budget)
+        report.files = _once(_with_link_notes(records, documents)) + problems
     if out_dir is not None:
         write_cases_json(report, out_dir)
     return report
+
+
+def _with_link_notes(records: list[CaseRecord], documents) -> list[CaseRecord]:
+    """A document reached through a link (inside the inputs) says so, as the workbook walker does."""
+    for record, document in zip(records, documents):
+        if document.link_target:
+            record.issues.insert(0, issue("FILE_LINK_FOLLOWED", f"“{short(record.file)}”是指向“{document.link_target}”"
+                                                                "的符号链接，已读取其指向的文件", file=record.file))
+    return records
 
 
 def _once(records: list[CaseRecord]) -> list[CaseRecord]:

@@ -30,6 +30,7 @@ SEPARATOR = " › "
 class Document:
     path: str  # on disk
     display: str
+    link_target: str = ""  # a link inside the input folder, followed to this file (said on its record)
 
 
 def short(display: str) -> str:
@@ -72,12 +73,16 @@ def _walk(folder: Path, work_dir: Path, exclude, documents: list, problems: list
     for child in sorted(p for p in folder.rglob("*") if p.is_file() or _is_mail(p)):
         if _excluded(child, exclude) or any(part.startswith(".") for part in child.parts[len(folder.parts):]):
             continue
-        if child.is_symlink() and not Path(os.path.realpath(child)).is_relative_to(root):
+        target = Path(os.path.realpath(child)) if child.is_symlink() else None
+        if target is not None and not target.is_relative_to(root):
             shown = display_name(child)
             problems.append(_problem(shown, "FILE_LINK_OUTSIDE", f"“{shown}”是指向输入文件夹之外"
-                                     f"“{display_name(os.path.realpath(child))}”的符号链接，未读取"))
+                                     f"“{display_name(target)}”的符号链接，未读取"))
             continue
+        before = len(documents)
         _one(child, work_dir, documents, problems, named=False)
+        if target is not None and len(documents) == before + 1:
+            documents[-1] = Document(documents[-1].path, documents[-1].display, display_name(target))
 
 
 def _problem(shown: str, code: str, said: str):
