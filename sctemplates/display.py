@@ -44,3 +44,16 @@ def one_line(text: str, limit: int = TEXT_LIMIT) -> str:
     """A name, subject or path as shown and stored: cleaned (``neutral``), line breaks as one space
     (a folded header or a name with CR/LF must neither be cut nor start a new line), bounded."""
     return bounded(neutral(LINE_BREAKS.sub(" ", text)), limit)
+
+
+NAME_LIMIT = 500  # characters of a file or member name shown and stored (a zip allows 65,535)
+
+
+def name_shown(name: str, limit: int = NAME_LIMIT) -> str:
+    """A file name as shown and stored: cleaned, and when too long cut in the middle so its end
+    (the extension people and ingest read) stays: "开头…（共 N 字）…结尾.xlsx"."""
+    name = neutral(LINE_BREAKS.sub(" ", name))
+    if len(name) <= limit:
+        return name
+    keep = limit // 2
+    return f"{name[:keep]}…（共 {len(name):,} 字）…{name[-keep:]}"

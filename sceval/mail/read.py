@@ -17,7 +17,7 @@ from datetime import timezone
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
-from sctemplates.display import one_line
+from sctemplates.display import name_shown, one_line
 
 from sceval.mail.mend import mend_headers
 from sceval.mail.mbox import MAX_MESSAGE_BYTES, MBOX_START, mbox_messages
@@ -132,7 +132,7 @@ def _named(letter: Letter, name: str, place: str = "") -> Letter:
 def shown_name(path: Path, root: Path | None = None) -> str:
     """A message file's name as shown: relative to its Maildir, else its own name; cleaned."""
     name = str(path.relative_to(root)) if root is not None else path.name
-    return one_line(name, 255)
+    return name_shown(name)
 
 
 def _maildir_files(path: Path) -> Iterator[Path]:
@@ -314,7 +314,7 @@ def _attachment(part, number: int) -> Attachment | None:
     if name is None:
         suffix = _raw_suffix(disposition_raw, type_raw) or _suffix_for(kind)
         return Attachment(f"附件{number}{suffix}", data, kind, name_ok=False, name_given=given)
-    return Attachment(one_line(name, 255), data, kind)  # a NUL or CR/LF never stored raw (item 21)
+    return Attachment(name_shown(name), data, kind)  # a NUL or CR/LF never stored raw, the end kept (item 21)
 
 
 def _raw_suffix(*raws) -> str:
