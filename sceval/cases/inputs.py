@@ -70,7 +70,7 @@ def case_documents(inputs, work_dir: Path, exclude=None, every_named_file: bool 
 def _walk(folder: Path, work_dir: Path, exclude, documents: list, problems: list) -> None:
     """Case-like files under ``folder``; a link is followed only to a file inside it (item 8)."""
     root = Path(os.path.realpath(folder))
-    for child in sorted(p for p in folder.rglob("*") if p.is_file() or _is_mail(p)):
+    for child in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink() or _is_mail(p)):
         if _excluded(child, exclude) or any(part.startswith(".") for part in child.parts[len(folder.parts):]):
             continue
         target = Path(os.path.realpath(child)) if child.is_symlink() else None
@@ -81,7 +81,7 @@ def _walk(folder: Path, work_dir: Path, exclude, documents: list, problems: list
             continue
         before = len(documents)
         _one(child, work_dir, documents, problems, named=False)
-        if target is not None and len(documents) == before + 1:
+        if target is not None and target.is_file() and len(documents) == before + 1:
             documents[-1] = Document(documents[-1].path, documents[-1].display, display_name(target))
 
 

@@ -43,3 +43,11 @@ def test_a_bidi_control_in_the_title_is_shown_in_cases_json(tmp_path):
     assert record.title == "杭州城市大脑<U+202E>xcod.exe"
     assert "\u202e" not in (tmp_path / "cases.json").read_text(encoding="utf-8")
     assert json.loads((tmp_path / "cases.json").read_text(encoding="utf-8"))["files"][0]["title"] == record.title
+
+
+def test_a_dangling_case_link_is_a_row(tmp_path):
+    folder = tmp_path / "案例"
+    folder.mkdir()
+    (folder / "330100_杭州市.docx").symlink_to(folder / "gone.docx")
+    [record] = check_cases([folder]).files
+    assert {i.code for i in record.issues} == {"CASE_UNREADABLE"} and "不存在" in record.issues[0].message
