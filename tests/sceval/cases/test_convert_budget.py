@@ -34,10 +34,12 @@ def test_the_document_gets_no_more_than_what_is_left_of_the_run():
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
 def test_a_conversion_past_its_budget_is_a_row_and_the_next_document_is_checked(tmp_path):
-    """One second is less than LibreOffice needs to start: the first conversion is ended and said;
-    with the run's budget then spent, the second is refused at once."""
+    """A 60,000-row table (the shape of item 2, smaller) takes LibreOffice far more than 1.5 s: the
+    conversion is ended and said; with the run's budget then spent, the next is refused at once."""
+    heavy = tmp_path / "a.doc"
+    heavy.write_bytes(RTF[:-1] + b"".join(rb"\trowd\cellx2000 %d\intbl\cell\row" % n for n in range(60_000)) + b"}")
     budget = convert.Budget(per_document=1.5, deadline=time.time() + 1.5)
-    first = check_case_file(_rtf(tmp_path, "a.doc"), budget=budget)
+    first = check_case_file(heavy, budget=budget)
     second = check_case_file(_rtf(tmp_path, "b.doc"), budget=budget)
     assert [i.code for i in first.issues] == ["CASE_CONVERT_FAILED"] and "转换超过" in first.issues[0].message
     assert [i.code for i in second.issues] == ["CASE_CONVERT_BUDGET"]
