@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from sctemplates.methods import METHODS
+from sctemplates.strict_yaml import strict_load
 from sctemplates.model import (
     Catalog, Choice, FirstLevel, Input, MaturityBand, OptionalRules, SecondLevel, SubItem, defined_name,
 )
@@ -99,7 +100,7 @@ def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:
 
 def _yaml_mapping(text: str, source: str) -> dict:
     try:
-        data = yaml.safe_load(text)
+        data = strict_load(text)  # no aliases, duplicate keys or huge ints (issue 21)
     except yaml.YAMLError as exc:
         raise CatalogError(source, [f"YAML 语法错误：{exc}"]) from None
     if not isinstance(data, dict):

@@ -7,9 +7,11 @@ templates it sends out carry its own contact lines, never the 2016 notice's. Wit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sctemplates.display import neutral
 from sctemplates.issues import Issue, has_errors, issue
 from sctemplates.roster import Roster, province_by_code
 
@@ -19,6 +21,8 @@ DEFAULT_EDITION = "2016"
 NO_CONTACT_TEXT = "请与本省评价工作牵头部门联系"
 KNOWN_KEYS = {"code", "name", "organiser", "contacts", "deadline", "round_name", "mail_from", "mail_signature"}
 CONTACT_KEYS = ("role", "name", "phone", "email")
+CONTROLS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")  # C0, DEL, NEL, line/paragraph separators
+MULTILINE_CONTROLS = "\n\r"  # a signature may span lines (its body, never a header)
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,15 @@ class ProvinceConfig:
     mail_signature: str = ""
 
     def sender(self) -> str:
+        """The From header, built from a parsed address and a display name (never by joining
+        strings: an organiser "Evil <evil@x>, y" must stay a name, not become two senders)."""
+        from email.utils import parseaddr
+
         if self.mail_from:
-            return self.mail_from
+            return mailbox(*parseaddr(self.mail_from))
         first = next((c for c in self.contacts if c.email), None)
-        return f"{self.organiser} <{first.email}>" if first else ""
+        return mailbox(self.organiser, first.email) if first else ""
+
 
     def contact_lines(self) -> tuple[str, ...]:
         """Lines for a template's cover; the neutral sentence when no one is named."""
@@ -91,7 +100,8 @@ def check_province(path: str | Path) -> tuple[ProvinceConfig | None, list[Issue]
     data, problem = _read_yaml(path)
     if problem:
         return None, [problem]
-    problems = _key_problems(data) + _code_problems(data) + _deadline_problems(data) + _mail_problems(data)
+    problems = (_key_problems(data) + _code_problems(data) + _deadline_problems(data) + _mail_problems(data)
+                + _control_problems(data))
     contacts, contact_problems = _contacts(data.get("contacts"))
     problems += contact_problems
     config = _build(data, contacts, path)
@@ -105,12 +115,20 @@ def _bad(path: Path, message: str) -> Issue:
 def _read_yaml(path: Path) -> tuple[dict, Issue | None]:
     import yaml
 
+    from sctemplates.strict_yaml import MAX_YAML_BYTES, StrictYamlError, strict_load
+
     if not path.is_file():
         return {}, _bad(path, "文件不存在")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as stream:  # bounded: a configuration is a few kB
+            raw = stream.read(MAX_YAML_BYTES + 1)
+        data = strict_load(raw.decode("utf-8"))
+    except StrictYamlError as exc:
+        return {}, _bad(path, exc.reason)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return {}, _bad(path, f"不是有效的 UTF-8 YAML 文件（{type(exc).__name__}）")
+    except OSError as exc:
+        return {}, _bad(path, f"无法读取（{type(exc).__name__}）")
     if not isinstance(data, dict):
         return {}, _bad(path, "顶层应为映射（code、name、organiser、contacts、deadline、round_name）")
     return data, None
@@ -127,9 +145,37 @@ def _key_problems(data: dict) -> list[str]:
 
 def _mail_problems(data: dict) -> list[str]:
     sender = _text(data.get("mail_from"))
-    if sender and "@" not in sender:
-        return [f"发件人 mail_from“{sender}”应写作“姓名 <邮箱>”或邮箱地址"]
+    if sender and not _one_address(sender):
+        return [f"发件人 mail_from“{neutral(sender[:80])}”应写作“姓名 <邮箱>”或邮箱地址（只能有一个地址）"]
     return []
+
+
+def _one_address(text: str) -> bool:
+    """Exactly one address with an @ (a comma or a second <…> would add recipients to From)."""
+    from email.utils import getaddresses
+
+    found = getaddresses([text])
+    return len(found) == 1 and found[0][1].count("@") == 1 and not CONTROLS.search(text)
+
+
+def _control_problems(data: dict) -> list[str]:
+    """CR/LF and other control characters would break a mail header or a workbook's XML (item 13)."""
+    problems = []
+    for key in sorted(KNOWN_KEYS - {"contacts"}):
+        value = data.get(key)
+        allowed = MULTILINE_CONTROLS if key == "mail_signature" else ""
+        if isinstance(value, str) and _has_controls(value, allowed):
+            problems.append(f"配置项 {key} 含换行符或控制字符，请改为一行文字")
+    for number, entry in enumerate(data.get("contacts") or [], start=1):
+        for key in CONTACT_KEYS:
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(value, str) and _has_controls(value, ""):
+                problems.append(f"第{number}位联系人的 {key} 含换行符或控制字符，请改为一行文字")
+    return problems
+
+
+def _has_controls(text: str, allowed: str) -> bool:
+    return any(character not in allowed for character in CONTROLS.findall(text.strip()))
 
 
 def _code_problems(data: dict) -> list[str]:
@@ -201,3 +247,16 @@ def roster_mismatch(config: ProvinceConfig, roster: Roster) -> list[Issue]:
         f"省级评价配置属于{config.name}（{config.code}），城市名单属于{roster.province_name}（{roster.province_code}）",
         file=config.source,
     )]
+
+
+def mailbox(name: str, address: str) -> str:
+    """"名称 <地址>" with the name quoted when it holds <, >, comma…; Unicode kept (the mail policy
+    encodes it when the message is written)."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+    from email.utils import formataddr
+
+    try:
+        return str(Address(display_name=name, addr_spec=address))
+    except (ValueError, IndexError, HeaderParseError):
+        return formataddr((name, address))

@@ -75,6 +75,8 @@ EMAIL_SEPARATORS = re.compile(r"[;；,，、\s]+")
 EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 PHONE_SEPARATORS = re.compile(r"[\s\-－—()（）+]|转\d+$|ext\.?\d+$", re.I)
 DEFAULT_KIND = "地级市"
+MAX_ROWS = 5_000  # rows of a roster file read (a national roster: < 400 cities)
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class RosterError(ValueError):
@@ -92,6 +94,7 @@ def regions() -> dict:
     return yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
 def province_by_code() -> dict[str, str]:
     """6-digit province-level code -> name, including 兵团 and the national pseudo-province."""
     data = regions()
@@ -99,6 +102,7 @@ def province_by_code() -> dict[str, str]:
     return {entry["code"]: entry["name"] for entry in entries}
 
 
+@lru_cache(maxsize=1)
 def national_direct_cities() -> tuple[City, ...]:
     """The 直辖市 and 计划单列市 that report straight to the national level."""
     return tuple(City(e["code"], e["name"], e["kind"]) for e in regions()["national_direct"])
@@ -161,6 +165,8 @@ def _read_table(path: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Is
         return None, [_bad_file(path, f"不支持的文件类型 {suffix or '（无扩展名）'}，请另存为 .xlsx 或 CSV")]
     try:
         raw = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
+    except RosterTooLarge as exc:
+        return None, [_bad_file(path, str(exc))]
     except Exception as exc:  # any reader failure on a stranger's file is a data problem
         return None, [_bad_file(path, f"无法读取（{type(exc).__name__}）")]
     rows = [(n, cells) for n, cells in enumerate(raw, start=1) if any(cells)]
@@ -170,11 +176,30 @@ def _read_table(path: Path) -> tuple[list[tuple[int, list[str]]] | None, list[Is
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
-    text = _decode(path.read_bytes())
+    with open(path, "rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise RosterTooLarge(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    text = _decode(data)
     # Excel's "Unicode 文本" and copies out of other systems are tab-separated.
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    return [[cell_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return _bounded([cell_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+class RosterTooLarge(ValueError):
+    """A roster file past any real roster's size (said in Chinese)."""
+
+
+def _bounded(rows) -> list[list[str]]:
+    """At most MAX_ROWS rows: a national roster has under 400 cities; a file with more is the
+    wrong file, and reading all of a 100,000-row one took 110 s (issue 21, item 6)."""
+    kept = []
+    for row in rows:
+        if len(kept) > MAX_ROWS:
+            raise RosterTooLarge(f"超过 {MAX_ROWS:,} 行（全国地级及以上城市不到 400 个），请确认是否选错了文件")
+        kept.append(row)
+    return kept
 
 
 def _decode(data: bytes) -> str:
@@ -194,7 +219,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        return [[cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        return _bounded([cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
 
@@ -274,8 +299,13 @@ def _kind(fields: dict[str, str]) -> str:
     """The stated kind, or the kind implied by the code when the 类型 cell is blank."""
     if fields.get("kind"):
         return fields["kind"]
-    direct = {c.code: c.kind for c in national_direct_cities()}
-    return direct.get(fields["code"], DEFAULT_KIND)
+    return _direct_kinds().get(fields["code"], DEFAULT_KIND)
+
+
+@lru_cache(maxsize=1)
+def _direct_kinds() -> dict[str, str]:
+    """Code -> kind of the 直辖市 and 计划单列市 (looked up for every row: built once)."""
+    return {c.code: c.kind for c in national_direct_cities()}
 
 
 def _row_problems(fields, columns, number: int, path: Path) -> list[Issue]:
@@ -338,7 +368,7 @@ def _kind_problem(fields: dict[str, str], file_name: str, number: int) -> str:
     where = f"{file_name} 第{number}行：{fields['name']}（{code}）"
     if kind not in regions()["city_kinds"]:
         return f"{where}类型“{kind}”未知，应为 {'、'.join(regions()['city_kinds'])} 之一"
-    direct = {c.code: c.kind for c in national_direct_cities()}
+    direct = _direct_kinds()
     if kind in DIRECT_KINDS and direct.get(code) != kind:
         return f"{where}不在国家确定的{kind}名单中，类型应为地级市等"
     if code in direct and kind != direct[code]:

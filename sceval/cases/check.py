@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sctemplates.atomic import write_text_atomic
+from sctemplates.display import neutral, one_line
 from sctemplates.issues import Issue, issue
 from sctemplates.roster import Roster
 
@@ -22,6 +23,7 @@ from sceval.cases.findings import Read, all_findings
 from sceval.cases.inputs import short
 from sceval.cases.outline import outline
 from sceval.cases.package import Package, ole_kind, open_package
+from sceval.cases.stream import DocumentTooLarge
 from sceval.cases.who import identify
 from sceval.safety.ole import OLE_MAGIC
 from sceval.safety.preflight import ZIP_MAGICS, Limits
@@ -29,6 +31,7 @@ from sceval.safety.preflight import ZIP_MAGICS, Limits
 CASES_FILE = "cases.json"
 OK, WARNINGS, REJECTED = "ok", "warnings", "rejected"
 CONVERTIBLE = ("ole2", "rtf")
+TITLE_LIMIT = 300  # characters of a title or heading kept (a real title: < 60)
 
 
 @dataclass
@@ -99,12 +102,23 @@ def check_cases(inputs, roster: Roster | None = None, out_dir=None, limits: Limi
     report = CasesReport(generated_at=generated_at or now_iso())
     with tempfile.TemporaryDirectory(prefix="sceval-cases-") as work:
         documents, problems = case_documents(inputs, Path(work), exclude, every_named_file)
-        checked = _check_all(documents, roster, limits, jobs or os.cpu_count() or 1)
+        budget = convert.Budget.for_run(limits.seconds)  # one clock for every conversion of the run
+        checked = _with_link_notes(_check_all(documents, roster, limits, jobs or os.cpu_count() or 1, budget),
+                                   documents)
         report.files = _once([r for r in checked if not r.not_a_case]) + problems
         report.not_cases = [r.file for r in checked if r.not_a_case]
     if out_dir is not None:
         write_cases_json(report, out_dir)
     return report
+
+
+def _with_link_notes(records: list[CaseRecord], documents) -> list[CaseRecord]:
+    """A document reached through a link (inside the inputs) says so, as the workbook walker does."""
+    for record, document in zip(records, documents):
+        if document.link_target:
+            record.issues.insert(0, issue("FILE_LINK_FOLLOWED", f"“{short(record.file)}”是指向“{document.link_target}”"
+                                                                "的符号链接，已读取其指向的文件", file=record.file))
+    return records
 
 
 def _once(records: list[CaseRecord]) -> list[CaseRecord]:
@@ -127,26 +141,26 @@ PARALLEL_FROM = 8  # fewer documents are checked faster than a pool starts
 _SHARED: dict = {}
 
 
-def _check_all(documents, roster, limits: Limits, jobs: int) -> list[CaseRecord]:
+def _check_all(documents, roster, limits: Limits, jobs: int, budget: convert.Budget) -> list[CaseRecord]:
     if jobs <= 1 or len(documents) < PARALLEL_FROM or not hasattr(os, "fork"):
-        return [check_case_file(d.path, d.display, roster, limits) for d in documents]
+        return [check_case_file(d.path, d.display, roster, limits, budget) for d in documents]
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_share, initargs=(roster, limits)) as pool:
+    with context.Pool(jobs, initializer=_share, initargs=(roster, limits, budget)) as pool:
         return pool.map(_check_shared, [(d.path, d.display) for d in documents], chunksize=4)
 
 
-def _share(roster, limits: Limits) -> None:
-    _SHARED.update(roster=roster, limits=limits)  # once per worker, not once per document
+def _share(roster, limits: Limits, budget: convert.Budget) -> None:
+    _SHARED.update(roster=roster, limits=limits, budget=budget)  # once per worker, not once per document
 
 
 def _check_shared(job: tuple[str, str]) -> CaseRecord:
-    return check_case_file(job[0], job[1], _SHARED["roster"], _SHARED["limits"])
+    return check_case_file(job[0], job[1], _SHARED["roster"], _SHARED["limits"], _SHARED["budget"])
 
 
 def check_case_file(path, display: str | None = None, roster: Roster | None = None,
-                    limits: Limits = Limits()) -> CaseRecord:
+                    limits: Limits = Limits(), budget: convert.Budget | None = None) -> CaseRecord:
     """One case document checked; never raises for a bad file."""
     display = display or os.path.basename(os.fspath(path))
     record = CaseRecord(file=display)
@@ -156,9 +170,12 @@ def check_case_file(path, display: str | None = None, roster: Roster | None = No
             record.sha256 = hashlib.sha256(data).hexdigest()
             if _kind(data) == "pdf":
                 return _pdf(data, record, roster)
-            package = _package(data, display, path, record, limits)
+            package = _package(data, display, record, limits, budget or convert.Budget.for_run(limits.seconds))
             if package is not None and package.usable:
                 _analyse(package, record, roster)
+    except DocumentTooLarge as exc:
+        record.issues.append(issue("CASE_BODY_TOO_LARGE", f"文件“{short(display)}”{exc.reason}，远超一篇案例的篇幅，"
+                                                          "未读完，请精简后另存为 .docx 重新报送。", file=display))
     except Exception as exc:  # noqa: BLE001 — one broken document must not stop the batch
         record.issues.append(issue("CASE_UNREADABLE", f"文件“{short(display)}”无法读取（{type(exc).__name__}），"
                                                       "请用 Word 或 WPS 打开后另存为 .docx 重新报送。", file=display))
@@ -189,14 +206,14 @@ def _kind(data: bytes) -> str:
     return "rtf" if data.lstrip()[:5] == b"{\\rtf" else "other"
 
 
-def _package(data: bytes, display: str, path, record: CaseRecord, limits: Limits) -> Package | None:
+def _package(data: bytes, display: str, record: CaseRecord, limits: Limits, budget: convert.Budget) -> Package | None:
     kind = _kind(data)
     if kind == "ole2" and ole_kind(data) == "encrypted":
         return _refuse(record, "CASE_ENCRYPTED", "设置了打开密码（已加密），请取消密码后重新报送。")
     if kind == "ole2" and ole_kind(data) != "word":
         return _refuse(record, "CASE_NOT_DOCUMENT", "不是 Word 文档（可能是 Excel 或 PowerPoint 文件），请报送 .docx 格式的案例。")
     if kind in CONVERTIBLE:
-        data = _converted(data, kind, record)
+        data = _converted(data, kind, record, budget)
         if data is None:
             return None
     elif kind != "zip":
@@ -226,12 +243,16 @@ def _refuse(record: CaseRecord, code: str, said: str) -> None:
     return None
 
 
-def _converted(data: bytes, kind: str, record: CaseRecord) -> bytes | None:
+def _converted(data: bytes, kind: str, record: CaseRecord, budget: convert.Budget) -> bytes | None:
     # Named by content, not by the sender's suffix: a WPS 文字 .wps is a Word 97 file inside, and
     # under its own name LibreOffice would try the (unrelated) Microsoft Works filter.
     suffix = ".rtf" if kind == "rtf" else ".doc"
+    seconds = budget.seconds()
+    if seconds < 1:
+        return _refuse(record, "CASE_CONVERT_BUDGET", f"是旧版 Word/WPS 文档，本次运行用于转换的时间（{convert.RUN_SECONDS} 秒）"
+                                                      "已用完，未转换：请另存为 .docx 后重新报送，或单独检查该文件。")
     try:
-        converted = convert.to_docx(data, suffix)
+        converted = convert.to_docx(data, suffix, seconds)
     except convert.ConversionUnavailable:
         return _refuse(record, "CASE_CONVERT_UNAVAILABLE", "是旧版 Word (.doc) 或 WPS 文字 (.wps) 文档，本机未安装"
                                                            " LibreOffice 无法转换：请另存为 .docx 后重新报送。")
@@ -248,13 +269,14 @@ def _analyse(package: Package, record: CaseRecord, roster: Roster | None) -> Non
 
     spec = outline()
     read, custom, notes = read_case(package, record.file, spec)
-    record.title = read.body.paragraphs[read.title].text.strip() if read.title is not None else ""
+    # Shown as its bytes say and XML-safe everywhere it goes (cases.json, 优秀案例 sheet, report): item 19.
+    record.title = one_line(read.body.paragraphs[read.title].text.strip(), TITLE_LIMIT) if read.title is not None else ""
     record.characters = read.characters
     record.footnote_characters = count_paragraphs(notes)
     record.textbox_characters = count_paragraphs(read.body.textboxes)
     record.figures, record.tables = len(read.body.figures), len(read.body.tables)
     record.sections = _sections(read, spec)
-    record.opening = _opening(read, spec["opening_characters"])
+    record.opening = neutral(_opening(read, spec["opening_characters"]))
     body = " ".join(p.text for i, p in enumerate(read.body.paragraphs[:60]) if i != read.title)
     record.city, record.city_basis, found, record.city_sources = identify(custom, record.file, record.title,
                                                                           body, roster)
@@ -267,7 +289,7 @@ def _sections(read: Read, spec) -> list[dict]:
         heading = read.sections.get(section.key)
         paragraph = read.body.paragraphs[heading.index] if heading is not None else None
         rows.append({"name": section.name, "found": heading is not None,
-                     "heading": paragraph.text.strip() if paragraph is not None else None,
+                     "heading": one_line(paragraph.text.strip(), TITLE_LIMIT) if paragraph is not None else None,
                      "paragraph": paragraph.number if paragraph is not None else None})
     return rows
 

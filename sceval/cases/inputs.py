@@ -9,6 +9,7 @@ Windows zip tools). Workbooks and other files in an archive are not cases and ar
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ SEPARATOR = " › "
 class Document:
     path: str  # on disk
     display: str
+    link_target: str = ""  # a link inside the input folder, followed to this file (said on its record)
 
 
 def short(display: str) -> str:
@@ -54,13 +56,41 @@ def case_documents(inputs, work_dir: Path, exclude=None, every_named_file: bool 
     problems: list = []
     for raw in inputs:
         path = Path(raw)
-        if path.is_dir() and not _is_mail(path):
-            for child in sorted(p for p in path.rglob("*") if p.is_file() or _is_mail(p)):
-                if not _excluded(child, exclude) and not any(part.startswith(".") for part in child.parts[len(path.parts):]):
-                    _one(child, work_dir, documents, problems, named=False)
-        else:
-            _one(path, work_dir, documents, problems, named=every_named_file)
+        try:  # a folder one cannot enter, a name the system refuses: a row, never a traceback (item 17)
+            if path.is_dir() and not _is_mail(path):
+                _walk(path, work_dir, exclude, documents, problems)
+            else:
+                _one(path, work_dir, documents, problems, named=every_named_file)
+        except OSError as exc:
+            problems.append(_problem(display_name(path), "CASE_UNREADABLE", f"“{display_name(path)}”无法访问"
+                                     f"（{exc.strerror or type(exc).__name__}），未检查"))
     return documents, problems
+
+
+def _walk(folder: Path, work_dir: Path, exclude, documents: list, problems: list) -> None:
+    """Case-like files under ``folder``; a link is followed only to a file inside it (item 8)."""
+    root = Path(os.path.realpath(folder))
+    for child in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink() or _is_mail(p)):
+        if _excluded(child, exclude) or any(part.startswith(".") for part in child.parts[len(folder.parts):]):
+            continue
+        target = Path(os.path.realpath(child)) if child.is_symlink() else None
+        if target is not None and not target.is_relative_to(root):
+            shown = display_name(child)
+            problems.append(_problem(shown, "FILE_LINK_OUTSIDE", f"“{shown}”是指向输入文件夹之外"
+                                     f"“{display_name(target)}”的符号链接，未读取"))
+            continue
+        before = len(documents)
+        _one(child, work_dir, documents, problems, named=False)
+        if target is not None and target.is_file() and len(documents) == before + 1:
+            documents[-1] = Document(documents[-1].path, documents[-1].display, display_name(target))
+
+
+def _problem(shown: str, code: str, said: str):
+    from sceval.cases.check import CaseRecord
+
+    record = CaseRecord(file=shown)
+    record.issues.append(issue(code, said, file=shown))
+    return record
 
 
 def _one(path: Path, work_dir: Path, documents: list, problems: list, named: bool) -> None:

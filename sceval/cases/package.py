@@ -1,4 +1,4 @@
-"""Open a case document safely: the workbook preflight's checks, then python-docx.
+"""Open a case document safely: the workbook preflight's checks, then the streaming reader.
 
 What a stranger's file can do is the same whether it holds a workbook or a case, so the zip
 directory (bombs by declared size, member count and ratio), the encryption flags and the XML
@@ -43,10 +43,10 @@ class Package:
         return not any(item.is_error for item in self.issues)
 
     def part(self, name: str) -> bytes | None:
-        if name not in self.members:
-            return None
-        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-            return archive.read(name)
+        """The part's bytes, inflated under a cap (sceval.cases.stream.DocumentTooLarge past it)."""
+        from sceval.cases.stream import read_part
+
+        return read_part(self.data, name) if name in self.members else None
 
 
 def open_package(data: bytes, display: str, limits: Limits = Limits()) -> Package:

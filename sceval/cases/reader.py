@@ -1,12 +1,9 @@
-"""From a checked package to `Read`: python-docx for the document, defusedxml for the parts it
-does not cover (custom properties, footnotes, endnotes)."""
+"""From a checked package to `Read`: the body streamed block by block (sceval.cases.stream), the
+styles, custom properties, footnotes and endnotes each read under a cap on inflated bytes."""
 from __future__ import annotations
 
-import io
-import zipfile
-
-import docx
 from defusedxml import ElementTree
+from lxml import etree
 
 from sceval.cases.findings import Read
 from sceval.cases.headings import (
@@ -15,21 +12,20 @@ from sceval.cases.headings import (
 from sceval.cases.outline import Outline
 from sceval.cases.package import Package
 from sceval.cases.props import read_custom_properties
-from sceval.cases.structure import W, read_body
+from sceval.cases.stream import parse_part, stream_body
+from sceval.cases.structure import W
 from sceval.cases.template import GUIDANCE_STYLE_ID
 from sceval.cases.wordcount import count_paragraphs
 
-DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-DOCM_MAIN = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+DOCUMENT_PART, STYLES_PART = "word/document.xml", "word/styles.xml"
 NOTE_PARTS = ("word/footnotes.xml", "word/endnotes.xml")
 SEPARATOR_TYPES = {"separator", "continuationSeparator", "continuationNotice"}
 
 
 def read_case(package: Package, display: str, outline: Outline) -> tuple[Read, dict[str, str], list[str]]:
     """(what the checker reads, the custom properties, the footnote and endnote texts)."""
-    document = docx.Document(io.BytesIO(_as_docx(package)))
-    body = read_body(document.element.body)
-    styles = StyleChain(*read_styles(document.styles.element))
+    body = stream_body(package.data, DOCUMENT_PART)
+    styles = StyleChain(*read_styles(_styles(package)))
     headings = find_headings(body, styles, outline)
     title = find_title(body, styles, headings, outline)
     sections = locate_sections(headings, title, outline.sections)
@@ -54,17 +50,11 @@ def _subsections(headings, sections, outline: Outline) -> dict:
     return found
 
 
-def _as_docx(package: Package) -> bytes:
-    """python-docx refuses a .docm's content type; the macro part is never touched either way."""
-    types = package.part("[Content_Types].xml") or b""
-    if DOCM_MAIN not in types:
-        return package.data
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package.data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            data = source.read(info)
-            target.writestr(info, data.replace(DOCM_MAIN, DOCX_MAIN) if info.filename == "[Content_Types].xml" else data)
-    return out.getvalue()
+def _styles(package: Package):
+    """word/styles.xml's root; an empty one when the package has none (every style then unknown)."""
+    if STYLES_PART not in package.members:
+        return etree.Element(f"{{{W}}}styles")
+    return parse_part(package.data, STYLES_PART)
 
 
 def _note_texts(data: bytes | None) -> list[str]:

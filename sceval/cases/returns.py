@@ -14,13 +14,15 @@ from sctemplates.issues import Issue, issue
 from sceval.cases.check import CasesReport, check_cases, write_cases_json
 
 
-def check_returned_cases(inputs, out_dir, roster=None, notes: list[Issue] | None = None) -> CasesReport | None:
+def check_returned_cases(inputs, out_dir, roster=None, notes: list[Issue] | None = None,
+                         limits=None, timeout: float = 0) -> CasesReport | None:
     """Check the cases among ``inputs`` (``out_dir`` itself never searched); None when there are none.
 
     Never raises for bad input: a failure of the whole step becomes a run-level note in ``notes``.
     """
     try:
-        report = check_cases(inputs, roster=roster, exclude=Path(out_dir), every_named_file=False)
+        more = {"limits": _with_timeout(limits, timeout)} if limits is not None or timeout else {}
+        report = check_cases(inputs, roster=roster, exclude=Path(out_dir), every_named_file=False, **more)
         if not report.files:
             return None
         write_cases_json(report, out_dir)
@@ -30,3 +32,14 @@ def check_returned_cases(inputs, out_dir, roster=None, notes: list[Issue] | None
             notes.append(issue("CASE_UNREADABLE", f"检查案例文档时出错（{type(exc).__name__}：{str(exc)[:80]}），"
                                                   "案例未检查；工作簿的回收不受影响"))
         return None
+
+
+def _with_timeout(limits, timeout: float):
+    """ingest's --max-size and --timeout hold for case documents too: the timeout bounds each
+    document's conversion (sceval.cases.convert.Budget)."""
+    from dataclasses import replace
+
+    from sceval.safety.preflight import Limits
+
+    limits = limits or Limits()
+    return replace(limits, seconds=timeout) if timeout else limits

@@ -1,6 +1,6 @@
 """What a case document's body holds, in reading order: paragraphs, figures, tables, text boxes.
 
-One walk over ``w:body`` (an lxml element, as python-docx parsed it):
+One walk over ``w:body`` (lxml elements, streamed block by block by sceval.cases.stream):
 - paragraph text is its runs' ``w:t`` (tabs and breaks as spaces); deleted text and field codes
   are not shown by Word and are not read;
 - ``mc:AlternateContent`` is read through its first ``mc:Choice`` only: the ``mc:Fallback`` is a
@@ -84,12 +84,16 @@ class Body:
 def read_body(body) -> Body:
     walker = _Walker()
     walker.block(body, None)
+    number_paragraphs(walker.found)
+    return walker.found
+
+
+def number_paragraphs(found: Body) -> None:
     number = 0
-    for paragraph in walker.found.paragraphs:
+    for paragraph in found.paragraphs:
         if not paragraph.blank:
             number += 1
             paragraph.number = number
-    return walker.found
 
 
 class _Walker:
@@ -98,15 +102,19 @@ class _Walker:
 
     def block(self, element, table: int | None) -> None:
         for child in element:
-            tag = child.tag
-            if tag == P:
-                self.paragraph(child, table)
-            elif tag == TBL:
-                self.table(child, table)
-            elif tag == ALTERNATE:
-                self.block(_choice(child), table)
-            elif tag not in UNSHOWN and isinstance(tag, str):
-                self.block(child, table)  # w:sdt, w:sdtContent, w:customXml, w:ins …
+            self.child(child, table)
+
+    def child(self, child, table: int | None) -> None:
+        """One block-level element (sceval.cases.stream hands them over one at a time)."""
+        tag = child.tag
+        if tag == P:
+            self.paragraph(child, table)
+        elif tag == TBL:
+            self.table(child, table)
+        elif tag == ALTERNATE:
+            self.block(_choice(child), table)
+        elif tag not in UNSHOWN and isinstance(tag, str):
+            self.block(child, table)  # w:sdt, w:sdtContent, w:customXml, w:ins …
 
     def table(self, element, outer: int | None) -> None:
         if outer is not None:  # nested: part of the outer table

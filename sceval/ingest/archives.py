@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sctemplates.file_names import safe_file_name
+from sctemplates.display import name_shown
 
 from sceval.cases.inputs import WORD_SUFFIXES
 from sceval.ingest.file_kinds import BY_SUFFIX
@@ -92,7 +93,7 @@ class Member:
 def members_of(archive: zipfile.ZipFile, display: str) -> list[Member]:
     archive_name = os.path.basename(display)
     infos = [info for info in archive.infolist() if not info.is_dir() and not _mac_metadata(info.filename)]
-    return [Member(info, name, f"{display}{SEPARATOR}{name}", archive_name)
+    return [Member(info, name, f"{display}{SEPARATOR}{name_shown(name)}", archive_name)  # bounded: issue 21
             for info, name in ((info, zip_member_name(info)) for info in infos)]
 
 

@@ -159,7 +159,7 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     run.issues += _forgotten_optional(run.outcomes, options.optional) + _forgotten_central(options)
     from sceval.cases.returns import check_returned_cases  # 附件3 cases among the returns: cases.json
 
-    check_returned_cases(inputs, out_dir, options.roster, run.issues)
+    check_returned_cases(inputs, out_dir, options.roster, run.issues, options.limits, options.timeout)
     roster = options.roster or roster_from_outcomes(run.outcomes)
     run.results = build_results(options.catalog, options.optional, roster, run.outcomes, run.counted,
                                 decision.corrected, options.generated_at or now_iso(), decision.earlier,

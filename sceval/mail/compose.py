@@ -15,15 +15,17 @@ import email.policy
 import mimetypes
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
+from sctemplates.display import one_line
 from sctemplates.file_names import safe_file_name
+from sctemplates.province import mailbox
 
 # refold_source="none": headers set raw (the pre-folded Content-Type) are written as they are.
 POLICY = email.policy.SMTP.clone(refold_source="none")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_LIMIT = 998  # RFC 5322's line limit: nothing a real From, To or Subject comes near
 WORD_BYTES = 39  # UTF-8 bytes per encoded word: 52 base64 characters, a word well under 75
 
 
@@ -42,12 +44,15 @@ class Outgoing:
 
 
 def new_message(sender: str, to: str, subject: str, body: str, draft: bool = True) -> EmailMessage:
+    """``sender`` and ``to`` are made by formataddr/Address from parsed parts (never joined strings);
+    every header value is one cleaned line, so a CR/LF or a control character from a roster or a
+    configuration can neither inject a header nor make the library raise (issue 21, item 13)."""
     message = EmailMessage(policy=POLICY)
     if sender:
-        message["From"] = sender
+        message["From"] = one_line(sender, HEADER_LIMIT)
     if to:
-        message["To"] = to
-    message["Subject"] = subject
+        message["To"] = one_line(to, HEADER_LIMIT)
+    message["Subject"] = one_line(subject, HEADER_LIMIT)
     if draft:
         message["X-Unsent"] = "1"  # Outlook: open as a message to send, not a received one
     message.set_content(body, charset="utf-8")
@@ -80,7 +85,8 @@ def encoded_words(text: str) -> str:
 
 def recipient(name: str, emails: tuple[str, ...]) -> str:
     """The To header for a city's contact(s); "" when the roster has no address."""
-    return ", ".join(formataddr((name, address)) if index == 0 and name else address
+    name = one_line(name, 100)
+    return ", ".join(mailbox(name, address) if index == 0 and name else address
                      for index, address in enumerate(emails))
 
 
@@ -91,10 +97,22 @@ def write_eml(message: EmailMessage, path: Path) -> Path:
     return path
 
 
-def write_all(outgoing: list[Outgoing], folder: Path, suffix: str) -> list[Outgoing]:
-    """One .eml per message, named ``<code>_<city>_<suffix>.eml``."""
+def write_all(outgoing: list[Outgoing], folder: Path, suffix: str, problems: list | None = None) -> list[Outgoing]:
+    """One .eml per message, named ``<code>_<city>_<suffix>.eml``; a message that cannot be
+    written is a MAIL_COMPOSE_FAILED problem naming the city, and the others are still written."""
+    from email.errors import MessageError
+
+    from sctemplates.issues import issue
+
     written = []
     for item in outgoing:
-        path = write_eml(item.message, Path(folder) / safe_file_name(f"{item.city_code}_{item.city_name}_{suffix}.eml"))
+        try:
+            path = write_eml(item.message, Path(folder) / safe_file_name(f"{item.city_code}_{item.city_name}_{suffix}.eml"))
+        except (ValueError, TypeError, UnicodeError, MessageError) as exc:
+            if problems is None:
+                raise
+            problems.append(issue("MAIL_COMPOSE_FAILED", f"{item.city_name}（{item.city_code}）的邮件无法写出"
+                                                         f"（{type(exc).__name__}），其他城市的邮件照常写出"))
+            continue
         written.append(Outgoing(item.city_code, item.city_name, item.message, path))
     return written

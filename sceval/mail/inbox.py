@@ -20,6 +20,8 @@ from sceval.ingest.gathered import Gathered, display_name, rejected
 from sceval.mail.outlook import NEEDS_EXTRA
 from sceval.mail.read import MESSAGE_SUFFIXES, Attachment, Letter, is_maildir, letters_in, looks_like_mbox
 
+EMPTY_ROWS = 200  # letters without a return listed one by one per mailbox; the rest are counted
+EMPTY_WORDS = {"MAIL_NO_ATTACHMENT": "无附件", "MAIL_BOUNCE": "退信", "MAIL_DRAFT": "草稿"}
 SEPARATOR = " › "  # 邮件“主题”（发件人，日期） › 附件名; a letter without a return: › （无附件）/（退信）
 
 
@@ -45,16 +47,50 @@ def gather_mail(path: Path, work_dir: Path, stamp: str, found: list, skipped: li
     shown = shown or display_name(path)
     target = work_dir / "mail" / hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     letters = letters_in(path)
+    quiet = _EmptyLetters(shown, stamp)
     for number in itertools.count():
         try:  # the mailbox is read as it is walked: a folder or file that fails midway is a row
             letter = next(letters, None)
         except OSError as exc:
             skipped.append(rejected(shown, "MAIL_BAD", f"邮件 {shown} 读取中断（{exc.strerror or exc}）", stamp))
-            return
+            break
         if letter is None:
-            return
+            break
         letter.container = container
-        _gather_letter(letter, shown, target / f"{number:05d}", stamp, found, skipped)
+        if container:  # the container names the saved message already; its work copy's name says nothing
+            letter.origin_name = ""
+        rows: list = []
+        _gather_letter(letter, shown, target / f"{number:05d}", stamp, found, rows)
+        skipped += quiet.kept_of(rows)
+    skipped += quiet.summary()
+
+
+class _EmptyLetters:
+    """Rows for letters that carry nothing (no attachment, a bounce, a draft): each of the first
+    EMPTY_ROWS has its own, the rest of the mailbox are counted in one row — 150,000 empty messages
+    made 150,000 rows and 1.2 GB (issue 21, item 4). A letter with an attachment always has its row."""
+
+    def __init__(self, shown: str, stamp: str):
+        self.shown, self.stamp, self.kept, self.counted = shown, stamp, 0, {}
+
+    def kept_of(self, rows: list) -> list:
+        """``rows`` but the empty-letter ones past the first EMPTY_ROWS, which are counted instead."""
+        kept = []
+        for row in rows:
+            code = row.issues[0].code if len(row.issues) == 1 else ""
+            if code in EMPTY_WORDS and self.kept >= EMPTY_ROWS:
+                self.counted[code] = self.counted.get(code, 0) + 1
+                continue
+            self.kept += code in EMPTY_WORDS
+            kept.append(row)
+        return kept
+
+    def summary(self) -> list:
+        if not self.counted:
+            return []
+        said = "、".join(f"{EMPTY_WORDS[code]} {count:,} 封" for code, count in sorted(self.counted.items()))
+        return [rejected(f"{self.shown}{SEPARATOR}（其余 {sum(self.counted.values()):,} 封）", "MAIL_MANY_EMPTY",
+                         f"邮件 {self.shown} 中另有不含报送的邮件（{said}）未逐一列出", self.stamp)]
 
 
 def _gather_letter(letter: Letter, source: str, folder: Path, stamp: str, found: list, skipped: list) -> None:
@@ -108,7 +144,17 @@ def _gather_attachment(letter: Letter, attachment: Attachment, out: Path, when: 
     if suffix == ".zip":
         _gather_zip(out, when, meta, shown, found, skipped)
     else:
-        found.append(Gathered(str(out), shown, when, message=meta))
+        found.append(Gathered(str(out), shown, when, message=meta, notes=_link_note(letter, shown)))
+
+
+def _link_note(letter: Letter, shown: str) -> tuple:
+    """The FILE_LINK_FOLLOWED note the folder walker gives a followed link, for a Maildir message."""
+    if not letter.link_target:
+        return ()
+    from sctemplates.issues import issue
+
+    return (issue("FILE_LINK_FOLLOWED", f"“{letter.origin[:-3]}”是指向“{letter.link_target}”的符号链接，"
+                                        "已读取其指向的邮件", file=shown),)
 
 
 def _gather_zip(out: Path, when: str, meta: dict, shown: str, found: list, skipped: list) -> None:
@@ -151,4 +197,5 @@ def _letter_problem(letter: Letter, source: str, stamp: str):
     if letter.problem == NEEDS_EXTRA:
         return rejected(source, "MAIL_MSG_NEEDS_EXTRA", f"{source} 是 Outlook .msg 邮件，需先安装可选组件"
                                                          "（pip install 'sceval[msg]'），或在 Outlook 中另存为 .eml 后再回收", stamp)
-    return rejected(source, "MAIL_BAD", f"邮件文件 {source} {letter.problem}", stamp)
+    shown = source if letter.origin_name in ("", source) and not letter.origin_place else f"{source}{SEPARATOR}{letter.origin[:-3]}"
+    return rejected(shown, letter.problem_code, f"邮件文件 {source} {letter.problem}", stamp)

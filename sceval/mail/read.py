@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,16 +17,19 @@ from datetime import timezone
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 
+from sctemplates.display import name_shown, one_line
+
 from sceval.mail.imap.origin import ORIGIN_MARK, imap_origin
+from sceval.mail.mend import mend_headers
+from sceval.mail.mbox import MAX_MESSAGE_BYTES, MBOX_START, mbox_messages
 from sceval.mail.names import attachment_name, header_text, raw_bytes, safe_suffix
 
+RAW_HEADER_LIMIT = 16 * 1024  # raw characters of a header decoded (300 Chinese characters: ~1.5 kB)
+HEADER_LIMIT = 300  # characters kept of a Subject, From, To or Message-ID (a real one: < 150)
 MAX_DEPTH = 8  # forwarded inside forwarded…: deeper than any real chain, shallow enough to be safe
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # a single saved message larger than this is refused
 TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
 BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
 MESSAGE_SUFFIXES = {".eml", ".mbox", ".msg"}
-MBOX_START = re.compile(rb"^From \S+")
-ESCAPED_FROM = re.compile(rb"^>(>*From )")  # mboxrd: one ">" less on every ">…From " line
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,12 @@ class Letter:
     mailbox: dict = field(default_factory=dict)  # fetched over IMAP: {folder, uid, uidvalidity} (sceval.mail.imap)
     oversize: int = 0  # fetched over IMAP but over the size cap: its size; only the headers were kept
     links: list = field(default_factory=list)  # sceval.mail.links.DownloadLink in the letter's own text
+    # The message's own file or place in its mailbox ("hz.eml › ", "收件箱.mbox 第 3 封 › "): two
+    # letters with identical headers are still told apart (issue 21).
+    origin_name: str = ""
+    origin_place: str = ""  # "第 3 封" in an mbox
+    problem_code: str = "MAIL_BAD"  # the code of ``problem``'s row
+    link_target: str = ""  # the message file was a link (inside the inputs) to this file
 
     def meta(self, attachment: str = "") -> dict:
         """What results.json and the ledger keep: {from, to, date, subject, message_id, attachment}."""
@@ -78,10 +88,16 @@ class Letter:
         return found
 
     @property
+    def origin(self) -> str:
+        said = " ".join(part for part in (self.origin_name, self.origin_place) if part)
+        return f"{said} › " if said else ""
+
+    @property
     def shown(self) -> str:
         """邮件“主题”（发件人，日期）: how people find the message again in their mailbox."""
         who = "，".join(part for part in (self.sender or "发件人不明", self.shown_date) if part)
-        where = f"邮箱 {self.mailbox['folder']} #{self.mailbox['uid']} › " if self.mailbox else ""
+        # Fetched over IMAP: the server's folder and UID find it again, not the local Maildir file.
+        where = f"邮箱 {self.mailbox['folder']} #{self.mailbox['uid']} › " if self.mailbox else self.origin
         return f"{self.container}{where}邮件“{self.subject or '（无主题）'}”（{who}）"
 
 
@@ -105,19 +121,46 @@ def letters_in(path: Path) -> Iterator[Letter]:
     """Every letter in a .eml, mbox, Maildir or .msg source, in the order stored; one at a time,
     so a large mailbox never has more than one message's attachments in memory."""
     if is_maildir(path):
-        return (_letter_from_file(p) for p in _maildir_files(path))
+        return (_named(maildir_letter(p, path), shown_name(p, path)) for p in _maildir_files(path))
     if path.suffix.lower() == ".msg":
         from sceval.mail.outlook import letter_from_msg
 
-        return iter([letter_from_msg(path)])
+        return iter([_named(letter_from_msg(path), shown_name(path))])
     if looks_like_mbox(path):
-        return (letter_from_bytes(raw) if raw is not None else _too_large() for raw in mbox_messages(path))
-    return iter([_letter_from_file(path)])
+        return (_named(letter_from_bytes(raw) if raw is not None else _too_large(), shown_name(path), f"第 {n} 封")
+                for n, raw in enumerate(mbox_messages(path), start=1))
+    return iter([_named(_letter_from_file(path), shown_name(path))])
+
+
+def _named(letter: Letter, name: str, place: str = "") -> Letter:
+    letter.origin_name, letter.origin_place = name, place
+    return letter
+
+
+def shown_name(path: Path, root: Path | None = None) -> str:
+    """A message file's name as shown: relative to its Maildir, else its own name; cleaned."""
+    name = str(path.relative_to(root)) if root is not None else path.name
+    return name_shown(name)
 
 
 def _maildir_files(path: Path) -> Iterator[Path]:
     """Messages of a Maildir (cur, then new), by name; read when the walk gets there."""
-    yield from sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir() if p.is_file())
+    yield from sorted(p for sub in ("cur", "new") for p in (path / sub).iterdir()
+                      if p.is_file() or p.is_symlink())
+
+
+def maildir_letter(path: Path, root: Path) -> Letter:
+    """A Maildir message; a link is followed only to a file inside the Maildir (issue 21, item 7:
+    a link in cur/ made a return stored elsewhere count for 湖州)."""
+    if not path.is_symlink():
+        return _letter_from_file(path)
+    target = Path(os.path.realpath(path))
+    if not target.is_relative_to(Path(os.path.realpath(root))) or not target.is_file():
+        return Letter(problem=f"中的“{shown_name(path, root)}”是指向邮件文件夹之外（或不存在）的“{one_line(str(target), 255)}”"
+                              "的符号链接，未读取", problem_code="FILE_LINK_OUTSIDE")
+    letter = _letter_from_file(path)
+    letter.link_target = one_line(str(target), 255)
+    return letter
 
 
 def _too_large() -> Letter:
@@ -133,40 +176,11 @@ def _letter_from_file(path: Path) -> Letter:
         return Letter(problem=f"无法读取（{exc.strerror or exc}）")
 
 
-def mbox_messages(path: Path):
-    """The raw messages of an mbox (mboxo or mboxrd), one at a time: a "From " line at the start
-    or after a blank line begins a message; ">From " lines are unescaped. A message larger than
-    MAX_MESSAGE_BYTES is yielded as None (its bytes are not kept)."""
-    current: list[bytes] | None = []
-    size, previous_blank = 0, True
-    with open(path, "rb") as handle:
-        for line in handle:
-            if previous_blank and MBOX_START.match(line):
-                if current is None or current:
-                    yield None if current is None else _mbox_body(current)
-                current, size = [], 0
-            elif current is not None:
-                size += len(line)
-                if size > MAX_MESSAGE_BYTES:
-                    current = None  # dropped: the rest of this message is skipped
-                else:
-                    current.append(ESCAPED_FROM.sub(rb"\1", line) if line[:1] == b">" else line)
-            previous_blank = line in (b"\n", b"\r\n")
-    if current is None or current:
-        yield None if current is None else _mbox_body(current)
-
-
-def _mbox_body(lines: list[bytes]) -> bytes:
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines = lines[:-1]  # the blank line that separates messages belongs to the mbox
-    return b"".join(lines)
-
-
 # --- one message --------------------------------------------------------------------------------
 
 def letter_from_bytes(raw: bytes) -> Letter:
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.compat32)
+        message = email.message_from_bytes(mend_headers(raw), policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001 - a broken message is a row, never a crash
         return Letter(problem=f"无法解析（{type(exc).__name__}）")
     letter = _headers(message)
@@ -182,18 +196,27 @@ def letter_from_bytes(raw: bytes) -> Letter:
 
 
 def _raw(message, name: str) -> str | None:
-    """A header's raw value (surrogate escapes for 8-bit bytes kept), first occurrence."""
+    """A header's raw value (surrogate escapes for 8-bit bytes kept), first occurrence, cut to
+    RAW_HEADER_LIMIT at a space so encoded words stay whole: decoding a 1 MB Subject took 13 s
+    only to keep its first 300 characters (issue 21, item 20)."""
     for key, value in message.raw_items():
         if key.lower() == name.lower():
-            return value if isinstance(value, str) else str(value)
+            value = value if isinstance(value, str) else str(value)
+            if len(value) <= RAW_HEADER_LIMIT:
+                return value
+            cut = value[:RAW_HEADER_LIMIT]
+            return cut[:cut.rfind(" ")] if " " in cut else cut
     return None
 
 
 def _headers(message) -> Letter:
     sender = header_text(_raw(message, "From")) or ""
-    letter = Letter(sender=sender, address=parseaddr(sender)[1].lower(), to=header_text(_raw(message, "To")) or "",
-                    subject=_subject(_raw(message, "Subject")),
-                    message_id=header_text(_raw(message, "Message-ID")) or "")  # never raw 8-bit bytes
+    # Stored and shown cleaned and bounded (sctemplates.display.one_line): a Subject with \x01
+    # broke a feedback workbook, a 1 MB one made results.json 6 MB (issue 21, items 10 and 20).
+    letter = Letter(sender=one_line(sender, HEADER_LIMIT), address=one_line(parseaddr(sender)[1].lower(), HEADER_LIMIT),
+                    to=one_line(header_text(_raw(message, "To")) or "", HEADER_LIMIT),
+                    subject=one_line(_subject(_raw(message, "Subject")), HEADER_LIMIT),
+                    message_id=one_line(header_text(_raw(message, "Message-ID")) or "", HEADER_LIMIT))
     letter.date, letter.shown_date = _date(_raw(message, "Date"))
     return letter
 
@@ -313,7 +336,7 @@ def _attachment(part, number: int) -> Attachment | None:
     if name is None:
         suffix = _raw_suffix(disposition_raw, type_raw) or _suffix_for(kind)
         return Attachment(f"附件{number}{suffix}", data, kind, name_ok=False, name_given=given)
-    return Attachment(name, data, kind)
+    return Attachment(name_shown(name), data, kind)  # a NUL or CR/LF never stored raw, the end kept (item 21)
 
 
 def _raw_suffix(*raws) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sctemplates.atomic import atomic_path
+from sctemplates.display import neutral
 from sctemplates.issues import Issue, issue_codes
 from sctemplates.methods import show_number
 
@@ -104,7 +105,7 @@ def _worst(severities: list[str]) -> str:
 
 def _comment_text(items: list[dict]) -> str:
     return "\n".join(f"【{SEVERITY_LABELS.get(i['severity'], i['severity'])}】{i['code']}："
-                     f"{i['message']}" for i in items)
+                     f"{neutral(i['message'])}" for i in items)
 
 
 def _mark_cell(ws, coordinate: str, items: list[dict]) -> None:
@@ -135,7 +136,7 @@ def _mark_cells(workbook, issues: list[dict]) -> list[str | None]:
 
 def _summary_line(issues: list[dict], src_name: str) -> str:
     counts = {s: sum(1 for i in issues if i["severity"] == s) for s in SEVERITY_ORDER}
-    head = (f"文件 {src_name} 的问题清单：共 {len(issues)} 条（错误 {counts['error']}，"
+    head = (f"文件 {neutral(src_name)} 的问题清单：共 {len(issues)} 条（错误 {counts['error']}，"
             f"警告 {counts['warning']}，提示 {counts['info']}）。")
     # Only the secretariat's problems (八十分 in its file, a value it has not sent): nothing for the city.
     if issues and all(i["sheet"] == FEED_SHEET or i["code"].startswith("CENTRAL_") for i in issues):
@@ -151,7 +152,7 @@ def _list_row(ws, row: int, number: int, item: dict, target: str | None) -> None
     values = (number, SEVERITY_LABELS.get(item["severity"], item["severity"]), item["code"],
               item["sheet"], item["cell"], item["indicator"], message)
     for col, value in enumerate(values, start=1):
-        ws.cell(row, col).value = value
+        ws.cell(row, col).value = neutral(value) if isinstance(value, str) else value  # XML-safe (issue 21)
         ws.cell(row, col).data_type = "n" if col == 1 else "s"  # text stays text
     link = ws.cell(row, len(values) + 1)
     if target:

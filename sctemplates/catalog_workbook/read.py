@@ -17,6 +17,10 @@ from sctemplates.catalog import CatalogError, Problem, parse_data
 from sctemplates.catalog_workbook import extra
 from sctemplates.catalog_workbook import sheets as S
 from sctemplates.model import Catalog
+from sctemplates.strict_yaml import strict_load
+
+MAX_ROWS = 5_000  # rows read per sheet of a catalog workbook (the 2016 catalog: ~160 in 输入项)
+MAX_PART_BYTES = 16 * 1024 * 1024  # inflated XML of one part (5,000 rows: < 2 MB)
 
 
 @dataclass
@@ -65,10 +69,18 @@ def load_workbook_catalog(path: Path) -> Catalog:
 def read_workbook_data(path: Path) -> WorkbookData:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    _refuse_oversized_parts(path)
+    try:  # read_only: rows stream from the XML, so a 1,000,000-row sheet is never held (issue 21, item 6)
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # any unreadable file is reported, never raised as a traceback
         raise CatalogError(str(path), [f"无法读取工作簿：{type(exc).__name__} {exc}"]) from None
+    try:
+        return _read_book(book, path)
+    finally:
+        book.close()
+
+
+def _read_book(book, path: Path) -> WorkbookData:
     missing = [name for name in S.REQUIRED_SHEETS if name not in book.sheetnames]
     if missing:
         raise CatalogError(str(path), [f"缺少工作表“{name}”" for name in missing])
@@ -77,13 +89,38 @@ def read_workbook_data(path: Path) -> WorkbookData:
               for name in S.SHEET_COLUMNS if name in book.sheetnames}
     _Assembler(read, tables).assemble()
     for name in extra.extra_sheet_names(book.sheetnames):
-        _read_extra(book[name], read.data)
+        _read_extra(book[name], read.data, read.problems)
     return read
 
 
-def _read_extra(sheet, data: dict) -> None:
+def _refuse_oversized_parts(path: Path) -> None:
+    """A part far past any catalog's size is refused before openpyxl scans it (it reads a whole
+    sheet once just to size it when the sheet states no dimension: 27 s for a million rows)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            large = [i.filename for i in archive.infolist() if i.file_size > MAX_PART_BYTES]
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    if large:
+        raise CatalogError(str(path), [f"工作簿的部件 {large[0]} 解压后超过 {MAX_PART_BYTES:,} 字节"
+                                       "（指标目录不会有这么多内容），未读取"])
+
+
+def bounded_rows(sheet, problems: list[str]):
+    """(row number, values) of a sheet, at most MAX_ROWS of them: a catalog has ~200 rows; past
+    the bound the rest is not read and the problem says so."""
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            problems.append(f"工作表“{sheet.title}”超过 {MAX_ROWS:,} 行（指标目录不会有这么多行），其后的行未读取")
+            return
+        yield number, list(values)
+
+
+def _read_extra(sheet, data: dict, problems: list[str]) -> None:
     """A settings sheet of its own (see extra.py): its title names the YAML key."""
-    grid = [[_clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    grid = [[_clean(v) for v in row] for _, row in bounded_rows(sheet, problems)]
     if not grid or not any(grid[0]):
         return
     width = max(i + 1 for i, v in enumerate(grid[0]) if v is not None)
@@ -95,20 +132,28 @@ def _read_extra(sheet, data: dict) -> None:
 def _table(sheet, columns, problems: list[str]) -> list[Row]:
     from openpyxl.utils import get_column_letter
 
-    headers = {str(c.value).strip(): c.column for c in sheet[S.HEADER_ROW] if c.value is not None}
-    letters = {}
+    rows, positions, letters = [], {}, {}
+    for number, cells in bounded_rows(sheet, problems):
+        if number == S.HEADER_ROW:
+            positions = _columns(cells, columns, sheet.title, problems)
+            letters = {key: get_column_letter(index + 1) for key, index in positions.items()}
+        elif number > S.HEADER_ROW:
+            values = {key: _clean(cells[index] if index < len(cells) else None) for key, index in positions.items()}
+            if any(v is not None for k, v in values.items() if not _is_auto(columns, k)):
+                rows.append(Row(sheet.title, number, values, letters))
+    return rows
+
+
+def _columns(header_cells, columns, title: str, problems: list[str]) -> dict[str, int]:
+    """Column key -> 0-based position, found by header text; a missing column is a problem."""
+    headers = {str(value).strip(): index for index, value in enumerate(header_cells) if value is not None}
+    found = {}
     for column in columns:
         if column.header in headers:
-            letters[column.key] = get_column_letter(headers[column.header])
+            found[column.key] = headers[column.header]
         elif column.kind != "auto":
-            problems.append(f"工作表“{sheet.title}”第 {S.HEADER_ROW} 行：缺少列“{column.header}”")
-    rows = []
-    for number, cells in enumerate(sheet.iter_rows(min_row=S.HEADER_ROW + 1), start=S.HEADER_ROW + 1):
-        by_letter = {c.column_letter: c.value for c in cells}
-        values = {key: _clean(by_letter.get(letter)) for key, letter in letters.items()}
-        if any(v is not None for k, v in values.items() if not _is_auto(columns, k)):
-            rows.append(Row(sheet.title, number, values, letters))
-    return rows
+            problems.append(f"工作表“{title}”第 {S.HEADER_ROW} 行：缺少列“{column.header}”")
+    return found
 
 
 def _is_auto(columns, key: str) -> bool:
@@ -176,7 +221,7 @@ class _Assembler:
         for row in self.tables.get(S.SHEET_OTHER, []):
             key = text(row.values.get("key"))
             try:
-                value = yaml.safe_load(str(row.values.get("value") or ""))
+                value = strict_load(str(row.values.get("value") or ""))  # no alias bombs in a cell
             except yaml.YAMLError as exc:
                 self.problems.append(f"{row.where('value')}：YAML 格式错误（{exc}）")
                 continue

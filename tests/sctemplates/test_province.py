@@ -97,3 +97,50 @@ def test_config_of_another_province_than_the_roster(tmp_path):
     roster = load_roster(WORKBOOKS / "roster_330000_浙江省.csv")
     other = load_province(write_yaml(tmp_path, {"code": "320000"}))
     assert [i.code for i in roster_mismatch(other, roster)] == ["PROVINCE_BAD_CONFIG"]
+
+
+HOSTILE_YAML = {
+    "billion laughs under a known key": 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+                                        'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+                                        'organiser: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\ncode: "330000"\n',
+    "5,000-digit integer": f'code: "330000"\nround_name: {"9" * 5000}\n',
+    "date that does not exist": 'code: "330000"\ndeadline: 2016-02-30\n',
+    "duplicated key": 'code: "330000"\ndeadline: 2016-12-30\ndeadline: 2017-01-30\n',
+    "CR/LF in round_name": 'code: "330000"\nround_name: "评价\\r\\nBcc: x@attacker.example"\n',
+    "vertical tab in a contact name": 'code: "330000"\ncontacts: [{role: 组织, name: "某\\v人", phone: "0571-00000001"}]\n',
+    "two addresses in mail_from": 'code: "330000"\nmail_from: "Evil <evil@attacker.example>, x@y.example"\n',
+    "CR/LF in mail_from": 'code: "330000"\nmail_from: "a@b.example\\r\\nBcc: c@d.example"\n',
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_YAML)
+def test_hostile_config_is_refused_with_a_chinese_reason(tmp_path, case):
+    """Issue 21, items 5, 13, 14, 16: every case is one PROVINCE_BAD_CONFIG, nothing raises or expands."""
+    path = tmp_path / "p.yaml"
+    path.write_text(HOSTILE_YAML[case], encoding="utf-8")
+    config, issues = check_province(path)
+    assert issues and {i.code for i in issues} == {"PROVINCE_BAD_CONFIG"}
+    assert all(path.name in i.message and re.search("[\u4e00-\u9fff]", i.message) for i in issues)
+    with pytest.raises(ProvinceError):
+        load_province(path)
+
+
+def test_duplicated_key_names_the_key_and_line(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(HOSTILE_YAML["duplicated key"], encoding="utf-8")
+    _, issues = check_province(path)
+    assert "deadline" in issues[0].message and "第 3 行" in issues[0].message
+
+
+def test_signature_may_span_lines(tmp_path):
+    path = write_yaml(tmp_path, {**VALID, "mail_signature": "浙江省示例牵头部门\n2016年12月"})
+    assert load_province(path).mail_signature.count("\n") == 1
+
+
+def test_organiser_with_an_address_stays_a_display_name(tmp_path):
+    """Item 14: the From header carries one address, the first contact's, whatever the organiser says."""
+    from email.utils import getaddresses
+
+    path = write_yaml(tmp_path, {**VALID, "organiser": "Evil <evil@attacker.example>, x"})
+    sender = load_province(path).sender()
+    assert [address for _, address in getaddresses([sender])] == ["a@example.invalid"]

@@ -178,3 +178,15 @@ def test_cli_roster_check(tmp_path):
     result = runner.invoke(app, ["roster", "check", str(bad)])
     assert result.exit_code == 1
     assert "ROSTER_DUPLICATE" in result.output
+
+
+def test_a_roster_past_the_row_bound_is_refused_at_once(tmp_path):
+    """Issue 21, item 6: a 100,000-row roster took 110 s and 848 MB; past MAX_ROWS it is the wrong file."""
+    from sctemplates.roster import MAX_ROWS, check_roster
+
+    path = tmp_path / "名单.csv"
+    lines = ["代码,名称,类型"] + [f"3301{n % 100:02d},杭州市,地级市" for n in range(MAX_ROWS + 5)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    roster, issues = check_roster(path)
+    assert roster is None and [i.code for i in issues] == ["ROSTER_BAD_FILE"]
+    assert f"超过 {MAX_ROWS:,} 行" in issues[0].message and "名单.csv" in issues[0].message

@@ -112,11 +112,14 @@ def register(app: typer.Typer) -> None:
         if listing:
             _print_list(out, ledger)
             return
+        from sceval.cli.unwritable import exit_when_unwritable
+
         try:
-            if undo is not None:
-                recorded = undo_adjustment(out, undo, why, by, ledger)
-            else:
-                recorded = record_adjustments(out, _requests(city, name, value, why, role, by, source), ledger)
+            with exit_when_unwritable("输出目录"):  # a read-only results folder: exit 2, no traceback
+                if undo is not None:
+                    recorded = undo_adjustment(out, undo, why, by, ledger)
+                else:
+                    recorded = record_adjustments(out, _requests(city, name, value, why, role, by, source), ledger)
         except (AdjustmentProblem, RescoreProblem, RunStopped) as problem:
             _fail(str(problem))
         _report(recorded)

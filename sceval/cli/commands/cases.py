@@ -50,9 +50,11 @@ def check_command(
 ) -> None:
     """检查案例文档：格式、所属城市、标题与章节、字数、图表数、数据来源、企业宣传用语。"""
     from sceval.cases.check import check_cases
+    from sceval.cli.unwritable import exit_when_unwritable
 
     city_roster = _loaded_or_exit("sctemplates.roster", "load_roster", roster) if roster else None
-    report = check_cases(inputs, roster=city_roster, out_dir=out)
+    with exit_when_unwritable("输出目录"):
+        report = check_cases(inputs, roster=city_roster, out_dir=out)
     if not report.files:
         typer.echo("未找到案例文档（.docx/.doc/.wps/.docm/.pdf，含压缩包和邮件附件）。")
     else:

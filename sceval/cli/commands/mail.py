@@ -53,7 +53,10 @@ def _finish(outgoing, folder: Path, suffix: str, problems, smtp, starttls: bool,
 
     for item in problems:
         typer.secho(f"{item.code} {item.message}", fg="yellow", err=True)
-    written = write_all(outgoing, folder, suffix)
+    failed = []  # one city's unwritable message never costs the others theirs (issue 21)
+    written = write_all(outgoing, folder, suffix, failed)
+    for item in failed:
+        typer.secho(f"{item.code} {item.message}", fg="yellow", err=True)
     typer.echo(f"已写出 {len(written)} 封邮件（.eml）到 {folder}")
     if smtp:
         _send([item.message for item in written], smtp, starttls, user)

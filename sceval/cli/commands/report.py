@@ -48,6 +48,7 @@ def report_command(
 ) -> None:
     """由计分结果生成新型智慧城市评价工作报告（附件4）初稿：组织概况、经验总结、优秀案例。"""
     from sceval.cli.commands.summary import _load_results_or_exit
+    from sceval.cli.unwritable import exit_when_unwritable
     from sceval.office import soffice
     from sceval.reports.report.writer import to_pdf, write_report
 
@@ -56,7 +57,9 @@ def report_command(
     if cases is None and len(results) == 1 and beside.is_file():  # `sceval ingest` puts it there
         cases = beside
         typer.echo(f"使用计分结果旁的优秀案例检查结果：{beside}")
-    path = write_report(loaded, cases=_cases_or_exit(cases), province=_province_or_exit(province), out=out)
+    cases_data, config = _cases_or_exit(cases), _province_or_exit(province)
+    with exit_when_unwritable("评价工作报告"):
+        path = write_report(loaded, cases=cases_data, province=config, out=out)
     typer.echo(f"已生成评价工作报告：{path}")
     if pdf:
         if soffice() is None:

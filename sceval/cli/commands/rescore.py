@@ -26,10 +26,12 @@ def register(app: typer.Typer) -> None:
         from sctemplates.catalog import CatalogError
 
         from sceval.ingest.rescore import RescoreProblem, RescoreRefused, rescore_folder
+        from sceval.cli.unwritable import exit_when_unwritable
         from sceval.ingest.run_lock import RunStopped
 
         try:
-            run = rescore_folder(results_dir, out, catalog, draws=draws, seed=seed, ledger=ledger)
+            with exit_when_unwritable("输出目录"):
+                run = rescore_folder(results_dir, out, catalog, draws=draws, seed=seed, ledger=ledger)
         except (RescoreRefused, RescoreProblem, RunStopped, CatalogError) as problem:
             typer.secho(str(problem), fg="red", err=True)
             raise typer.Exit(2) from None

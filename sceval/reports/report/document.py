@@ -14,6 +14,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
+from sctemplates.display import neutral
+
 LATIN = "Times New Roman"
 BODY = "仿宋_GB2312"  # 公文正文
 HEADING_FONTS = {"Title": "黑体", "Heading 1": "黑体", "Heading 2": "楷体_GB2312", "Heading 3": "仿宋_GB2312"}
@@ -119,7 +121,7 @@ def _rows_xml(rows: list[list[str]], style_id: str, widths: list[int]) -> list:
         weight = "<w:rPr><w:b/></w:rPr>" if bold else ""
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
                 f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/></w:pPr>'
-                f"<w:r>{weight}<w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r></w:p></w:tc>")
+                f"<w:r>{weight}<w:t xml:space=\"preserve\">{escape(neutral(text))}</w:t></w:r></w:p></w:tc>")
 
     body = "".join("<w:tr>" + "".join(cell(str(v), number == 0, w) for v, w in zip(row, widths)) + "</w:tr>"
                    for number, row in enumerate(rows))
@@ -137,18 +139,18 @@ class Writer:
         self._table_text_id = document.styles[TABLE_TEXT].style_id
 
     def heading(self, text: str, level: int) -> None:
-        self.document.add_heading(text, level=level)
+        self.document.add_heading(neutral(text), level=level)
 
     def paragraph(self, text: str):
-        return self.document.add_paragraph(text)
+        return self.document.add_paragraph(neutral(text))  # cases.json may be hand-edited (item 10)
 
     def placeholder(self, text: str) -> None:
         """A highlighted 【…】 paragraph where the official writes his own judgement."""
-        run = self.document.add_paragraph().add_run(f"【{text}】")
+        run = self.document.add_paragraph().add_run(f"【{neutral(text)}】")
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     def _caption(self, text: str):
-        caption = self.document.add_paragraph(text, style="Caption")
+        caption = self.document.add_paragraph(neutral(text), style="Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         return caption
 

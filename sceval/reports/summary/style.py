@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sctemplates.display import neutral
+
 FONT = "Microsoft YaHei"
 HEADER_BG = "#DDEBF7"
 STAT_BG = "#F2F2F2"
@@ -46,7 +48,7 @@ class Styles:
 
 
 def write_text(ws, row: int, col: int, value, fmt=None) -> None:
-    ws.write_string(row, col, "" if value is None else str(value), fmt)
+    ws.write_string(row, col, "" if value is None else neutral(str(value)), fmt)  # shown as its bytes say (issue 21)
 
 
 def write_score(ws, row: int, col: int, value: Decimal | None, fmt=None) -> None:

@@ -98,7 +98,7 @@ def test_the_cases_sheet_quotes_a_mailed_cases_findings_without_a_torn_name(tmp_
     run = ingest([inbox], tmp_path / "out", IngestOptions(base_catalog(), roster=zhejiang(), jobs=1))
     sheet = openpyxl.load_workbook(run.summary_path, read_only=True)[CASES_SHEET]
     [row] = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "330100"]
-    assert row[10].startswith("邮件“杭州市优秀案例”") and row[10].endswith(" › 330100_杭州市_优秀案例.docx")
+    assert row[10].startswith("来信.eml › 邮件“杭州市优秀案例”") and row[10].endswith(" › 330100_杭州市_优秀案例.docx")
     findings = row[9].splitlines()
     assert findings and all(line.startswith("第 ") for line in findings) and "某某科技股份有限公司" in row[9]
 

@@ -100,7 +100,7 @@ def test_the_message_is_recorded_in_results_and_the_ledger(returns, tmp_path):
                 "subject": "杭州市新型智慧城市评价填报表", "message_id": "<hz-1@example.invalid>", "attachment": NAME}
     assert row["message"] == expected
     assert row["received_at"] == m.iso_utc(20, 15)  # the e-mail Date, not the file's mtime
-    assert row["path"] == f"邮件“杭州市新型智慧城市评价填报表”（{CONTACT}，2016-12-20 15:00） › {NAME}"
+    assert row["path"] == f"hz.eml › 邮件“杭州市新型智慧城市评价填报表”（{CONTACT}，2016-12-20 15:00） › {NAME}"  # the .eml named (issue 21)
     city = next(c for c in results["cities"] if c["code"] == HANGZHOU.code)
     assert city["message"]["from"] == CONTACT and "MAIL_SENDER_UNKNOWN" not in _codes(city)
     with Ledger(out / "ledger.sqlite") as ledger:

@@ -90,9 +90,10 @@ def test_mbox_from_lines_are_unescaped_and_messages_split_exactly(tmp_path):
 
 
 def test_an_oversized_message_in_an_mbox_is_skipped_not_kept(tmp_path, monkeypatch):
+    import sceval.mail.mbox as mbox
     import sceval.mail.read as read
 
-    monkeypatch.setattr(read, "MAX_MESSAGE_BYTES", 100)
+    monkeypatch.setattr(mbox, "MAX_MESSAGE_BYTES", 100)
     box = tmp_path / "box"
     box.write_bytes(b"From a Tue Dec 20 09:00:00 2016\nSubject: big\n\n" + b"x" * 300 + b"\n\n"
                     b"From b Tue Dec 20 10:00:00 2016\nSubject: small\n\nok\n")

@@ -134,3 +134,29 @@ def test_cli_check_yaml_names_code_and_key(tmp_path):
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, ["catalog", "check", str(path)])
     assert result.exit_code == 2 and "L1P1-A2 weight：'三十五' 不是数字" in result.output
+
+
+def test_a_sheet_past_the_row_bound_is_refused_without_reading_the_rest(source, tmp_path):
+    """Issue 21, item 6: a million rows in 输入项 took `catalog check` past 2 GB; rows are now read
+    streaming and only up to MAX_ROWS."""
+    from sctemplates.catalog_workbook import sheets as S
+    from sctemplates.catalog_workbook.read import MAX_ROWS
+
+    def pad(book):
+        sheet = book[S.SHEET_INPUTS]
+        for number in range(MAX_ROWS + 10):
+            sheet.append([f"X{number}", "numerator", "填充"])
+
+    problems = problems_of(edit(source, tmp_path / "长.xlsx", pad))
+    assert any(f"“{S.SHEET_INPUTS}”超过 {MAX_ROWS:,} 行" in problem for problem in problems), problems
+
+
+def test_a_part_past_the_size_bound_is_refused_before_openpyxl_reads_it(source, monkeypatch, tmp_path):
+    """A sheet stating no dimension is scanned whole by openpyxl just to size it: refused first."""
+    import shutil
+
+    import sctemplates.catalog_workbook.read as read
+
+    monkeypatch.setattr(read, "MAX_PART_BYTES", 1000)  # the real bound (16 MB) at the scale of the test
+    problems = problems_of(shutil.copy(source, tmp_path / "大.xlsx"))  # a fresh path: no cached catalog
+    assert len(problems) == 1 and "解压后超过 1,000 字节" in problems[0]
