@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -300,6 +300,7 @@ class RescoreRun:
     results_path: Path | None = None
     summary_path: Path | None = None
     changes_path: Path | None = None
+    feedback_paths: list = field(default_factory=list)
 
 
 def read_results(results_dir: Path) -> dict:
@@ -348,7 +349,7 @@ def adjustments_for(results_dir: Path, results: dict, catalogs: list[Catalog], l
 
 
 def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, seed: int = 2016,
-                   workbooks: bool = True, ledger=None) -> RescoreRun:
+                   workbooks: bool = True, ledger=None, held: bool = False) -> RescoreRun:
     """Rescore ``results_dir``'s counted returns into ``out_dir`` (may be the same folder):
     results.json, the summary and the 变动对比 workbook, each written atomically, results.json
     last. RescoreRefused when ``catalog_path``'s input contract differs (nothing written)."""
@@ -368,19 +369,26 @@ def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, s
     after["run_issues"] = list(before.get("run_issues") or []) + catalog_changed_note(revision, catalog)
     add_rank_stability(after, catalog, draws, seed)
     run = RescoreRun(before, after, revision)
-    _write_rescored(run, out_dir, workbooks)
+    _write_rescored(run, results_dir, out_dir, workbooks, ledger, held)
     return run
 
 
-def _write_rescored(run: RescoreRun, out_dir: Path, workbooks: bool) -> None:
-    from sceval.ingest.outputs import write_summary_beside
-    from sceval.ingest.results import write_results
+def _write_rescored(run: RescoreRun, results_dir: Path, out_dir: Path, workbooks: bool, ledger=None,
+                    held: bool = False) -> None:
+    """Every view of the rescored state, with the 变动对比 workbook, as one set (sceval.state);
+    ``held``: the caller holds the folder's run lock already (sceval adjust)."""
+    import contextlib
+
+    from sceval.ingest.ledger import default_ledger_path
     from sceval.ingest.run_lock import RunFolder
     from sceval.reports.summary.changes import changes_name, write_changes
+    from sceval.state.rebuild import rebuild_views
 
-    with RunFolder(out_dir):
-        if workbooks:
-            run.summary_path = write_summary_beside(run.results, out_dir)
-            run.changes_path = write_changes(run.before, run.results, out_dir / changes_name(run.results))
-        run.results_path = out_dir / RESULTS_FILE
-        write_results(run.results, run.results_path)
+    extra = {changes_name(run.results): lambda path: write_changes(run.before, run.results, path)} if workbooks else {}
+    ledger = Path(ledger) if ledger else default_ledger_path(results_dir)
+    with contextlib.nullcontext() if held else RunFolder(out_dir):
+        views = rebuild_views(out_dir, run.results, ledger if results_dir.resolve() == out_dir.resolve() else None,
+                              workbooks, extra=extra, inputs_from=results_dir)
+    run.results_path, run.summary_path = views.results_path, views.summary_path
+    run.changes_path = views.extra_paths[0] if views.extra_paths else None
+    run.feedback_paths = views.feedback_paths
