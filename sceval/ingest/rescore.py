@@ -192,11 +192,12 @@ def scored_entries(results: dict) -> list[dict]:
 
 
 def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = None,
-                    adjustments: dict | None = None, only_adjusted: bool = False) -> dict:
+                    adjustments: dict | None = None, only_adjusted: bool = False, also=frozenset()) -> dict:
     """A copy of ``results`` with every counted city scored again under ``catalog`` (or, with
     ``only_adjusted``, only the cities with adjustments: ingest's own scores are the others').
 
-    ``adjustments``: city code -> list of sceval.ingest.adjustments.Adjustment in force."""
+    ``adjustments``: city code -> list of sceval.ingest.adjustments.Adjustment in force;
+    ``also``: codes of cities scored again even without adjustments."""
     from sctemplates.export import catalog_as_dict
 
     from sceval.ingest.adjustments import (
@@ -212,7 +213,7 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
     cities = []
     for entry in results.get("cities") or []:
         mine = adjustments.get(entry.get("code"), [])
-        if id(entry) in scored and (mine or not only_adjusted):
+        if id(entry) in scored and (mine or not only_adjusted or entry.get("code") in also):
             owners = input_owners(_catalogs_for(entry, catalog, optional))
             stale = [a for a in mine if a.sha256 and a.sha256 != entry.get("sha256")]
             mine = [a for a in mine if a.input in owners and a not in stale]
@@ -266,9 +267,13 @@ def after_scoring(run, options, previous: Path | None = None) -> None:
         restore_from(previous, options.ledger_path)
     catalogs = [options.catalog] + ([options.optional] if options.optional else [])
     adjustments = read_in_force(options.ledger_path, catalogs)
-    if adjustments:
+    # A city counted in an earlier run comes back from the ledger as it was scored then, before
+    # this run's batch rules (the secretariat's points pending without a feed): score it again.
+    earlier = {e["code"] for e in scored_entries(run.results)
+               if getattr(run.counted.get(e["code"]), "sha256", None) != e.get("sha256")}
+    if adjustments or earlier:
         run.results = rescore_results(run.results, options.catalog, options.optional, adjustments,
-                                      only_adjusted=True)
+                                      only_adjusted=True, also=earlier)
         _notes_for_feedback(run)
     add_rank_stability(run.results, options.catalog, options.draws, options.seed)
 
