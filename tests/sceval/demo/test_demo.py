@@ -5,16 +5,13 @@ import json
 
 import pytest
 
-from sceval.demo.round import CORRECTED_CITY, MISTAKES, SILENT_CITY, run_demo
+from sceval.demo.round import CORRECTED_CITY, MISTAKES, SILENT_CITY
 from sceval.demo.fill import MISTAKE_LABELS
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "out"
-    run = run_demo(out, jobs=2)
-    results = json.loads(run.results.read_text(encoding="utf-8"))
-    return run, results
+def demo(demo_round):
+    return demo_round, json.loads(demo_round.results.read_text(encoding="utf-8"))
 
 
 def test_every_roster_city_is_in_the_results(demo):
