@@ -34,6 +34,7 @@ def test_the_silent_city_is_missing_and_the_corrected_one_counts_its_second_file
 
 def test_each_planted_mistake_is_reported_on_its_sub_item(demo):
     run, results = demo
+    assert "formula_remark" in MISTAKES.values() and len(MISTAKES) > 1
     expected = {"missing": {"VAL_MISSING", "RATIO_PARTIAL"}, "percent_for_count": {"VAL_PERCENT_FOR_COUNT"},
                 "out_of_range": {"RATIO_NUM_GT_DEN"}, "messy_text": {"PARSE_FULLWIDTH"}}
     for index, kind in MISTAKES.items():
@@ -50,6 +51,8 @@ def test_each_planted_mistake_is_reported_on_its_sub_item(demo):
 
 def test_direct_city_has_no_optional_score_and_scores_are_in_range(demo):
     _, results = demo
+    kinds = {entry["kind"] for city, entry in zip(results["cities"], results["roster"]) if city["status"] != "missing"}
+    assert "计划单列市" in kinds and len(kinds) > 1  # both branches below are reached
     for city, entry in zip(results["cities"], results["roster"]):
         if city["status"] == "missing":
             continue
