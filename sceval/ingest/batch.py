@@ -173,7 +173,8 @@ def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> Non
 
     ensure_space(out_dir, space_needed(run, options.workbooks))
     try:
-        store_inputs(run, out_dir)
+        if options.workbooks:  # the returns the feedback workbooks are rebuilt from
+            store_inputs(run, out_dir)
         views = rebuild_views(out_dir, run.results, options.ledger_path, options.workbooks, options.jobs or 1)
     except Exception as exc:  # noqa: BLE001 - only a full disk is turned into NoSpace; the rest re-raised
         full = no_space(exc, out_dir)

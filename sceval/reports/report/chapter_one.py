@@ -78,8 +78,18 @@ def _cities(writer: Writer, facts: ReportFacts) -> None:
     writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows, [2, 3, 3, 4, 5, 2])
 
 
+# Times that travel with a file (sceval.ingest.ordering): its 报送日期 when it did not come by
+# mail; a folder's file otherwise has only its disk time, which a copy or an unzip resets.
+TRAVELLING_BASES = ("saved", "filed", "member")
+
+
 def _received(province: ProvinceRound, city) -> str | None:
-    """When the counted file came; for a city whose files were all unusable, the latest of them."""
+    """When the counted file was sent: the e-mail's date, else the time it carries (the basis
+    that placed it among the city's versions), else when it was received; for a city whose files
+    were all unusable, the latest of them."""
+    row = next((f for f in province.files if city.entry.get("sha256") and f.get("sha256") == city.entry["sha256"]), {})
+    if not row.get("message") and row.get("order_basis") in TRAVELLING_BASES and row.get("order_time"):
+        return row["order_time"]
     if city.entry.get("received_at"):
         return city.entry["received_at"]
     stamps = [f.get("received_at") for f in province.files if f.get("city") == city.code and f.get("received_at")]
