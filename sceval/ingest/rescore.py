@@ -18,8 +18,9 @@ adjustments) call, so the two can never disagree.
 """
 from __future__ import annotations
 
-import json
+import contextlib
 import functools
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ from sctemplates.model import Catalog
 
 from sceval.evaluate import checks, scoring
 from sceval.evaluate.parse import FILLED, INVALID, Parsed
+from sceval.ingest import adjusted_completeness
 from sceval.ingest.results import CITY_ISSUE_KEYS, json_number
 
 RULE_CODES = frozenset({"VAL_OUT_OF_RANGE", "VAL_NOT_INTEGER", "RATIO_DEN_ZERO", "RATIO_NUM_GT_DEN"})
@@ -169,6 +171,7 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
     if away:
         new["issues_adjusted_away"] = away
     new["status"] = _status(new.get("status"), issues)
+    adjusted_completeness.apply(new, entry, catalogs, values, adjusted)
     return new
 
 
@@ -382,8 +385,6 @@ def _write_rescored(run: RescoreRun, results_dir: Path, out_dir: Path, workbooks
                     held: bool = False) -> None:
     """Every view of the rescored state, with the 变动对比 workbook, as one set (sceval.state);
     ``held``: the caller holds the folder's run lock already (sceval adjust)."""
-    import contextlib
-
     from sceval.ingest.ledger import default_ledger_path
     from sceval.ingest.run_lock import RunFolder
     from sceval.reports.summary.changes import changes_name, write_changes

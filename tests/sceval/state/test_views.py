@@ -135,3 +135,22 @@ def test_a_stale_feedback_workbook_is_removed_when_its_city_has_no_issues_left(o
     assert city_entry(out, city.code)["issues"] == []
     assert not feedback_path(out, city).exists()
     _assert_views_agree(out)
+
+
+def test_completeness_follows_an_adjustment_that_fills_the_blank_input_and_its_undo(out):
+    """Issue 19: completeness was not recomputed after an adjustment."""
+    from sceval.ingest.rescore import rescore_folder
+    from tests.sceval.state.round_helpers import BLANK
+
+    city = CITIES[1]
+    read = city_entry(out, city.code)["completeness"]
+    full = city_entry(out, CITIES[0].code)["completeness"]
+    assert read < full == 100
+    recorded = record_adjustments(out, [Request(city.code, BLANK, "100", "电话核实：补填")])
+    assert city_entry(out, city.code)["completeness"] == 100
+    rescore_folder(out, out, draws=20)  # rescoring again never counts the adjustment twice
+    assert city_entry(out, city.code)["completeness"] == 100
+    _assert_views_agree(out)
+    undo_adjustment(out, recorded.adjustments[0].id, "误调")
+    assert city_entry(out, city.code)["completeness"] == read
+    assert "completeness_read" not in city_entry(out, city.code)
