@@ -48,37 +48,41 @@ def check_replaceable(paths) -> None:
 def commit(out_dir: Path, staged: dict[str, Path], removed: list[str], backup_dir: Path) -> None:
     """Move each staged file onto ``out_dir / relpath`` and delete ``removed`` relpaths, as one.
 
-    The old files are moved into ``backup_dir`` (same file system) first; on any failure every
-    file already placed is taken back and every old file restored, then OutputsLocked is raised."""
+    Each old file is first linked (or copied) into ``backup_dir``, then replaced in one rename, so
+    a kill at any moment leaves every view present, old or new (the manifest then says stale);
+    on a failure every old file is put back and OutputsLocked is raised."""
     check_replaceable([out_dir / rel for rel in [*staged, *removed]])
-    done: list[tuple[str, bool]] = []  # (relpath, whether an old file was moved aside)
+    done: list[tuple[str, bool]] = []  # (relpath, whether an old file was kept aside)
+    rel = ""
     try:
         for rel in [*removed, *staged]:
-            done.append((rel, _move_aside(out_dir / rel, backup_dir / rel)))
+            done.append((rel, _keep_aside(out_dir / rel, backup_dir / rel)))
             if rel in staged:
                 (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged[rel], out_dir / rel)
+            else:
+                os.unlink(out_dir / rel)
     except OSError as exc:
-        _roll_back(out_dir, staged, done, backup_dir)
-        path = Path(exc.filename) if exc.filename else out_dir
-        target = next((out_dir / rel for rel, _ in done if str(out_dir / rel) in (str(path), exc.filename2)), path)
-        raise OutputsLocked([target]) from exc
+        _roll_back(out_dir, done, backup_dir)
+        raise OutputsLocked([out_dir / rel if rel else Path(exc.filename or out_dir)]) from exc
     shutil.rmtree(backup_dir, ignore_errors=True)
 
 
-def _move_aside(target: Path, backup: Path) -> bool:
+def _keep_aside(target: Path, backup: Path) -> bool:
     if not target.exists():
         return False
     backup.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(target, backup)
+    try:
+        os.link(target, backup)
+    except PermissionError:
+        raise
+    except OSError:  # a file system without hard links
+        shutil.copy2(target, backup)
     return True
 
 
-def _roll_back(out_dir: Path, staged: dict[str, Path], done: list[tuple[str, bool]], backup_dir: Path) -> None:
-    """Undo in reverse: a placed new file goes back to staging, the old one comes back."""
-    for rel, moved in reversed(done):
-        target = out_dir / rel
-        if rel in staged and target.exists() and not staged[rel].exists():
-            os.replace(target, staged[rel])
-        if moved:
-            os.replace(backup_dir / rel, target)
+def _roll_back(out_dir: Path, done: list[tuple[str, bool]], backup_dir: Path) -> None:
+    """Every old file back in its place, in reverse (a new file is replaced by the old one)."""
+    for rel, kept in reversed(done):
+        if kept:
+            os.replace(backup_dir / rel, out_dir / rel)
