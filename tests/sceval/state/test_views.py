@@ -154,3 +154,28 @@ def test_completeness_follows_an_adjustment_that_fills_the_blank_input_and_its_u
     undo_adjustment(out, recorded.adjustments[0].id, "误调")
     assert city_entry(out, city.code)["completeness"] == read
     assert "completeness_read" not in city_entry(out, city.code)
+
+
+def test_kill_9_at_any_moment_of_an_adjust_is_recovered_before_the_views_are_used(out):
+    """Issue 21 item 12 with a real SIGKILL of `sceval adjust`, at several moments of its run."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from sceval.state.current import ensure_current
+
+    city = CITIES[0]
+    for number, delay in enumerate((0.6, 0.9, 1.2, 1.5, 1.8), start=1):
+        child = subprocess.Popen([str(Path(sys.executable).with_name("sceval")), "adjust", city.code, NUM, str(1000 + number),
+                                  "--why", "电话核实", "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        ensure_current(out)  # what mail feedback and report do first
+        _assert_views_agree(out)
+        with AdjustmentBook(out / "ledger.sqlite") as book:
+            recorded = [row for row in book.rows() if row[1] == city.code]
+        shown = city_entry(out, city.code).get("adjustments") or []
+        assert [a["id"] for a in shown][-1:] == [row[0] for row in recorded][-1:]
