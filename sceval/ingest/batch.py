@@ -81,6 +81,7 @@ class IngestRun:
     results_path: Path | None = None
     summary_path: Path | None = None
     feedback_paths: list[Path] = field(default_factory=list)
+    removed_paths: list[Path] = field(default_factory=list)  # views of an earlier state removed
     issues: list[Issue] = field(default_factory=list)  # run-level (SCORE_PROVISIONAL, …)
     counted: dict[str, FileOutcome] = field(default_factory=dict)
 
@@ -183,6 +184,7 @@ def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> Non
         raise full from exc
     run.issues += views.issues
     run.results_path, run.summary_path, run.feedback_paths = views.results_path, views.summary_path, views.feedback_paths
+    run.removed_paths = views.removed
 
 
 def _open_ledger(ledger_path, out_dir: Path, notes: list[Issue]):

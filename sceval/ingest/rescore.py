@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -308,7 +308,7 @@ class RescoreRun:
     results_path: Path | None = None
     summary_path: Path | None = None
     changes_path: Path | None = None
-    feedback_paths: list = field(default_factory=list)
+    views: object = None  # sceval.state.rebuild.Views: every file written and removed
 
 
 def read_results(results_dir: Path) -> dict:
@@ -397,4 +397,4 @@ def _write_rescored(run: RescoreRun, results_dir: Path, out_dir: Path, workbooks
                               workbooks, extra=extra, inputs_from=results_dir)
     run.results_path, run.summary_path = views.results_path, views.summary_path
     run.changes_path = views.extra_paths[0] if views.extra_paths else None
-    run.feedback_paths = views.feedback_paths
+    run.views = views

@@ -25,6 +25,8 @@ from sceval.state.manifest import RESULTS_FILE, views_listed, write_manifest
 
 # A feedback workbook sceval wrote (code_name_问题反馈.xlsx): removed when its city has no issues.
 OUR_FEEDBACK = re.compile(r"^\d{6}_.+_问题反馈\.xlsx$")
+# Where `sceval mail feedback|remind` put their drafts by default (sceval.cli.commands.mail).
+DRAFT_FOLDERS = ("邮件/反馈", "邮件/催报")
 
 
 @dataclass
@@ -49,7 +51,11 @@ def existing_views(out_dir: Path) -> list[Path]:
 
 def check_views_replaceable(out_dir: Path) -> None:
     """OutputsLocked (exit 2) before a command changes anything, naming each locked view."""
-    check_replaceable(existing_views(out_dir))
+    check_replaceable([*existing_views(out_dir), *_drafts(out_dir)])
+
+
+def _drafts(out_dir: Path) -> list[Path]:
+    return sorted(path for folder in DRAFT_FOLDERS for path in (Path(out_dir) / folder).glob("*.eml"))
 
 
 def build_views(results: dict, staging: Path, inputs_dir: Path, workbooks: bool = True,
@@ -93,7 +99,10 @@ def rebuild_views(out_dir, results: dict, ledger_path: Path | None = None, workb
 
 
 def _old_views(out_dir: Path) -> list[str]:
-    return sorted({path.relative_to(out_dir).as_posix() for path in existing_views(out_dir)} - {RESULTS_FILE})
+    """The views there now, and the mail drafts of an earlier state (their totals and attached
+    feedback workbooks are that state's: sent now they would contradict the new results)."""
+    found = {path.relative_to(out_dir).as_posix() for path in {*existing_views(out_dir), *_drafts(out_dir)}}
+    return sorted(found - {RESULTS_FILE})
 
 
 def _carry_inputs(source_dir: Path, out_dir: Path, results: dict) -> None:
@@ -119,3 +128,11 @@ def _views(out_dir: Path, staged: dict, removed: list[str], issues: list, extra:
         elif rel != RESULTS_FILE:
             views.summary_path = out_dir / rel
     return views
+
+
+def removed_note(removed: list[Path]) -> str:
+    """What the CLI says about outputs an earlier state left and this rebuild removed ("" if none)."""
+    if not removed:
+        return ""
+    names = "、".join(path.name for path in removed[:5]) + ("等" if len(removed) > 5 else "")
+    return f"已删除不再适用的旧输出 {len(removed)} 个（无问题城市的反馈表、旧日期的汇总表、按旧结果写的邮件草稿）：{names}"

@@ -72,3 +72,15 @@ def test_mail_feedback_and_report_refuse_a_folder_whose_ledger_changed_since(out
     assert reported.exit_code == 2 and not (tmp_path / "r.docx").exists()
     verdict = verify_folder(out)
     assert [d.where for d in verdict.disagreements] == ["报送记录"]
+
+
+def test_mail_drafts_of_an_earlier_state_are_removed_by_the_next_adjust_and_it_says_so(out):
+    mailed = CliRunner().invoke(app, ["mail", "feedback", "--out", str(out)])
+    assert mailed.exit_code == 0, mailed.output
+    drafts = sorted((out / "邮件" / "反馈").glob("*.eml"))
+    assert drafts
+    adjusted = CliRunner().invoke(app, ["adjust", CITIES[1].code, NUM, "1200", "--why", "电话核实", "--out", str(out)])
+    assert adjusted.exit_code == 0, adjusted.output
+    assert not any(path.exists() for path in drafts)
+    assert f"已删除不再适用的旧输出 {len(drafts)} 个" in adjusted.output
+    assert verify_folder(out).ok
