@@ -136,3 +136,13 @@ def removed_note(removed: list[Path]) -> str:
         return ""
     names = "、".join(path.name for path in removed[:5]) + ("等" if len(removed) > 5 else "")
     return f"已删除不再适用的旧输出 {len(removed)} 个（无问题城市的反馈表、旧日期的汇总表、按旧结果写的邮件草稿）：{names}"
+
+
+def unrebuilt_note(out_dir: Path) -> str:
+    """A report (附件4 初稿, edited by people, so never replaced) written into the folder from an
+    earlier state: named, with what to do ("" when there is none)."""
+    reports = sorted(Path(out_dir).glob("*.docx"))
+    if not reports:
+        return ""
+    names = "、".join(path.name for path in reports)
+    return f"注意：{names} 是按此前的结果生成的，未自动更新；请重新运行 sceval report 生成新的初稿"

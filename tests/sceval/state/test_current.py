@@ -79,8 +79,14 @@ def test_mail_drafts_of_an_earlier_state_are_removed_by_the_next_adjust_and_it_s
     assert mailed.exit_code == 0, mailed.output
     drafts = sorted((out / "邮件" / "反馈").glob("*.eml"))
     assert drafts
+    reported = CliRunner().invoke(app, ["report", str(out / "results.json"), "--out", str(out / "评价工作报告.docx")])
+    assert reported.exit_code == 0, reported.output
+    report_bytes = (out / "评价工作报告.docx").read_bytes()
     adjusted = CliRunner().invoke(app, ["adjust", CITIES[1].code, NUM, "1200", "--why", "电话核实", "--out", str(out)])
     assert adjusted.exit_code == 0, adjusted.output
     assert not any(path.exists() for path in drafts)
     assert f"已删除不再适用的旧输出 {len(drafts)} 个" in adjusted.output
+    # the report is a draft people edit: never replaced, but named as written from the old results
+    assert "评价工作报告.docx 是按此前的结果生成的" in adjusted.output
+    assert (out / "评价工作报告.docx").read_bytes() == report_bytes
     assert verify_folder(out).ok
