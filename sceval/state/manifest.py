@@ -36,7 +36,9 @@ def ledger_token(ledger_path: Path | None) -> dict:
     """What of the ledger the views depend on, as two digests ({} without a ledger)."""
     if ledger_path is None or not Path(ledger_path).is_file():
         return {}
-    db = sqlite3.connect(f"file:{Path(ledger_path).resolve()}?mode=ro", uri=True, timeout=10)
+    # An ordinary connection, not mode=ro: a read-only one cannot remove the -wal and -shm files
+    # of the WAL ledger when it closes, and they would be left beside it.
+    db = sqlite3.connect(Path(ledger_path), timeout=10)
     try:
         return {"submissions": _digest(db, "SELECT sha256, invalidated, used FROM submissions ORDER BY seq"),
                 "adjustments": _digest(db, "SELECT id, city_code, input, value, undoes FROM adjustments ORDER BY id")}

@@ -23,7 +23,7 @@ from sceval.ingest.ledger import Ledger
 from sceval.ingest.rescore import rescore_folder
 from sctemplates.roster import Roster
 from tests.sceval.ingest_helpers import fill, render, valid_values
-from tests.sceval.state.round_helpers import BLANK, CATALOG, CITIES, NUM, ROSTER, city_entry, run_ingest
+from tests.sceval.state.round_helpers import BLANK, CATALOG, CITIES, NUM, ROSTER, city_entry
 from tests.sceval.state.test_views import _assert_views_agree
 
 SMALL = Roster(ROSTER.province_code, ROSTER.province_name, tuple(CITIES))
@@ -45,6 +45,7 @@ class Round(RuleBasedStateMachine):
         self.sent: dict[str, list[Path]] = {c.code: [] for c in CITIES}
         self.serial = 0
         self.adjustments: list[int] = []
+        self.central = None  # (values, issues) of the secretariat's feed once it arrived
 
     def teardown(self):
         shutil.rmtree(self.root, ignore_errors=True)
@@ -67,7 +68,32 @@ class Round(RuleBasedStateMachine):
         return path
 
     def _ingest(self, inputs) -> None:
-        run_ingest(inputs, self.out, SMALL)
+        from sceval.ingest.batch import IngestOptions, ingest
+
+        values, problems = self.central or (None, [])
+        ingest([inputs], self.out, IngestOptions(catalog=CATALOG, roster=SMALL, jobs=1, draws=20, central=values,
+                                                 feed_issues=problems, ledger_path=self.out / "ledger.sqlite"))
+
+    @rule(unreadable_city=st.sampled_from([None, *CITIES]))
+    def the_secretariat_feed_arrives(self, unreadable_city):
+        """The central feed (one city's survey value beyond 0-100 when ``unreadable_city``), then
+        ingest runs again with it."""
+        from decimal import Decimal
+
+        from sceval.demo.fill import fill_central
+        from sceval.ingest.central import read_central, write_central_template
+
+        self.serial += 1
+        feed = self.root / f"feed{self.serial}.xlsx"
+        write_central_template(SMALL, feed, CATALOG)
+        names = [item.name for _, _, item in CATALOG.inputs() if not item.city_fills]
+        assert names
+        values = {c.code: {name: Decimal(180 if c == unreadable_city else 80) for name in names} for c in CITIES}
+        fill_central(feed, values)
+        self.central = read_central(feed, CATALOG, SMALL)
+        empty = self.root / f"rerun{self.serial}"
+        empty.mkdir()
+        self._ingest(empty)
 
     @rule(city=st.sampled_from(CITIES), kind=st.sampled_from(KINDS), by_mail=st.booleans())
     def a_return_arrives(self, city, kind, by_mail):
@@ -113,8 +139,9 @@ class Round(RuleBasedStateMachine):
                 ledger.use(history[0].sha256, "以首次报送为准")
             else:
                 ledger.invalidate(city_entry(self.out, code)["sha256"], "城市来函撤回")
+        self.serial += 1
         empty = self.root / f"rerun{self.serial}"
-        empty.mkdir(exist_ok=True)
+        empty.mkdir()
         self._ingest(empty)
 
     @precondition(lambda self: (self.out / "results.json").is_file())
