@@ -100,3 +100,41 @@ def _cell_order(coordinate: str) -> tuple:
 
     column, row = coordinate_from_string(coordinate)
     return row, column_index_from_string(column)
+
+
+def compare_report(path: Path, results: dict, name: str) -> list[Disagreement]:
+    """The tables of a 附件4 report (.docx) in the folder against the report the state gives:
+    tables are matched by their header row (a table the other side lacks is not compared: the
+    text around them is the officials' to edit), then cell by cell."""
+    from docx import Document
+
+    from sceval.reports.report.writer import build_report
+
+    cases = Path(path).with_name("cases.json")
+    recomputed = _docx_tables(build_report([results], cases if cases.is_file() else None, None)[0])
+    try:
+        shown = _docx_tables(Document(str(path)))
+    except Exception as exc:  # noqa: BLE001 - an unreadable document is a disagreement, not a crash
+        return [Disagreement(name, "", f"无法读取（{type(exc).__name__}）", "可读取的 Word 文档")]
+    found = []
+    for header, rows in recomputed.items():
+        mine = shown.get(header)
+        for index, (row, theirs) in enumerate(zip(mine or [], rows) if mine is not None else (), start=2):
+            found += [Disagreement(name, f"表（{'、'.join(header[:3])}…）第 {index} 行第 {column} 列", a or "（空）", b or "（空）")
+                      for column, (a, b) in enumerate(zip(row, theirs), start=1) if a != b]
+        if mine is not None and len(mine) != len(rows):
+            found.append(Disagreement(name, f"表（{'、'.join(header[:3])}…）", f"{len(mine)} 行", f"{len(rows)} 行"))
+    return found[:MAX_PER_FILE]
+
+
+def _docx_tables(document) -> dict[tuple, list[list[str]]]:
+    """header row -> data rows (cell texts) of every table; a repeated header gets its ordinal."""
+    tables: dict[tuple, list[list[str]]] = {}
+    for table in document.tables:
+        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        if rows:
+            header = tuple(rows[0])
+            while header in tables:
+                header += ("（续）",)
+            tables[header] = rows[1:]
+    return tables

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sceval.state.compare import Disagreement, compare_json, compare_workbooks
+from sceval.state.compare import Disagreement, compare_json, compare_report, compare_workbooks
 from sceval.state.manifest import RESULTS_FILE, ledger_token, read_manifest
 
 
@@ -67,6 +67,7 @@ def verify_folder(out_dir, ledger=None) -> Verdict:
             verdict.disagreements += _compare(out_dir, rel, on_disk.get(rel), path, results)
             verdict.compared += 1
         verdict.disagreements += _superfluous(out_dir, on_disk, staged)
+        verdict.disagreements += _reports(out_dir, results, verdict)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return verdict
@@ -79,6 +80,15 @@ def _compare(out_dir: Path, rel: str, shown: Path | None, recomputed: Path, resu
     if rel == RESULTS_FILE:
         return compare_json(shown, results, name)
     return compare_workbooks(shown, recomputed, name)
+
+
+def _reports(out_dir: Path, results: dict, verdict: Verdict) -> list[Disagreement]:
+    """The tables of each report (.docx) sceval wrote into the folder."""
+    found = []
+    for path in sorted(out_dir.glob("*.docx")):
+        found += compare_report(path, results, str(path))
+        verdict.compared += 1
+    return found
 
 
 def _superfluous(out_dir: Path, on_disk: dict, staged: dict) -> list[Disagreement]:
