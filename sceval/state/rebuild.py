@@ -135,7 +135,8 @@ def removed_note(removed: list[Path]) -> str:
     if not removed:
         return ""
     names = "、".join(path.name for path in removed[:5]) + ("等" if len(removed) > 5 else "")
-    return f"已删除不再适用的旧输出 {len(removed)} 个（无问题城市的反馈表、旧日期的汇总表、按旧结果写的邮件草稿）：{names}"
+    return (f"已删除不再适用的旧输出 {len(removed)} 个（无问题城市的反馈表、旧日期的汇总表、按旧结果写的邮件草稿；"
+            f"缺少原报送副本而无法重新生成的反馈表请重新运行 sceval ingest 生成）：{names}")
 
 
 def unrebuilt_note(out_dir: Path) -> str:
