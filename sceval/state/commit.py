@@ -63,7 +63,7 @@ def commit(out_dir: Path, staged: dict[str, Path], removed: list[str], backup_di
             else:
                 os.unlink(out_dir / rel)
     except OSError as exc:
-        _roll_back(out_dir, done, backup_dir)
+        _roll_back(out_dir, staged, done, backup_dir)
         raise OutputsLocked([out_dir / rel if rel else Path(exc.filename or out_dir)]) from exc
     shutil.rmtree(backup_dir, ignore_errors=True)
 
@@ -81,8 +81,11 @@ def _keep_aside(target: Path, backup: Path) -> bool:
     return True
 
 
-def _roll_back(out_dir: Path, done: list[tuple[str, bool]], backup_dir: Path) -> None:
-    """Every old file back in its place, in reverse (a new file is replaced by the old one)."""
+def _roll_back(out_dir: Path, staged: dict[str, Path], done: list[tuple[str, bool]], backup_dir: Path) -> None:
+    """Every old file back in its place, in reverse; a new file that had no old one (a city's
+    first feedback workbook) is taken away again, so the folder shows the earlier state only."""
     for rel, kept in reversed(done):
         if kept:
             os.replace(backup_dir / rel, out_dir / rel)
+        elif rel in staged and not staged[rel].exists():  # placed: its staged file was moved
+            (out_dir / rel).unlink(missing_ok=True)

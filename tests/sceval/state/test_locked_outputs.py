@@ -93,7 +93,8 @@ def test_a_rename_refused_midway_puts_every_replaced_file_back(tmp_path):
         (out / name).write_text(f"old {name}")
         (staging / name).write_text(f"new {name}")
     before = digests(out)
-    staged = {name: staging / name for name in ("a.xlsx", "b.xlsx", "c.json")}
+    (staging / "new.xlsx").write_text("a first view, not there before")
+    staged = {name: staging / name for name in ("new.xlsx", "a.xlsx", "b.xlsx", "c.json")}
     with immutable(out / "c.json"):
         import sceval.state.commit as committing
 
@@ -104,4 +105,4 @@ def test_a_rename_refused_midway_puts_every_replaced_file_back(tmp_path):
         finally:
             committing.check_replaceable = probe
     assert stopped.value.paths == [out / "c.json"]
-    assert digests(out) == before  # a.xlsx and b.xlsx were replaced, then put back
+    assert digests(out) == before  # a.xlsx and b.xlsx were replaced, then put back; new.xlsx gone
