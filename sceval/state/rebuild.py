@@ -70,13 +70,21 @@ def build_views(results: dict, staging: Path, inputs_dir: Path, workbooks: bool 
         for path in write_feedback_jobs(jobs_list, issues, jobs):
             staged[path.relative_to(staging).as_posix()] = path
         name = summary_name(results)
-        staged[name] = write_summary(results, staging / name)
+        staged[name] = write_summary(_with_cases(results, inputs_dir), staging / name)
     for rel, write in (extra or {}).items():
         write(staging / rel)
         staged[rel] = staging / rel
     write_results(results, staging / RESULTS_FILE)
     staged[RESULTS_FILE] = staging / RESULTS_FILE  # last: the views before the state they show
     return staged, issues
+
+
+def _with_cases(results: dict, out_dir: Path) -> dict:
+    """The summary's 优秀案例 sheet reads the folder's cases.json: staged elsewhere, it is given."""
+    from sceval.reports.summary.cases_sheet import cases_beside
+
+    cases = cases_beside(Path(out_dir) / RESULTS_FILE)
+    return {**results, "cases": cases} if cases else results
 
 
 def rebuild_views(out_dir, results: dict, ledger_path: Path | None = None, workbooks: bool = True,
