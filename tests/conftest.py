@@ -56,3 +56,12 @@ def optional_catalog():
     first = FirstLevel("ZX", "自选指标", Decimal(10), (second1, second2))
     return Catalog(edition="optional", title="自选指标", indicators=(first,),
                    total_points=Decimal(10))
+
+
+@pytest.fixture(scope="session")
+def demo_round(tmp_path_factory):
+    """The whole demo round (sceval.demo.round.run_demo), run once for every test module that
+    reads it; modules must not change its folder (copy it first)."""
+    from sceval.demo.round import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo_round") / "out", jobs=1)

@@ -64,9 +64,11 @@ def _register_all() -> None:
     from sceval.cli.commands import report as cli_report
     from sceval.cli.commands import rescore as cli_rescore
     from sceval.cli.commands import summary as cli_summary
+    from sceval.cli.commands import verify as cli_verify
 
     for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
-                   cli_demo, cli_cases, cli_mail, cli_report, cli_rescore, cli_adjust):
+                   cli_demo, cli_cases, cli_mail, cli_report, cli_rescore, cli_adjust,
+                   cli_verify):
         module.register(app)
     from sceval.cli.commands import export as cli_export  # analysts' tables (issue 25)
 

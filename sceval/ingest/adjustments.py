@@ -14,6 +14,8 @@ the summary's 得分明细 shows the adjusted value beside the original.
 """
 from __future__ import annotations
 
+import contextlib
+
 import getpass
 import sqlite3
 from dataclasses import dataclass
@@ -307,12 +309,31 @@ def _check_pair(catalogs: list[Catalog], code: str, item: Input, value, city: di
 
 
 def _rescore_in_place(results_dir: Path, before: dict, ledger: Path):
-    """The folder scored again with every adjustment in force, ranked as its last run was."""
+    """The folder scored again with every adjustment in force, ranked as its last run was; the
+    caller holds the folder's run lock (sceval.state.rebuild writes every view as one set)."""
     from sceval.ingest.rescore import rescore_folder
 
     block = before.get("sensitivity") or {}
     return rescore_folder(results_dir, results_dir, draws=block.get("draws", 1000), seed=block.get("seed", 2016),
-                          ledger=ledger)
+                          ledger=ledger, held=True)
+
+
+@contextlib.contextmanager
+def _changing(results_dir: Path, ledger: Path):
+    """The run lock first, then every view checked replaceable, then a ledger change that an
+    earlier adjust killed before its views were written is carried into them: only then may
+    this adjust write to the ledger (two adjusts at once: the second stops, nothing recorded)."""
+    from sceval.ingest.run_lock import RunFolder
+    from sceval.state.manifest import stale_reasons
+    from sceval.state.rebuild import check_views_replaceable
+
+    with RunFolder(results_dir):
+        check_views_replaceable(results_dir)
+        if ledger.is_file() and any("审核调整" in reason for reason in stale_reasons(results_dir, ledger)):
+            from sceval.ingest.rescore import read_results
+
+            _rescore_in_place(results_dir, read_results(results_dir), ledger)
+        yield
 
 
 def _ledger(results_dir: Path, ledger) -> Path:
@@ -338,9 +359,10 @@ def record_adjustments(results_dir, requests: list[Request], ledger=None) -> Rec
     optional = optional_of(results)
     catalogs = [scored_with(results)] + ([optional] if optional else [])
     resolved = [(_resolved(results, catalogs, r), r) for r in requests]
-    with AdjustmentBook(_ledger(results_dir, ledger)) as book:
-        made = [book.record(city, name, value, r.why.strip(), r.by, sha) for (city, name, value, sha), r in resolved]
-    run = _rescore_in_place(results_dir, results, _ledger(results_dir, ledger))
+    with _changing(results_dir, _ledger(results_dir, ledger)):
+        with AdjustmentBook(_ledger(results_dir, ledger)) as book:
+            made = [book.record(city, name, value, r.why.strip(), r.by, sha) for (city, name, value, sha), r in resolved]
+        run = _rescore_in_place(results_dir, results, _ledger(results_dir, ledger))
     return Recorded(made, _totals(run, [a.city for a in made]), run)
 
 
@@ -352,7 +374,8 @@ def undo_adjustment(results_dir, number: int, why: str = "", by: str = "", ledge
     ledger = _ledger(results_dir, ledger)
     if not ledger.is_file():
         raise AdjustmentProblem(f"{results_dir} 中没有报送台账（ledger.sqlite），没有可撤销的调整")
-    with AdjustmentBook(ledger) as book:
-        made = book.undo(number, why, by)
-    run = _rescore_in_place(results_dir, results, ledger)
+    with _changing(results_dir, ledger):
+        with AdjustmentBook(ledger) as book:
+            made = book.undo(number, why, by)
+        run = _rescore_in_place(results_dir, results, ledger)
     return Recorded([made], _totals(run, [made.city]), run)

@@ -28,7 +28,7 @@ from sceval.ingest.counting import FirstCopies, OutcomeKeeper, choose_counted
 from sceval.ingest.gather import Gathered, gather
 from sceval.ingest.one_file import FileTask
 from sceval.ingest.outputs import (
-    ensure_space, no_space, roster_from_outcomes, space_needed, write_feedback_all, write_summary_beside,
+    ensure_space, no_space, roster_from_outcomes, space_needed, store_inputs,
 )
 from sceval.ingest.pool import frozen_heap, run_tasks
 from sceval.ingest.results import FileOutcome, build_results, now_iso, write_results
@@ -86,6 +86,7 @@ class IngestRun:
     results_path: Path | None = None
     summary_path: Path | None = None
     feedback_paths: list[Path] = field(default_factory=list)
+    removed_paths: list[Path] = field(default_factory=list)  # views of an earlier state removed
     issues: list[Issue] = field(default_factory=list)  # run-level (SCORE_PROVISIONAL, …)
     counted: dict[str, FileOutcome] = field(default_factory=dict)
 
@@ -115,6 +116,9 @@ def ingest(inputs, out_dir, options: IngestOptions) -> IngestRun:
     out_dir = Path(out_dir)
     run = IngestRun()
     with RunFolder(out_dir) as folder:
+        from sceval.state.rebuild import check_views_replaceable
+
+        check_views_replaceable(out_dir)  # a view open in Excel/WPS: stop before the ledger changes
         run.issues += _stale_note(folder.removed)
         with frozen_heap(), _open_ledger(options.ledger_path, out_dir, run.issues) as ledger:
             with _ledger_errors(options.ledger_path):
@@ -176,20 +180,23 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
 
 
 def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> None:
-    """Workbooks first and results.json last, each atomically: a new results.json means the whole
-    run was written; a full disk stops with NoSpace before results.json is replaced."""
+    """Every view of the new state, replaced as one set (sceval.state.rebuild): a full disk stops
+    with NoSpace, a locked view with OutputsLocked, and the previous set stays whole."""
+    from sceval.state.rebuild import rebuild_views
+
     ensure_space(out_dir, space_needed(run, options.workbooks))
-    run.results_path = out_dir / RESULTS_FILE
     try:
-        if options.workbooks:
-            run.feedback_paths = write_feedback_all(run, out_dir, options.jobs or 1)
-            run.summary_path = write_summary_beside(run.results, out_dir)
-        write_results(run.results, run.results_path)
+        if options.workbooks:  # the returns the feedback workbooks are rebuilt from
+            store_inputs(run, out_dir)
+        views = rebuild_views(out_dir, run.results, options.ledger_path, options.workbooks, options.jobs or 1)
     except Exception as exc:  # noqa: BLE001 - only a full disk is turned into NoSpace; the rest re-raised
         full = no_space(exc, out_dir)
         if full is None:
             raise
         raise full from exc
+    run.issues += views.issues
+    run.results_path, run.summary_path, run.feedback_paths = views.results_path, views.summary_path, views.feedback_paths
+    run.removed_paths = views.removed
 
 
 def _open_ledger(ledger_path, out_dir: Path, notes: list[Issue]):

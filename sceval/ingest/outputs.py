@@ -16,7 +16,7 @@ from sctemplates.issues import Issue, issue
 from sctemplates.roster import City, Roster
 
 from sceval.ingest.pool import map_in_workers
-from sceval.ingest.results import REJECTED, FileOutcome, now_iso
+from sceval.ingest.results import FileOutcome, now_iso
 from sceval.ingest.run_lock import RunStopped
 
 FEEDBACK_DIR = "反馈"
@@ -34,13 +34,43 @@ def feedback_name(city: City) -> str:
     return safe_file_name(f"{city.code}_{city.name}_问题反馈.xlsx")
 
 
-def write_feedback_all(run, out_dir: Path, jobs: int = 1) -> list[Path]:
-    """One feedback workbook per city with issues; openpyxl is slow, so workers share the load."""
-    official = _official_of(run)
-    jobs_list = [(o.source, o.issues, out_dir / FEEDBACK_DIR / feedback_name(o.city), o.path,
-                  official(o)) for o in _feedback_outcomes(run)]
-    done = map_in_workers(_feedback_job, jobs_list, jobs)
-    run.issues += [found for _path, found in done if found is not None]
+INPUTS_DIR = ".sceval-inputs"  # a copy of each return a feedback workbook may be made from
+SCORED = ("submitted", "corrected", "has_errors")
+
+
+def store_inputs(run, out_dir: Path) -> None:
+    """Keep a copy of every return results.json names (counted or newest rejected), by sha256, so
+    the feedback workbooks can be rebuilt after an adjustment without the original inputs."""
+    wanted = {c.get("sha256") for c in run.results.get("cities") or [] if c.get("sha256")}
+    for outcome in run.outcomes:
+        if outcome.sha256 in wanted and outcome.source and Path(outcome.source).is_file():
+            target = out_dir / INPUTS_DIR / (outcome.sha256 + Path(outcome.source).suffix.lower())
+            if not target.exists():
+                target.parent.mkdir(exist_ok=True)
+                shutil.copyfile(outcome.source, target)
+
+
+def stored_input(out_dir: Path, sha256: str) -> Path | None:
+    return next(iter(sorted((out_dir / INPUTS_DIR).glob(f"{sha256}.*"))), None) if sha256 else None
+
+
+def feedback_jobs(results: dict, inputs_dir: Path, staging: Path) -> list[tuple]:
+    """(source, issues, staged target, name shown, Official) of each city with issues whose
+    return is stored: its counted file, or its newest rejected one."""
+    official = _official_of(results)
+    jobs = []
+    for entry in results.get("cities") or []:
+        source = stored_input(inputs_dir, entry.get("sha256") or "")
+        if entry.get("issues") and source is not None:
+            target = staging / FEEDBACK_DIR / feedback_name(City(entry["code"], entry["name"], entry.get("kind", "")))
+            jobs.append((str(source), entry["issues"], target, entry.get("file") or "", official(entry)))
+    return jobs
+
+
+def write_feedback_jobs(jobs: list[tuple], run_issues: list, workers: int = 1) -> list[Path]:
+    """Write each feedback workbook; openpyxl is slow, so workers share the load."""
+    done = map_in_workers(_feedback_job, jobs, workers)
+    run_issues += [found for _path, found in done if found is not None]
     return [path for path, _found in done if path is not None]
 
 
@@ -72,20 +102,18 @@ def _quiet_finalizers():
         sys.unraisablehook = hook
 
 
-def _official_of(run):
-    """outcome -> sceval.reports.feedback.Official for a counted return (None for a rejected
+def _official_of(results: dict):
+    """city entry -> sceval.reports.feedback.Official for a counted return (None for a rejected
     one): its official scores, the values ingest read, and the secretariat's values."""
     from sceval.ingest.results import catalog_of
     from sceval.reports.feedback import CENTRAL_UNREADABLE, Official
 
-    entries = {c["code"]: c for c in run.results.get("cities") or []}
-    catalog = catalog_of(run.results)
+    catalog = catalog_of(results)
     central = [(i.name, i.label, (sub or second).code) for second, sub, i in catalog.inputs()
                if not i.city_fills] if catalog else []
 
-    def official(outcome: FileOutcome):
-        entry = entries.get(outcome.city.code) if outcome.city else None
-        if outcome.result is None or not entry or entry.get("sha256") != outcome.sha256:
+    def official(entry: dict):
+        if entry.get("status") not in SCORED:
             return None
         inputs = entry.get("inputs") or {}
         # A feed cell the secretariat filled but nobody could read (八十分) was received: say so.
@@ -107,30 +135,9 @@ def _optional_shown(entry: dict):
     return f"待补 {pending:.2f} 分（自选指标与本省现行定义不一致，未计分；请使用新下发的模板重新填报）"
 
 
-def _feedback_outcomes(run) -> list[FileOutcome]:
-    """The counted file of each city with issues; else the newest identified rejected file.
-    Only this province's cities: another province's return gets no feedback in our 反馈 folder."""
-    ours = {c["code"] for c in run.results.get("cities") or []}
-    chosen = {code: o for code, o in run.counted.items() if o.issues}
-    for outcome in sorted(run.outcomes, key=lambda o: o.received_at):
-        if outcome.status == REJECTED and outcome.city and outcome.city.code not in run.counted and outcome.source:
-            chosen[outcome.city.code] = outcome
-    province = (run.results.get("province") or {}).get("code") or ""
-    return [o for o in chosen.values() if (not ours or o.city.code in ours)
-            and (not province or not o.province[0] or o.province[0] == province)]
-
-
 def summary_name(results: dict) -> str:
     day = (results.get("generated_at") or now_iso())[:10].replace("-", "")
     return safe_file_name(f"汇总_{results['province']['name'] or '未知省份'}_{day}.xlsx")
-
-
-def write_summary_beside(results: dict, out_dir: Path) -> Path:
-    from sceval.reports.summary.workbook import write_summary
-
-    target = out_dir / summary_name(results)
-    write_summary(results, target)
-    return target
 
 
 # --- room on the disk -------------------------------------------------------------------------
@@ -153,7 +160,7 @@ def space_needed(run, workbooks: bool) -> int:
     needed = 256 * 1024 + 8 * 1024 * cities + 2 * 1024 * files
     if workbooks:
         needed += 64 * 1024 + 16 * 1024 * cities
-        needed += sum(o.size + 64 * 1024 for o in _feedback_outcomes(run))
+        needed += sum(o.size + 64 * 1024 for o in run.counted.values())
     return needed * SPACE_MARGIN
 
 

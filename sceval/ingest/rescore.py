@@ -18,8 +18,9 @@ adjustments) call, so the two can never disagree.
 """
 from __future__ import annotations
 
-import json
+import contextlib
 import functools
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ from sctemplates.model import Catalog
 
 from sceval.evaluate import checks, scoring
 from sceval.evaluate.parse import FILLED, INVALID, Parsed
+from sceval.ingest import adjusted_completeness
 from sceval.ingest.results import CITY_ISSUE_KEYS, json_number
 
 RULE_CODES = frozenset({"VAL_OUT_OF_RANGE", "VAL_NOT_INTEGER", "RATIO_DEN_ZERO", "RATIO_NUM_GT_DEN"})
@@ -171,6 +173,7 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
     if away:
         new["issues_adjusted_away"] = away
     new["status"] = _status(new.get("status"), issues)
+    adjusted_completeness.apply(new, entry, catalogs, values, adjusted)
     return new
 
 
@@ -194,11 +197,12 @@ def scored_entries(results: dict) -> list[dict]:
 
 
 def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = None,
-                    adjustments: dict | None = None, only_adjusted: bool = False) -> dict:
+                    adjustments: dict | None = None, only_adjusted: bool = False, also=frozenset()) -> dict:
     """A copy of ``results`` with every counted city scored again under ``catalog`` (or, with
     ``only_adjusted``, only the cities with adjustments: ingest's own scores are the others').
 
-    ``adjustments``: city code -> list of sceval.ingest.adjustments.Adjustment in force."""
+    ``adjustments``: city code -> list of sceval.ingest.adjustments.Adjustment in force;
+    ``also``: codes of cities scored again even without adjustments."""
     from sctemplates.export import catalog_as_dict
 
     from sceval.ingest.adjustments import (
@@ -214,7 +218,7 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
     cities = []
     for entry in results.get("cities") or []:
         mine = adjustments.get(entry.get("code"), [])
-        if id(entry) in scored and (mine or not only_adjusted):
+        if id(entry) in scored and (mine or not only_adjusted or entry.get("code") in also):
             owners = input_owners(_catalogs_for(entry, catalog, optional))
             stale = [a for a in mine if a.sha256 and a.sha256 != entry.get("sha256")]
             mine = [a for a in mine if a.input in owners and a not in stale]
@@ -271,9 +275,13 @@ def after_scoring(run, options, previous: Path | None = None) -> None:
         restore_from(previous, options.ledger_path)
     catalogs = [options.catalog] + ([options.optional] if options.optional else [])
     adjustments = read_in_force(options.ledger_path, catalogs)
-    if adjustments:
+    # A city counted in an earlier run comes back from the ledger as it was scored then, before
+    # this run's batch rules (the secretariat's points pending without a feed): score it again.
+    earlier = {e["code"] for e in scored_entries(run.results)
+               if getattr(run.counted.get(e["code"]), "sha256", None) != e.get("sha256")}
+    if adjustments or earlier:
         run.results = rescore_results(run.results, options.catalog, options.optional, adjustments,
-                                      only_adjusted=True)
+                                      only_adjusted=True, also=earlier)
         _notes_for_feedback(run)
     add_rank_stability(run.results, options.catalog, options.draws, options.seed)
 
@@ -305,6 +313,7 @@ class RescoreRun:
     results_path: Path | None = None
     summary_path: Path | None = None
     changes_path: Path | None = None
+    views: object = None  # sceval.state.rebuild.Views: every file written and removed
 
 
 def read_results(results_dir: Path) -> dict:
@@ -353,7 +362,7 @@ def adjustments_for(results_dir: Path, results: dict, catalogs: list[Catalog], l
 
 
 def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, seed: int = 2016,
-                   workbooks: bool = True, ledger=None) -> RescoreRun:
+                   workbooks: bool = True, ledger=None, held: bool = False) -> RescoreRun:
     """Rescore ``results_dir``'s counted returns into ``out_dir`` (may be the same folder):
     results.json, the summary and the 变动对比 workbook, each written atomically, results.json
     last. RescoreRefused when ``catalog_path``'s input contract differs (nothing written)."""
@@ -373,19 +382,24 @@ def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, s
     after["run_issues"] = list(before.get("run_issues") or []) + catalog_changed_note(revision, catalog)
     add_rank_stability(after, catalog, draws, seed)
     run = RescoreRun(before, after, revision)
-    _write_rescored(run, out_dir, workbooks)
+    _write_rescored(run, results_dir, out_dir, workbooks, ledger, held)
     return run
 
 
-def _write_rescored(run: RescoreRun, out_dir: Path, workbooks: bool) -> None:
-    from sceval.ingest.outputs import write_summary_beside
-    from sceval.ingest.results import write_results
+def _write_rescored(run: RescoreRun, results_dir: Path, out_dir: Path, workbooks: bool, ledger=None,
+                    held: bool = False) -> None:
+    """Every view of the rescored state, with the 变动对比 workbook, as one set (sceval.state);
+    ``held``: the caller holds the folder's run lock already (sceval adjust)."""
+    from sceval.ingest.ledger import default_ledger_path
     from sceval.ingest.run_lock import RunFolder
     from sceval.reports.summary.changes import changes_name, write_changes
+    from sceval.state.rebuild import rebuild_views
 
-    with RunFolder(out_dir):
-        if workbooks:
-            run.summary_path = write_summary_beside(run.results, out_dir)
-            run.changes_path = write_changes(run.before, run.results, out_dir / changes_name(run.results))
-        run.results_path = out_dir / RESULTS_FILE
-        write_results(run.results, run.results_path)
+    extra = {changes_name(run.results): lambda path: write_changes(run.before, run.results, path)} if workbooks else {}
+    ledger = Path(ledger) if ledger else default_ledger_path(results_dir)
+    with contextlib.nullcontext() if held else RunFolder(out_dir):
+        views = rebuild_views(out_dir, run.results, ledger if results_dir.resolve() == out_dir.resolve() else None,
+                              workbooks, extra=extra, inputs_from=results_dir)
+    run.results_path, run.summary_path = views.results_path, views.summary_path
+    run.changes_path = views.extra_paths[0] if views.extra_paths else None
+    run.views = views

@@ -17,6 +17,8 @@ from typing import Optional
 
 import typer
 
+from sceval.cli.commands.ingest import say_removed
+
 TEMPLATE_WORD = "template"
 
 
@@ -55,6 +57,7 @@ def _report(recorded) -> None:
     run = recorded.run
     if run is not None and run.results_path:
         typer.echo(f"已重新计分：{run.results_path}" + (f"；变动对比：{run.changes_path}" if run.changes_path else ""))
+        say_removed(run.views.removed if run.views else [], run.results_path.parent)
 
 
 def _print_list(out: Path, ledger: Optional[Path]) -> None:

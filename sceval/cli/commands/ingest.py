@@ -280,5 +280,15 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"汇总表：{run.summary_path}")
         if run.feedback_paths:
             typer.echo(f"问题反馈表 {len(run.feedback_paths)} 份：{out / '反馈'}")
+        say_removed(run.removed_paths, out)
         if run_errors or (feed is not None and feed.has_errors):
             raise typer.Exit(EXIT_RUN_ERROR)
+
+
+def say_removed(removed, out: Path) -> None:
+    """What a rebuild of the folder's views removed, and the report it cannot rebuild."""
+    from sceval.state.rebuild import removed_note, unrebuilt_note
+
+    for note in (removed_note(removed), unrebuilt_note(out)):
+        if note:
+            typer.echo(note)

@@ -16,7 +16,8 @@ LEDGER_OPTION = typer.Option(None, "--ledger", help="台账文件路径（默认
 OUT_OPTION = typer.Option(None, "--out", "-o", help="回收输出目录（台账位于其中的 ledger.sqlite）。")
 # The ledger changes now; what the officials read changes only when ingest runs again.
 RERUN_NOTE = ("注意：results.json、汇总表和反馈表现在还没有改变，将在下次运行 sceval ingest 时按此更新；"
-              "加 --rerun 即按上次的参数立即重新回收，或用与上次相同的参数重新运行 sceval ingest。")
+              "加 --rerun 即按上次的参数立即重新回收，或用与上次相同的参数重新运行 sceval ingest。"
+              "在此之前 sceval mail feedback 和 sceval report 不会使用这些已过期的输出文件，sceval verify 会指出。")
 RERUN_OPTION = typer.Option(False, "--rerun", help="随即按上次的参数重新运行 sceval ingest，更新 results.json、汇总表和反馈表。")
 
 

@@ -120,6 +120,7 @@ def feedback_command(
     """给每个有问题反馈表的城市写邮件，附上反馈表，正文说明待更正的分值。"""
     from sceval.mail.letters import feedback_letters, read_results
 
+    _current_or_exit(out)  # never mail a feedback workbook older than the results (sceval.state)
     city_roster, _ = _roster_or_results(roster, read_results(out))
     problems = []
     found = feedback_letters(out, _province(province, city_roster), city_roster, problems)
@@ -144,3 +145,15 @@ def fetch_command(
         typer.secho("请用 --out 指定保存邮件的文件夹", fg="red", err=True)
         raise typer.Exit(2)
     fetch_or_exit(imap, imap_user, folder, since, out)
+def _current_or_exit(out: Path) -> None:
+    """The folder's views rebuilt when stale; exit 2 when only a new ingest can do it."""
+    from sceval.ingest.run_lock import RunStopped
+    from sceval.state.current import ensure_current
+
+    try:
+        reasons = ensure_current(out)
+    except RunStopped as stopped:
+        typer.secho(str(stopped), fg="red", err=True)
+        raise typer.Exit(2) from None
+    if reasons:
+        typer.echo(f"输出文件已按当前状态重新生成（{'；'.join(reasons)}）")

@@ -52,6 +52,10 @@ def report_command(
     from sceval.office import soffice
     from sceval.reports.report.writer import to_pdf, write_report
 
+    from sceval.cli.commands.mail import _current_or_exit
+
+    for path in results:  # a results folder's views brought up to its state first (sceval.state)
+        _current_or_exit(path.parent)
     loaded = _load_results_or_exit(list(results))  # the same checks as `sceval summary`
     beside = results[0].with_name("cases.json")
     if cases is None and len(results) == 1 and beside.is_file():  # `sceval ingest` puts it there

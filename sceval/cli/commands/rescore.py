@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from sceval.cli.commands.ingest import say_removed
 from sceval.cli.common import CATALOG_HELP
 
 
@@ -39,6 +40,7 @@ def register(app: typer.Typer) -> None:
         changed = sum(1 for old, new in _totals(run) if old != new)
         typer.echo(f"{len(_totals(run))} 个城市重新计分，{changed} 个总分有变动。")
         typer.echo(f"结果：{run.results_path}\n汇总表：{run.summary_path}\n变动对比：{run.changes_path}")
+        say_removed(run.views.removed if run.views else [], out)
 
 
 def _totals(run) -> list[tuple]:

@@ -64,6 +64,14 @@ def _issue_key(item: dict) -> tuple:
     return tuple(str(item.get(k, "")) for k in ("code", "sheet", "cell", "indicator", "message"))
 
 
+def _filed_under(file: dict, item: dict) -> str:
+    """The file an issue is about: a note on the secretariat's central feed names the feed file,
+    not the city's return it was found for."""
+    if str(item.get("code", "")).startswith("CENTRAL_") and item.get("file"):
+        return item["file"]
+    return file.get("path", "")
+
+
 def _issue_rows(data: SummaryData) -> list[tuple]:
     """(province, city code, city name, file, issue) for every file's issues, then the city-level
     issues not already listed with a file (e.g. missing central data)."""
@@ -75,7 +83,7 @@ def _issue_rows(data: SummaryData) -> list[tuple]:
             for item in file.get("issues") or []:
                 seen.add((province.code, code, _issue_key(item)))
                 rows.append((province.name, code, names.get((province.code, code), ""),
-                             file.get("path", ""), item))
+                             _filed_under(file, item), item))
     for city in data.rows:
         for item in city.issues:
             if (city.province_code, city.code, _issue_key(item)) not in seen:

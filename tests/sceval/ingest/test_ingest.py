@@ -278,8 +278,9 @@ def test_results_only_run_writes_no_workbooks(templates, tmp_path):
     path = fill(templates[HANGZHOU.code], tmp_path / "杭州.xlsx", valid_values(CATALOG) | {A1.input("numerator").name: None})
     run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED, workbooks=False))
     assert run.summary_path is None and run.feedback_paths == []
-    # besides results.json only the run's marks: the lock file and the sceval-output marker
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".sceval-output", ".sceval.lock", "results.json"]
+    # besides results.json only the run's marks: the lock file, the sceval-output marker, the views' manifest
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".sceval-output", ".sceval-views.json", ".sceval.lock",
+                                                                   "results.json"]
 
 
 def test_central_feed_problems_are_kept_in_results_and_summary(templates, tmp_path):

@@ -8,14 +8,12 @@ import json
 import pytest
 
 from sceval.demo.mail import DRAFTS_DIR, MAILBOX, RAW_GBK_CITY, RFC2231_CITY
-from sceval.demo.round import CORRECTED_CITY, SILENT_CITY, run_demo
+from sceval.demo.round import CORRECTED_CITY, SILENT_CITY
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo_mail") / "out"
-    run = run_demo(out, jobs=1)
-    return run, json.loads(run.results.read_text(encoding="utf-8"))
+def demo(demo_round):
+    return demo_round, json.loads(demo_round.results.read_text(encoding="utf-8"))
 
 
 def test_the_province_drafts_carry_each_template(demo):

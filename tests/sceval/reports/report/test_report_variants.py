@@ -223,3 +223,16 @@ def test_an_unreadable_feed_cell_is_counted_among_the_feeds_problems(tmp_path):
     at_stake = report.paragraph("暂未得到共")
     assert "城市更正后可以得到" not in at_stake  # the feed's error is not the city's to correct
     assert f"其中{city['name']}的未得分值含秘书处统一数据中无法读取的数值，由秘书处更正" in at_stake
+
+
+def test_the_report_dates_a_return_by_the_time_it_carries_not_the_disk_time(tmp_path):
+    """Issue 19: a file copied into the inbox on 12-28 (its mtime) that was filled on 12-18."""
+    results = province_results()
+    city = next(c for c in results["cities"] if c["status"] == "submitted")
+    row = next(f for f in results["files"] if f["sha256"] == city["sha256"])
+    assert not row.get("message")
+    row.update(received_at="2016-12-28T02:00:00+00:00", order_basis="filed", order_time="2016-12-18")
+    city["received_at"] = row["received_at"]
+    report = _report(tmp_path, [results])
+    shown = next(r for r in report.table("参评城市及报送情况") if r[1] == city["name"])
+    assert shown[4] == "2016年12月18日"
