@@ -74,3 +74,16 @@ def strict_load(text: str):
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a shared object out again where it recurs: StrictLoader refuses anchors, so what
+    sceval writes for people to edit and read back must never contain one."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def dump_plain(data, **options) -> str:
+    """yaml.safe_dump without anchors or aliases (readable again by StrictLoader)."""
+    return yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, **options)

@@ -248,9 +248,11 @@ def add_rank_stability(results: dict, catalog: Catalog, draws: int, seed: int,
     """cities[].rank, rank_interval [5 %, 95 %] and rank_median (null for cities not scored), and
     the top-level ``sensitivity`` (sceval.evaluate.sensitivity; ``draws`` 0: ranks only)."""
     from sceval.evaluate import sensitivity
+    from sctemplates.roster import reports_apart
 
     noise = sensitivity.DEFAULT_NOISE if noise is None else noise
-    scored = scored_entries(results)
+    province = (results.get("province") or {}).get("code") or ""  # a 计划单列市 is ranked by the nation, not here
+    scored = [c for c in scored_entries(results) if not reports_apart(c.get("kind") or "", province)]
     stability = sensitivity.rank_stability(catalog, [Decimal(str(c["total"])) for c in scored],
                                            [c["scores"] for c in scored], draws, noise, seed)
     for entry in results.get("cities") or []:

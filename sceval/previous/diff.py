@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
 
+from sctemplates.strict_yaml import dump_plain
 from sctemplates.model import Catalog
 
 RENAMED, DROPPED, ADDED, RELABELLED = "改名", "删除", "新增", "名称变化"
@@ -92,4 +92,4 @@ def starter_mapping(old: Catalog, new: Catalog, rows: list[DiffRow]) -> str:
               "# 合并：多个旧名称指向同一新名称（数值相加）。未列出的名称视为不变。\n"
               f"# 新版新增（若由旧项拆分或合并而来，请在上面改写）：{'、'.join(added) or '无'}\n")
     body = {"from": old.edition, "to": new.edition, "codes": codes, "inputs": inputs}
-    return header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
+    return header + dump_plain(body)

@@ -44,7 +44,8 @@ def has_previous(data) -> bool:
 def compared_rows(data) -> list[Compared]:
     """One Compared per city with a previous round (sceval.reports.summary.data.SummaryData rows);
     a national merge ranks the previous totals of all its cities together, like the current ones."""
-    rows = [row for row in data.rows if row.record.get("previous")]
+    # A 计划单列市 in a province's views reports to the nation: never compared or ranked here.
+    rows = [row for row in data.rows if row.record.get("previous") and not row.apart]
     earlier = _national_ranks(rows) if data.national else {}
     firsts = [first.code for first in data.catalog.indicators]
     found = []

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sceval.reports.summary.embedded import SHEET as EMBEDDED_SHEET
+
 # Differ between two honest writes of the same state: when and where it was written.
 VOLATILE_KEYS = frozenset({"generated_at"})
 # …and in a workbook's heading, the day it was written ("生成日期：2026-12-07"), not the state.
@@ -71,12 +73,28 @@ def compare_workbooks(shown_path: Path, recomputed_path: Path, name: str) -> lis
                           "（应有此工作表）" if sheet in recomputed else "（不应有此工作表）")
              for sheet in sorted(set(shown) ^ set(recomputed))]
     for sheet in [s for s in recomputed if s in shown]:
+        if sheet == EMBEDDED_SHEET:  # compressed JSON: compared by value, generation times aside
+            found += _compare_embedded(shown_path, recomputed_path, name)
+            continue
         mine, theirs = shown[sheet], recomputed[sheet]
         for cell in sorted(set(mine) | set(theirs), key=_cell_order):
             if mine.get(cell) != theirs.get(cell):
                 found.append(Disagreement(name, f"工作表“{sheet}”单元格 {cell}",
                                           _text(mine.get(cell, "（空）")), _text(theirs.get(cell, "（空）"))))
     return found[:MAX_PER_FILE]
+
+
+def _compare_embedded(shown_path: Path, recomputed_path: Path, name: str) -> list[Disagreement]:
+    """The results a summary carries (sceval.reports.summary.embedded), decoded on both sides."""
+    from sceval.reports.summary.embedded import read_embedded
+
+    shown, recomputed = read_embedded(shown_path, name), read_embedded(recomputed_path, name)
+    if not shown.usable:
+        return [Disagreement(name, f"工作表“{EMBEDDED_SHEET}”", "（内嵌的计分结果无法读取）", "（可读取的内嵌计分结果）")]
+    found: list[Disagreement] = []
+    _walk([_normal(r) for r in shown.results], [_normal(r) for r in recomputed.results],
+          f"工作表“{EMBEDDED_SHEET}”", name, found)
+    return found
 
 
 def _cells(path: Path) -> dict[str, dict[str, object]]:

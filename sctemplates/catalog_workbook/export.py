@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import xlsxwriter
-import yaml
 
+from sctemplates.strict_yaml import dump_plain
 from sctemplates.atomic import atomic_path
 from sctemplates.methods import METHODS
 from sctemplates.model import defined_name
@@ -54,7 +54,7 @@ def _other_items(data: dict) -> list[tuple[str, object]]:
 
 
 def _yaml_text(value) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=None).strip()
+    return dump_plain(value, default_flow_style=None).strip()
 
 
 def _unit_rows(data: dict) -> list[dict]:
@@ -224,5 +224,5 @@ def write_catalog(data: dict, target: str | Path) -> Path:
         return write_catalog_workbook(data, target)
     from sctemplates.atomic import write_text_atomic
 
-    write_text_atomic(target, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    write_text_atomic(target, dump_plain(data))
     return Path(target)

@@ -131,7 +131,9 @@ def rejected_line(entry: dict) -> str:
     path = entry["path"]
     reason = next((i["message"] for i in entry["issues"] if i["severity"] == "error"),
                   entry["issues"][0]["message"] if entry["issues"] else "")  # MAIL_* rows are warnings
-    names = (path, path.split(" › ")[0])  # a mail's row: 邮件“…”（…） › 附件名
+    # A mail's row: [a.eml › ]邮件“…”（…） › 附件名 — the reason may repeat any leading part of it.
+    parts = path.split(" › ")
+    names = [" › ".join(parts[:end]) for end in range(len(parts), 0, -1)]
     for said in (f"{prefix}{name}" for name in names for prefix in ("", "文件 ", "邮件文件 ")):
         if reason.startswith(said):
             reason = reason[len(said):].lstrip(" ：:，,")

@@ -25,7 +25,7 @@ from tests.sctemplates.catalog_workbook.helpers import cell_of, edit, exported, 
 
 CATALOG = base_catalog()
 ROSTER = zhejiang()
-CITIES = ROSTER.cities[:3]
+CITIES = [c for c in ROSTER.cities if c.kind != "计划单列市"][:3]  # 宁波 reports to the nation: not ranked here
 
 
 def cent(value: Decimal) -> Decimal:

@@ -111,7 +111,8 @@ def returns_with_issues(tmp_path_factory) -> Path:
 
 
 def _writing(out: Path) -> bool:
-    return any(out.glob(".tmp-sceval-*")) or any(out.glob("反馈/*"))
+    # Views are written into a staging folder first, then renamed into place together (sceval.state).
+    return any(out.glob(".tmp-sceval-*")) or any(out.glob(".work/views-*/new/反馈/*"))
 
 
 def test_a_run_killed_while_writing_is_cleaned_up_by_the_next(returns_with_issues, tmp_path):

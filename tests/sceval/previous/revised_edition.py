@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import yaml
 
+from sctemplates.strict_yaml import dump_plain
 from sctemplates.catalog import load_catalog, load_catalog_data
 
 EDITION = "2016修订（非官方，测试用）"
@@ -48,5 +48,5 @@ def write_revised(folder: Path):
     """The revised edition as a YAML file in ``folder`` and its loaded Catalog."""
     path = Path(folder) / "revised_test_edition.yaml"
     header = "# 非官方，测试用：由 2016 版目录改写的修订版（改名、拆分、删除各一处），仅供测试\n"
-    path.write_text(header + yaml.safe_dump(revised_data(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(header + dump_plain(revised_data()), encoding="utf-8")
     return path, load_catalog(path)

@@ -81,8 +81,8 @@ def test_cli_render_and_ingest_with_previous(rounds, tmp_path):
     templates = sorted((tmp_path / "t").glob("*.xlsx"))
     assert len(templates) == len(ROSTER.cities)
     assert _beside(templates[0], "SC_L1P1_A1_NUM") == first["cities"][0]["inputs"]["SC_L1P1_A1_NUM"]
-    assert first["cities"][2]["status"] == "missing"
-    assert _beside(templates[2], "SC_L1P1_A1_NUM") == "上一轮未报送"
+    assert first["cities"][1]["status"] == "missing"
+    assert _beside(templates[1], "SC_L1P1_A1_NUM") == "上一轮未报送"
     returned = fill(templates[0], tmp_path / "in" / "杭州.xlsx", valid_values(CATALOG))
     ingested = runner.invoke(app, ["ingest", str(returned.parent), "--roster", str(ROSTER_CSV), "--out",
                                    str(tmp_path / "out"), "--previous", str(previous), "--round-name", "第二轮",

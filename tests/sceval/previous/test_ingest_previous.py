@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from sceval.cli.app import app
 from tests.sceval.ingest_helpers import render
-from tests.sceval.previous.two_rounds import CATALOG, HANGZHOU, NINGBO, RATIO, ROSTER
+from tests.sceval.previous.two_rounds import CATALOG, HANGZHOU, WENZHOU, RATIO, ROSTER
 
 
 def _city(results: dict, code: str) -> dict:
@@ -24,8 +24,8 @@ def test_previous_and_change_per_city(rounds):
     assert now["previous"]["scores"]["L1"] == before["scores"]["L1"]
     exact = Decimal(str(now["total"])) - Decimal(str(before["total"]))
     assert now["change"] == float(exact) and now["change"] < 0
-    assert _city(second, NINGBO.code)["change"] == 0.0
-    missing = _city(second, ROSTER.cities[2].code)
+    assert _city(second, WENZHOU.code)["change"] == 0.0
+    missing = _city(second, ROSTER.cities[1].code)
     assert missing["previous"]["status"] == "missing" and missing["change"] is None
 
 
@@ -40,7 +40,7 @@ def test_tenfold_jump_sign_change_and_emptied_are_warned_with_both_values(rounds
     assert RATIO.input("numerator").label in jump["message"] and "超过 10 倍" in jump["message"]
     assert "-1.7" in found["YOY_SIGN"]["message"] and "为 空" in found["YOY_EMPTIED"]["message"]
     assert jump["sheet"] == "基础指标" and jump["cell"]
-    assert not [i for i in _city(second, NINGBO.code)["issues"] if i["code"].startswith("YOY_")]
+    assert not [i for i in _city(second, WENZHOU.code)["issues"] if i["code"].startswith("YOY_")]
     counted = run.counted[HANGZHOU.code]
     assert {"YOY_JUMP", "YOY_SIGN", "YOY_EMPTIED"} <= {i.code for i in counted.issues}  # → feedback
 

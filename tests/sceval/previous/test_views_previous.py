@@ -9,7 +9,7 @@ import openpyxl
 
 from sceval.reports.summary.previous_sheet import SHEET
 from sceval.reports.summary.workbook import write_summary
-from tests.sceval.previous.two_rounds import HANGZHOU, NINGBO
+from tests.sceval.previous.two_rounds import HANGZHOU, WENZHOU
 from tests.sceval.results_factory import make_results
 
 
@@ -35,7 +35,7 @@ def test_summary_sheet_per_city_totals_change_ranks_first_levels(rounds, tmp_pat
     assert row[5] == before["rank"] and row[6] == 2 and row[7] == before["rank"] - 2
     l1 = float(Decimal(str(hangzhou["scores"]["L1"])) - Decimal(str(before["scores"]["L1"])))
     assert row[8] == l1 and l1 < 0
-    assert rows[NINGBO.code][4] == 0
+    assert rows[WENZHOU.code][4] == 0
     assert rows["降幅最大的城市"][1] == f"杭州市（{hangzhou['change']:+.2f}）"
     assert rows["升幅最大的城市"][1] == "无"
     assert len(_charts_on(path)) >= 1
@@ -78,11 +78,18 @@ def test_national_merge_ranks_previous_totals_across_provinces(tmp_path):
 
 
 def test_feedback_workbook_shows_the_city_its_change(rounds, tmp_path):
-    from sceval.ingest.outputs import write_feedback_all
     from sceval.reports.feedback import LIST_SHEET
 
     _first, second, run = rounds
-    paths = write_feedback_all(run, tmp_path)
+    import shutil
+
+    from sceval.ingest.outputs import INPUTS_DIR, feedback_jobs, write_feedback_jobs
+
+    for outcome in run.outcomes:  # the returns as an output folder stores them (by sha256)
+        (tmp_path / INPUTS_DIR).mkdir(exist_ok=True)
+        shutil.copyfile(outcome.source, tmp_path / INPUTS_DIR / f"{outcome.sha256}.xlsx")
+    paths = write_feedback_jobs(feedback_jobs(second, tmp_path, tmp_path / "views"), [])
+    assert paths
     hangzhou = next(c for c in second["cities"] if c["code"] == HANGZHOU.code)
     path = next(p for p in paths if p.name.startswith(HANGZHOU.code))
     sheet = openpyxl.load_workbook(path)[LIST_SHEET]
@@ -109,7 +116,7 @@ def test_report_compares_the_rounds_from_data_with_a_placeholder(rounds, tmp_pat
     assert "下降的1个、持平的1个" in sentence and f"平均变动{change / 2:+.2f}分" in sentence
     assert f"降幅最大的是杭州市（{change:+.2f}分）" in sentence and "升幅最大" not in sentence
     table = back.table("与上一轮对比")
-    assert table[0][0] == "宁波市" and table[1][0] == "杭州市"
+    assert table[0][0] == "温州市" and table[1][0] == "杭州市"
     assert table[1][1:] == [f"{Decimal(str(first['cities'][0]['total'])):.2f}", f"{Decimal(str(hangzhou['total'])):.2f}",
                             f"{change:+.2f}", "1", "2", "-1"]
     assert any(p.startswith("【请补充：结合两轮评价结果") for p in back.paragraphs)
