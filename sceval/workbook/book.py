@@ -21,7 +21,7 @@ from sceval.workbook import xml_sheet as sheet_xml
 from sceval.workbook.cell_refs import GRID_COLUMNS, GRID_ROWS
 from sceval.workbook.grid_sheet import SheetTooWide, calamine_sheets
 from sceval.workbook.number_formats import StyleKinds, style_kinds
-from sceval.evaluate.parse import RawCell
+from sceval.workbook.cells import RawCell
 from sceval.workbook.sheet import Sheet
 from sceval.workbook.xml_sheet import EMPTY_CELL, NotPlain
 from sceval.workbook.xml_attributes import attributes, unescape
