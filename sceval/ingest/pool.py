@@ -22,7 +22,7 @@ from dataclasses import replace
 from sctemplates.issues import issue
 
 from sceval.ingest.one_file import FileTask, init_worker, process_file, process_shared
-from sceval.ingest.results import FileOutcome
+from sceval.results.model import FileOutcome
 
 # Beyond a file's own limit: the messages to and from the worker, and a worker's start.
 GRACE_SECONDS = 2

@@ -98,7 +98,7 @@ def _city(entry: dict, name: str, first_levels: list[str], mapping) -> PreviousC
 
 def _scored_with(results: dict):
     """The catalog the results were scored with; None for a results.json from before it was kept."""
-    from sceval.ingest.results import catalog_of
+    from sceval.results.model import catalog_of
 
     return catalog_of(results)
 

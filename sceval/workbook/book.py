@@ -311,7 +311,7 @@ MODIFIED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified\b[^>]*>([^<]{1,64})</")
 
 def _saved_time(archive) -> str:
     """The workbook's own last-saved time (dcterms:modified), as text; "" when absent. A regex
-    over a part preflight checked for DTDs; the text is judged by sceval.ingest.ordering."""
+    over a part preflight checked for DTDs; the text is judged by sceval.ledger.ordering."""
     member = _package_member(archive, CORE_PROPS_TYPE, "docProps/core.xml")
     if member is None:
         return ""

@@ -5,7 +5,7 @@ reported, not fatal); 1 when the run itself has an error the official must fix a
 returns carry optional indicators but no --optional was given, or a cell of the central feed could
 not be read: results are written, the city's row shows the error and its points pending); 2 when the run cannot proceed (bad arguments, unreadable catalog, roster,
 optional indicators or central feed, output folder not writable, another run using the same --out,
-the ledger locked by another program or read-only, the disk full: sceval.ingest.run_lock.RunStopped)
+the ledger locked by another program or read-only, the disk full: sceval.ledger.run_lock.RunStopped)
 and nothing of the previous results is changed. docs/interfaces.md lists them.
 """
 from __future__ import annotations
@@ -54,13 +54,13 @@ def _load_optional(path: Optional[Path], catalog):
 
 
 def _load_central(path: Optional[Path], catalog, roster):
-    """The central feed (sceval.ingest.central.CentralFeed), or None; an unusable file stops the
+    """The central feed (sceval.intake.central.CentralFeed), or None; an unusable file stops the
     run here, before any city is scored (exit 2, the file and why)."""
     if path is None:
         return None
     if not path.is_file():
         _fail(f"秘书处统一数据文件 {path} 不存在")
-    from sceval.ingest.central import CentralUnusable, load_central
+    from sceval.intake.central import CentralUnusable, load_central
 
     try:
         feed = load_central(path, catalog, roster)
@@ -203,7 +203,7 @@ def _bytes(megabytes: float) -> int:
 
 
 def _default_ledger(out: Path) -> Path:
-    from sceval.ingest.ledger import default_ledger_path
+    from sceval.ledger.ledger import default_ledger_path
 
     return default_ledger_path(out)
 
@@ -251,7 +251,7 @@ def register(app: typer.Typer) -> None:
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
         from sceval.cli.rerun import remember
         from sceval.ingest.batch import IngestOptions, ingest
-        from sceval.ingest.run_lock import RunStopped
+        from sceval.ledger.run_lock import RunStopped
         from sceval.safety.preflight import Limits
 
         loaded = load_catalog_or_exit(catalog)

@@ -3,7 +3,7 @@
 `sceval ledger` lists every submission ever received and the basis that decided which counts;
 `sceval ledger invalidate SHA --why …` excludes one, after which the city's previous valid
 submission counts; `sceval ledger use SHA --why …` (its mirror) makes one count whatever the
-ordering rule (sceval.ingest.ordering) says.
+ordering rule (sceval.ledger.ordering) says.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _after_change(rerun: bool, ledger_path: Path, out: Optional[Path]) -> None:
 
 def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
     """The ledger file to open; exit with a Chinese message when there is none yet."""
-    from sceval.ingest.ledger import default_ledger_path
+    from sceval.ledger.ledger import default_ledger_path
 
     path = ledger or default_ledger_path(out or Path("."))
     if not path.is_file():
@@ -48,7 +48,7 @@ def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
 def _open(ledger: Optional[Path], out: Optional[Path]):
     """The ledger through the same guard as ingest: busy, read-only or damaged is a Chinese message
     and exit 2; a damaged one is kept aside and rebuilt from results.json, and that is said."""
-    from sceval.ingest.ledger_guard import LedgerProblem, open_ledger
+    from sceval.ledger.guard import LedgerProblem, open_ledger
 
     path, notes = _ledger_path(ledger, out), []
     try:
@@ -102,7 +102,7 @@ def _city(sub) -> str:
 
 def _basis(sub) -> str:
     """'工作簿保存时间 2016-12-25 10:00': the basis that placed it, as of the last ingest."""
-    from sceval.ingest.ordering import basis_text
+    from sceval.ledger.ordering import basis_text
 
     return basis_text(sub.order_basis, sub.order_time)
 

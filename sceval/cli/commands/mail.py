@@ -147,7 +147,7 @@ def fetch_command(
     fetch_or_exit(imap, imap_user, folder, since, out)
 def _current_or_exit(out: Path) -> None:
     """The folder's views rebuilt when stale; exit 2 when only a new ingest can do it."""
-    from sceval.ingest.run_lock import RunStopped
+    from sceval.ledger.run_lock import RunStopped
     from sceval.state.current import ensure_current
 
     try:

@@ -1,5 +1,5 @@
 """`sceval rescore RESULTS_DIR [--catalog NEW] --out NEW_DIR`: the counted returns scored again
-from their stored inputs (no file re-read), under a revised catalog if given (sceval.ingest.rescore).
+from their stored inputs (no file re-read), under a revised catalog if given (sceval.review.rescore).
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ def register(app: typer.Typer) -> None:
         """按已回收的数据重新计分（可换用修订后的指标目录），输出 results.json、汇总表和变动对比表。"""
         from sctemplates.catalog import CatalogError
 
-        from sceval.ingest.rescore import RescoreProblem, RescoreRefused, rescore_folder
+        from sceval.review.rescore import RescoreProblem, RescoreRefused, rescore_folder
         from sceval.cli.unwritable import exit_when_unwritable
-        from sceval.ingest.run_lock import RunStopped
+        from sceval.ledger.run_lock import RunStopped
 
         try:
             with exit_when_unwritable("输出目录"):

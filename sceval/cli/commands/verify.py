@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
         ledger: Optional[Path] = typer.Option(None, "--ledger", help="台账文件（默认为输出目录下的 ledger.sqlite）。"),
     ) -> None:
         """核对：按台账与已保存的数据重新计算本轮结果，逐项比对目录中的 results.json、汇总表和各问题反馈表。"""
-        from sceval.ingest.rescore import RescoreProblem
+        from sceval.review.rescore import RescoreProblem
         from sceval.state.verify import verify_folder
 
         try:

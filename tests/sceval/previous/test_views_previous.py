@@ -78,7 +78,7 @@ def test_national_merge_ranks_previous_totals_across_provinces(tmp_path):
 
 
 def test_feedback_workbook_shows_the_city_its_change(rounds, tmp_path):
-    from sceval.ingest.outputs import write_feedback_all
+    from sceval.state.outputs import write_feedback_all
     from sceval.reports.feedback import LIST_SHEET
 
     _first, second, run = rounds
