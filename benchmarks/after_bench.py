@@ -66,7 +66,9 @@ def _fastest(work, repeat: int) -> float:
 def measure(cities: int = 340, repeat: int = 3) -> dict:
     from sctemplates.catalog import load_catalog
 
-    from sceval.review.rescore import add_rank_stability, rescore_folder, rescore_results
+    from sceval.review.rescore import add_rank_stability, rescore_results
+
+    from sceval.state.rescoring import rescore_folder
 
     results = synthesise(cities)
     catalog = revised(load_catalog())

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sctemplates.issues import issue
 
+from sceval.intake.file_kinds import WORD_SUFFIXES
 from sceval.safety.filenames import safe_filename_display as display_name
 from sceval.safety.filenames import zip_member_name as member_name
 
-WORD_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".rtf"}  # ingest leaves these to sceval.cases
 CASE_SUFFIXES = WORD_SUFFIXES | {".pdf"}  # a .pdf may be a case or a workbook: both sides say what they see
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 2_000

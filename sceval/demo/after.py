@@ -16,8 +16,10 @@ from pathlib import Path
 from sctemplates.catalog import load_catalog_data
 from sctemplates.catalog_workbook.export import write_catalog_workbook
 
-from sceval.review.adjustments import Request, record_adjustments
-from sceval.review.rescore import rescore_folder
+from sceval.review.adjustments import Request
+
+from sceval.state.adjusting import record_adjustments
+from sceval.state.rescoring import rescore_folder
 
 REVISED_CATALOG = "5_修订目录.xlsx"
 RESCORED_DIR = "6_按修订目录重新计分"

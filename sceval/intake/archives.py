@@ -23,9 +23,8 @@ from pathlib import Path
 from sctemplates.file_names import safe_file_name
 from sctemplates.display import name_shown
 
-from sceval.cases.inputs import WORD_SUFFIXES
-from sceval.intake.file_kinds import BY_SUFFIX
-from sceval.ledger.run_lock import RunStopped
+from sceval.intake.file_kinds import BY_SUFFIX, WORD_SUFFIXES
+from sceval.ledger.run_lock import NO_SPACE_ERRNOS, NoSpace, RunStopped
 from sceval.safety.filenames import zip_member_name
 
 MAX_MEMBER_BYTES = 20 * 1024 * 1024  # an archive member larger than a real return is refused
@@ -159,8 +158,6 @@ def extract_member(archive: zipfile.ZipFile, member: Member, out: Path, budget: 
 
 def _stop_if_disk_full(exc: BaseException, out: Path) -> None:
     """A full work disk is the run's problem, not the city's archive: the run stops (NoSpace)."""
-    from sceval.state.outputs import NO_SPACE_ERRNOS, NoSpace
-
     if isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS:
         raise NoSpace(f"解压压缩包到工作目录 {out.parent.parent.parent} 时磁盘空间不足（{exc.strerror}）。"
                       "未写入任何结果，上次的结果保持不变；请清理磁盘或改用其他输出目录后重新运行") from exc

@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 
 HEAD = 4096
+# Word-type documents: intake leaves them to sceval.cases (附件3 case documents), never a rejected return.
+WORD_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".rtf"}
 SEND_XLSX = "请用 Excel 或 WPS 打开后另存为 .xlsx 工作簿再报送"
 SEND_UNPACKED = "请解压后直接发送其中的 .xlsx 工作簿，或改用 .zip 格式压缩"
 

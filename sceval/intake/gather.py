@@ -20,9 +20,8 @@ from pathlib import Path
 
 from sctemplates.issues import Issue, issue
 
-from sceval.cases.inputs import WORD_SUFFIXES
 from sceval.intake.archives import MAX_MEMBER_BYTES, WORKBOOK_SUFFIXES, Budget, gather_archive  # noqa: F401
-from sceval.intake.file_kinds import BUNDLE_SUFFIXES, Kind, is_results_json, sniff
+from sceval.intake.file_kinds import BUNDLE_SUFFIXES, WORD_SUFFIXES, Kind, is_results_json, sniff
 from sceval.intake.gathered import Gathered, display_name, file_received_at, rejected
 from sceval.results.model import FileOutcome
 from sceval.ledger.run_lock import OUTPUT_MARK

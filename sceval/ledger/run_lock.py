@@ -11,6 +11,7 @@ recognises a sceval output folder found among the inputs.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -43,6 +44,16 @@ class RunStopped(RuntimeError):
     and what to do, in Chinese. Nothing of the previous results is changed."""
 
     code = "RUN_STOPPED"
+
+
+# A full disk (or a file size limit): the run stops whichever floor finds it (intake unpacking, state writing views).
+NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+class NoSpace(RunStopped):
+    """The output disk is full (or a file size limit was hit)."""
+
+    code = "OUT_NO_SPACE"
 
 
 class RunBusy(RunStopped):

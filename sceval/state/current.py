@@ -36,7 +36,8 @@ def ensure_current(out_dir, ledger=None) -> list[str]:
 
 
 def _rebuild(out_dir: Path, ledger: Path) -> None:
-    from sceval.review.rescore import read_results, rescore_folder
+    from sceval.review.rescore import read_results
+    from sceval.state.rescoring import rescore_folder
     from sceval.ledger.run_lock import RunFolder
 
     with RunFolder(out_dir):

@@ -4,8 +4,8 @@ summary workbook, with the names officials see.
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
+import os
 import shutil
 import sys
 from collections import Counter
@@ -15,9 +15,8 @@ from sctemplates.file_names import safe_file_name
 from sctemplates.issues import Issue, issue
 from sctemplates.roster import City, Roster
 
-from sceval.ingest.pool import map_in_workers
 from sceval.results.model import FileOutcome, now_iso
-from sceval.ledger.run_lock import RunStopped
+from sceval.ledger.run_lock import NO_SPACE_ERRNOS, NoSpace  # noqa: F401  (NoSpace: named here by callers)
 
 FEEDBACK_DIR = "反馈"
 
@@ -144,13 +143,6 @@ def summary_name(results: dict) -> str:
 # Generous per-item sizes (measured: a results.json city line ~6 kB, a file line ~1 kB, the
 # catalog ~200 kB; a feedback workbook ~ its return + 60 kB; the summary ~ 15 kB per city).
 SPACE_MARGIN = 2
-NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
-
-
-class NoSpace(RunStopped):
-    """The output disk is full (or a file size limit was hit)."""
-
-    code = "OUT_NO_SPACE"
 
 
 def space_needed(run, workbooks: bool) -> int:
@@ -193,3 +185,15 @@ def _os_error_in(exc: BaseException | None, depth: int = 0) -> OSError | None:
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def map_in_workers(function, items: list, jobs: int) -> list:
+    """``function`` over ``items`` in ``jobs`` processes (in-process for one job or a few items),
+    for the slow writers of a run (openpyxl feedback copies)."""
+    if jobs <= 1 or len(items) <= 2:
+        return [function(item) for item in items]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(jobs) as pool:
+        return pool.map(function, items, chunksize=4)

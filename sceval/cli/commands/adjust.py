@@ -99,7 +99,8 @@ def register(app: typer.Typer) -> None:
         listing: bool = typer.Option(False, "--list", help="列出台账中的全部调整与撤销记录（编号供 --undo 使用）。"),
     ) -> None:
         """审核调整：记录核实后的填报值（谁、何时、为何），并立即重新计分。"""
-        from sceval.review.adjustments import AdjustmentProblem, record_adjustments, undo_adjustment
+        from sceval.review.adjustments import AdjustmentProblem
+        from sceval.state.adjusting import record_adjustments, undo_adjustment
         from sceval.review.rescore import RescoreProblem
         from sceval.ledger.run_lock import RunStopped
 

@@ -26,7 +26,9 @@ def register(app: typer.Typer) -> None:
         """按已回收的数据重新计分（可换用修订后的指标目录），输出 results.json、汇总表和变动对比表。"""
         from sctemplates.catalog import CatalogError
 
-        from sceval.review.rescore import RescoreProblem, RescoreRefused, rescore_folder
+        from sceval.review.rescore import RescoreProblem, RescoreRefused
+
+        from sceval.state.rescoring import rescore_folder
         from sceval.cli.unwritable import exit_when_unwritable
         from sceval.ledger.run_lock import RunStopped
 

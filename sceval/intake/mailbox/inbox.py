@@ -14,7 +14,7 @@ import itertools
 from dataclasses import replace
 from pathlib import Path
 
-from sceval.cases.inputs import WORD_SUFFIXES
+from sceval.intake.file_kinds import WORD_SUFFIXES
 from sceval.intake.archives import WORKBOOK_SUFFIXES, gather_archive
 from sceval.intake.gathered import Gathered, display_name, rejected
 from sceval.intake.mailbox.outlook import NEEDS_EXTRA

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from sceval.cli.app import app
 from sceval.review.adjust_sheet import write_template
-from sceval.review.adjustments import AdjustmentProblem, Request, record_adjustments, undo_adjustment
+from sceval.review.adjustments import AdjustmentProblem, Request
+from sceval.state.adjusting import record_adjustments, undo_adjustment
 from sceval.ingest.batch import IngestOptions, ingest
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 

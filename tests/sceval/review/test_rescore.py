@@ -19,7 +19,8 @@ from sctemplates.catalog import load_catalog
 from sctemplates.catalog_workbook import sheets as S
 
 from sceval.ingest.batch import IngestOptions, ingest
-from sceval.review.rescore import RescoreRefused, rescore_folder
+from sceval.review.rescore import RescoreRefused
+from sceval.state.rescoring import rescore_folder
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 from tests.sctemplates.catalog_workbook.helpers import cell_of, edit, exported, set_values
 
