@@ -197,3 +197,11 @@ def test_sceval_imports_go_down_the_stage_order():
     assert not unknown, f"subpackages missing from STAGES: {unknown}"
     upward = [(s, t, f) for (s, t), f in edges.items() if FLOOR[s.split(".")[1]] < FLOOR[t.split(".")[1]]]
     assert not upward, upward
+
+
+def test_only_the_entry_point_imports_the_cli_app():
+    """cli/app.py imports every command module; a command (or cli/rerun.py) importing it back
+    would be a cycle inside cli: they get the running app from their context instead."""
+    importers = [str(path.relative_to(ROOT)) for path in _modules("sceval")
+                 if {"sceval.cli.app", "sceval.cli.app.app"} & _all_imports(path)]
+    assert importers == ["sceval/__main__.py"]
