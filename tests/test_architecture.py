@@ -106,7 +106,7 @@ def test_no_indicator_code_or_name_is_written_in_python():
 # sceval's subpackages (and top-level modules) from the lowest floor to the highest; a module may
 # import only from its own floor or lower ones. Function-level imports count: ast.walk sees them.
 STAGES = (
-    ("safety", "office"), ("workbook",), ("evaluate",), ("results",), ("ledger",), ("intake",),
+    ("errors",), ("safety", "office"), ("workbook",), ("evaluate",), ("results",), ("ledger",), ("intake",),
     ("cases",), ("reports",), ("previous",), ("review",), ("state",), ("ingest",), ("mail",),
     ("demo",), ("api", "export"), ("cli", "__main__"),
 )

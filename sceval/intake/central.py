@@ -19,6 +19,7 @@ from sctemplates.model import Catalog, Input
 
 from sceval.evaluate import parse
 from sceval.workbook.cell_refs import column_letters
+from sceval.errors import ScevalError
 
 SHEET = "秘书处统一数据"
 CODE_KEY = "CITY_CODE"  # machine keys in a hidden row; headers for people are below them
@@ -108,7 +109,7 @@ def _write_sheet(workbook, roster, columns: list[FeedColumn], catalog: Catalog) 
 # every city would silently lose those points otherwise; a cell that cannot be read is an error
 # on that city's row, its points pending (待补分值) until the secretariat corrects it.
 
-class CentralUnusable(Exception):
+class CentralUnusable(ScevalError):
     """The feed file cannot be used at all; ``issue`` (CENTRAL_UNUSABLE) names the file and why."""
 
     def __init__(self, path: Path, why: str):

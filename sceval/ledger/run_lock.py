@@ -23,6 +23,8 @@ from pathlib import Path
 
 from sctemplates.atomic import TEMP_PREFIX
 
+from sceval.errors import ScevalError
+
 try:
     import fcntl
 except ImportError:  # Windows: msvcrt's byte-range lock, also released when the process dies
@@ -39,7 +41,7 @@ STALE_TEMP = re.compile(rf"^(?:{re.escape(TEMP_PREFIX)}.+|\.tmp-[a-z0-9_]{{8}}\.
 TEMP_FOLDERS = ("", "反馈")  # where outputs are written, relative to --out
 
 
-class RunStopped(RuntimeError):
+class RunStopped(RuntimeError, ScevalError):
     """The run cannot go on (exit 2): its output folder, ledger or disk; the message says why
     and what to do, in Chinese. Nothing of the previous results is changed."""
 

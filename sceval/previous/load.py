@@ -14,8 +14,10 @@ from pathlib import Path
 
 from sctemplates.render.previous import PreviousCity, PreviousValues
 
+from sceval.errors import ScevalError
 
-class PreviousError(ValueError):
+
+class PreviousError(ValueError, ScevalError):
     """A previous results.json that cannot be used; the message is Chinese and names the file."""
 
 

@@ -26,6 +26,7 @@ from sctemplates.model import Catalog, Input
 
 from sceval.evaluate.parse import RawCell, parse_input
 from sceval.ledger.ledger import iso_time
+from sceval.errors import ScevalError
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS adjustments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -40,7 +41,7 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS adjustments (
 )"""
 
 
-class AdjustmentProblem(ValueError):
+class AdjustmentProblem(ValueError, ScevalError):
     """What the reviewer asked for cannot be recorded (Chinese message)."""
 
 

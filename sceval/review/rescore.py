@@ -31,6 +31,7 @@ from sceval.evaluate import checks, scoring
 from sceval.evaluate.parse import FILLED, INVALID, Parsed
 from sceval.review import adjusted_completeness
 from sceval.results.model import CITY_ISSUE_KEYS, json_number
+from sceval.errors import ScevalError
 
 RULE_CODES = frozenset({"VAL_OUT_OF_RANGE", "VAL_NOT_INTEGER", "RATIO_DEN_ZERO", "RATIO_NUM_GT_DEN"})
 VALUE_CODE_PREFIXES = ("VAL_", "RATIO_")
@@ -38,7 +39,7 @@ SCORED_STATUSES = ("submitted", "corrected", "has_errors")
 RESULTS_FILE = "results.json"
 
 
-class RescoreRefused(ValueError):
+class RescoreRefused(ValueError, ScevalError):
     """The new catalog asks the cities for different inputs: their answers cannot be reused."""
 
 
@@ -299,7 +300,7 @@ def _notes_for_feedback(run) -> None:
 
 # --- a results folder rescored into another (sceval rescore, sceval adjust) --------------------
 
-class RescoreProblem(ValueError):
+class RescoreProblem(ValueError, ScevalError):
     """The results folder cannot be rescored (no results.json, unreadable): Chinese message."""
 
 

@@ -18,6 +18,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from sctemplates.issues import Issue, issue
 
+from sceval.errors import ScevalError
+
 PASSWORD_VARIABLE = "SCEVAL_IMAP_PASSWORD"
 IMPLICIT_TLS_PORT = 993
 TIMEOUT_SECONDS = 30
@@ -27,7 +29,7 @@ SETUP_HINT = ("请先在邮箱网页版“设置”中开启 IMAP 服务，并�
               "经环境变量 SCEVAL_IMAP_PASSWORD 或运行时的提示输入")
 
 
-class ImapFailure(RuntimeError):
+class ImapFailure(RuntimeError, ScevalError):
     """The mailbox cannot be read (exit 2); ``problem`` is the Issue with the Chinese message."""
 
     def __init__(self, problem: Issue):
