@@ -29,7 +29,7 @@ ADJUST_WHY = "省评价办电话核实，以城市补充的佐证材料为准（
 def _adjustable(results: dict) -> tuple[dict, str, int] | None:
     """(city entry, numerator name, a new value) for the first scored city's first ratio whose
     numerator is below its denominator: the reviewer raises it halfway to the denominator."""
-    from sceval.review.rescore import scored_with
+    from sceval.results.model import scored_with
 
     pairs = [(sub.input("numerator").name, sub.input("denominator").name)
              for sub in scored_with(results).sub_items() if sub.method == "ratio"]

@@ -71,6 +71,7 @@ from sctemplates.atomic import write_text_atomic
 from sctemplates.display import TEXT_LIMIT, bounded, neutral
 from sctemplates.issues import Issue, has_errors
 from sctemplates.methods import round_score
+from sctemplates.model import Catalog
 from sctemplates.roster import City, Roster
 
 ACCEPTED, REJECTED = "accepted", "rejected"  # before the ledger decides
@@ -295,6 +296,20 @@ def catalog_of(results: dict):
 
     data = results.get("catalog")
     return catalog_from_json(data) if is_full_catalog(data) else None
+
+
+def scored_with(results: dict) -> Catalog:
+    """The catalog results were scored with (the bundled one for results.json that predates it)."""
+    from sctemplates.catalog import load_catalog
+
+    return catalog_of(results) or load_catalog()
+
+
+def optional_of(results: dict) -> Catalog | None:
+    from sctemplates.catalog_json import catalog_from_json, is_full_catalog
+
+    data = results.get("optional_catalog")
+    return catalog_from_json(data, "results.json optional_catalog") if is_full_catalog(data) else None
 
 
 def write_results(results: dict, path) -> None:

@@ -30,7 +30,7 @@ from sctemplates.model import Catalog
 from sceval.evaluate import checks, scoring
 from sceval.evaluate.parse import FILLED, INVALID, Parsed
 from sceval.review import adjusted_completeness
-from sceval.results.model import CITY_ISSUE_KEYS, json_number
+from sceval.results.model import CITY_ISSUE_KEYS, json_number, scored_with
 from sceval.errors import ScevalError
 
 RULE_CODES = frozenset({"VAL_OUT_OF_RANGE", "VAL_NOT_INTEGER", "RATIO_DEN_ZERO", "RATIO_NUM_GT_DEN"})
@@ -312,22 +312,6 @@ def read_results(results_dir: Path) -> dict:
         raise RescoreProblem(f"{results_dir} 中没有 {RESULTS_FILE}：请指定 sceval ingest 的输出目录") from None
     except (OSError, ValueError) as exc:
         raise RescoreProblem(f"无法读取 {path}（{exc}）") from exc
-
-
-def scored_with(results: dict) -> Catalog:
-    """The catalog results were scored with (the bundled one for results.json that predates it)."""
-    from sctemplates.catalog import load_catalog
-
-    from sceval.results.model import catalog_of
-
-    return catalog_of(results) or load_catalog()
-
-
-def optional_of(results: dict) -> Catalog | None:
-    from sctemplates.catalog_json import catalog_from_json, is_full_catalog
-
-    data = results.get("optional_catalog")
-    return catalog_from_json(data, "results.json optional_catalog") if is_full_catalog(data) else None
 
 
 def adjustments_for(results_dir: Path, results: dict, catalogs: list[Catalog], ledger=None) -> dict:

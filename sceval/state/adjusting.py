@@ -61,7 +61,8 @@ def _totals(run, codes: list[str]) -> list[tuple[str, object, object]]:
 def record_adjustments(results_dir, requests: list[Request], ledger=None) -> Recorded:
     """Check every request first (none is recorded when one is wrong), record them in the
     folder's ledger (or ``ledger``), then rescore the folder in place."""
-    from sceval.review.rescore import optional_of, read_results, scored_with
+    from sceval.results.model import optional_of, scored_with
+    from sceval.review.rescore import read_results
 
     results_dir = Path(results_dir)
     results = read_results(results_dir)

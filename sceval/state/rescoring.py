@@ -7,9 +7,9 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sceval.results.model import optional_of, scored_with
 from sceval.review.rescore import (
-    add_rank_stability, adjustments_for, catalog_changed_note, check_revision, optional_of, read_results,
-    rescore_results, scored_with,
+    add_rank_stability, adjustments_for, catalog_changed_note, check_revision, read_results, rescore_results,
 )
 
 

@@ -36,9 +36,8 @@ class Verdict:
 
 def recompute(out_dir: Path, ledger=None) -> dict:
     """results.json as the folder's state gives it now (RescoreProblem when there is none)."""
-    from sceval.review.rescore import (
-        add_rank_stability, adjustments_for, optional_of, read_results, rescore_results, scored_with,
-    )
+    from sceval.results.model import optional_of, scored_with
+    from sceval.review.rescore import add_rank_stability, adjustments_for, read_results, rescore_results
 
     stored = read_results(out_dir)
     catalog, optional = scored_with(stored), optional_of(stored)
