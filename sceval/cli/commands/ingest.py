@@ -16,7 +16,7 @@ from typing import List, Optional
 
 import typer
 
-from sceval.cli.common import CATALOG_OPTION
+from sceval.cli.common import CATALOG_OPTION, load_file_or_exit
 from sceval.cli.imap_options import FOLDER_OPTION, IMAP_OPTION, IMAP_USER_OPTION, SINCE_OPTION
 
 EXIT_RUN_ERROR = 1
@@ -32,25 +32,15 @@ def _fail(message: str) -> None:
 
 
 def _load_roster(path: Optional[Path]):
-    if path is None:
-        return None
-    from sctemplates.roster import RosterError, load_roster
+    from sctemplates.roster import load_roster
 
-    try:
-        return load_roster(path)
-    except RosterError as exc:
-        _fail(f"城市名单 {path} 无法使用：\n{exc}")
+    return load_file_or_exit(load_roster, path, what="城市名单")
 
 
 def _load_optional(path: Optional[Path], catalog):
-    if path is None:
-        return None
-    from sctemplates.optional.definition import OptionalError, load_optional
+    from sctemplates.optional.definition import load_optional
 
-    try:
-        return load_optional(path, catalog)
-    except OptionalError as exc:
-        _fail(f"自选指标文件 {path} 无法使用：\n{exc}")
+    return load_file_or_exit(load_optional, path, catalog, what="自选指标文件")
 
 
 def _load_central(path: Optional[Path], catalog, roster):
@@ -188,14 +178,10 @@ def _with_mailbox(inputs: list[Path], out: Path, imap, user: str, folders, since
     return [*inputs, fetch_or_exit(imap, user, folders, since, out / MAILDIR_NAME).maildir]
 def _deadline(path: Optional[Path]) -> str:
     """The province configuration's deadline; "" without one (each template's own is used)."""
-    if path is None:
-        return ""
-    from sctemplates.province import ProvinceError, load_province
+    from sctemplates.province import load_province
 
-    try:
-        return load_province(path).deadline
-    except (ProvinceError, OSError) as exc:
-        _fail(f"省级配置 {path} 无法使用：\n{exc}")
+    province = load_file_or_exit(load_province, path, what="省级配置")
+    return province.deadline if province else ""
 
 
 def _bytes(megabytes: float) -> int:

@@ -42,3 +42,22 @@ def test_rescore_of_a_folder_without_results_exits_2_through_the_same_handler(tm
     assert done.exit_code == 2
     assert "没有 results.json" in done.output and "Traceback" not in done.output
     assert not (tmp_path / "新" / "results.json").exists()
+
+
+def test_one_loader_says_a_broken_roster_the_same_way_in_every_command(tmp_path):
+    """render, cases template and ingest load --roster through cli.common.load_file_or_exit."""
+    broken = tmp_path / "名单.csv"
+    broken.write_text("这不是名单\n", encoding="utf-8")
+    (tmp_path / "回收").mkdir()
+    runs = {
+        "render": ["render", "--roster", str(broken), "--out", str(tmp_path / "模板")],
+        "cases": ["cases", "template", "--roster", str(broken), "--out", str(tmp_path / "案例")],
+        "ingest": ["ingest", str(tmp_path / "回收"), "--roster", str(broken), "--out", str(tmp_path / "结果")],
+    }
+    said = {name: CliRunner().invoke(app, args) for name, args in runs.items()}
+    assert said
+    for name, done in said.items():
+        assert done.exit_code == 2, (name, done.output)
+        assert "Traceback" not in done.output and isinstance(done.exception, SystemExit), (name, done.exception)
+    assert "城市名单" in said["ingest"].output and "名单.csv" in said["ingest"].output
+    assert not (tmp_path / "模板").exists() or not any((tmp_path / "模板").iterdir())
