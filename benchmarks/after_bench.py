@@ -3,9 +3,9 @@
 
 Synthesises one province's results.json of 340 cities with the shared results factory (inputs
 drawn at random, scored with the real methods), then times:
-- ``rescore``: sceval.ingest.rescore.rescore_results under a revised catalog (every provisional
+- ``rescore``: sceval.review.rescore.rescore_results under a revised catalog (every provisional
   sub-item weight pair of each second level moved), all Decimal, no file read or written;
-- ``draws``: sceval.ingest.rescore.add_rank_stability with 1,000 draws (numpy);
+- ``draws``: sceval.review.rescore.add_rank_stability with 1,000 draws (numpy);
 - ``folder``: rescore_folder end to end (results.json, summary, 变动对比 written), for information.
   .venv/bin/python benchmarks/after_bench.py [--cities 340] [--repeat 3]
 """
@@ -66,7 +66,9 @@ def _fastest(work, repeat: int) -> float:
 def measure(cities: int = 340, repeat: int = 3) -> dict:
     from sctemplates.catalog import load_catalog
 
-    from sceval.ingest.rescore import add_rank_stability, rescore_folder, rescore_results
+    from sceval.review.rescore import add_rank_stability, rescore_results
+
+    from sceval.state.rescoring import rescore_folder
 
     results = synthesise(cities)
     catalog = revised(load_catalog())

@@ -29,7 +29,7 @@ def provinces(cities: int) -> list[dict]:
     from sctemplates.catalog import load_catalog
     from sctemplates.export import catalog_as_dict
 
-    from sceval.ingest.rescore import add_rank_stability
+    from sceval.review.rescore import add_rank_stability
     from report_bench import national
 
     catalog = load_catalog()

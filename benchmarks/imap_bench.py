@@ -28,7 +28,7 @@ def measure(returns: list[Path], repeat: int = 3) -> dict:
     """Fastest of ``repeat`` fetches of len(returns) messages, and the largest peak among them."""
     from mail_bench import write_mbox
 
-    from sceval.mail.read import mbox_messages
+    from sceval.intake.mailbox.read import mbox_messages
     from tests.sceval.mail.imap_server import append_all, imap_server
 
     work = Path(tempfile.mkdtemp(prefix="sceval-imap-bench-"))
@@ -57,8 +57,8 @@ def _child_fetch(port: int, maildir: Path) -> dict:
 def _child(port: str, maildir: str) -> None:
     from memory import _own_high_water_mib
 
-    from sceval.mail.imap.connect import ImapSettings
-    from sceval.mail.imap.fetch import fetch_mail
+    from sceval.intake.mailbox.imap.connect import ImapSettings
+    from sceval.intake.mailbox.imap.fetch import fetch_mail
     from tests.sceval.mail.imap_server import PASSWORD, USER
 
     started = time.perf_counter()

@@ -39,7 +39,7 @@ def measure(returns: list[Path], repeat: int = 3) -> dict:
 
     from sctemplates.catalog import load_catalog
     from sceval.ingest.batch import IngestOptions, ingest
-    from sceval.ingest.gather import gather
+    from sceval.intake.gather import gather
 
     work = Path(tempfile.mkdtemp(prefix="sceval-mail-bench-"))
     try:

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-# Recognised by the next run, which removes what a killed run left (sceval.ingest.run_lock).
+# Recognised by the next run, which removes what a killed run left (sceval.ledger.run_lock).
 TEMP_PREFIX = ".tmp-sceval-"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from sctemplates.catalog_files import WORKBOOK_SUFFIXES, CatalogError, Problem, is_workbook  # noqa: F401  (named here by callers)
 from sctemplates.methods import METHODS
 from sctemplates.strict_yaml import strict_load
 from sctemplates.model import (
@@ -25,48 +26,29 @@ DEFAULT_EDITION = "2016"
 FEED_RANGE = (Decimal(0), Decimal(100))
 
 
-class Problem(str):
-    """A problem message that also knows what it is about: the indicator code and the field
-    (``weight``, ``method``, ``numerator.unit``, ``sub_weights`` …), so a workbook reader can name
-    the sheet and cell. It is a plain string everywhere else."""
-
-    code: str
-    field: str
-
-    def __new__(cls, message: str, code: str = "", field: str = ""):
-        made = super().__new__(cls, message)
-        made.code, made.field = code, field
-        return made
-
-
-class CatalogError(ValueError):
-    """A catalog file that breaks one or more rules; ``problems`` lists them all."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"指标目录文件 {source} 有 {len(problems)} 处错误：\n{lines}")
-
-
 def default_catalog_path(edition: str = DEFAULT_EDITION) -> Path:
     return CATALOG_DIR / f"{edition}.yaml"
-
-
-WORKBOOK_SUFFIXES = (".xlsx",)
 
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str, mtime: float) -> Catalog:
     if is_workbook(path):
-        from sctemplates.catalog_workbook.read import load_workbook_catalog
-
-        return load_workbook_catalog(Path(path))
+        return _load_workbook_catalog(Path(path))
     return parse_catalog(Path(path).read_text(encoding="utf-8"), source=path)
 
 
-def is_workbook(path: str | Path) -> bool:
-    return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
+def _load_workbook_catalog(path: Path) -> Catalog:
+    """The catalog of a workbook; CatalogError lists every problem with its sheet and cell."""
+    from sctemplates.catalog_workbook.read import read_workbook_data
+
+    read = read_workbook_data(path)
+    try:
+        catalog = parse_data(read.data, str(path), place=read.place)
+    except CatalogError as exc:
+        raise CatalogError(str(path), read.problems + exc.problems) from None
+    if read.problems:
+        raise CatalogError(str(path), read.problems)
+    return catalog
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:

@@ -100,3 +100,108 @@ def test_no_indicator_code_or_name_is_written_in_python():
             hits = code_pattern.findall(text) + [name for name in names if name in text]
             found += [f"{path.relative_to(ROOT)}:{line}: {hit}" for hit in hits]
     assert found == []
+
+
+# --- the corridors (issue 19 item 4): floors go one way -----------------------------------------
+# sceval's subpackages (and top-level modules) from the lowest floor to the highest; a module may
+# import only from its own floor or lower ones. Function-level imports count: ast.walk sees them.
+STAGES = (
+    ("errors",), ("safety", "office"), ("workbook",), ("evaluate",), ("results",), ("ledger",), ("intake",),
+    ("cases",), ("reports",), ("previous",), ("review",), ("state",), ("ingest",), ("mail",),
+    ("demo",), ("api", "export"), ("cli", "__main__"),
+)
+FLOOR = {unit: floor for floor, units in enumerate(STAGES) for unit in units}
+
+
+def _unit(module: str) -> str | None:
+    """sceval.ingest.batch -> sceval.ingest: the subpackage (or top-level module) a module is in;
+    None for other libraries and for names that are no module (``from sceval import __version__``)."""
+    parts = module.split(".")
+    if parts[0] not in PACKAGES or len(parts) < 2:
+        return None
+    place = ROOT.joinpath(*parts[:2])
+    return ".".join(parts[:2]) if place.is_dir() or place.with_suffix(".py").is_file() else None
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every module a file imports anywhere (relative ones resolved), with ``from a import b``
+    also counted as ``a.b`` since b may be a module."""
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _unit_edges() -> dict[tuple[str, str], str]:
+    """(importing unit, imported unit) -> one file that makes the edge."""
+    edges = {}
+    for path in _modules(*PACKAGES):
+        source = _unit(_module_name(path))
+        for target in filter(None, map(_unit, _all_imports(path))):
+            if source and target != source:
+                edges.setdefault((source, target), str(path.relative_to(ROOT)))
+    return edges
+
+
+def _cycles(edges) -> list[list[str]]:
+    """Strongly connected groups of more than one unit (Tarjan's algorithm)."""
+    graph: dict[str, set[str]] = {}
+    for source, target in edges:
+        graph.setdefault(source, set()).add(target)
+    index, low, stack, groups = {}, {}, [], []
+
+    def visit(unit: str) -> None:
+        index[unit] = low[unit] = len(index)
+        stack.append(unit)
+        for other in graph.get(unit, ()):
+            if other not in index:
+                visit(other)
+                low[unit] = min(low[unit], low[other])
+            elif other in stack:
+                low[unit] = min(low[unit], index[other])
+        if low[unit] == index[unit]:
+            group = stack[stack.index(unit):]
+            del stack[stack.index(unit):]
+            groups.append(sorted(group)) if len(group) > 1 else None
+
+    for unit in list(graph):
+        if unit not in index:
+            visit(unit)
+    return groups
+
+
+def test_no_import_cycle_between_subpackages():
+    edges = _unit_edges()
+    assert edges  # a graph of nothing has no cycle
+    cycles = _cycles(edges)
+    assert not cycles, [(group, [(s, t, f) for (s, t), f in edges.items() if s in group and t in group])
+                        for group in cycles]
+
+
+def test_sceval_imports_go_down_the_stage_order():
+    edges = {(s, t): f for (s, t), f in _unit_edges().items() if s.startswith("sceval.") and t.startswith("sceval.")}
+    assert edges
+    unknown = {unit.split(".")[1] for edge in edges for unit in edge} - set(FLOOR)
+    assert not unknown, f"subpackages missing from STAGES: {unknown}"
+    upward = [(s, t, f) for (s, t), f in edges.items() if FLOOR[s.split(".")[1]] < FLOOR[t.split(".")[1]]]
+    assert not upward, upward
+
+
+def test_only_the_entry_point_imports_the_cli_app():
+    """cli/app.py imports every command module; a command (or cli/rerun.py) importing it back
+    would be a cycle inside cli: they get the running app from their context instead."""
+    importers = [str(path.relative_to(ROOT)) for path in _modules("sceval")
+                 if {"sceval.cli.app", "sceval.cli.app.app"} & _all_imports(path)]
+    assert importers == ["sceval/__main__.py"]

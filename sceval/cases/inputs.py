@@ -1,5 +1,5 @@
 """The case documents among a batch's inputs: files, folders (recursive), .zip archives and saved
-mail (.eml, mbox, Maildir, .msg — read by sceval.mail.read; attachments named “邮件… › 杭州案例.docx”).
+mail (.eml, mbox, Maildir, .msg — read by sceval.intake.mailbox.read; attachments named “邮件… › 杭州案例.docx”).
 
 Zip members are unpacked one by one under numbered names (never their own paths: no traversal)
 into a work folder, each bounded in size whatever its header claims, and named for people as
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sctemplates.issues import issue
 
+from sceval.intake.file_kinds import WORD_SUFFIXES
 from sceval.safety.filenames import safe_filename_display as display_name
 from sceval.safety.filenames import zip_member_name as member_name
 
-WORD_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".rtf"}  # ingest leaves these to sceval.cases
 CASE_SUFFIXES = WORD_SUFFIXES | {".pdf"}  # a .pdf may be a case or a workbook: both sides say what they see
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 2_000
@@ -104,14 +104,14 @@ def _one(path: Path, work_dir: Path, documents: list, problems: list, named: boo
 
 
 def _is_mail(path: Path) -> bool:
-    from sceval.mail.inbox import is_mail_source
+    from sceval.intake.mailbox.inbox import is_mail_source
 
     return is_mail_source(path) if path.is_dir() or path.is_file() else False
 
 
 def _from_mail(path: Path, work_dir: Path, documents: list, problems: list) -> None:
     """Every case-like attachment of every letter; zip attachments opened like any zip."""
-    from sceval.mail.read import letters_in
+    from sceval.intake.mailbox.read import letters_in
 
     if path.is_file() and path.suffix.lower() != ".msg" and not _mentions_cases(path):
         return  # ingest reads this mailbox for its workbooks already: no second parse for nothing

@@ -15,15 +15,24 @@ CATALOG_OPTION = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP)
 ROSTER_OPTION = typer.Option(None, "--roster", "-r", help="城市名单（CSV 或 .xlsx）。")
 
 
-def load_catalog_or_exit(path: Optional[Path]):
-    """The catalog, or a clear Chinese message and exit code 2 when it is broken."""
-    from sctemplates.catalog import CatalogError, load_catalog
-
+def load_file_or_exit(load, path: Optional[Path], *args, what: str = ""):
+    """The one loader of every file argument: ``load(path, *args)``, None when no file is given.
+    A file that cannot be used (sctemplates' errors are ValueErrors with Chinese messages; an
+    unreadable file is an OSError) is said in Chinese — which file, why — and exit 2."""
+    if path is None:
+        return None
     try:
-        return load_catalog(path)
-    except CatalogError as exc:
-        typer.echo(str(exc), err=True)
+        return load(path, *args)
+    except (ValueError, OSError) as exc:
+        typer.echo(f"{what} {path} 无法使用：\n{exc}" if what else str(exc), err=True)
         raise typer.Exit(2) from None
+
+
+def load_catalog_or_exit(path: Optional[Path]):
+    """The catalog (the bundled one without a path), or a Chinese message and exit code 2."""
+    from sctemplates.catalog import load_catalog
+
+    return load_catalog() if path is None else load_file_or_exit(load_catalog, path)
 
 
 def warn_if_provisional(catalog) -> None:
@@ -38,13 +47,6 @@ def warn_if_provisional(catalog) -> None:
 
 def load_rosters_or_exit(paths: list[Path]) -> list:
     """Rosters from files, or every problem in Chinese and exit code 2."""
-    from sctemplates.roster import RosterError, load_roster
+    from sctemplates.roster import load_roster
 
-    rosters = []
-    for path in paths:
-        try:
-            rosters.append(load_roster(path))
-        except RosterError as exc:
-            typer.echo(f"{path}: {exc}", err=True)
-            raise typer.Exit(2) from None
-    return rosters
+    return [load_file_or_exit(load_roster, path, what="城市名单") for path in paths]

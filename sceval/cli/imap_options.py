@@ -25,8 +25,8 @@ SINCE_OPTION = typer.Option(None, "--since", help="只收取该日期（YYYY-MM-
 
 def fetch_or_exit(imap: str, user: str, folders: Optional[List[str]], since: Optional[str], out: Path):
     """Fetch into the Maildir ``out`` with a progress bar; the FetchReport, or exit 2 in Chinese."""
-    from sceval.mail.imap.connect import ImapFailure
-    from sceval.mail.imap.fetch import fetch_mail
+    from sceval.intake.mailbox.imap.connect import ImapFailure
+    from sceval.intake.mailbox.imap.fetch import fetch_mail
 
     try:
         settings = _settings(imap, user)
@@ -40,8 +40,8 @@ def fetch_or_exit(imap: str, user: str, folders: Optional[List[str]], since: Opt
 
 
 def list_folders_or_exit(imap: str, user: str) -> None:
-    from sceval.mail.imap.connect import ImapFailure
-    from sceval.mail.imap.fetch import list_folders
+    from sceval.intake.mailbox.imap.connect import ImapFailure
+    from sceval.intake.mailbox.imap.fetch import list_folders
 
     try:
         names = list_folders(_settings(imap, user), password_or_exit())
@@ -53,7 +53,7 @@ def list_folders_or_exit(imap: str, user: str) -> None:
 
 
 def password_or_exit() -> str:
-    from sceval.mail.imap.connect import PASSWORD_VARIABLE
+    from sceval.intake.mailbox.imap.connect import PASSWORD_VARIABLE
 
     password = os.environ.get(PASSWORD_VARIABLE, "")
     if not password:
@@ -68,7 +68,7 @@ def password_or_exit() -> str:
 
 
 def _settings(imap: str, user: str):
-    from sceval.mail.imap.connect import ImapSettings
+    from sceval.intake.mailbox.imap.connect import ImapSettings
 
     if not user:
         _fail("IMAP_LOGIN 请用 --imap-user 指定邮箱账号（完整邮箱地址）")

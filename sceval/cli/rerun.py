@@ -48,16 +48,16 @@ def last_arguments(out: Path) -> list[str] | None:
         return None
 
 
-def rerun(out: Path) -> int:
-    """Run ingest again as last time into ``out``; its exit code (1 when nothing to replay)."""
+def rerun(out: Path, root) -> int:
+    """Run ingest again as last time into ``out`` through ``root``, the running sceval command
+    (its context's root: this module never imports cli/app.py, which imports every command);
+    its exit code (1 when nothing to replay)."""
     import typer
-
-    from sceval.cli.app import app
 
     arguments = last_arguments(out)
     if arguments is None:
         typer.secho(f"{out} 中没有上次回收的参数记录，请手动重新运行 sceval ingest。", fg="red", err=True)
         return 1
     typer.echo("按上次的参数重新运行：sceval ingest " + " ".join(arguments))
-    code = typer.main.get_command(app).main(["ingest", *arguments], standalone_mode=False)
+    code = root.main(["ingest", *arguments], standalone_mode=False)
     return code if isinstance(code, int) else 0

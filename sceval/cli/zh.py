@@ -158,8 +158,15 @@ class ChineseGroup(TyperGroup):
         """As typer's, but a usage error is said in Chinese (its rich error printer is English)."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        import typer
+
+        from sceval.errors import ScevalError
+
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except ScevalError as stop:  # the one place a command's stop is said (no handler per command)
+            typer.secho(str(stop), fg="red", err=True)
+            sys.exit(stop.exit_code)
         except Exception as exc:  # noqa: BLE001 - only click's usage errors are handled here
             if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
                 if type(exc).__name__ == "Abort":

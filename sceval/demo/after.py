@@ -16,8 +16,10 @@ from pathlib import Path
 from sctemplates.catalog import load_catalog_data
 from sctemplates.catalog_workbook.export import write_catalog_workbook
 
-from sceval.ingest.adjustments import Request, record_adjustments
-from sceval.ingest.rescore import rescore_folder
+from sceval.review.adjustments import Request
+
+from sceval.state.adjusting import record_adjustments
+from sceval.state.rescoring import rescore_folder
 
 REVISED_CATALOG = "5_修订目录.xlsx"
 RESCORED_DIR = "6_按修订目录重新计分"
@@ -27,7 +29,7 @@ ADJUST_WHY = "省评价办电话核实，以城市补充的佐证材料为准（
 def _adjustable(results: dict) -> tuple[dict, str, int] | None:
     """(city entry, numerator name, a new value) for the first scored city's first ratio whose
     numerator is below its denominator: the reviewer raises it halfway to the denominator."""
-    from sceval.ingest.rescore import scored_with
+    from sceval.results.model import scored_with
 
     pairs = [(sub.input("numerator").name, sub.input("denominator").name)
              for sub in scored_with(results).sub_items() if sub.method == "ratio"]

@@ -153,7 +153,7 @@ def fill_central(path: Path, values: dict[str, dict[str, Decimal]]) -> Path:
     """Type the secretariat's values into a central-feed template, as the secretariat would."""
     import openpyxl
 
-    from sceval.ingest.central import CODE_KEY, FIRST_DATA_ROW, KEY_ROW, SHEET
+    from sceval.intake.central import CODE_KEY, FIRST_DATA_ROW, KEY_ROW, SHEET
 
     book = openpyxl.load_workbook(path)
     sheet = book[SHEET]

@@ -178,7 +178,7 @@ def _zip_some(run: DemoRun, returns: list[Path], inbox: Path, codes: set[str]) -
 
 def _central_feed(path: Path, catalog, roster) -> Path:
     """The secretariat's feed: L1P7-A2-like central rates and the survey score, per city."""
-    from sceval.ingest.central import write_central_template
+    from sceval.intake.central import write_central_template
     from sceval.demo.fill import fill_central
 
     write_central_template(roster, path, catalog)
@@ -201,7 +201,7 @@ def _feed_range(item) -> tuple[float, float]:
 
 
 def _ingest(run: DemoRun, catalog, roster, optional, jobs) -> None:
-    from sceval.ingest.central import load_central
+    from sceval.intake.central import load_central
     from sceval.ingest.batch import IngestOptions, ingest
 
     result_dir = run.out / "4_回收结果"

@@ -116,7 +116,7 @@ def _typo(fill, catalog) -> str:
 
 def _ingest(second: SecondRound, first, catalog, roster, optional, previous, config, jobs) -> None:
     from sceval.ingest.batch import IngestOptions, ingest
-    from sceval.ingest.central import load_central
+    from sceval.intake.central import load_central
     from sceval.reports.report import write_report
 
     result_dir = second.out / "4_回收结果"

@@ -32,7 +32,7 @@ def is_blank(catalog: Catalog, parsed: dict[str, Parsed]) -> bool:
 
 def blank_template_issue(catalog: Catalog, parsed: dict[str, Parsed], file: str) -> Issue | None:
     """BLANK_TEMPLATE when (almost) no city input is filled: such a file never counts over a
-    filled return of the same city (sceval.ingest.ordering.BLANK)."""
+    filled return of the same city (sceval.ledger.ordering.BLANK)."""
     if not is_blank(catalog, parsed):
         return None
     filled, total = filled_count(catalog, parsed), len(catalog.city_inputs())

@@ -19,6 +19,8 @@ from sctemplates.methods import HUNDRED, show_number
 from sctemplates.issues import Issue, issue
 from sctemplates.model import Input
 
+from sceval.workbook.cells import FULLWIDTH, RawCell  # noqa: F401  (RawCell: parse's callers name it here)
+
 # Parsed states: what checks and scoring need to know about a value.
 FILLED = "filled"
 BLANK = "blank"
@@ -33,20 +35,6 @@ PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-# Full-width ASCII block (！..～) and the ideographic space map onto plain ASCII.
-FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-@dataclass(frozen=True)
-class RawCell:
-    """A cell as stored: its cached value, whether it is a formula, its Excel error text."""
-
-    value: object = None  # None | str | int | float | bool | date | datetime
-    formula: bool = False
-    error: str = ""  # e.g. "#DIV/0!" when the cell holds an Excel error value
-    percent: bool = False  # shown as a percentage: the stored number is the typed one ÷ 100
-
-
 @dataclass(frozen=True)
 class Parsed:
     value: object  # Decimal, a choice label, text, ISO date text, or None

@@ -23,16 +23,16 @@ from sctemplates.model import Catalog
 from sctemplates.roster import Roster
 
 from sceval.evaluate.outliers import find_outliers
-from sceval.ingest.central import unplaced_feed_issues
-from sceval.ingest.counting import FirstCopies, OutcomeKeeper, choose_counted
-from sceval.ingest.gather import Gathered, gather
+from sceval.intake.central import unplaced_feed_issues
+from sceval.ledger.counting import FirstCopies, OutcomeKeeper, choose_counted
+from sceval.intake.gather import Gathered, gather
 from sceval.ingest.one_file import FileTask
-from sceval.ingest.outputs import (
+from sceval.state.outputs import (
     ensure_space, no_space, roster_from_outcomes, space_needed, store_inputs,
 )
 from sceval.ingest.pool import frozen_heap, run_tasks
-from sceval.ingest.results import FileOutcome, build_results, now_iso, write_results
-from sceval.ingest.run_lock import WORK_DIR, RunFolder  # noqa: F401 - WORK_DIR for callers
+from sceval.results.model import FileOutcome, build_results, now_iso, write_results
+from sceval.ledger.run_lock import WORK_DIR, RunFolder  # noqa: F401 - WORK_DIR for callers
 
 RESULTS_FILE = "results.json"
 
@@ -44,7 +44,7 @@ class IngestOptions:
     ``timeout``: seconds per file (0: none); ``limits``: sceval.safety.preflight.Limits (size, zip
     ratio, rows) for each file's preflight. ``workbooks=False`` writes results.json only (no
     feedback or summary workbooks), for benchmarks and quick re-scoring. ``feed_issues``: what
-    sceval.ingest.central.read_central found in the central feed file, kept in results.json.
+    sceval.intake.central.read_central found in the central feed file, kept in results.json.
     """
 
     catalog: Catalog
@@ -59,7 +59,7 @@ class IngestOptions:
     workbooks: bool = True
     limits: object = None
     feed_issues: list[Issue] = field(default_factory=list)
-    # city code -> Issues about its cells of the central feed (sceval.ingest.central.CentralFeed):
+    # city code -> Issues about its cells of the central feed (sceval.intake.central.CentralFeed):
     # on that city's row; an error there keeps the item's points pending.
     central_issues: dict[str, list[Issue]] = field(default_factory=dict)
     # Rank intervals (sceval.evaluate.sensitivity): Monte Carlo draws over the provisional
@@ -109,7 +109,7 @@ def _size(path: str) -> int:
 def ingest(inputs, out_dir, options: IngestOptions) -> IngestRun:
     """Ingest every input into ``out_dir``; bad files become Issues, never exceptions.
 
-    One run at a time per ``out_dir`` (sceval.ingest.run_lock); a run that cannot go on — the
+    One run at a time per ``out_dir`` (sceval.ledger.run_lock); a run that cannot go on — the
     folder busy, the ledger locked or read-only, the disk full — raises RunStopped (its Chinese
     message says what to do) and leaves the previous results as they were.
     """
@@ -170,7 +170,7 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
                                 run.issues)
     if options.round_name:
         run.results["round_name"] = options.round_name
-    from sceval.ingest.rescore import after_scoring  # review adjustments, ranks and their intervals
+    from sceval.review.rescore import after_scoring  # review adjustments, ranks and their intervals
 
     after_scoring(run, options, out_dir / RESULTS_FILE)
     if options.previous is not None:
@@ -203,7 +203,7 @@ def _open_ledger(ledger_path, out_dir: Path, notes: list[Issue]):
     """The run's ledger (rebuilt from the last results.json if damaged), or a null context."""
     if ledger_path is None:
         return contextlib.nullcontext(None)
-    from sceval.ingest.ledger_guard import open_ledger
+    from sceval.ledger.guard import open_ledger
 
     return open_ledger(Path(ledger_path), out_dir / RESULTS_FILE, notes)
 
@@ -214,7 +214,7 @@ def _ledger_errors(ledger_path):
     try:
         yield
     except sqlite3.DatabaseError as exc:
-        from sceval.ingest.ledger_guard import LedgerProblem, ledger_problem
+        from sceval.ledger.guard import LedgerProblem, ledger_problem
 
         raise ledger_problem(exc, Path(ledger_path)) or LedgerProblem(
             "LEDGER_REBUILT", f"报送台账 {ledger_path} 在回收过程中出错（{exc}），本次结果未写入；"

@@ -26,7 +26,7 @@ from sceval.workbook import template_rows
 from sceval.evaluate.identify import BLOCKING, Identity, identify
 from sceval.evaluate.parse import RawCell
 from sceval.workbook.book import EMPTY_CELL, Book, read_book
-from sceval.ingest.results import ACCEPTED, REJECTED, CityResult, FileOutcome, kept_text
+from sceval.results.model import ACCEPTED, REJECTED, CityResult, FileOutcome, kept_text
 from sceval.workbook.xml_sheet import DamagedCell
 
 
@@ -46,7 +46,7 @@ class FileTask:
     message: dict | None = None  # the letter a mailed file came in (sceval.mail), else None
     member_date: str = ""  # the zip member's stored date, for the ordering rule
     central_issues: dict = field(default_factory=dict)  # city code -> [Issue] about its feed cells
-    deadline: str = ""  # the province configuration's (YYYY-MM-DD); "" = the passport's (sceval.ingest.lateness)
+    deadline: str = ""  # the province configuration's (YYYY-MM-DD); "" = the passport's (sceval.ledger.lateness)
 
 
 # What every task of a run shares (catalogs, roster, central feed, time limit), set once per worker
@@ -133,15 +133,15 @@ def _run(task: FileTask, outcome: FileOutcome) -> None:
 
 
 def _convertible(source: str, found):
-    from sceval.ingest import convert_return
-    from sceval.ingest.file_kinds import ODS, sniff
+    from sceval.intake import convert_return
+    from sceval.intake.file_kinds import ODS, sniff
 
     is_ods = found.kind == "zip" and any(i.code == "FILE_NOT_XLSX" for i in found.issues) and sniff(source) is ODS
     return convert_return.convertible(found.issues, is_ods)
 
 
 def _run_converted(task: FileTask, outcome: FileOutcome, refusal: Issue, original: list[Issue]) -> None:
-    from sceval.ingest.convert_return import as_original, converted_copy, time_limit
+    from sceval.intake.convert_return import as_original, converted_copy, time_limit
 
     with converted_copy(task.source, refusal, task.display, time_limit(task.timeout)) as converted:
         # the refusal gives way to what the conversion says (converted, or why it failed)
@@ -181,17 +181,17 @@ def _read_and_score(task: FileTask, outcome: FileOutcome, source: str, found, pa
     outcome.result = _evaluate(book, task, ident, outcome.issues)
     outcome.status = ACCEPTED
     if any(i.code == "BLANK_TEMPLATE" for i in outcome.issues):
-        from sceval.ingest.ordering import BLANK
+        from sceval.ledger.ordering import BLANK
 
         outcome.times[BLANK] = True  # never counts over a filled return of the city
 
 
 def _note_times(task: FileTask, outcome: FileOutcome, book: Book | None) -> None:
-    """The times that travel with the file (sceval.ingest.ordering), future or unusable ones
+    """The times that travel with the file (sceval.ledger.ordering), future or unusable ones
     dropped with an Issue each."""
     from datetime import datetime, timezone
 
-    from sceval.ingest import ordering
+    from sceval.ledger import ordering
 
     raw = {"saved": book.saved_at if book else "", "filed": _filer_day(book),
            "message": (task.message or {}).get("date", ""), "member": task.member_date,
@@ -204,7 +204,7 @@ def _note_times(task: FileTask, outcome: FileOutcome, book: Book | None) -> None
 
 def _note_lateness(task: FileTask, outcome: FileOutcome, ident: Identity) -> None:
     """SUBMISSION_LATE (and files[].late) for a return sent after the deadline."""
-    from sceval.ingest.lateness import deadline_of, late_issue, lateness
+    from sceval.ledger.lateness import deadline_of, late_issue, lateness
 
     if ident.city is None:
         return
@@ -226,7 +226,7 @@ def _mail_issues(task: FileTask, city) -> list[Issue]:
     """What the letter says once the city is known (sender not the city's contact, …)."""
     if task.message is None:
         return []
-    from sceval.mail.checks import mail_issues
+    from sceval.intake.mailbox.checks import mail_issues
 
     known = task.roster.by_code().get(city.code, city) if task.roster and city else city
     return mail_issues(task.message, known, task.display)

@@ -22,7 +22,7 @@ from dataclasses import replace
 from sctemplates.issues import issue
 
 from sceval.ingest.one_file import FileTask, init_worker, process_file, process_shared
-from sceval.ingest.results import FileOutcome
+from sceval.results.model import FileOutcome
 
 # Beyond a file's own limit: the messages to and from the worker, and a worker's start.
 GRACE_SECONDS = 2
@@ -220,15 +220,3 @@ def _worker_died(task: FileTask, timeout: int) -> FileOutcome:
     outcome.issues.append(issue("FILE_UNREADABLE", f"文件 {task.display} 无法处理（处理进程意外退出，"
                                                    "可能是内存不足）", file=task.display))
     return outcome
-
-
-def map_in_workers(function, items: list, jobs: int) -> list:
-    """``function`` over ``items`` in ``jobs`` processes (in-process for one job or a few items),
-    for the slow writers of a run (openpyxl feedback copies)."""
-    if jobs <= 1 or len(items) <= 2:
-        return [function(item) for item in items]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(jobs) as pool:
-        return pool.map(function, items, chunksize=4)

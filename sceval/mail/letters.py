@@ -15,7 +15,7 @@ from sctemplates.layout import file_name
 from sctemplates.province import ProvinceConfig
 from sctemplates.roster import City, Roster
 
-from sceval.ingest.central import SHEET as CENTRAL_SHEET
+from sceval.intake.central import SHEET as CENTRAL_SHEET
 from sceval.mail.compose import Outgoing, attach, new_message, recipient
 from sceval.reports.feedback import sent_name
 

@@ -13,7 +13,7 @@ from sctemplates.issues import Issue, issue
 from sctemplates.methods import round_score
 from sctemplates.render.previous import PreviousCity
 
-from sceval.ingest.results import CITY_ISSUE_KEYS, json_number
+from sceval.results.model import CITY_ISSUE_KEYS, json_number
 from sceval.previous.load import PreviousRound, round_name
 from sceval.previous.rules import year_on_year_rules
 

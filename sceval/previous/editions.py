@@ -25,10 +25,12 @@ from pathlib import Path
 
 import yaml
 
+from sceval.errors import ScevalError
+
 MAPPING_KEYS = {"from", "to", "codes", "inputs"}
 
 
-class MappingError(ValueError):
+class MappingError(ValueError, ScevalError):
     """A mapping file that cannot be used; the message is Chinese and names the file and key."""
 
 

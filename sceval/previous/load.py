@@ -14,8 +14,10 @@ from pathlib import Path
 
 from sctemplates.render.previous import PreviousCity, PreviousValues
 
+from sceval.errors import ScevalError
 
-class PreviousError(ValueError):
+
+class PreviousError(ValueError, ScevalError):
     """A previous results.json that cannot be used; the message is Chinese and names the file."""
 
 
@@ -98,7 +100,7 @@ def _city(entry: dict, name: str, first_levels: list[str], mapping) -> PreviousC
 
 def _scored_with(results: dict):
     """The catalog the results were scored with; None for a results.json from before it was kept."""
-    from sceval.ingest.results import catalog_of
+    from sceval.results.model import catalog_of
 
     return catalog_of(results)
 

@@ -16,7 +16,7 @@ from sctemplates.display import neutral
 from sctemplates.issues import Issue, issue_codes
 from sctemplates.methods import show_number
 
-from sceval.ingest.central import SHEET as FEED_SHEET
+from sceval.intake.central import SHEET as FEED_SHEET
 
 LIST_SHEET = "问题清单"
 AUTHOR = "sceval"

@@ -55,7 +55,7 @@ class Limits:
     max_cells: int = 2_000_000
     seconds: float = 60.0
     # Bytes inflated out of .zip inputs into the run's work folder: per archive, and for the whole
-    # run (a 5 MB zip of 250 × 20 MB members would otherwise write 5 GB; sceval.ingest.archives).
+    # run (a 5 MB zip of 250 × 20 MB members would otherwise write 5 GB; sceval.intake.archives).
     max_archive_inflated: int = 200 * 1024 * 1024
     max_run_inflated: int = 1024 * 1024 * 1024
 

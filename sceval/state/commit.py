@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sceval.ingest.run_lock import RunStopped
+from sceval.ledger.run_lock import RunStopped
 
 
 class OutputsLocked(RunStopped):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sceval.ingest.run_lock import RunStopped
+from sceval.ledger.run_lock import RunStopped
 from sceval.state.manifest import read_manifest, stale_reasons
 
 
@@ -21,7 +21,7 @@ class StaleOutputs(RunStopped):
 def ensure_current(out_dir, ledger=None) -> list[str]:
     """The reasons the views were rebuilt ([] when they were current); StaleOutputs (exit 2)
     when only a new ingest can bring them up to date."""
-    from sceval.ingest.ledger import default_ledger_path
+    from sceval.ledger.ledger import default_ledger_path
 
     out_dir = Path(out_dir)
     ledger = Path(ledger) if ledger else default_ledger_path(out_dir)
@@ -36,8 +36,9 @@ def ensure_current(out_dir, ledger=None) -> list[str]:
 
 
 def _rebuild(out_dir: Path, ledger: Path) -> None:
-    from sceval.ingest.rescore import read_results, rescore_folder
-    from sceval.ingest.run_lock import RunFolder
+    from sceval.review.rescore import read_results
+    from sceval.state.rescoring import rescore_folder
+    from sceval.ledger.run_lock import RunFolder
 
     with RunFolder(out_dir):
         block = read_results(out_dir).get("sensitivity") or {}

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sceval.ingest.outputs import FEEDBACK_DIR, feedback_jobs, summary_name, write_feedback_jobs
-from sceval.ingest.results import write_results
-from sceval.ingest.run_lock import WORK_DIR
+from sceval.state.outputs import FEEDBACK_DIR, feedback_jobs, summary_name, write_feedback_jobs
+from sceval.results.model import write_results
+from sceval.ledger.run_lock import WORK_DIR
 from sceval.state.commit import check_replaceable, commit
 from sceval.state.manifest import RESULTS_FILE, views_listed, write_manifest
 
@@ -115,7 +115,7 @@ def _old_views(out_dir: Path) -> list[str]:
 
 def _carry_inputs(source_dir: Path, out_dir: Path, results: dict) -> None:
     """Rescoring into another folder: the returns its feedback is made from go with it."""
-    from sceval.ingest.outputs import INPUTS_DIR, stored_input
+    from sceval.state.outputs import INPUTS_DIR, stored_input
 
     if source_dir.resolve() == out_dir.resolve():
         return

@@ -1,7 +1,7 @@
 """`sceval verify`: the round recomputed from its state and compared with every output on disk.
 
 The recomputation is the stored results rescored from their stored inputs with the adjustments
-in force in the ledger (sceval.ingest.rescore, as ingest and adjust score them), ranked with the
+in force in the ledger (sceval.review.rescore, as ingest and adjust score them), ranked with the
 run's own draws and seed; its views are built by the same code that writes them
 (sceval.state.rebuild.build_views) into a scratch folder, then compared: results.json by value,
 each workbook cell by cell (sceval.state.compare). A view left from an older state, edited by
@@ -36,9 +36,8 @@ class Verdict:
 
 def recompute(out_dir: Path, ledger=None) -> dict:
     """results.json as the folder's state gives it now (RescoreProblem when there is none)."""
-    from sceval.ingest.rescore import (
-        add_rank_stability, adjustments_for, optional_of, read_results, rescore_results, scored_with,
-    )
+    from sceval.results.model import optional_of, scored_with
+    from sceval.review.rescore import add_rank_stability, adjustments_for, read_results, rescore_results
 
     stored = read_results(out_dir)
     catalog, optional = scored_with(stored), optional_of(stored)
@@ -50,7 +49,7 @@ def recompute(out_dir: Path, ledger=None) -> dict:
 
 
 def verify_folder(out_dir, ledger=None) -> Verdict:
-    from sceval.ingest.ledger import default_ledger_path
+    from sceval.ledger.ledger import default_ledger_path
     from sceval.state.rebuild import build_views, existing_views
 
     out_dir = Path(out_dir)

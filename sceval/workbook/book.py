@@ -21,7 +21,7 @@ from sceval.workbook import xml_sheet as sheet_xml
 from sceval.workbook.cell_refs import GRID_COLUMNS, GRID_ROWS
 from sceval.workbook.grid_sheet import SheetTooWide, calamine_sheets
 from sceval.workbook.number_formats import StyleKinds, style_kinds
-from sceval.evaluate.parse import RawCell
+from sceval.workbook.cells import RawCell
 from sceval.workbook.sheet import Sheet
 from sceval.workbook.xml_sheet import EMPTY_CELL, NotPlain
 from sceval.workbook.xml_attributes import attributes, unescape
@@ -311,7 +311,7 @@ MODIFIED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?modified\b[^>]*>([^<]{1,64})</")
 
 def _saved_time(archive) -> str:
     """The workbook's own last-saved time (dcterms:modified), as text; "" when absent. A regex
-    over a part preflight checked for DTDs; the text is judged by sceval.ingest.ordering."""
+    over a part preflight checked for DTDs; the text is judged by sceval.ledger.ordering."""
     member = _package_member(archive, CORE_PROPS_TYPE, "docProps/core.xml")
     if member is None:
         return ""

@@ -11,7 +11,7 @@ import re
 from sctemplates.layout import SHEET_LISTS
 
 from sceval.workbook.cell_refs import GRID_ROWS, outside_grid, position
-from sceval.evaluate.parse import RawCell
+from sceval.workbook.cells import RawCell
 from sceval.workbook.xml_sheet import EMPTY_CELL
 from sceval.workbook.sheet import Sheet
 

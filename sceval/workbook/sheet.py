@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from sceval.evaluate.parse import RawCell
+from sceval.workbook.cells import RawCell
 
 
 @runtime_checkable

@@ -24,7 +24,7 @@ from sctemplates.layout import INDICATOR_HEADERS
 from sctemplates.model import Catalog
 from sctemplates.render.indicator_sheet import HEADER_ROWS
 
-from sceval.evaluate.parse import FULLWIDTH
+from sceval.workbook.cells import FULLWIDTH
 from sceval.workbook.book import Book
 from sceval.workbook.cell_refs import column_letters, position
 

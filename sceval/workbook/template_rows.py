@@ -20,7 +20,7 @@ from sctemplates.layout import (
     COL_REMARK, COL_SCORE, COL_SOURCE, COL_VALUE,
 )
 
-from sceval.evaluate.parse import FULLWIDTH
+from sceval.workbook.cells import FULLWIDTH
 from sceval.workbook.cell_refs import column_letters
 from sceval.workbook.book import Book
 from sceval.workbook.shifted_names import (

@@ -19,7 +19,7 @@ from html import unescape
 
 from sceval.workbook.cell_refs import GRID_ROWS, column_index, column_letters, outside_grid, position
 from sceval.workbook.number_formats import StyleKinds
-from sceval.evaluate.parse import RawCell
+from sceval.workbook.cells import RawCell
 from sceval.workbook.sheet import Sheet
 
 EMPTY_CELL = RawCell()

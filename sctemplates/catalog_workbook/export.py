@@ -218,7 +218,7 @@ def _write(sheet, row: int, col: int, value) -> None:
 
 def write_catalog(data: dict, target: str | Path) -> Path:
     """The catalog mapping to ``target``: a workbook for .xlsx, YAML text otherwise."""
-    from sctemplates.catalog import is_workbook
+    from sctemplates.catalog_files import is_workbook
 
     if is_workbook(target):
         return write_catalog_workbook(data, target)

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from sctemplates.catalog import CatalogError, Problem, parse_data
+from sctemplates.catalog_files import CatalogError
 from sctemplates.catalog_workbook import extra
 from sctemplates.catalog_workbook import sheets as S
-from sctemplates.model import Catalog
 from sctemplates.strict_yaml import strict_load
 
 MAX_ROWS = 5_000  # rows read per sheet of a catalog workbook (the 2016 catalog: ~160 in 输入项)
@@ -52,18 +51,6 @@ class WorkbookData:
     def place(self, problem: str) -> str:
         where = _where(self, getattr(problem, "code", ""), getattr(problem, "field", ""))
         return f"{where}：{problem}" if where else str(problem)
-
-
-def load_workbook_catalog(path: Path) -> Catalog:
-    """The catalog of a workbook; CatalogError lists every problem with its sheet and cell."""
-    read = read_workbook_data(path)
-    try:
-        catalog = parse_data(read.data, str(path), place=read.place)
-    except CatalogError as exc:
-        raise CatalogError(str(path), read.problems + exc.problems) from None
-    if read.problems:
-        raise CatalogError(str(path), read.problems)
-    return catalog
 
 
 def read_workbook_data(path: Path) -> WorkbookData:

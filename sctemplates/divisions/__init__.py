@@ -56,32 +56,3 @@ def name_problem(code: str, name: str) -> tuple[str, str] | None:
     if bare(name) == bare(known.name):
         return "ROSTER_NAME_SUFFIX", f"代码 {code} 的规范名称为“{known.name}”（名单中写作“{name}”），已按规范名称记录"
     return "ROSTER_NAME_MISMATCH", f"代码 {code} 是{known.name}，不是“{name}”"
-
-
-def province_roster(province_code: str):
-    """A province's cities as a Roster, kinds as the roster's 类型 column wants them: the national
-    list's 计划单列市 keep that kind, the other 副省级市 are marked, the rest keep their own kind."""
-    from sctemplates.roster import City, Roster, national_direct_cities, province_by_code
-
-    name = province_by_code().get(province_code)
-    if name is None:
-        raise ValueError(f"“{province_code}”不是省级行政区划代码（GB/T 2260），如江苏省为 320000")
-    direct = {c.code: c.kind for c in national_direct_cities()}
-    cities = tuple(City(p.code, p.name, direct.get(p.code) or ("副省级市" if p.sub_provincial else p.kind))
-                   for p in in_province(province_code))
-    return Roster(province_code, name, cities)
-
-
-def write_roster_csv(roster, path: str | Path) -> Path:
-    """The roster as the CSV `sceval roster check` reads (UTF-8 with BOM, so Excel opens it right)."""
-    import csv
-    import io
-
-    from sctemplates.atomic import write_text_atomic
-
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["代码", "名称", "类型", "联系人", "邮箱", "电话"])
-    writer.writerows([city.code, city.name, city.kind, "", "", ""] for city in roster.cities)
-    write_text_atomic(path, "\ufeff" + text.getvalue())
-    return Path(path)

@@ -276,7 +276,7 @@ def write_docx(folder: Path) -> Path:
 
 
 # Through ingest (not preflight) a .xls/.et is converted where LibreOffice is installed
-# (sceval.ingest.convert_return): these stubs then read as an unidentified workbook, said so.
+# (sceval.intake.convert_return): these stubs then read as an unidentified workbook, said so.
 CONVERTED_BY_INGEST = ("legacy_xls", "wps_et")
 
 

@@ -5,7 +5,8 @@ from collections import Counter
 
 from typer.testing import CliRunner
 
-from sctemplates.divisions import division_data, prefectures, province_roster
+from sctemplates.divisions import division_data, prefectures
+from sctemplates.province_rosters import province_roster
 from sctemplates.issues import has_errors
 from sctemplates.roster import check_roster, load_roster
 from sceval.cli.app import app

@@ -7,7 +7,7 @@
 
 Recording rescores the results folder in place (results.json, the summary, 变动对比; atomic),
 so the reviewer sees the new total at once; the next `sceval ingest` applies the same
-adjustments again (sceval.ingest.adjustments).
+adjustments again (sceval.review.adjustments).
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def _fail(message: str) -> None:
 
 
 def _requests(city, name, value, why, role, by, source) -> list:
-    from sceval.ingest.adjust_sheet import read_requests
-    from sceval.ingest.adjustments import Request
+    from sceval.review.adjust_sheet import read_requests
+    from sceval.review.adjustments import Request
 
     if source is not None:
         if city or name or value:
@@ -65,8 +65,8 @@ def _print_list(out: Path, ledger: Optional[Path]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sceval.ingest.adjustments import AdjustmentBook
-    from sceval.ingest.ledger import default_ledger_path
+    from sceval.review.adjustments import AdjustmentBook
+    from sceval.ledger.ledger import default_ledger_path
 
     path = ledger or default_ledger_path(out)
     if not path.is_file():
@@ -99,12 +99,13 @@ def register(app: typer.Typer) -> None:
         listing: bool = typer.Option(False, "--list", help="列出台账中的全部调整与撤销记录（编号供 --undo 使用）。"),
     ) -> None:
         """审核调整：记录核实后的填报值（谁、何时、为何），并立即重新计分。"""
-        from sceval.ingest.adjustments import AdjustmentProblem, record_adjustments, undo_adjustment
-        from sceval.ingest.rescore import RescoreProblem
-        from sceval.ingest.run_lock import RunStopped
+        from sceval.review.adjustments import AdjustmentProblem
+        from sceval.state.adjusting import record_adjustments, undo_adjustment
+        from sceval.review.rescore import RescoreProblem
+        from sceval.ledger.run_lock import RunStopped
 
         if city == TEMPLATE_WORD:
-            from sceval.ingest.adjust_sheet import write_template
+            from sceval.review.adjust_sheet import write_template
 
             if not name:
                 _fail("请写明调整表的保存路径，如 sceval adjust template 调整.xlsx")

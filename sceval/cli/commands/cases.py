@@ -17,16 +17,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(cases_app, name="cases")
 
 
-def _loaded_or_exit(module: str, function: str, path):
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), function)(path)
-    except ValueError as exc:  # RosterError / ProvinceError carry Chinese messages
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-
-
 @cases_app.command("template")
 def template_command(
     roster: Path = typer.Option(..., "--roster", "-r", help="参评城市名单（CSV 或 .xlsx）。"),
@@ -34,10 +24,14 @@ def template_command(
     province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）。"),
 ) -> None:
     """为名单中的每个城市生成优秀实践案例模板（.docx，含编写大纲和填写说明）。"""
-    from sceval.cases.template import write_case_templates
+    from sctemplates.province import load_province
+    from sctemplates.roster import load_roster
 
-    city_roster = _loaded_or_exit("sctemplates.roster", "load_roster", roster)
-    config = _loaded_or_exit("sctemplates.province", "load_province", province) if province else None
+    from sceval.cases.template import write_case_templates
+    from sceval.cli.common import load_file_or_exit
+
+    city_roster = load_file_or_exit(load_roster, roster)
+    config = load_file_or_exit(load_province, province)
     paths = write_case_templates(city_roster, out, province=config)
     typer.echo(f"已生成 {len(paths)} 个案例模板，保存在 {out}")
 
@@ -49,10 +43,13 @@ def check_command(
     roster: Optional[Path] = typer.Option(None, "--roster", "-r", help="参评城市名单，用于识别案例所属城市。"),
 ) -> None:
     """检查案例文档：格式、所属城市、标题与章节、字数、图表数、数据来源、企业宣传用语。"""
+    from sctemplates.roster import load_roster
+
     from sceval.cases.check import check_cases
+    from sceval.cli.common import load_file_or_exit
     from sceval.cli.unwritable import exit_when_unwritable
 
-    city_roster = _loaded_or_exit("sctemplates.roster", "load_roster", roster) if roster else None
+    city_roster = load_file_or_exit(load_roster, roster)
     with exit_when_unwritable("输出目录"):
         report = check_cases(inputs, roster=city_roster, out_dir=out)
     if not report.files:

@@ -19,7 +19,7 @@ def template_command(
     catalog: Optional[Path] = CATALOG_OPTION,
 ) -> None:
     """生成秘书处统一数据填报表：每个名单城市一行，每项非城市填报的数据一列（带数据验证）。"""
-    from sceval.ingest.central import feed_columns, write_central_template
+    from sceval.intake.central import feed_columns, write_central_template
     from sceval.cli.common import load_catalog_or_exit
     from sceval.cli.common import load_rosters_or_exit
 

@@ -5,7 +5,7 @@ reported, not fatal); 1 when the run itself has an error the official must fix a
 returns carry optional indicators but no --optional was given, or a cell of the central feed could
 not be read: results are written, the city's row shows the error and its points pending); 2 when the run cannot proceed (bad arguments, unreadable catalog, roster,
 optional indicators or central feed, output folder not writable, another run using the same --out,
-the ledger locked by another program or read-only, the disk full: sceval.ingest.run_lock.RunStopped)
+the ledger locked by another program or read-only, the disk full: sceval.ledger.run_lock.RunStopped)
 and nothing of the previous results is changed. docs/interfaces.md lists them.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import List, Optional
 
 import typer
 
-from sceval.cli.common import CATALOG_OPTION
+from sceval.cli.common import CATALOG_OPTION, load_file_or_exit
 from sceval.cli.imap_options import FOLDER_OPTION, IMAP_OPTION, IMAP_USER_OPTION, SINCE_OPTION
 
 EXIT_RUN_ERROR = 1
@@ -32,35 +32,25 @@ def _fail(message: str) -> None:
 
 
 def _load_roster(path: Optional[Path]):
-    if path is None:
-        return None
-    from sctemplates.roster import RosterError, load_roster
+    from sctemplates.roster import load_roster
 
-    try:
-        return load_roster(path)
-    except RosterError as exc:
-        _fail(f"城市名单 {path} 无法使用：\n{exc}")
+    return load_file_or_exit(load_roster, path, what="城市名单")
 
 
 def _load_optional(path: Optional[Path], catalog):
-    if path is None:
-        return None
-    from sctemplates.optional.definition import OptionalError, load_optional
+    from sctemplates.optional.definition import load_optional
 
-    try:
-        return load_optional(path, catalog)
-    except OptionalError as exc:
-        _fail(f"自选指标文件 {path} 无法使用：\n{exc}")
+    return load_file_or_exit(load_optional, path, catalog, what="自选指标文件")
 
 
 def _load_central(path: Optional[Path], catalog, roster):
-    """The central feed (sceval.ingest.central.CentralFeed), or None; an unusable file stops the
+    """The central feed (sceval.intake.central.CentralFeed), or None; an unusable file stops the
     run here, before any city is scored (exit 2, the file and why)."""
     if path is None:
         return None
     if not path.is_file():
         _fail(f"秘书处统一数据文件 {path} 不存在")
-    from sceval.ingest.central import CentralUnusable, load_central
+    from sceval.intake.central import CentralUnusable, load_central
 
     try:
         feed = load_central(path, catalog, roster)
@@ -190,14 +180,10 @@ def _with_mailbox(inputs: list[Path], out: Path, imap, user: str, folders, since
     return [*inputs, fetch_or_exit(imap, user, folders, since, out / MAILDIR_NAME).maildir]
 def _deadline(path: Optional[Path]) -> str:
     """The province configuration's deadline; "" without one (each template's own is used)."""
-    if path is None:
-        return ""
-    from sctemplates.province import ProvinceError, load_province
+    from sctemplates.province import load_province
 
-    try:
-        return load_province(path).deadline
-    except (ProvinceError, OSError) as exc:
-        _fail(f"省级配置 {path} 无法使用：\n{exc}")
+    province = load_file_or_exit(load_province, path, what="省级配置")
+    return province.deadline if province else ""
 
 
 def _bytes(megabytes: float) -> int:
@@ -205,7 +191,7 @@ def _bytes(megabytes: float) -> int:
 
 
 def _default_ledger(out: Path) -> Path:
-    from sceval.ingest.ledger import default_ledger_path
+    from sceval.ledger.ledger import default_ledger_path
 
     return default_ledger_path(out)
 
@@ -253,7 +239,7 @@ def register(app: typer.Typer) -> None:
         from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
         from sceval.cli.rerun import remember
         from sceval.ingest.batch import IngestOptions, ingest
-        from sceval.ingest.run_lock import RunStopped
+        from sceval.ledger.run_lock import RunStopped
         from sceval.safety.preflight import Limits
 
         loaded = load_catalog_or_exit(catalog)

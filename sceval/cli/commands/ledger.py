@@ -3,7 +3,7 @@
 `sceval ledger` lists every submission ever received and the basis that decided which counts;
 `sceval ledger invalidate SHA --why …` excludes one, after which the city's previous valid
 submission counts; `sceval ledger use SHA --why …` (its mirror) makes one count whatever the
-ordering rule (sceval.ingest.ordering) says.
+ordering rule (sceval.ledger.ordering) says.
 """
 from __future__ import annotations
 
@@ -21,21 +21,22 @@ RERUN_NOTE = ("注意：results.json、汇总表和反馈表现在还没有改�
 RERUN_OPTION = typer.Option(False, "--rerun", help="随即按上次的参数重新运行 sceval ingest，更新 results.json、汇总表和反馈表。")
 
 
-def _after_change(rerun: bool, ledger_path: Path, out: Optional[Path]) -> None:
-    """Say that the outputs are now stale, or bring them up to date (--rerun)."""
+def _after_change(ctx: typer.Context, rerun: bool, ledger_path: Path, out: Optional[Path]) -> None:
+    """Say that the outputs are now stale, or bring them up to date (--rerun: the root command, sceval
+    itself, runs ingest again; cli/rerun.py never imports cli/app.py)."""
     if not rerun:
         typer.echo(RERUN_NOTE)
         return
     from sceval.cli.rerun import rerun as run_again
 
-    code = run_again(out or ledger_path.parent)
+    code = run_again(out or ledger_path.parent, ctx.find_root().command)
     if code:
         raise typer.Exit(code)
 
 
 def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
     """The ledger file to open; exit with a Chinese message when there is none yet."""
-    from sceval.ingest.ledger import default_ledger_path
+    from sceval.ledger.ledger import default_ledger_path
 
     path = ledger or default_ledger_path(out or Path("."))
     if not path.is_file():
@@ -48,7 +49,7 @@ def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
 def _open(ledger: Optional[Path], out: Optional[Path]):
     """The ledger through the same guard as ingest: busy, read-only or damaged is a Chinese message
     and exit 2; a damaged one is kept aside and rebuilt from results.json, and that is said."""
-    from sceval.ingest.ledger_guard import LedgerProblem, open_ledger
+    from sceval.ledger.guard import LedgerProblem, open_ledger
 
     path, notes = _ledger_path(ledger, out), []
     try:
@@ -102,7 +103,7 @@ def _city(sub) -> str:
 
 def _basis(sub) -> str:
     """'工作簿保存时间 2016-12-25 10:00': the basis that placed it, as of the last ingest."""
-    from sceval.ingest.ordering import basis_text
+    from sceval.ledger.ordering import basis_text
 
     return basis_text(sub.order_basis, sub.order_time)
 
@@ -116,6 +117,7 @@ def _status(sub, counts: bool) -> str:
 
 
 def invalidate_command(
+    ctx: typer.Context,
     sha: str = typer.Argument(..., help="要作废的报送的 SHA-256（可只写开头几位，须唯一）。"),
     why: str = typer.Option(..., "--why", help="作废原因（记入台账）。"),
     ledger: Optional[Path] = LEDGER_OPTION,
@@ -131,10 +133,11 @@ def invalidate_command(
         typer.echo(f"城市 {target.city_code} 现计入：{now.file_name}（SHA-256 {now.sha256[:12]}）"
                    if now else f"城市 {target.city_code or '未识别'} 现在没有可计入的有效报送。")
 
-    _change(ledger, out, rerun, invalidate)
+    _change(ctx, ledger, out, rerun, invalidate)
 
 
 def use_command(
+    ctx: typer.Context,
     sha: str = typer.Argument(..., help="要计入的报送的 SHA-256（可只写开头几位，须唯一）。"),
     why: str = typer.Option(..., "--why", help="指定原因（记入台账，并在 results.json 中显示）。"),
     ledger: Optional[Path] = LEDGER_OPTION,
@@ -147,10 +150,10 @@ def use_command(
         typer.echo(f"已指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
                    f"原因：{target.used_why}")
 
-    _change(ledger, out, rerun, use)
+    _change(ctx, ledger, out, rerun, use)
 
 
-def _change(ledger: Optional[Path], out: Optional[Path], rerun: bool, change) -> None:
+def _change(ctx: typer.Context, ledger: Optional[Path], out: Optional[Path], rerun: bool, change) -> None:
     """Apply one ledger change (a SHA that fits no usable submission: exit 1), then say that the
     outputs follow on the next ingest, or rerun it."""
     with _open(ledger, out) as opened:
@@ -159,7 +162,7 @@ def _change(ledger: Optional[Path], out: Optional[Path], rerun: bool, change) ->
         except (LookupError, ValueError) as exc:
             typer.secho(str(exc), fg="red", err=True)
             raise typer.Exit(1) from None
-    _after_change(rerun, _ledger_path(ledger, out), out)  # the ledger is closed: ingest opens it
+    _after_change(ctx, rerun, _ledger_path(ledger, out), out)  # the ledger is closed: ingest opens it
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 import typer
 
-from sceval.cli.common import CATALOG_OPTION, ROSTER_OPTION, load_catalog_or_exit, load_rosters_or_exit
+from sceval.cli.common import CATALOG_OPTION, ROSTER_OPTION, load_catalog_or_exit, load_file_or_exit, load_rosters_or_exit
 from sceval.cli.imap_options import FOLDER_OPTION, IMAP_OPTION, IMAP_USER_OPTION, SINCE_OPTION
 
 mail_app = typer.Typer(help="邮件：各市的填报通知（附填报表）、催报、问题反馈，写成 .eml 草稿，可选经 SMTP 发送；从邮箱（IMAP）收取报送。",
@@ -28,15 +28,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _province(path: Optional[Path], roster):
-    from sctemplates.province import ProvinceError, default_province, load_province
+    from sctemplates.province import default_province, load_province
 
-    if path is None:
-        return default_province(roster)
-    try:
-        return load_province(path)
-    except ProvinceError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    return default_province(roster) if path is None else load_file_or_exit(load_province, path)
 
 
 def _roster_or_results(roster_path: Optional[Path], results: dict):
@@ -147,7 +141,7 @@ def fetch_command(
     fetch_or_exit(imap, imap_user, folder, since, out)
 def _current_or_exit(out: Path) -> None:
     """The folder's views rebuilt when stale; exit 2 when only a new ingest can do it."""
-    from sceval.ingest.run_lock import RunStopped
+    from sceval.ledger.run_lock import RunStopped
     from sceval.state.current import ensure_current
 
     try:

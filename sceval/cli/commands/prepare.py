@@ -112,7 +112,8 @@ def roster_make_command(
     out: Path = typer.Option(None, "--out", "-o", help="输出的名单文件（.csv），默认“roster_代码_省名.csv”。"),
 ) -> None:
     """按 GB/T 2260（本轮评价时的行政区划）生成本省地级城市名单（CSV），联系人、邮箱、电话留空待填。"""
-    from sctemplates.divisions import division_data, province_roster, write_roster_csv
+    from sctemplates.divisions import division_data
+    from sctemplates.province_rosters import province_roster, write_roster_csv
 
     try:
         roster = province_roster(province)

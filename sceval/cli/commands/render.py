@@ -27,30 +27,22 @@ def render_command(
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
 ) -> None:
     """为名单中的每个城市生成填报模板（.xlsx）。"""
-    from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
+    from sctemplates.optional.definition import load_optional
+    from sctemplates.province import load_province
+    from sctemplates.roster import load_roster
+
+    from sceval.cli.common import load_catalog_or_exit, load_file_or_exit, warn_if_provisional
 
     loaded = load_catalog_or_exit(catalog)
     warn_if_provisional(loaded)
-    city_roster = _load_or_exit("sctemplates.roster", "load_roster", roster)
-    extra = _load_or_exit("sctemplates.optional.definition", "load_optional", optional, loaded) if optional else None
-    config = _load_or_exit("sctemplates.province", "load_province", province) if province else None
+    city_roster = load_file_or_exit(load_roster, roster)
+    extra = load_file_or_exit(load_optional, optional, loaded)
+    config = load_file_or_exit(load_province, province)
     from sceval.cli.commands.ingest import load_previous_or_exit
 
     earlier = load_previous_or_exit(previous, mapping, catalog)
     paths = _render_with_progress(loaded, city_roster, out, extra, config, deadline, force, jobs, earlier)
     typer.echo(f"已生成 {len(paths)} 个填报模板，保存在 {out}")
-
-
-def _load_or_exit(module: str, function: str, *args):
-    """Call a loader; its ValueError subclasses carry Chinese messages: show them, exit 2."""
-    import importlib
-
-    loader = getattr(importlib.import_module(module), function)
-    try:
-        return loader(*args)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
 
 
 def _render_with_progress(catalog, roster, out, optional, province, deadline, force, jobs, previous=None):

@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from sceval.cli.common import load_file_or_exit
+
 
 def register(app: typer.Typer) -> None:
     app.command("report")(report_command)
@@ -28,15 +30,9 @@ def _cases_or_exit(path: Optional[Path]) -> dict | None:
 
 
 def _province_or_exit(path: Optional[Path]):
-    if path is None:
-        return None
-    from sctemplates.province import ProvinceError, load_province
+    from sctemplates.province import load_province
 
-    try:
-        return load_province(path)
-    except ProvinceError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    return load_file_or_exit(load_province, path)
 
 
 def report_command(

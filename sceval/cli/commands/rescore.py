@@ -1,5 +1,5 @@
 """`sceval rescore RESULTS_DIR [--catalog NEW] --out NEW_DIR`: the counted returns scored again
-from their stored inputs (no file re-read), under a revised catalog if given (sceval.ingest.rescore).
+from their stored inputs (no file re-read), under a revised catalog if given (sceval.review.rescore).
 """
 from __future__ import annotations
 
@@ -26,14 +26,13 @@ def register(app: typer.Typer) -> None:
         """按已回收的数据重新计分（可换用修订后的指标目录），输出 results.json、汇总表和变动对比表。"""
         from sctemplates.catalog import CatalogError
 
-        from sceval.ingest.rescore import RescoreProblem, RescoreRefused, rescore_folder
         from sceval.cli.unwritable import exit_when_unwritable
-        from sceval.ingest.run_lock import RunStopped
+        from sceval.state.rescoring import rescore_folder
 
-        try:
+        try:  # RescoreRefused, RescoreProblem, RunStopped: ScevalError, said once by the app (exit 2)
             with exit_when_unwritable("输出目录"):
                 run = rescore_folder(results_dir, out, catalog, draws=draws, seed=seed, ledger=ledger)
-        except (RescoreRefused, RescoreProblem, RunStopped, CatalogError) as problem:
+        except CatalogError as problem:  # sctemplates' own error (it never imports sceval)
             typer.secho(str(problem), fg="red", err=True)
             raise typer.Exit(2) from None
         typer.echo("按修订后的计分规则重新计分。" if run.revision == "rules" else "按原计分规则重新计分（含审核调整）。")

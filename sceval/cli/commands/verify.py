@@ -17,14 +17,9 @@ def register(app: typer.Typer) -> None:
         ledger: Optional[Path] = typer.Option(None, "--ledger", help="台账文件（默认为输出目录下的 ledger.sqlite）。"),
     ) -> None:
         """核对：按台账与已保存的数据重新计算本轮结果，逐项比对目录中的 results.json、汇总表和各问题反馈表。"""
-        from sceval.ingest.rescore import RescoreProblem
         from sceval.state.verify import verify_folder
 
-        try:
-            verdict = verify_folder(out, ledger)
-        except RescoreProblem as problem:
-            typer.secho(str(problem), fg="red", err=True)
-            raise typer.Exit(2) from None
+        verdict = verify_folder(out, ledger)  # RescoreProblem (no results.json): a ScevalError, exit 2
         for found in verdict.disagreements:
             typer.echo(found.message())
         typer.echo(verdict.summary())

@@ -1,9 +1,9 @@
 """评价过程: which counted returns were sent after the deadline (issue 20, item 5), from the
-files' ``late`` in results.json (sceval.ingest.lateness), and the blank templates set aside
+files' ``late`` in results.json (sceval.ledger.lateness), and the blank templates set aside
 (item 1: order_basis "blank")."""
 from __future__ import annotations
 
-from sceval.ingest.ordering import LABELS
+from sceval.ledger.ordering import LABELS
 from sceval.reports.report.document import Writer
 from sceval.reports.report.facts import ProvinceRound
 from sceval.reports.report.wording import names

@@ -1,7 +1,7 @@
 """What the round's ledger (ledger.sqlite beside results.json) saw over every ingest run.
 
 results.json lists the files of its own run; the ledger keeps every submission of the round.
-The ledger is read through sceval.ingest.ledger on a private copy: opening a ledger may bring
+The ledger is read through sceval.ledger.ledger on a private copy: opening a ledger may bring
 its schema up to date, and the report never alters an input.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ def read_ledger(results_path: Path) -> LedgerView | None:
 
 
 def _view(path: Path) -> LedgerView | None:
-    from sceval.ingest.ledger import Ledger
+    from sceval.ledger.ledger import Ledger
 
     with Ledger(path) as ledger:
         subs = ledger.submissions(light=True)

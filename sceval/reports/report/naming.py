@@ -16,7 +16,7 @@ CLAUSE_END = "；，、："
 # Where a message begins by naming its file ("文件 X 缺少…", "文件“X”是…"): what is left needs a subject
 LEADS = re.compile(r"^(?:文件)?\s*(?:“\s*”|\"\s*\")?\s*(?:的)?\s*")
 SUBJECTLESS = ("是", "为", "设置", "已", "大小", "不", "缺少", "含", "中", "与", "无法", "没有", "只有", "超过")
-SENT_BASES = ("saved", "filed", "message", "member")  # times that travel with the file (sceval.ingest.ordering)
+SENT_BASES = ("saved", "filed", "message", "member")  # times that travel with the file (sceval.ledger.ordering)
 
 
 def attachment_name(display: str, message: dict | None = None) -> str:

@@ -58,7 +58,7 @@ def _moved_text(moves) -> str:
 
 def change_rows(before: dict, after: dict) -> list[list]:
     """One row per city scored in either: HEADERS' values, biggest total change first."""
-    from sceval.ingest.results import catalog_of
+    from sceval.results.model import catalog_of
 
     catalog = catalog_of(after)
     old_entries = {c["code"]: c for c in before.get("cities") or []}
@@ -88,7 +88,7 @@ def _title(before: dict, after: dict) -> list[tuple[str, str]]:
 
 
 def _shown(results: dict) -> str:
-    from sceval.ingest.ordering import shown_time
+    from sceval.ledger.ordering import shown_time
 
     return shown_time(results.get("generated_at") or "") if results.get("generated_at") else ""
 

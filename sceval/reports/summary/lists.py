@@ -5,7 +5,7 @@ from __future__ import annotations
 from sctemplates.issues import issue_codes
 from sctemplates.layout import FILER_FIELDS
 
-from sceval.ingest.lateness import late_text
+from sceval.ledger.lateness import late_text
 from sceval.reports.summary.data import FILE_STATUS_LABELS, SEVERITY_LABELS, CityRow, SummaryData
 from sceval.reports.summary.style import (
     Styles, print_setup, write_headers, write_text, write_title, write_value,
@@ -125,7 +125,7 @@ def _city_file_rows(data: SummaryData, province, city: CityRow) -> list[list]:
 
 def _file_cells(file: dict) -> list:
     """File, what became of it, the error codes that explain a rejection, time, the basis that
-    placed it among the city's versions (sceval.ingest.ordering), hash."""
+    placed it among the city's versions (sceval.ledger.ordering), hash."""
     errors = [i.get("code", "") for i in file.get("issues") or [] if i.get("severity") == "error"]
     return [file.get("path", ""), _what_became(file),
             "、".join(dict.fromkeys(errors)), _received(file), _order_basis(file), file.get("sha256", ""),
@@ -140,14 +140,14 @@ def _what_became(file: dict) -> str:
 
 def _received(file: dict) -> str:
     """Beijing time to the minute, as the basis beside it ('2016-12-25 10:00'), not stored UTC ISO."""
-    from sceval.ingest.ordering import shown_time
+    from sceval.ledger.ordering import shown_time
 
     return shown_time(file["received_at"]) if file.get("received_at") else ""
 
 
 def _order_basis(file: dict) -> str:
     """'工作簿保存时间 2016-12-25 10:00'; "" for results written before the ordering rule."""
-    from sceval.ingest.ordering import basis_text
+    from sceval.ledger.ordering import basis_text
 
     return basis_text(file.get("order_basis") or "", file.get("order_time") or "")
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sctemplates.issues import Issue, issue
 
+from sceval.errors import ScevalError
+
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -23,7 +25,7 @@ class Loaded:
     issues: list[Issue] = field(default_factory=list)  # warnings: visible numbers edited by hand
 
 
-class ResultsRefused(Exception):
+class ResultsRefused(ScevalError):
     """The inputs cannot be merged; ``issues`` say why (each a code and a Chinese message)."""
 
     def __init__(self, issues: list[Issue]):

@@ -36,7 +36,7 @@ def _heading(data: SummaryData) -> str:
 
 def title_lines(data: SummaryData, today: dt.date | None = None) -> list[tuple[str, str]]:
     """The lines at the top of every sheet: heading, date and catalog, provisional warnings."""
-    from sceval.ingest.ordering import BEIJING, shown_time
+    from sceval.ledger.ordering import BEIJING, shown_time
 
     today = today or dt.datetime.now(BEIJING).date()  # the day in Beijing, as every time shown
     catalog = data.catalog
@@ -85,7 +85,7 @@ def scored_catalog(results: dict | list[dict]) -> Catalog:
     written before it carried its catalog (the title then warns if the fingerprints differ)."""
     from sctemplates.catalog import load_catalog
 
-    from sceval.ingest.results import catalog_of
+    from sceval.results.model import catalog_of
 
     for one in results if isinstance(results, list) else [results]:
         found = catalog_of(one)

@@ -72,7 +72,7 @@ def test_carriers_disagree(template, tmp_path):
 
 @pytest.mark.parametrize("key, value, code", [
     ("edition", "2017", "ID_OTHER_EDITION"),
-    # another catalog (ID_OTHER_CATALOG / ID_RULES_REVISED): tests/sceval/ingest/test_revised_catalog.py
+    # another catalog (ID_OTHER_CATALOG / ID_RULES_REVISED): tests/sceval/review/test_revised_catalog.py
     ("province_code", "320000", "ID_OTHER_PROVINCE"),
     ("city_code", "339999", "ID_NOT_IN_ROSTER"),
 ])

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from sceval.ingest.batch import IngestOptions, ingest
-from tests.sceval.ingest.test_ordering import with_saved_time
+from tests.sceval.ledger.test_ordering import with_saved_time
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
 CATALOG = base_catalog()

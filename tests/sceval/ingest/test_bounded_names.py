@@ -8,7 +8,7 @@ from sctemplates.display import NAME_LIMIT
 
 
 def test_a_zip_member_named_with_60000_characters_is_stored_bounded():
-    from sceval.ingest.archives import members_of
+    from sceval.intake.archives import members_of
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

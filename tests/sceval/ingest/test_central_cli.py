@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.ingest.central import SHEET, write_central_template
+from sceval.intake.central import SHEET, write_central_template
 from tests.sceval.hostile import write_encrypted, write_entity_bomb, write_renamed_csv
 from tests.platform_marks import posix_only
 from tests.sceval.ingest_helpers import ROSTER_CSV, base_catalog, fill, render, valid_values, zhejiang

@@ -14,7 +14,7 @@ from sctemplates.layout import ATTEST_CHOICE
 from tests.libreoffice import needs_soffice, resave_xlsx
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 from sceval.demo.round import INPUTS_DIR as DEMO_INPUTS_DIR
-from sceval.ingest.results import catalog_of
+from sceval.results.model import catalog_of
 from sctemplates.export import catalog_as_dict
 
 CATALOG = base_catalog()
@@ -68,7 +68,7 @@ def test_results_json_shape_and_missing_cities(templates, tmp_path):
     run = ingest([path], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, received_at=RECEIVED))
     results = run.results
     assert set(results) == {"catalog", "optional_catalog", "province", "roster", "generated_at", "files", "cities",
-                            "run_issues", "sensitivity"}  # sensitivity: rank intervals (sceval.ingest.rescore)
+                            "run_issues", "sensitivity"}  # sensitivity: rank intervals (sceval.review.rescore)
     assert results["catalog"] == catalog_as_dict(CATALOG)  # the whole catalog it was scored with
     assert catalog_of(results).fingerprint() == CATALOG.fingerprint()
     assert results["province"] == {"code": "330000", "name": "浙江省"}
@@ -122,7 +122,7 @@ def test_archive_members_duplicates_and_skips(templates, tmp_path, jobs):
 
 
 def test_gbk_member_names_and_output_folder_inside_the_inbox(templates, tmp_path):
-    from sceval.ingest.gather import member_name
+    from sceval.intake.gather import member_name
 
     legacy = zipfile.ZipInfo("杭州市填报表.xlsx".encode("gbk").decode("cp437"))
     assert member_name(legacy) == "杭州市填报表.xlsx"
@@ -286,7 +286,7 @@ def test_results_only_run_writes_no_workbooks(templates, tmp_path):
 def test_central_feed_problems_are_kept_in_results_and_summary(templates, tmp_path):
     import openpyxl
 
-    from sceval.ingest.central import read_central, write_central_template
+    from sceval.intake.central import read_central, write_central_template
     from sceval.demo.fill import fill_central
 
     feed_file = tmp_path / "统一数据.xlsx"

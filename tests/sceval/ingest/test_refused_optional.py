@@ -77,7 +77,7 @@ def test_the_report_says_they_are_pending(refused_round, tmp_path):
 
 
 def test_rescoring_keeps_them_pending(refused_round, optional_catalog):
-    from sceval.ingest.rescore import rescore_entry
+    from sceval.review.rescore import rescore_entry
 
     _run, city, plan = refused_round
     again = rescore_entry(city, CATALOG, optional_catalog, central_given=False)

@@ -11,7 +11,7 @@ from sctemplates.province import default_province
 from sctemplates.roster import check_roster
 from sceval.ingest.batch import IngestOptions, ingest
 from sceval.mail.letters import feedback_letters
-from sceval.mail.read import letter_from_bytes, mbox_messages
+from sceval.intake.mailbox.read import letter_from_bytes, mbox_messages
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
 CATALOG = base_catalog()
@@ -90,8 +90,8 @@ def test_mbox_from_lines_are_unescaped_and_messages_split_exactly(tmp_path):
 
 
 def test_an_oversized_message_in_an_mbox_is_skipped_not_kept(tmp_path, monkeypatch):
-    import sceval.mail.mbox as mbox
-    import sceval.mail.read as read
+    import sceval.intake.mailbox.mbox as mbox
+    import sceval.intake.mailbox.read as read
 
     monkeypatch.setattr(mbox, "MAX_MESSAGE_BYTES", 100)
     box = tmp_path / "box"
@@ -120,7 +120,7 @@ def test_raw_8bit_gbk_subject_and_sender_decode():
 
 
 def test_four_byte_gb18030_characters_in_a_name():
-    from sceval.mail.names import attachment_name
+    from sceval.intake.mailbox.names import attachment_name
 
     name = "𠀀城市填报表.xlsx"  # U+20000 is four bytes in GB18030 and not in GBK at all
     word = "=?gb18030?B?" + __import__("base64").b64encode(name.encode("gb18030")).decode() + "?="
@@ -149,7 +149,7 @@ def test_a_message_without_date_keeps_the_files_own_time(tmp_path):
 def test_a_ledger_written_before_mail_ingest_gains_the_message_column(tmp_path):
     import sqlite3
 
-    from sceval.ingest.ledger import Ledger
+    from sceval.ledger.ledger import Ledger
 
     path = tmp_path / "ledger.sqlite"
     old = sqlite3.connect(path)  # the first release's table, without "message"
@@ -211,7 +211,7 @@ def test_a_forward_sent_base64_encoded_is_opened():
 
 
 def test_a_mailbox_that_cannot_be_read_is_a_row(tmp_path):
-    from sceval.mail.inbox import gather_mail
+    from sceval.intake.mailbox.inbox import gather_mail
 
     box = tmp_path / "inbox.mbox"
     box.mkdir()  # a folder where a file was expected: opening it fails
@@ -243,7 +243,7 @@ def test_feedback_for_a_feed_error_tells_the_city_it_need_not_resend(tmp_path):
     “因错误或漏填暂未得到的分值为 20.00 分 … 请在原填报表上更正后 … 重新报送”."""
     import openpyxl
 
-    from sceval.ingest.central import SHEET, load_central, write_central_template
+    from sceval.intake.central import SHEET, load_central, write_central_template
 
     city = ROSTER.cities[0]
     survey = next(second for second in CATALOG.second_levels() if second.method == "survey")

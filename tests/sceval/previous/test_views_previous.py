@@ -83,7 +83,7 @@ def test_feedback_workbook_shows_the_city_its_change(rounds, tmp_path):
     _first, second, run = rounds
     import shutil
 
-    from sceval.ingest.outputs import INPUTS_DIR, feedback_jobs, write_feedback_jobs
+    from sceval.state.outputs import INPUTS_DIR, feedback_jobs, write_feedback_jobs
 
     for outcome in run.outcomes:  # the returns as an output folder stores them (by sha256)
         (tmp_path / INPUTS_DIR).mkdir(exist_ok=True)

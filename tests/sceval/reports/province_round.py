@@ -90,7 +90,7 @@ def _other_province_return(catalog, folder: Path, inbox: Path) -> Path:
 
 
 def _central(path: Path, catalog, roster: Roster) -> dict:
-    from sceval.ingest.central import read_central, write_central_template
+    from sceval.intake.central import read_central, write_central_template
     from decimal import Decimal
 
     write_central_template(roster, path, catalog)

@@ -7,7 +7,7 @@ import zipfile
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.ingest.gather import member_name
+from sceval.intake.gather import member_name
 from sceval.ingest.batch import IngestOptions, ingest
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 from tests.sceval.results_factory import make_results

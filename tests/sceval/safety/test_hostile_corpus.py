@@ -112,7 +112,7 @@ Y10K = 253_402_300_800  # 10000-01-01
 
 def _past_year_9999(victim: Path, tmp_path: Path) -> Path | None:
     """Item 14: a copy with an mtime after year 9999, where the file system can keep one (tmpfs can,
-    ext4 cannot: tests/sceval/ingest/test_ordering.py says the same); None elsewhere."""
+    ext4 cannot: tests/sceval/ledger/test_ordering.py says the same); None elsewhere."""
     folder = Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else tmp_path
     path = folder / f"sceval-y10k-{os.getpid()}.xlsx"
     with zipfile.ZipFile(shutil.copy(victim, path), "a") as late:

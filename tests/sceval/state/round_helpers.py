@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 
 from sceval.ingest.batch import IngestOptions, ingest
-from sceval.ingest.outputs import FEEDBACK_DIR
+from sceval.state.outputs import FEEDBACK_DIR
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
 CATALOG = base_catalog()

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.ingest.adjustments import AdjustmentBook
-from sceval.ingest.ledger import Ledger
+from sceval.review.adjustments import AdjustmentBook
+from sceval.ledger.ledger import Ledger
 from sceval.state.verify import verify_folder
 from tests.sceval.state.round_helpers import (
     CITIES, NUM, city_entry, feedback_path, feedback_total, run_ingest, write_returns,

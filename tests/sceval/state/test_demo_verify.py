@@ -7,7 +7,8 @@ import shutil
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.ingest.adjustments import Request, record_adjustments
+from sceval.review.adjustments import Request
+from sceval.state.adjusting import record_adjustments
 from sceval.state.verify import verify_folder
 
 

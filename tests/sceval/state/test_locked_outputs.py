@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.ingest.adjustments import Request, record_adjustments
+from sceval.review.adjustments import Request
+from sceval.state.adjusting import record_adjustments
 from sceval.state.commit import OutputsLocked, commit
 from tests.sceval.state.round_helpers import CITIES, NUM, digests, feedback_path, run_ingest, write_returns
 

@@ -18,9 +18,11 @@ from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from sceval.ingest.adjustments import AdjustmentProblem, Request, record_adjustments, undo_adjustment
-from sceval.ingest.ledger import Ledger
-from sceval.ingest.rescore import rescore_folder
+from sceval.review.adjustments import AdjustmentProblem, Request
+
+from sceval.state.adjusting import record_adjustments, undo_adjustment
+from sceval.ledger.ledger import Ledger
+from sceval.state.rescoring import rescore_folder
 from sctemplates.roster import Roster
 from tests.sceval.ingest_helpers import fill, render, valid_values
 from tests.sceval.state.round_helpers import BLANK, CATALOG, CITIES, NUM, ROSTER, city_entry
@@ -86,7 +88,7 @@ class Round(RuleBasedStateMachine):
         from decimal import Decimal
 
         from sceval.demo.fill import fill_central
-        from sceval.ingest.central import read_central, write_central_template
+        from sceval.intake.central import read_central, write_central_template
 
         self.serial += 1
         feed = self.root / f"feed{self.serial}.xlsx"

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.ingest.adjustments import AdjustmentBook, Request, record_adjustments, undo_adjustment
-from sceval.ingest.run_lock import RunBusy, RunFolder
+from sceval.review.adjustments import AdjustmentBook, Request
+from sceval.state.adjusting import record_adjustments, undo_adjustment
+from sceval.ledger.run_lock import RunBusy, RunFolder
 from sceval.state.manifest import stale_reasons
 from sceval.state.verify import verify_folder
 from tests.sceval.state.round_helpers import (
@@ -139,7 +140,7 @@ def test_a_stale_feedback_workbook_is_removed_when_its_city_has_no_issues_left(o
 
 def test_completeness_follows_an_adjustment_that_fills_the_blank_input_and_its_undo(out):
     """Issue 19: completeness was not recomputed after an adjustment."""
-    from sceval.ingest.rescore import rescore_folder
+    from sceval.state.rescoring import rescore_folder
     from tests.sceval.state.round_helpers import BLANK
 
     city = CITIES[1]
