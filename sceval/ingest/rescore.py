@@ -259,7 +259,9 @@ def add_rank_stability(results: dict, catalog: Catalog, draws: int, seed: int,
     scored = scored_entries(results)
     stability = sensitivity.rank_stability(catalog, [Decimal(str(c["total"])) for c in scored],
                                            [c["scores"] for c in scored], draws, noise, seed)
-    for entry in results.get("cities") or []:
+    for entry in results.get("cities") or []:  # last, in one order whatever the path (embedded JSON compares as text)
+        for key in ("rank", "rank_interval", "rank_median"):
+            entry.pop(key, None)
         entry.update(rank=None, rank_interval=None, rank_median=None)
     for index, entry in enumerate(scored):
         entry["rank"] = stability.ranks[index]
