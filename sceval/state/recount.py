@@ -51,6 +51,7 @@ def _recount(results: dict, ledger) -> list[str]:
     one counted now (or a missing entry when none is left); the codes of those cities."""
     from sceval.ingest.ledger_notes import ledger_issues
 
+    ledger.note_order()  # as ingest does: a person's choice shows as order_basis "manual"
     counting, notes = ledger.counting(), ledger_issues(ledger)
     switched, cities = [], []
     for entry in results.get("cities") or []:
@@ -91,11 +92,14 @@ def _entry_of(entry: dict, now, notes: dict, ledger) -> dict:
 def _mark_files(results: dict, before: str | None, now, ledger) -> None:
     """The rows of results.json's file list for the two submissions: what counts now."""
     for row in results.get("files") or []:
-        if now is not None and row.get("sha256") == now.sha256:
-            row["status"] = COUNTED
-        elif before and row.get("sha256") == before:
-            recorded = ledger.get(before)
-            row["status"] = INVALIDATED if recorded is not None and recorded.invalidated else SUPERSEDED
+        if row.get("sha256") not in {before, getattr(now, "sha256", None)} or not row.get("sha256"):
+            continue
+        recorded = ledger.get(row["sha256"])
+        if recorded is None:
+            continue
+        row["status"] = COUNTED if now is not None and row["sha256"] == now.sha256 else (
+            INVALIDATED if recorded.invalidated else SUPERSEDED)
+        row["order_basis"], row["order_time"] = recorded.order_basis, recorded.order_time
 
 
 def _unstored(out_dir: Path, results: dict, switched: list[str]) -> list[str]:
