@@ -170,7 +170,7 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
                                 run.issues)
     if options.round_name:
         run.results["round_name"] = options.round_name
-    from sceval.review.rescore import after_scoring  # review adjustments, ranks and their intervals
+    from sceval.ingest.after_scoring import after_scoring  # adjustments, batch checks, ranks
 
     after_scoring(run, options, out_dir / RESULTS_FILE)
     if options.previous is not None:

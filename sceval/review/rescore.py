@@ -73,6 +73,9 @@ def _values(entry: dict, catalogs: list[Catalog], adjusted: dict) -> tuple[dict,
     return values, feed
 
 
+values_of = _values  # the values an entry is scored with, for the batch checks (sceval.review.batch_checks)
+
+
 @functools.lru_cache(maxsize=8)
 def _input_facts(catalogs: tuple[Catalog, ...]) -> tuple[tuple[str, bool, bool], ...]:
     """(name, is a choice, the city fills it) of every input: once per rescoring, not per city."""
@@ -228,6 +231,9 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
                 entry["adjustments"] = adjustment_fields(mine, entry)
         cities.append(entry)
     new["cities"] = cities
+    from sceval.review.batch_checks import refresh_batch_checks  # outliers, copies: on the values now used
+
+    refresh_batch_checks(new, catalog, optional)
     from sceval.previous.compare import refresh_changes  # a new total moves the change against the previous round
 
     refresh_changes(new)
@@ -254,7 +260,9 @@ def add_rank_stability(results: dict, catalog: Catalog, draws: int, seed: int,
     scored = [c for c in scored_entries(results) if not reports_apart(c.get("kind") or "", province)]
     stability = sensitivity.rank_stability(catalog, [Decimal(str(c["total"])) for c in scored],
                                            [c["scores"] for c in scored], draws, noise, seed)
-    for entry in results.get("cities") or []:
+    for entry in results.get("cities") or []:  # last, in one order whatever the path (embedded JSON compares as text)
+        for key in ("rank", "rank_interval", "rank_median"):
+            entry.pop(key, None)
         entry.update(rank=None, rank_interval=None, rank_median=None)
     for index, entry in enumerate(scored):
         entry["rank"] = stability.ranks[index]
@@ -263,41 +271,6 @@ def add_rank_stability(results: dict, catalog: Catalog, draws: int, seed: int,
                          rank_interval=[stability.lows[index], stability.highs[index]])
     results["sensitivity"] = {"draws": draws, "noise": noise, "seed": seed,
                               "varied": list(stability.varied) if draws else []}
-
-
-def after_scoring(run, options, previous: Path | None = None) -> None:
-    """What ingest does once every city is scored: apply the review adjustments in force (only
-    the cities that have some are scored again) and rank the cities with their intervals.
-    ``previous``: the last results.json, whose adjustments are recorded again when the ledger
-    had to be rebuilt (LEDGER_REBUILT)."""
-    from sceval.review.adjustments import read_in_force, restore_from
-
-    if previous is not None and options.ledger_path and any(i.code == "LEDGER_REBUILT" for i in run.issues):
-        restore_from(previous, options.ledger_path)
-    catalogs = [options.catalog] + ([options.optional] if options.optional else [])
-    adjustments = read_in_force(options.ledger_path, catalogs)
-    # A city counted in an earlier run comes back from the ledger as it was scored then, before
-    # this run's batch rules (the secretariat's points pending without a feed): score it again.
-    earlier = {e["code"] for e in scored_entries(run.results)
-               if getattr(run.counted.get(e["code"]), "sha256", None) != e.get("sha256")}
-    if adjustments or earlier:
-        run.results = rescore_results(run.results, options.catalog, options.optional, adjustments,
-                                      only_adjusted=True, also=earlier)
-        _notes_for_feedback(run)
-    add_rank_stability(run.results, options.catalog, options.draws, options.seed)
-
-
-def _notes_for_feedback(run) -> None:
-    """The ADJUST_APPLIED notes also on the counted file's issues, so its feedback lists them."""
-    from sctemplates.issues import Issue
-
-    for entry in run.results.get("cities") or []:
-        outcome = run.counted.get(entry.get("code"))
-        if outcome is None or outcome.sha256 != entry.get("sha256"):
-            continue
-        for found in entry.get("issues") or []:
-            if found.get("code") in ("ADJUST_APPLIED", "ADJUST_STALE"):
-                outcome.issues.append(Issue(file=outcome.path, **found))
 
 
 # --- a results folder rescored into another (sceval rescore, sceval adjust) --------------------

@@ -3,7 +3,7 @@
 ``<out>/.sceval-views.json``::
 
     {"state": sha256 of results.json, "ledger": {"submissions": …, "adjustments": …},
-     "views": {relative path: sha256}}
+     "cases": sha256 of cases.json or null, "views": {relative path: sha256}}
 
 Written last, after every view of a rebuild is in place. A view whose digest differs (edited by
 hand, or left from an older state), a results.json that is not the one the views were built
@@ -65,8 +65,21 @@ def read_manifest(out_dir: Path) -> dict | None:
 def write_manifest(out_dir: Path, views: list[str], ledger_path: Path | None) -> None:
     out_dir = Path(out_dir)
     data = {"state": file_digest(out_dir / RESULTS_FILE), "ledger": ledger_token(ledger_path),
-            "views": {rel: file_digest(out_dir / rel) for rel in sorted(views)}}
+            "cases": cases_digest(out_dir), "views": {rel: file_digest(out_dir / rel) for rel in sorted(views)}}
     write_text_atomic(out_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def cases_digest(out_dir: Path) -> str | None:
+    """The digest of the folder's cases.json (None without one): the summary's 优秀案例 sheet and
+    its embedded results show it, so a cases.json rewritten since (sceval cases check) makes them stale."""
+    from sceval.cases.check import CASES_FILE
+
+    path = Path(out_dir) / CASES_FILE
+    return file_digest(path) if path.is_file() else None
+
+
+def cases_changed(out_dir: Path, manifest: dict) -> bool:
+    return manifest.get("cases") != cases_digest(out_dir)
 
 
 def stale_reasons(out_dir: Path, ledger_path: Path | None) -> list[str]:
@@ -78,6 +91,8 @@ def stale_reasons(out_dir: Path, ledger_path: Path | None) -> list[str]:
     reasons = []
     if not (out_dir / RESULTS_FILE).is_file() or file_digest(out_dir / RESULTS_FILE) != manifest.get("state"):
         reasons.append(f"{RESULTS_FILE} 与生成各输出文件时的不同")
+    if cases_changed(out_dir, manifest):
+        reasons.append("cases.json 在各输出文件生成后有变化（如 sceval cases check），汇总表的优秀案例未随之更新")
     token, kept = ledger_token(ledger_path), manifest.get("ledger") or {}
     if token.get("adjustments") != kept.get("adjustments"):
         reasons.append("报送台账中的审核调整在各输出文件生成后有变化（如调整被中断）")

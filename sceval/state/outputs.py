@@ -37,12 +37,18 @@ INPUTS_DIR = ".sceval-inputs"  # a copy of each return a feedback workbook may b
 SCORED = ("submitted", "corrected", "has_errors")
 
 
+# A return that `sceval ledger use/invalidate` may make count later (sceval.state.recount).
+MAY_COUNT = ("counted", "superseded")
+
+
 def store_inputs(run, out_dir: Path) -> None:
-    """Keep a copy of every return results.json names (counted or newest rejected), by sha256, so
-    the feedback workbooks can be rebuilt after an adjustment without the original inputs."""
+    """Keep a copy of every return results.json names (counted or newest rejected), and of every
+    valid return a city may be switched to by the ledger, by sha256, so the feedback workbooks
+    can be rebuilt after an adjustment or a ledger change without the original inputs."""
     wanted = {c.get("sha256") for c in run.results.get("cities") or [] if c.get("sha256")}
     for outcome in run.outcomes:
-        if outcome.sha256 in wanted and outcome.source and Path(outcome.source).is_file():
+        keep = outcome.sha256 in wanted or (outcome.sha256 and outcome.status in MAY_COUNT)
+        if keep and outcome.source and Path(outcome.source).is_file():
             target = out_dir / INPUTS_DIR / (outcome.sha256 + Path(outcome.source).suffix.lower())
             if not target.exists():
                 target.parent.mkdir(exist_ok=True)
@@ -153,6 +159,7 @@ def space_needed(run, workbooks: bool) -> int:
     if workbooks:
         needed += 64 * 1024 + 16 * 1024 * cities
         needed += sum(o.size + 64 * 1024 for o in run.counted.values())
+        needed += sum(o.size for o in run.outcomes if o.status == "superseded")  # stored copies
     return needed * SPACE_MARGIN
 
 

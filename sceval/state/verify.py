@@ -61,7 +61,7 @@ def verify_folder(out_dir, ledger=None) -> Verdict:
     scratch = Path(tempfile.mkdtemp(prefix="sceval-verify-"))
     try:
         staged, _issues = build_views(results, scratch, out_dir, workbooks)
-        verdict.disagreements += _ledger_changed(out_dir, ledger)
+        verdict.disagreements += _ledger_changed(out_dir, ledger) + _cases_changed(out_dir)
         for rel, path in staged.items():
             verdict.disagreements += _compare(out_dir, rel, on_disk.get(rel), path, results)
             verdict.compared += 1
@@ -115,3 +115,15 @@ def _ledger_changed(out_dir: Path, ledger: Path) -> list[Disagreement]:
         return []
     return [Disagreement(str(ledger), "报送记录", "在各输出文件生成后有变化（ledger invalidate/use）",
                          "请重新回收（sceval ledger … --rerun 或 sceval ingest）后各输出文件才会反映这些变化")]
+
+
+def _cases_changed(out_dir: Path) -> list[Disagreement]:
+    """cases.json rewritten since the views were built (their 优秀案例 shows the earlier one)."""
+    from sceval.cases.check import CASES_FILE
+    from sceval.state.manifest import cases_changed
+
+    manifest = read_manifest(out_dir)
+    if manifest is None or not cases_changed(out_dir, manifest):
+        return []
+    return [Disagreement(str(out_dir / CASES_FILE), "", "在各输出文件生成后有变化",
+                         "汇总表的优秀案例应按此文件重新生成（sceval rescore 或 sceval mail feedback 会重新生成）")]

@@ -3,7 +3,8 @@
 `sceval ledger` lists every submission ever received and the basis that decided which counts;
 `sceval ledger invalidate SHA --why …` excludes one, after which the city's previous valid
 submission counts; `sceval ledger use SHA --why …` (its mirror) makes one count whatever the
-ordering rule (sceval.ledger.ordering) says.
+ordering rule (sceval.ledger.ordering) says. Either then rebuilds every view of the folder from
+the newly counted returns (sceval.state.recount), or reruns the last ingest (--rerun).
 """
 from __future__ import annotations
 
@@ -14,24 +15,46 @@ import typer
 
 LEDGER_OPTION = typer.Option(None, "--ledger", help="台账文件路径（默认 <输出目录>/ledger.sqlite）。")
 OUT_OPTION = typer.Option(None, "--out", "-o", help="回收输出目录（台账位于其中的 ledger.sqlite）。")
-# The ledger changes now; what the officials read changes only when ingest runs again.
-RERUN_NOTE = ("注意：results.json、汇总表和反馈表现在还没有改变，将在下次运行 sceval ingest 时按此更新；"
-              "加 --rerun 即按上次的参数立即重新回收，或用与上次相同的参数重新运行 sceval ingest。"
-              "在此之前 sceval mail feedback 和 sceval report 不会使用这些已过期的输出文件，sceval verify 会指出。")
-RERUN_OPTION = typer.Option(False, "--rerun", help="随即按上次的参数重新运行 sceval ingest，更新 results.json、汇总表和反馈表。")
+# Without results.json in the folder there is nothing to rebuild: the ledger waits for ingest.
+NO_RESULTS_NOTE = "注意：输出目录中还没有 results.json，台账的这一变化将在下次运行 sceval ingest 时生效。"
+RERUN_OPTION = typer.Option(False, "--rerun", help="随即按上次的参数重新运行 sceval ingest（重新读取原始文件），而不是按已保存的报送副本重新计分。")
 
 
 def _after_change(ctx: typer.Context, rerun: bool, ledger_path: Path, out: Optional[Path]) -> None:
-    """Say that the outputs are now stale, or bring them up to date (--rerun: the root command, sceval
-    itself, runs ingest again; cli/rerun.py never imports cli/app.py)."""
-    if not rerun:
-        typer.echo(RERUN_NOTE)
-        return
-    from sceval.cli.rerun import rerun as run_again
+    """Rebuild every view of the folder from the ledger's counting now (sceval.state.recount),
+    or, with --rerun, run the last ingest again (the root command, sceval itself, runs it:
+    cli/rerun.py never imports cli/app.py)."""
+    folder = out or ledger_path.parent
+    if rerun:
+        from sceval.cli.rerun import rerun as run_again
 
-    code = run_again(out or ledger_path.parent, ctx.find_root().command)
-    if code:
-        raise typer.Exit(code)
+        code = run_again(folder, ctx.find_root().command)
+        if code:
+            raise typer.Exit(code)
+        return
+    if not (folder / "results.json").is_file():
+        typer.echo(NO_RESULTS_NOTE)
+        return
+    _rebuild(folder, ledger_path)
+
+
+def _rebuild(folder: Path, ledger_path: Path) -> None:
+    from sceval.review.rescore import RescoreProblem
+    from sceval.ledger.run_lock import RunStopped
+    from sceval.state.rebuild import removed_note, unrebuilt_note
+    from sceval.state.recount import rebuild_after_ledger_change, unstored_note
+
+    try:
+        recount = rebuild_after_ledger_change(folder, ledger_path)
+    except (RescoreProblem, RunStopped) as problem:
+        typer.secho(f"台账已更改，但输出文件未能更新：{problem}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    cities = "、".join(recount.switched) or "无城市"
+    typer.echo(f"已按台账当前的计入报送重新计分（计入报送有变化的城市：{cities}），"
+               f"并重新生成 results.json、汇总表和反馈表：{folder}")
+    for note in (unstored_note(recount), removed_note(recount.views.removed), unrebuilt_note(folder)):
+        if note:
+            typer.secho(note, fg="yellow")
 
 
 def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
@@ -154,15 +177,27 @@ def use_command(
 
 
 def _change(ctx: typer.Context, ledger: Optional[Path], out: Optional[Path], rerun: bool, change) -> None:
-    """Apply one ledger change (a SHA that fits no usable submission: exit 1), then say that the
-    outputs follow on the next ingest, or rerun it."""
+    """Apply one ledger change (a SHA that fits no usable submission: exit 1), then rebuild the
+    views from it (or rerun ingest). A view that cannot be replaced stops before the ledger changes."""
+    _views_replaceable(out or _ledger_path(ledger, out).parent)
     with _open(ledger, out) as opened:
         try:
             change(opened)
         except (LookupError, ValueError) as exc:
             typer.secho(str(exc), fg="red", err=True)
             raise typer.Exit(1) from None
-    _after_change(ctx, rerun, _ledger_path(ledger, out), out)  # the ledger is closed: ingest opens it
+    _after_change(ctx, rerun, _ledger_path(ledger, out), out)  # the ledger is closed: the rebuild opens it
+
+
+def _views_replaceable(folder: Path) -> None:
+    from sceval.state.commit import OutputsLocked
+    from sceval.state.rebuild import check_views_replaceable
+
+    try:
+        check_views_replaceable(folder)
+    except OutputsLocked as problem:
+        typer.secho(str(problem), fg="red", err=True)
+        raise typer.Exit(2) from None
 
 
 def register(app: typer.Typer) -> None:

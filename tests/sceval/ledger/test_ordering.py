@@ -241,7 +241,12 @@ def test_ledger_use_forces_the_counted_submission(template, tmp_path):
     old_sha = files_by_name(results)["杭州_v1.xlsx"]["sha256"]
     used = runner.invoke(app, ["ledger", "use", old_sha[:10], "--why", "第二版数据口径有误，经核实以第一版为准", "--out", str(out)])
     assert used.exit_code == 0, used.output
-    assert "已指定" in used.output and "下次运行 sceval ingest" in used.output
+    assert "已指定" in used.output and "重新生成 results.json" in used.output
+    now = json.loads((out / "results.json").read_text(encoding="utf-8"))  # rebuilt at once (issue 19)
+    assert files_by_name(now)["杭州_v1.xlsx"]["status"] == "counted"
+    assert files_by_name(now)["杭州_v1.xlsx"]["order_basis"] == "manual"
+    assert files_by_name(now)["杭州_v2.xlsx"]["status"] == "superseded"
+    assert next(c for c in now["cities"] if c["code"] == HANGZHOU.code)["scores"][A1.code] == 1.5
     again = runner.invoke(app, ["ingest", str(older), str(newer), "--roster", str(ROSTER_CSV), "--out", str(out), "-j", "1"])
     assert again.exit_code == 0, again.output
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))

@@ -30,6 +30,15 @@ def write_returns(folder: Path, blank_city: int | None = 1) -> Path:
     return folder / "in"
 
 
+def distinct_return(folder: Path, city, shift: int = 1) -> Path:
+    """``city``'s return with every whole number ``shift`` above the others' (valid, no blank):
+    not a pasted copy of another city's (INPUT_COPIED, sceval.evaluate.copies)."""
+    values = {name: value + shift if isinstance(value, int) and not isinstance(value, bool) else value
+              for name, value in valid_values(CATALOG).items()}
+    template = render(CATALOG, city, ROSTER, folder / "templates")
+    return fill(template, folder / "in" / f"{city.code}_{city.name}.xlsx", values | {NUM: 823 + shift, "SC_L1P1_A1_DEN": 2000})
+
+
 def run_ingest(inputs, out: Path, roster=ROSTER):
     options = IngestOptions(catalog=CATALOG, roster=roster, jobs=1, ledger_path=out / "ledger.sqlite", draws=20)
     return ingest(inputs if isinstance(inputs, list) else [inputs], out, options)

@@ -4,7 +4,7 @@ shows the same total and status per city.
 A hypothesis RuleBasedStateMachine over a three-city province: returns arrive as files and as
 e-mails (valid, with an error, unreadable, the same file again), a reviewer adjusts and undoes,
 the ledger invalidates a submission or forces an older one (then ingest runs again, as
-``--rerun`` does), and the folder is rescored in place. Derandomized and bounded (a few dozen
+``--rerun`` does, or the views are rebuilt from the stored returns, as the ledger commands do), and the folder is rescored in place. Derandomized and bounded (a few dozen
 steps in all) so it runs in about a minute on two cores.
 """
 from __future__ import annotations
@@ -137,8 +137,10 @@ class Round(RuleBasedStateMachine):
         undo_adjustment(self.out, self.adjustments.pop(), "误调")
 
     @precondition(lambda self: bool(self._scored()))
-    @rule(pick=st.integers(0, 2), force_older=st.booleans())
-    def the_ledger_is_changed_and_ingest_reruns(self, pick, force_older):
+    @rule(pick=st.integers(0, 2), force_older=st.booleans(), rebuild=st.booleans())
+    def the_ledger_is_changed_and_ingest_reruns(self, pick, force_older, rebuild):
+        """…then ingest runs again (``--rerun``), or the views are rebuilt from the stored returns
+        (what `sceval ledger use/invalidate` does, sceval.state.recount)."""
         code = self._scored()[pick % len(self._scored())]
         with Ledger(self.out / "ledger.sqlite") as ledger:
             history = [s for s in ledger.history(code) if s.status == "accepted" and not s.invalidated]
@@ -146,6 +148,11 @@ class Round(RuleBasedStateMachine):
                 ledger.use(history[0].sha256, "以首次报送为准")
             else:
                 ledger.invalidate(city_entry(self.out, code)["sha256"], "城市来函撤回")
+        if rebuild:
+            from sceval.state.recount import rebuild_after_ledger_change
+
+            rebuild_after_ledger_change(self.out, self.out / "ledger.sqlite")
+            return
         self.serial += 1
         empty = self.root / f"rerun{self.serial}"
         empty.mkdir()

@@ -17,8 +17,8 @@ from sceval.ledger.run_lock import RunBusy, RunFolder
 from sceval.state.manifest import stale_reasons
 from sceval.state.verify import verify_folder
 from tests.sceval.state.round_helpers import (
-    CITIES, NUM, ROSTER, city_entry, digests, feedback_path, feedback_total, run_ingest, summary_rows,
-    write_returns,
+    CITIES, NUM, ROSTER, city_entry, digests, distinct_return, feedback_path, feedback_total, run_ingest,
+    summary_rows, write_returns,
 )
 
 from sceval.reports.summary.data import STATUS_LABELS
@@ -131,8 +131,8 @@ def test_an_adjust_killed_after_the_ledger_is_seen_by_verify_and_recovered_by_th
 def test_a_stale_feedback_workbook_is_removed_when_its_city_has_no_issues_left(out, tmp_path):
     city = CITIES[1]
     assert feedback_path(out, city).is_file()
-    corrected = write_returns(tmp_path / "fixed", blank_city=None)
-    run_ingest(corrected / f"{city.code}_{city.name}.xlsx", out)
+    corrected = distinct_return(tmp_path / "fixed", city)  # the others' are alike: pasted copies
+    run_ingest(corrected, out)
     assert city_entry(out, city.code)["issues"] == []
     assert not feedback_path(out, city).exists()
     _assert_views_agree(out)

@@ -1,0 +1,100 @@
+"""The checks across the batch, from the values results.json keeps: ingest and rescore agree.
+
+Outliers (sceval.evaluate.outliers) and pasted copies (sceval.evaluate.copies) judge a city
+against the other counted cities, so they change whenever any city's values change: an
+adjustment, a rescore, a ledger switch, a partial ingest whose other cities come from the ledger.
+``refresh_batch_checks`` recomputes them over every scored city of a results dict from the
+values it keeps (the values as read, with the adjustments in force), and replaces the earlier
+ones; a warning that still holds keeps the cell it was placed on (ingest knew the cell). Ingest
+calls it after scoring, and so does every rescore (sceval.review.rescore.rescore_results): one
+rule, so ``verify`` agrees after ingest, adjust and rescore. Without a central feed, the
+secretariat's cells are said once for the run (RUN_CENTRAL_MISSING), never on a city's row.
+"""
+from __future__ import annotations
+
+from sctemplates.model import Catalog
+
+OUTLIER, COPIED, CENTRAL_MISSING = "OUTLIER", "INPUT_COPIED", "CENTRAL_MISSING"
+BATCH_CODES = frozenset({OUTLIER, COPIED})
+LOCATION_KEYS = ("sheet", "cell")
+
+
+def refresh_batch_checks(results: dict, catalog: Catalog, optional: Catalog | None) -> None:
+    """Every scored city's batch warnings recomputed in place (each entry replaced by a copy, so
+    a caller's dicts are never changed)."""
+    from sceval.review.rescore import central_given, scored_entries
+
+    scored = scored_entries(results)
+    entries = {entry["code"]: entry for entry in scored}
+    found = _outliers(entries, catalog, optional)
+    for code, more in _copies(entries, catalog, optional).items():
+        found.setdefault(code, []).extend(more)
+    drop = BATCH_CODES | ({CENTRAL_MISSING} if not central_given(results) else frozenset())
+    replaced = {id(entry): _with(entry, found.get(entry["code"], []), drop) for entry in scored}
+    results["cities"] = [replaced.get(id(entry), entry) for entry in results.get("cities") or []]
+
+
+def _with(entry: dict, found: list, drop: frozenset) -> dict:
+    """The entry with its batch warnings replaced by ``found``. One that went away (an adjusted
+    value) is kept aside with its cell in ``issues_adjusted_away``, so that an undo puts it back
+    on the cell ingest found it on (sceval.review.rescore)."""
+    aside = entry.get("issues_adjusted_away") or []
+    before = {(i.get("code"), i.get("indicator")): i for i in (entry.get("issues") or []) + aside
+              if i.get("code") in BATCH_CODES}
+    new = [_placed(one, before) for one in found]
+    gone = [i for key, i in before.items() if i.get("cell") and key not in {(n["code"], n["indicator"]) for n in new}]
+    replaced = {**entry, "issues": [i for i in entry.get("issues") or [] if i.get("code") not in drop] + new}
+    replaced.pop("issues_adjusted_away", None)
+    away = [i for i in aside if i.get("code") not in BATCH_CODES] + gone
+    return {**replaced, "issues_adjusted_away": away} if away else replaced
+
+
+def _placed(new, before: dict) -> dict:
+    """The warning as a results.json issue, on the cell an earlier one of the same kind named."""
+    from sceval.results.model import CITY_ISSUE_KEYS
+
+    found = {key: getattr(new, key) for key in CITY_ISSUE_KEYS}
+    earlier = before.get((new.code, new.indicator)) or {}
+    found.update({key: earlier[key] for key in LOCATION_KEYS if earlier.get(key)})
+    return found
+
+
+def _catalogs(entry: dict, catalog: Catalog, optional: Catalog | None) -> list[Catalog]:
+    return [catalog] + ([optional] if optional is not None and entry.get("optional_total") is not None else [])
+
+
+def _values(entry: dict, catalogs: list[Catalog]) -> tuple[dict, dict]:
+    """(city values, feed values) the entry is scored with: as read, adjustments in force applied."""
+    from sceval.review.rescore import values_of
+
+    adjusted = {a["input"]: a["adjusted"] for a in entry.get("adjustments") or []}
+    return values_of(entry, catalogs, adjusted)
+
+
+def _outliers(entries: dict[str, dict], catalog: Catalog, optional: Catalog | None) -> dict[str, list]:
+    """city code -> OUTLIER issues, from each sub-item's fraction achieved as scoring measures it."""
+    from sceval.evaluate import scoring
+    from sceval.evaluate.outliers import find_outliers
+
+    measured = {}
+    for code, entry in entries.items():
+        catalogs = _catalogs(entry, catalog, optional)
+        values, feed = _values(entry, catalogs)
+        bad = frozenset(i["indicator"] for i in entry.get("issues") or []
+                        if i.get("severity") == "error" and i.get("indicator"))
+        measured[code] = {}
+        for scored in catalogs:
+            measured[code].update(scoring.score_catalog(scored, scoring.ScoreInputs(values, bad, feed)).measured)
+    return find_outliers(measured, lambda city, sub: {"file": entries[city].get("file") or ""})
+
+
+def _copies(entries: dict[str, dict], catalog: Catalog, optional: Catalog | None) -> dict[str, list]:
+    from sceval.evaluate.copies import Return, find_copies, numeric_inputs
+
+    returns = []
+    for code, entry in entries.items():
+        catalogs = _catalogs(entry, catalog, optional)
+        names = [item.name for c in catalogs for _, _, item in c.inputs() if item.city_fills]
+        values, _feed = _values(entry, catalogs)
+        returns.append(Return(code, entry.get("name") or "", entry.get("file") or "", numeric_inputs(values, names)))
+    return find_copies(returns)
