@@ -35,7 +35,7 @@ from sceval.ingest import adjusted_completeness
 from sceval.ingest.results import CITY_ISSUE_KEYS, json_number
 
 RULE_CODES = frozenset({"VAL_OUT_OF_RANGE", "VAL_NOT_INTEGER", "RATIO_DEN_ZERO", "RATIO_NUM_GT_DEN"})
-VALUE_CODE_PREFIXES = ("VAL_", "RATIO_")
+VALUE_CODE_PREFIXES = ("VAL_", "RATIO_", "OUTLIER")  # set aside by an adjustment (OUTLIER judged the old value)
 SCORED_STATUSES = ("submitted", "corrected", "has_errors")
 RESULTS_FILE = "results.json"
 
