@@ -6,6 +6,7 @@ An undo brings the warning back. Real returns, a real ingest with workbooks, a r
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import openpyxl
 import pytest
@@ -64,3 +65,14 @@ def test_adjusting_the_outlying_value_takes_its_outlier_away_and_undo_brings_it_
     undo_adjustment(out, made.id, "误操作", by="省审核组")
     assert len(_outliers(out)) == 1
     assert f"{SUB} 的得分率为 0.0%" in _feedback_text(out)
+
+
+def test_the_adjustment_note_shows_its_time_in_beijing_time_to_the_minute(ingested):
+    """Seen in the 四川 round: the city's feedback said 时间：2026-12-07T07:36:47.075403+00:00."""
+    city = CITIES[0]
+    (made,) = record_adjustments(ingested, [Request(city.name, NUM, "1600", "电话核实", by="省审核组")]).adjustments
+    results = json.loads((ingested / "results.json").read_text(encoding="utf-8"))
+    [note] = [i for i in next(c for c in results["cities"] if c["code"] == city.code)["issues"]
+              if i["code"] == "ADJUST_APPLIED"]
+    beijing = datetime.fromisoformat(made.at).astimezone(timezone(timedelta(hours=8)))
+    assert note["message"].endswith(f"时间：{beijing:%Y-%m-%d %H:%M}")
