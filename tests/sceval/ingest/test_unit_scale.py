@@ -60,3 +60,21 @@ def test_consistent_units_are_not_warned(template, tmp_path, num, den):
     """Both in 万人, both in 人 (the ratio is right), or a true zero: nothing to say."""
     city = run_with(template, tmp_path, {DEN_SUB.input("numerator").name: num, DEN_SUB.input("denominator").name: den})
     assert warnings(city) == []
+
+
+YI_SUB = next(s for s in CATALOG.sub_items() if s.method == "ratio" and s.input("numerator").unit == "亿元")
+
+
+@pytest.mark.parametrize("typed, unit_of, meant", [("8500万元", YI_SUB, 0.85), ("3320000人", DEN_SUB, None)])
+def test_a_value_that_names_its_everyday_unit_is_converted_with_a_note(template, tmp_path, typed, unit_of, meant):
+    """The city wrote the unit it used: unambiguous, so converted (8500万元 = 0.85亿元) with a note."""
+    item = unit_of.input("numerator" if unit_of is YI_SUB else "denominator")
+    factor = SCALED[item.unit]["factor"]
+    if SCALED[item.unit]["typed_as"] not in typed:
+        typed = f"{332 * factor}{SCALED[item.unit]['typed_as']}"  # whichever everyday unit the catalog's 万 unit has
+        meant = 332
+    city = run_with(template, tmp_path, {item.name: typed})
+    assert city["inputs"][item.name] == meant
+    [note] = [i for i in city["issues"] if i["code"] == "PARSE_UNIT_CONVERTED"]
+    assert note["severity"] == "info" and typed in note["message"] and item.unit in note["message"]
+    assert not [i for i in city["issues"] if i["severity"] == "error" and i["indicator"] == unit_of.code]
