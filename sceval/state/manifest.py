@@ -22,6 +22,7 @@ from sctemplates.atomic import write_text_atomic
 
 MANIFEST = ".sceval-views.json"
 RESULTS_FILE = "results.json"
+CASES_FILE = "cases.json"  # the checked cases the summary's 优秀案例 sheet is made from
 
 
 def file_digest(path: Path) -> str:
@@ -65,7 +66,7 @@ def read_manifest(out_dir: Path) -> dict | None:
 def write_manifest(out_dir: Path, views: list[str], ledger_path: Path | None) -> None:
     out_dir = Path(out_dir)
     data = {"state": file_digest(out_dir / RESULTS_FILE), "ledger": ledger_token(ledger_path),
-            "views": {rel: file_digest(out_dir / rel) for rel in sorted(views)}}
+            "cases": _cases_digest(out_dir), "views": {rel: file_digest(out_dir / rel) for rel in sorted(views)}}
     write_text_atomic(out_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1))
 
 
@@ -83,6 +84,8 @@ def stale_reasons(out_dir: Path, ledger_path: Path | None) -> list[str]:
         reasons.append("报送台账中的审核调整在各输出文件生成后有变化（如调整被中断）")
     if token.get("submissions") != kept.get("submissions"):
         reasons.append("报送台账中的报送记录在各输出文件生成后有变化（如 ledger invalidate/use），请重新回收（可用 sceval ledger … --rerun）")
+    if "cases" in manifest and manifest["cases"] != _cases_digest(out_dir):  # `sceval cases check --out` since
+        reasons.append(f"优秀案例检查结果（{CASES_FILE}）在各输出文件生成后有变化")
     for rel, digest in (manifest.get("views") or {}).items():
         path = out_dir / rel
         if not path.is_file():
@@ -90,6 +93,11 @@ def stale_reasons(out_dir: Path, ledger_path: Path | None) -> list[str]:
         elif file_digest(path) != digest:
             reasons.append(f"输出文件 {path} 在生成后被改动过")
     return reasons
+
+
+def _cases_digest(out_dir: Path) -> str:
+    path = out_dir / CASES_FILE
+    return file_digest(path) if path.is_file() else ""
 
 
 def views_listed(out_dir: Path) -> list[str]:
