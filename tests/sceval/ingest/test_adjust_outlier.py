@@ -21,6 +21,7 @@ ROSTER = zhejiang()
 CITIES = ROSTER.cities[:6]  # the outlier rule needs at least five cities
 NUM, DEN = "SC_L1P1_A1_NUM", "SC_L1P1_A1_DEN"
 SUB = "L1P1-A1"
+SAID = f"{SUB}（{next(s.name for s in CATALOG.sub_items() if s.code == SUB)}） 的得分率为 0.0%"  # named, not only coded
 WRONG_CITY = CITIES[5]  # its denominator typed 10,000 times too large: score rate near 0
 
 
@@ -54,17 +55,17 @@ def _feedback_text(out) -> str:
 def test_adjusting_the_outlying_value_takes_its_outlier_away_and_undo_brings_it_back(ingested):
     out = ingested
     assert len(_outliers(out)) == 1  # the batch rule saw it
-    assert f"{SUB} 的得分率为 0.0%" in _feedback_text(out)
+    assert SAID in _feedback_text(out)
 
     recorded = record_adjustments(out, [Request(WRONG_CITY.name, DEN, "2000", "电话核实：分母单位填错", by="省审核组")])
     (made,) = recorded.adjustments
     assert _outliers(out) == []
-    assert f"{SUB} 的得分率为 0.0%" not in _feedback_text(out)
+    assert SAID not in _feedback_text(out)
     assert verify_folder(out).ok, verify_folder(out).summary()
 
     undo_adjustment(out, made.id, "误操作", by="省审核组")
     assert len(_outliers(out)) == 1
-    assert f"{SUB} 的得分率为 0.0%" in _feedback_text(out)
+    assert SAID in _feedback_text(out)
 
 
 def test_the_adjustment_note_shows_its_time_in_beijing_time_to_the_minute(ingested):
