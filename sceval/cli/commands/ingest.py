@@ -186,6 +186,13 @@ def _with_mailbox(inputs: list[Path], out: Path, imap, user: str, folders, since
     from sceval.cli.imap_options import fetch_or_exit
 
     return [*inputs, fetch_or_exit(imap, user, folders, since, out / MAILDIR_NAME).maildir]
+def _round_name(config, earlier) -> str:
+    """The round as the province's configuration names it (a next round's --previous shows it);
+    "" (named by its date) when the configuration still carries the previous round's name."""
+    name = config.round_name if config else ""
+    return "" if earlier is not None and name in earlier.rounds else name
+
+
 def _province(path: Optional[Path]):
     """The province configuration, or None without one (each template's own deadline is used)."""
     if path is None:
@@ -270,8 +277,7 @@ def register(app: typer.Typer) -> None:
                          limits=limits, feed_issues=feed.issues if feed else [],
                          central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
                          previous=earlier, deadline=config.deadline if config else "",
-                         # the round is named as the province calls it, so a next round's --previous shows that name
-                         round_name=round_name or (config.round_name if config else "")))
+                         round_name=round_name or _round_name(config, earlier)))
         except RunStopped as stopped:
             _fail(f"{stopped.code} {stopped}")
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`

@@ -42,3 +42,12 @@ def test_ingest_names_the_round_from_the_province_and_the_next_templates_show_it
 
 def test_an_explicit_round_name_still_wins(tmp_path):
     assert _ingest(tmp_path, "--round-name", "第二批")["round_name"] == "第二批"
+
+
+def test_a_configuration_still_naming_the_previous_round_does_not_name_this_one(tmp_path):
+    """Reused unchanged for the second round, the configuration's name would call both rounds the
+    same (“本轮（X）… 上一轮（X）”): this round is then named by its date, as without a name."""
+    first = tmp_path / "first"
+    assert _ingest(first)["round_name"] == ROUND
+    second = _ingest(tmp_path / "second", "--previous", str(first / "out" / "results.json"))
+    assert second.get("round_name", "") != ROUND
