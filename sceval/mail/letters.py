@@ -178,11 +178,14 @@ def _feedback_body(province: ProvinceConfig, city: City, entry: dict, attachment
     stake = entry.get("points_at_stake")
     cause = "错误、漏填或秘书处统一数据待更正" if feed_errors else "错误或漏填"
     addressed = you(city.kind)
-    score = (f"按目前报送的数据，{addressed}得分 {entry['total']:.2f} 分；因{cause}暂未得到的分值为 {stake:.2f} 分，"
-             "更正后可以得到。\n" if entry.get("total") is not None and stake is not None else "")
+    score = (f"按目前报送的数据，{addressed}得分 {entry['total']:.2f} 分" if entry.get("total") is not None else "")
+    if score and stake:  # nothing pending: no “0.00 分，更正后可以得到”
+        score += f"；因{cause}暂未得到的分值为 {stake:.2f} 分，更正后可以得到"
+    score += "。\n" if score else ""
     feed = (f"另有 {feed_errors} 处问题在秘书处统一数据中，由秘书处更正，无需{addressed}处理。\n" if feed_errors else "")
-    again = (f"请在原填报表上更正后（{FILL_RULE}），于 {province.deadline} 前回复本邮件重新报送。"
-             if own else f"{addressed}填报表本身没有需要更正的问题，无需重新报送。")
+    resend = f"在原填报表上更正后（{FILL_RULE}），于 {province.deadline} 前回复本邮件重新报送。"
+    again = (f"请{resend}" if counts["error"] else f"请核实上述提示；如数据确有错误，请{resend}" if own
+             else f"{addressed}填报表本身没有需要更正的问题，无需重新报送。")
     return (f"{city.name}：\n\n{score}共有 {counts['error']} 处错误、{counts['warning']} 处需核实的提示，"
             f"详见附件“{attachment}”（每处问题都标明了工作表和单元格）。\n{feed}\n"
             f"{again}\n\n{_signature(province)}\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import shutil
 
 import pytest
 
@@ -59,3 +60,18 @@ def test_the_reminder_to_a_silent_autonomous_prefecture_says_you_prefecture(sich
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     bodies = _bodies(reminders(results, default_province(roster), roster))
     assert "尚未收到你州的填报表" in bodies["aba@sc.example.cn"]
+
+
+def test_a_letter_with_only_warnings_asks_to_check_and_says_no_zero_points(sichuan, tmp_path):
+    """Seen in the 四川 round: 泸州 (3 warnings, nothing pending) was told “暂未得到的分值为 0.00 分，
+    更正后可以得到” and to correct and resend, as if it had errors."""
+    roster, out = sichuan
+    shutil.copytree(out, tmp_path / "out")
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    entry = next(c for c in results["cities"] if c["code"] == "510500")
+    entry["points_at_stake"], entry["issues"] = 0.0, [i | {"severity": "warning"} for i in entry["issues"]][:1]
+    assert entry["issues"]
+    (tmp_path / "out" / "results.json").write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+    body = _bodies(feedback_letters(tmp_path / "out", default_province(roster), roster))["lz@sc.example.cn"]
+    assert "0.00 分" not in body and f"你市得分 {entry['total']:.2f} 分。" in body
+    assert "请核实上述提示；如数据确有错误，请在原填报表上更正后" in body
