@@ -6,13 +6,13 @@ import re
 
 from sctemplates.issues import Issue, issue
 from sctemplates.layout import PASSPORT_PROPERTY_PREFIX
+from sctemplates.city_names import name_forms
 from sctemplates.roster import City, Roster
 
 from sceval.cases.inputs import short
 
 CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 CODE_AND_NAME = re.compile(r"(?<!\d)(\d{6})[_\-\s]*([\u4e00-\u9fa5]{2,12}?(?:市|自治州|州|地区|盟))")
-NAME_SUFFIXES = ("市", "地区", "自治州", "盟")
 TEXT_SPAN = 2000  # characters of title and opening searched for a city name
 
 
@@ -113,8 +113,4 @@ def _earliest(text: str, cities) -> City | None:
 
 
 def _forms(name: str) -> list[str]:
-    forms = [name]
-    for suffix in NAME_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            forms.append(name[: -len(suffix)])
-    return forms
+    return list(name_forms(name))  # 凉山彝族自治州, 凉山彝族, 凉山州, 凉山

@@ -28,10 +28,11 @@ def modified_z_scores(values: dict[str, Decimal]) -> dict[str, Decimal]:
     return {key: CONSISTENCY * (value - centre) / mad for key, value in values.items()}
 
 
-def find_outliers(measured: dict[str, dict[str, Decimal]], where=None) -> dict[str, list[Issue]]:
+def find_outliers(measured: dict[str, dict[str, Decimal]], where=None, names=None) -> dict[str, list[Issue]]:
     """city code -> OUTLIER warnings, from city code -> {sub-item code: fraction achieved}.
 
-    ``where(city, code)`` may give the location (file, sheet, cell) of the sub-item's first input.
+    ``where(city, code)`` may give the location (file, sheet, cell) of the sub-item's first input;
+    ``names`` sub-item code -> name, so the city reads which item is meant, not only its code.
     """
     found: dict[str, list[Issue]] = {}
     codes = sorted({code for per_city in measured.values() for code in per_city})
@@ -40,7 +41,8 @@ def find_outliers(measured: dict[str, dict[str, Decimal]], where=None) -> dict[s
         centre = median(column.values()) if column else Decimal(0)
         for city, z in modified_z_scores(column).items():
             if abs(z) > THRESHOLD:
-                found.setdefault(city, []).append(_outlier(code, column[city], centre, z, where, city))
+                shown = f"{code}（{names[code]}）" if names and code in names else code
+                found.setdefault(city, []).append(_outlier(code, shown, column[city], centre, z, where, city))
     return found
 
 
@@ -48,8 +50,8 @@ def _percent(fraction: Decimal) -> str:
     return f"{(fraction * 100).quantize(Decimal('0.1'))}%"
 
 
-def _outlier(code, value, centre, z, where, city) -> Issue:
+def _outlier(code, shown, value, centre, z, where, city) -> Issue:
     location = where(city, code) if where else {}
-    message = (f"{code} 的得分率为 {_percent(value)}，本批次各城市的中位数为 {_percent(centre)}，"
+    message = (f"{shown} 的得分率为 {_percent(value)}，本批次各城市的中位数为 {_percent(centre)}，"
                f"明显{'偏高' if z > 0 else '偏低'}（稳健 z 值 {z.quantize(Decimal('0.1'))}），请核实填报数据及口径")
     return issue("OUTLIER", message, **{**location, "indicator": code})

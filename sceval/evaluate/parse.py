@@ -18,6 +18,7 @@ from sctemplates.methods import HUNDRED, show_number
 
 from sctemplates.issues import Issue, issue
 from sctemplates.model import Input
+from sctemplates.reading_rules import reading_rules
 
 from sceval.workbook.cells import FULLWIDTH, RawCell  # noqa: F401  (RawCell: parse's callers name it here)
 
@@ -198,6 +199,11 @@ def _strip_suffixes(text: str, item: Input, where: dict, notes: list[Issue]):
     if text.endswith("万") and not item.unit.startswith("万"):
         notes.append(issue("PARSE_WAN", f"{place}：“{text}”已按 ×10000 换算", **where))
         return text[:-1].strip(), Decimal(10000)
+    everyday = reading_rules()["unit_scale"]["units"].get(item.unit)  # “8500万元” in a 亿元 cell
+    if everyday and text.endswith(everyday["typed_as"]) and text[: -len(everyday["typed_as"])].strip()[-1:].isdigit():
+        notes.append(issue("PARSE_UNIT_CONVERTED", f"{place}：“{text}”写明的单位是“{everyday['typed_as']}”，"
+                                                   f"已按 ÷{everyday['factor']} 换算为{item.unit}", **where))
+        return text[: -len(everyday["typed_as"])].strip(), 1 / Decimal(everyday["factor"])
     return text, 1
 
 

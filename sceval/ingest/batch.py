@@ -154,7 +154,7 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
                               expected=len(gathered))
     decision = choose_counted(run.outcomes, ledger, options.roster)
     run.counted = decision.counted
-    _add_outliers(run.counted)
+    _add_outliers(run.counted, options)
     _add_fraction_hints(run.counted, options)
     _add_copies(run.counted, options)
     _central_pending(run.counted, options)
@@ -221,13 +221,14 @@ def _ledger_errors(ledger_path):
                               "请重新运行（损坏的台账会被移开并重建）") from exc
 
 
-def _add_outliers(counted: dict[str, FileOutcome]) -> None:
+def _add_outliers(counted: dict[str, FileOutcome], options: IngestOptions) -> None:
     measured = {code: o.result.measured for code, o in counted.items() if o.result}
+    names = {sub.code: sub.name for c in (options.catalog, options.optional) if c for sub in c.sub_items()}
     def where(city: str, sub: str) -> dict:
         sheet, cell = counted[city].result.cells.get(sub, ("", ""))
         return {"file": counted[city].path, "sheet": sheet, "cell": cell, "indicator": sub}
 
-    for code, found in find_outliers(measured, where).items():
+    for code, found in find_outliers(measured, where, names).items():
         counted[code].issues.extend(found)
 
 

@@ -22,6 +22,7 @@ from sceval.evaluate import checks
 from sceval.evaluate import intent
 from sceval.evaluate import parse
 from sceval.evaluate import scoring
+from sceval.evaluate import unit_scale
 from sceval.workbook import template_rows
 from sceval.evaluate.identify import BLOCKING, Identity, identify
 from sceval.evaluate.parse import RawCell
@@ -273,6 +274,7 @@ def _evaluate(book: Book, task: FileTask, ident: Identity, issues: list[Issue]) 
         issues += [i for p in parsed.values() for i in p.issues]
         issues += checks.check_inputs(catalog, parsed, locate)
         issues += intent.fraction_warnings(catalog, parsed, locate)
+        issues += unit_scale.unit_scale_warnings(catalog, parsed, locate)
     blank = intent.blank_template_issue(task.catalog, parsed_all, task.display)
     issues += [blank] if blank else []
     feed_issues = task.central_issues.get(ident.city.code, [])

@@ -16,6 +16,7 @@ from sctemplates.province import ProvinceConfig
 from sctemplates.roster import City, Roster
 
 from sceval.intake.central import SHEET as CENTRAL_SHEET
+from sceval.mail.address import you
 from sceval.mail.compose import Outgoing, attach, new_message, recipient
 from sceval.reports.feedback import sent_name
 
@@ -89,9 +90,10 @@ def reminder_reasons(results: dict, entry: dict, city: City | None = None) -> li
     """Why a city is reminded: nothing received, each rejected file and its errors, and each letter
     from the city's contact that carried no return (no attachment, winmail.dat, …)."""
     rejected = [f for f in results.get("files", []) if _concerns(f, entry["code"], city) and f["status"] == "rejected"]
+    addressed = you(city.kind if city is not None else entry.get("kind", ""))
     if not rejected and entry.get("status") == "missing":
-        return ["尚未收到你市的填报表。"]
-    reasons = [_rejected_reason(row) for row in rejected]
+        return [f"尚未收到{addressed}的填报表。"]
+    reasons = [_rejected_reason(row, addressed) for row in rejected]
     errors = [i["message"] for i in entry.get("issues", []) if i["severity"] == "error"][:MAX_REASONS]
     return reasons + (["；".join(errors) + "。"] if errors and not rejected else [])
 
@@ -104,9 +106,9 @@ def _concerns(row: dict, code: str, city: City | None) -> bool:
     return row.get("city") is None and city is not None and bool(sender) and sender in {e.lower() for e in city.emails}
 
 
-def _rejected_reason(row: dict) -> str:
+def _rejected_reason(row: dict, addressed: str) -> str:
     if any(i["code"] == "MAIL_DOWNLOAD_LINK" for i in row["issues"]):
-        return _link_reason(row["message"] or {})
+        return _link_reason(row["message"] or {}, addressed)
     errors = [i["message"] for i in row["issues"] if i["severity"] == "error"][:MAX_REASONS]
     if errors or not row.get("message"):
         # The name the city sent (not the province's folder); messages already end with 。
@@ -114,12 +116,12 @@ def _rejected_reason(row: dict) -> str:
     return "；".join(i["message"] for i in row["issues"][:MAX_REASONS]) + "。"  # MAIL_* rows say it all
 
 
-def _link_reason(message: dict) -> str:
+def _link_reason(message: dict, addressed: str) -> str:
     """The city did send something (a 超大附件 / 网盘 link): ask for the file as an attachment."""
     links = "；".join(f"{link['service']}下载链接" + (f"（有效期：{link['expiry']}）" if link.get("expiry") else "")
                      for link in message.get("links", []))
     subject = f"“{message['subject']}”" if message.get("subject") else ""
-    return (f"收到你市的来信{subject}，但其中没有附件，只有{links or '下载链接'}。下载链接会过期，且无法核实内容，"
+    return (f"收到{addressed}的来信{subject}，但其中没有附件，只有{links or '下载链接'}。下载链接会过期，且无法核实内容，"
             "我们不从链接下载；请将填好的填报表（.xlsx）直接作为邮件附件发送（超过邮箱附件大小时请压缩为 .zip）。")
 
 
@@ -175,11 +177,15 @@ def _feedback_body(province: ProvinceConfig, city: City, entry: dict, attachment
     feed_errors = sum(1 for item in entry.get("issues", []) if _is_secretariats(item) and item["severity"] == "error")
     stake = entry.get("points_at_stake")
     cause = "错误、漏填或秘书处统一数据待更正" if feed_errors else "错误或漏填"
-    score = (f"按目前报送的数据，你市得分 {entry['total']:.2f} 分；因{cause}暂未得到的分值为 {stake:.2f} 分，"
-             "更正后可以得到。\n" if entry.get("total") is not None and stake is not None else "")
-    feed = (f"另有 {feed_errors} 处问题在秘书处统一数据中，由秘书处更正，无需你市处理。\n" if feed_errors else "")
-    again = (f"请在原填报表上更正后（{FILL_RULE}），于 {province.deadline} 前回复本邮件重新报送。"
-             if own else "你市填报表本身没有需要更正的问题，无需重新报送。")
+    addressed = you(city.kind)
+    score = (f"按目前报送的数据，{addressed}得分 {entry['total']:.2f} 分" if entry.get("total") is not None else "")
+    if score and stake:  # nothing pending: no “0.00 分，更正后可以得到”
+        score += f"；因{cause}暂未得到的分值为 {stake:.2f} 分，更正后可以得到"
+    score += "。\n" if score else ""
+    feed = (f"另有 {feed_errors} 处问题在秘书处统一数据中，由秘书处更正，无需{addressed}处理。\n" if feed_errors else "")
+    resend = f"在原填报表上更正后（{FILL_RULE}），于 {province.deadline} 前回复本邮件重新报送。"
+    again = (f"请{resend}" if counts["error"] else f"请核实上述提示；如数据确有错误，请{resend}" if own
+             else f"{addressed}填报表本身没有需要更正的问题，无需重新报送。")
     return (f"{city.name}：\n\n{score}共有 {counts['error']} 处错误、{counts['warning']} 处需核实的提示，"
             f"详见附件“{attachment}”（每处问题都标明了工作表和单元格）。\n{feed}\n"
             f"{again}\n\n{_signature(province)}\n")

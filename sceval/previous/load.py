@@ -86,7 +86,9 @@ def _merge(merged: PreviousRound, results: dict, mapping) -> None:
 
 def _city(entry: dict, name: str, first_levels: list[str], mapping) -> PreviousCity:
     scores = entry.get("scores") or {}
-    inputs = dict(entry.get("inputs") or {})
+    # the values the round was scored with: a reviewer's adjustment replaces what the city typed
+    inputs = dict(entry.get("inputs") or {}) | {a["input"]: a["adjusted"] for a in entry.get("adjustments") or []
+                                                 if isinstance(a, dict) and "input" in a and "adjusted" in a}
     firsts = {code: _decimal(scores[code]) for code in first_levels if scores.get(code) is not None}
     if mapping is not None:
         inputs, firsts = mapping.inputs(inputs), mapping.codes(firsts)

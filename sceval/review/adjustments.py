@@ -26,6 +26,7 @@ from sctemplates.model import Catalog, Input
 
 from sceval.evaluate.parse import RawCell, parse_input
 from sceval.ledger.ledger import iso_time
+from sceval.ledger.ordering import shown_time
 from sceval.errors import ScevalError
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS adjustments (
@@ -226,7 +227,7 @@ def adjustment_note(adjustment: Adjustment, entry: dict, owners: dict) -> dict:
     original = (entry.get("inputs") or {}).get(adjustment.input)
     message = (f"审核调整（第 {adjustment.id} 号）：{code}（{item.label}，{adjustment.input}）原填报值 {_shown(original)}，"
                f"调整为 {_shown(adjustment.value)}；原因：{adjustment.why}；调整人：{adjustment.by}，"
-               f"时间：{adjustment.at}")
+               f"时间：{shown_time(adjustment.at)}")
     found = issue("ADJUST_APPLIED", message, indicator=code)
     return {key: getattr(found, key) for key in ("code", "severity", "sheet", "cell", "indicator", "message")}
 
@@ -234,7 +235,7 @@ def adjustment_note(adjustment: Adjustment, entry: dict, owners: dict) -> dict:
 def stale_note(adjustment: Adjustment, entry: dict) -> dict:
     """ADJUST_STALE: the city sent a newer return since; the reviewer's value no longer applies."""
     message = (f"第 {adjustment.id} 号审核调整（{adjustment.input} 调整为 {_shown(adjustment.value)}，"
-               f"{adjustment.at}）针对的是该城市此前的报送（SHA-256 {adjustment.sha256[:12]}），城市已报送新的版本，"
+               f"{shown_time(adjustment.at)}）针对的是该城市此前的报送（SHA-256 {adjustment.sha256[:12]}），城市已报送新的版本，"
                "按新版本填报的数值计分；如仍需调整，请重新运行 sceval adjust")
     found = issue("ADJUST_STALE", message)
     return {key: getattr(found, key) for key in ("code", "severity", "sheet", "cell", "indicator", "message")}

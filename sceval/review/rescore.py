@@ -34,7 +34,7 @@ from sceval.results.model import CITY_ISSUE_KEYS, json_number, scored_with
 from sceval.errors import ScevalError
 
 RULE_CODES = frozenset({"VAL_OUT_OF_RANGE", "VAL_NOT_INTEGER", "RATIO_DEN_ZERO", "RATIO_NUM_GT_DEN"})
-VALUE_CODE_PREFIXES = ("VAL_", "RATIO_")
+VALUE_CODE_PREFIXES = ("VAL_", "RATIO_", "OUTLIER")  # set aside by an adjustment (OUTLIER judged the old value)
 SCORED_STATUSES = ("submitted", "corrected", "has_errors")
 RESULTS_FILE = "results.json"
 

@@ -7,7 +7,7 @@ Cells are locked (the sheet is protected without a password, like the rest); inp
 """
 from __future__ import annotations
 
-from sctemplates.layout import TOTAL_SCORE
+from sctemplates.layout import STATUS_FILLED, TOTAL_SCORE
 from sctemplates.model import Input
 from sctemplates.render.context import INDICATOR_COLUMNS, SheetContext
 from sctemplates.render.formats import BASE, BORDER
@@ -56,7 +56,8 @@ def cover_rows(values: PreviousValues, total_cell: str) -> list[tuple[str, objec
             ("上一轮名次", f"第 {city.rank} 名" if city.rank else "无", "cell"),
             ("上一轮状态", city.status_label or city.status, "cell")]
     if city.total is not None:
-        rows.append(("与上一轮相比（预览）", f"=ROUND({total_cell}-{city.total},2)", "score_bold"))
+        # blank until something is filled: an untouched template would show minus last year's total
+        rows.append(("与上一轮相比（预览）", f'=IF({STATUS_FILLED}=0,"",ROUND({total_cell}-{city.total},2))', "score_bold"))
     return rows
 
 

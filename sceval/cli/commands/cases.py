@@ -59,6 +59,18 @@ def check_command(
     for name in report.not_cases:  # a PDF print of the fill-in workbook: said, not counted
         typer.echo(f"“{name}”是填报表的 PDF 打印件，不是案例，未计入")
     typer.echo(f"检查结果已写入 {report.path}")
+    _refresh_round_views(out)
+
+
+def _refresh_round_views(out: Path) -> None:
+    """In a results folder, the summary (its 优秀案例 sheet) and the other views follow the new cases.json."""
+    from sceval.state.current import StaleOutputs, ensure_current
+
+    try:
+        if ensure_current(out):
+            typer.echo(f"已按新的案例检查结果更新 {out} 中的汇总表等输出文件")
+    except StaleOutputs as stale:
+        typer.echo(str(stale))
 
 
 def print_cases_table(report, console=None) -> None:

@@ -178,12 +178,18 @@ def _with_mailbox(inputs: list[Path], out: Path, imap, user: str, folders, since
     from sceval.cli.imap_options import fetch_or_exit
 
     return [*inputs, fetch_or_exit(imap, user, folders, since, out / MAILDIR_NAME).maildir]
-def _deadline(path: Optional[Path]) -> str:
-    """The province configuration's deadline; "" without one (each template's own is used)."""
+def _round_name(config, earlier) -> str:
+    """The round as the province's configuration names it (a next round's --previous shows it);
+    "" (named by its date) when the configuration still carries the previous round's name."""
+    name = config.round_name if config else ""
+    return "" if earlier is not None and name in earlier.rounds else name
+
+
+def _province(path: Optional[Path]):
+    """The province configuration, or None without one (each template's own deadline is used)."""
     from sctemplates.province import load_province
 
-    province = load_file_or_exit(load_province, path, what="省级配置")
-    return province.deadline if province else ""
+    return load_file_or_exit(load_province, path, what="省级配置")
 
 
 def _bytes(megabytes: float) -> int:
@@ -230,7 +236,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(2016, "--seed", help="排名稳定性抽样的随机种子（相同种子结果相同）。"),
         previous: Optional[List[Path]] = typer.Option(None, "--previous", help="上一轮的 results.json（可多次给出，如省里的和秘书处的）：每市记录上一轮总分、名次和变动，逐项与上一轮数值比较。"),
         mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
-        round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）。"),
+        round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）；不给时取 --province 配置中的 round_name。"),
         imap: Optional[str] = IMAP_OPTION, imap_user: str = IMAP_USER_OPTION,
         folder: Optional[List[str]] = FOLDER_OPTION, since: Optional[str] = SINCE_OPTION,
         province: Optional[Path] = typer.Option(None, "--province", help="省级评价配置（YAML）：按其中的截止日期 deadline 判断逾期报送；不给时按各模板下发时的截止日期。"),
@@ -247,6 +253,7 @@ def register(app: typer.Typer) -> None:
         optional_catalog = _load_optional(optional, loaded)
         feed = _load_central(central, loaded, city_roster)
         earlier = load_previous_or_exit(previous, mapping, catalog)
+        config = _province(province)
         _check_writable(out)
         inputs = _with_mailbox(list(inputs or []), out, imap, imap_user, folder, since)
         limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
@@ -256,7 +263,8 @@ def register(app: typer.Typer) -> None:
                          roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
                          limits=limits, feed_issues=feed.issues if feed else [],
                          central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
-                         previous=earlier, round_name=round_name, deadline=_deadline(province)))
+                         previous=earlier, deadline=config.deadline if config else "",
+                         round_name=round_name or _round_name(config, earlier)))
         except RunStopped as stopped:
             _fail(f"{stopped.code} {stopped}")
         remember(ctx, out)  # for `sceval ledger invalidate --rerun`

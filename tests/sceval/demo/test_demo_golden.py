@@ -21,6 +21,7 @@ UPDATE = "SCEVAL_UPDATE_GOLDEN"
 VOLATILE_KEYS = {"generated_at": "<时间>", "at": "<时间>", "order_time": "<时间>", "sha256": "<摘要>", "size": "<大小>",
                  "order_basis": "<依据>"}
 ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?")
+ADJUSTED_AT = re.compile(r"(?<=时间：)\d{4}-\d\d-\d\d \d\d:\d\d")  # a review adjustment's time, as shown
 ORDER_REASON = re.compile(r"按[^，。（）]{2,12}? \d{4}-\d\d-\d\d(?: \d\d:\d\d)? 判定")
 DIGEST = re.compile(r"\b[0-9a-f]{64}\b")
 
@@ -32,7 +33,7 @@ def normalised(value, root: str):
     if isinstance(value, list):
         return [normalised(item, root) for item in value]
     if isinstance(value, str):
-        text = ISO_TIME.sub("<时间>", value.replace(root, "<演示目录>"))
+        text = ADJUSTED_AT.sub("<时间>", ISO_TIME.sub("<时间>", value.replace(root, "<演示目录>")))
         return ORDER_REASON.sub("按<依据>判定", DIGEST.sub("<摘要>", text))
     return value
 

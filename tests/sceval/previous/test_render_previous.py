@@ -82,7 +82,7 @@ def test_cover_shows_previous_total_rank_status_and_a_live_change(rendered, prev
     rows = {row[0].value: row[1].value for row in cover.iter_rows(max_col=2) if row[0].value}
     assert rows["上一轮总分"] == hangzhou["total"]
     assert rows["上一轮名次"] == "第 1 名" and rows["上一轮状态"] == "已报送"
-    assert rows["与上一轮相比（预览）"] == f"=ROUND(SC_SCORE_TOTAL-{hangzhou['total']},2)"
+    assert rows["与上一轮相比（预览）"] == f'=IF(SC_STATUS_FILLED=0,"",ROUND(SC_SCORE_TOTAL-{hangzhou["total"]},2))'
 
 
 def test_filled_previous_template_ingests_exactly_like_a_normal_one(rendered, tmp_path):
