@@ -114,10 +114,8 @@ def _unstored(out_dir: Path, results: dict, switched: list[str]) -> list[str]:
 def _rescore_and_rebuild(out_dir: Path, stored: dict, ledger_path: Path):
     """The round scored again (as sceval rescore does: adjustments in force, ranks with the run's
     own draws and seed) and every view rebuilt as one set."""
-    from sceval.review.rescore import (
-        add_rank_stability, adjustments_for, optional_of, rescore_results, scored_with,
-    )
-    from sceval.results.model import now_iso
+    from sceval.review.rescore import add_rank_stability, adjustments_for, rescore_results
+    from sceval.results.model import now_iso, optional_of, scored_with
     from sceval.state.rebuild import rebuild_views
 
     catalog, optional = scored_with(stored), optional_of(stored)

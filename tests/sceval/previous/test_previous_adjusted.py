@@ -12,7 +12,8 @@ from sctemplates.layout import SHEET_BASE
 from sctemplates.province import default_province
 from sctemplates.render.city import render_city
 from sctemplates.render.previous_column import PREVIOUS_COL
-from sceval.review.adjustments import Request, record_adjustments
+from sceval.review.adjustments import Request
+from sceval.state.adjusting import record_adjustments
 from sceval.ingest.batch import IngestOptions, ingest
 from sceval.previous.load import load_previous
 from tests.sceval.ingest_helpers import GENERATED_AT, base_catalog, fill, render, valid_values, zhejiang

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 import openpyxl
 import pytest
 
-from sceval.review.adjustments import Request, record_adjustments, undo_adjustment
+from sceval.review.adjustments import Request
+from sceval.state.adjusting import record_adjustments, undo_adjustment
 from sceval.ingest.batch import IngestOptions, ingest
 from sceval.state.verify import verify_folder
 from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang

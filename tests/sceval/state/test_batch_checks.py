@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from sceval.review.adjustments import Request, record_adjustments, undo_adjustment
-from sceval.review.rescore import rescore_folder
+from sceval.review.adjustments import Request
+from sceval.state.adjusting import record_adjustments, undo_adjustment
+from sceval.state.rescoring import rescore_folder
 from sceval.state.verify import verify_folder
 from tests.sceval.ingest_helpers import fill, render, valid_values
 from tests.sceval.state.round_helpers import CATALOG, NUM, ROSTER, city_entry, feedback_path, run_ingest

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sceval.cli.app import app
-from sceval.review.rescore import rescore_folder
+from sceval.state.rescoring import rescore_folder
 from sceval.reports.summary.embedded import read_embedded
 from sceval.state.verify import verify_folder
 from tests.sceval.cases.factory import good_case
