@@ -6,7 +6,6 @@ commands, keeping `sceval --help` fast.
 """
 from __future__ import annotations
 
-import json
 
 import typer
 
@@ -37,25 +36,14 @@ def main(version: bool = typer.Option(False, "--version", help="显示版本号�
         raise typer.Exit()
 
 
-@app.command("codes")
-def codes_command(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。")) -> None:
-    """列出全部问题代码及其严重程度和含义。"""
-    from sctemplates.issues import issue_codes
-
-    codes = issue_codes()
-    if as_json:
-        typer.echo(json.dumps(codes, ensure_ascii=False, indent=2))
-        return
-    for code, entry in codes.items():
-        typer.echo(f"{code:<26} {entry['severity']:<8} {entry['meaning']}")
-
-
 def _register_all() -> None:
     from sceval.cli.commands import adjust as cli_adjust
     from sceval.cli.commands import catalog as cli_catalog
     from sceval.cli.commands import cases as cli_cases
     from sceval.cli.commands import central as cli_central
+    from sceval.cli.commands import codes as cli_codes
     from sceval.cli.commands import demo as cli_demo
+    from sceval.cli.commands import export as cli_export
     from sceval.cli.commands import ingest as cli_ingest
     from sceval.cli.commands import ledger as cli_ledger
     from sceval.cli.commands import mail as cli_mail
@@ -68,11 +56,8 @@ def _register_all() -> None:
 
     for module in (cli_catalog, cli_optional, cli_render, cli_ingest, cli_ledger, cli_summary, cli_central,
                    cli_demo, cli_cases, cli_mail, cli_report, cli_rescore, cli_adjust,
-                   cli_verify):
-        module.register(app)
-    from sceval.cli.commands import export as cli_export  # analysts' tables (issue 25)
-
-    cli_export.register(app)
+                   cli_verify, cli_export, cli_codes):
+        module.register(app)  # every command module registers itself the same way
 
 
 _register_all()

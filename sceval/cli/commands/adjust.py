@@ -83,47 +83,50 @@ def _print_list(out: Path, ledger: Optional[Path]) -> None:
     Console().print(table)
 
 
+def adjust_command(
+    city: Optional[str] = typer.Argument(None, help="城市代码或名称（写 template 则生成空白调整表，下一个参数为其路径）。"),
+    name: Optional[str] = typer.Argument(None, help="输入项：定义名称（填报表中该单元格的名称，见 sceval catalog --json 的 inputs[].name）或分项编码（多个输入项时加 --role）。"),
+    value: Optional[str] = typer.Argument(None, help="核实后的值，写法与城市填报相同（如 1200、35%、分档名称）；负数请写在 -- 之后。"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="回收输出目录（results.json 与台账 ledger.sqlite 所在）。"),
+    why: str = typer.Option("", "--why", help="调整原因（必填，记入台账并显示在结果、反馈表和汇总表中）。"),
+    role: str = typer.Option("", "--role", help="分项有多个输入项时指明哪一个：numerator、denominator 或输入项名称。"),
+    by: str = typer.Option("", "--by", help="调整人（默认为当前系统用户）。"),
+    source: Optional[Path] = typer.Option(None, "--from", help="批量调整：按 sceval adjust template 生成的调整表逐行调整。"),
+    undo: Optional[int] = typer.Option(None, "--undo", help="撤销第 N 号调整（记为一条新的撤销记录，原记录保留）。"),
+    ledger: Optional[Path] = typer.Option(None, "--ledger", help="台账文件（默认为输出目录下的 ledger.sqlite）。"),
+    listing: bool = typer.Option(False, "--list", help="列出台账中的全部调整与撤销记录（编号供 --undo 使用）。"),
+) -> None:
+    """审核调整：记录核实后的填报值（谁、何时、为何），并立即重新计分。"""
+    from sceval.review.adjustments import AdjustmentProblem
+    from sceval.state.adjusting import record_adjustments, undo_adjustment
+    from sceval.review.rescore import RescoreProblem
+    from sceval.ledger.run_lock import RunStopped
+
+    if city == TEMPLATE_WORD:
+        from sceval.review.adjust_sheet import write_template
+
+        if not name:
+            _fail("请写明调整表的保存路径，如 sceval adjust template 调整.xlsx")
+        typer.echo(f"已生成调整表：{write_template(Path(name))}")
+        return
+    if out is None:
+        _fail("请用 --out 指定回收输出目录（results.json 所在的文件夹）")
+    if listing:
+        _print_list(out, ledger)
+        return
+    from sceval.cli.unwritable import exit_when_unwritable
+
+    try:
+        with exit_when_unwritable("输出目录"):  # a read-only results folder: exit 2, no traceback
+            if undo is not None:
+                recorded = undo_adjustment(out, undo, why, by, ledger)
+            else:
+                recorded = record_adjustments(out, _requests(city, name, value, why, role, by, source), ledger)
+    except (AdjustmentProblem, RescoreProblem, RunStopped) as problem:
+        _fail(str(problem))
+    _report(recorded)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("adjust")
-    def adjust_command(
-        city: Optional[str] = typer.Argument(None, help="城市代码或名称（写 template 则生成空白调整表，下一个参数为其路径）。"),
-        name: Optional[str] = typer.Argument(None, help="输入项：定义名称（填报表中该单元格的名称，见 sceval catalog --json 的 inputs[].name）或分项编码（多个输入项时加 --role）。"),
-        value: Optional[str] = typer.Argument(None, help="核实后的值，写法与城市填报相同（如 1200、35%、分档名称）；负数请写在 -- 之后。"),
-        out: Optional[Path] = typer.Option(None, "--out", "-o", help="回收输出目录（results.json 与台账 ledger.sqlite 所在）。"),
-        why: str = typer.Option("", "--why", help="调整原因（必填，记入台账并显示在结果、反馈表和汇总表中）。"),
-        role: str = typer.Option("", "--role", help="分项有多个输入项时指明哪一个：numerator、denominator 或输入项名称。"),
-        by: str = typer.Option("", "--by", help="调整人（默认为当前系统用户）。"),
-        source: Optional[Path] = typer.Option(None, "--from", help="批量调整：按 sceval adjust template 生成的调整表逐行调整。"),
-        undo: Optional[int] = typer.Option(None, "--undo", help="撤销第 N 号调整（记为一条新的撤销记录，原记录保留）。"),
-        ledger: Optional[Path] = typer.Option(None, "--ledger", help="台账文件（默认为输出目录下的 ledger.sqlite）。"),
-        listing: bool = typer.Option(False, "--list", help="列出台账中的全部调整与撤销记录（编号供 --undo 使用）。"),
-    ) -> None:
-        """审核调整：记录核实后的填报值（谁、何时、为何），并立即重新计分。"""
-        from sceval.review.adjustments import AdjustmentProblem
-        from sceval.state.adjusting import record_adjustments, undo_adjustment
-        from sceval.review.rescore import RescoreProblem
-        from sceval.ledger.run_lock import RunStopped
-
-        if city == TEMPLATE_WORD:
-            from sceval.review.adjust_sheet import write_template
-
-            if not name:
-                _fail("请写明调整表的保存路径，如 sceval adjust template 调整.xlsx")
-            typer.echo(f"已生成调整表：{write_template(Path(name))}")
-            return
-        if out is None:
-            _fail("请用 --out 指定回收输出目录（results.json 所在的文件夹）")
-        if listing:
-            _print_list(out, ledger)
-            return
-        from sceval.cli.unwritable import exit_when_unwritable
-
-        try:
-            with exit_when_unwritable("输出目录"):  # a read-only results folder: exit 2, no traceback
-                if undo is not None:
-                    recorded = undo_adjustment(out, undo, why, by, ledger)
-                else:
-                    recorded = record_adjustments(out, _requests(city, name, value, why, role, by, source), ledger)
-        except (AdjustmentProblem, RescoreProblem, RunStopped) as problem:
-            _fail(str(problem))
-        _report(recorded)
+    """Add this module's command to the app."""
+    app.command("adjust")(adjust_command)

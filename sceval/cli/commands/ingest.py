@@ -212,73 +212,74 @@ def _shown(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+def ingest_command(
+    ctx: typer.Context,
+    inputs: List[Path] = typer.Argument(None, help="回收的工作簿、文件夹（递归）、.zip 压缩包，或保存的邮件（.eml、mbox、Maildir 文件夹、Outlook .msg）；用 --imap 时可省略。"),
+    out: Path = typer.Option(..., "--out", "-o", help="输出目录：results.json、汇总表、反馈表。"),
+    central: Optional[Path] = typer.Option(None, "--central", help="秘书处统一数据文件（.xlsx）。"),
+    optional: Optional[Path] = typer.Option(None, "--optional", help="本省自选指标定义文件（.xlsx），须是生成模板时用的同一份；漏给时自选指标不计分，本次回收以退出码 1 结束。"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="城市名单（CSV 或 .xlsx），列为“代码,名称,类型”（类型：地级市、副省级市、直辖市、计划单列市、兵团、自治州、地区、盟）。"),
+    catalog: Optional[Path] = CATALOG_OPTION,
+    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="并行进程数。"),
+    ledger: Optional[Path] = typer.Option(None, "--ledger", help="报送台账文件（记录历次报送），默认为输出目录下的 ledger.sqlite。"),
+    timeout: int = typer.Option(120, "--timeout", min=0, help="单个文件的处理时限（秒），0 为不限。"),
+    max_size: float = typer.Option(20, "--max-size", min=0.01, help="单个文件大小上限（MB），超过则拒收。"),
+    max_archive: float = typer.Option(200, "--max-archive-size", min=1,
+                                      help="单个压缩包解压后的总量上限（MB），超过则拒收。"),
+    max_inflated: float = typer.Option(1024, "--max-run-inflated", min=1,
+                                       help="一次回收从所有压缩包解压的总量上限（MB）。"),
+    draws: int = typer.Option(1000, "--draws", min=0, help="排名稳定性：对暂定权重随机扰动（±25%）的抽样次数，0 为不计算。"),
+    seed: int = typer.Option(2016, "--seed", help="排名稳定性抽样的随机种子（相同种子结果相同）。"),
+    previous: Optional[List[Path]] = typer.Option(None, "--previous", help="上一轮的 results.json（可多次给出，如省里的和秘书处的）：每市记录上一轮总分、名次和变动，逐项与上一轮数值比较。"),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
+    round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）；不给时取 --province 配置中的 round_name。"),
+    imap: Optional[str] = IMAP_OPTION, imap_user: str = IMAP_USER_OPTION,
+    folder: Optional[List[str]] = FOLDER_OPTION, since: Optional[str] = SINCE_OPTION,
+    province: Optional[Path] = typer.Option(None, "--province", help="省级评价配置（YAML）：按其中的截止日期 deadline 判断逾期报送；不给时按各模板下发时的截止日期。"),
+) -> None:
+    """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
+    from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
+    from sceval.cli.rerun import remember
+    from sceval.ingest.batch import IngestOptions, ingest
+    from sceval.ledger.run_lock import RunStopped
+    from sceval.safety.preflight import Limits
+
+    loaded = load_catalog_or_exit(catalog)
+    city_roster = _load_roster(roster)
+    optional_catalog = _load_optional(optional, loaded)
+    feed = _load_central(central, loaded, city_roster)
+    earlier = load_previous_or_exit(previous, mapping, catalog)
+    config = _province(province)
+    _check_writable(out)
+    inputs = _with_mailbox(list(inputs or []), out, imap, imap_user, folder, since)
+    limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
+                    max_run_inflated=_bytes(max_inflated))
+    try:
+        run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
+                     roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
+                     limits=limits, feed_issues=feed.issues if feed else [],
+                     central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
+                     previous=earlier, deadline=config.deadline if config else "",
+                     round_name=round_name or _round_name(config, earlier)))
+    except RunStopped as stopped:
+        _fail(f"{stopped.code} {stopped}")
+    remember(ctx, out)  # for `sceval ledger invalidate --rerun`
+    print_run_table(run)
+    run_errors = _print_run_issues(run)
+    warn_if_provisional(loaded)
+    typer.echo(f"结果已写入 {run.results_path}")
+    if run.summary_path:
+        typer.echo(f"汇总表：{run.summary_path}")
+    if run.feedback_paths:
+        typer.echo(f"问题反馈表 {len(run.feedback_paths)} 份：{out / '反馈'}")
+    say_removed(run.removed_paths, out)
+    if run_errors or (feed is not None and feed.has_errors):
+        raise typer.Exit(EXIT_RUN_ERROR)
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
-
-    @app.command("ingest")
-    def ingest_command(
-        ctx: typer.Context,
-        inputs: List[Path] = typer.Argument(None, help="回收的工作簿、文件夹（递归）、.zip 压缩包，或保存的邮件（.eml、mbox、Maildir 文件夹、Outlook .msg）；用 --imap 时可省略。"),
-        out: Path = typer.Option(..., "--out", "-o", help="输出目录：results.json、汇总表、反馈表。"),
-        central: Optional[Path] = typer.Option(None, "--central", help="秘书处统一数据文件（.xlsx）。"),
-        optional: Optional[Path] = typer.Option(None, "--optional", help="本省自选指标定义文件（.xlsx），须是生成模板时用的同一份；漏给时自选指标不计分，本次回收以退出码 1 结束。"),
-        roster: Optional[Path] = typer.Option(None, "--roster", help="城市名单（CSV 或 .xlsx），列为“代码,名称,类型”（类型：地级市、副省级市、直辖市、计划单列市、兵团、自治州、地区、盟）。"),
-        catalog: Optional[Path] = CATALOG_OPTION,
-        jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="并行进程数。"),
-        ledger: Optional[Path] = typer.Option(None, "--ledger", help="报送台账文件（记录历次报送），默认为输出目录下的 ledger.sqlite。"),
-        timeout: int = typer.Option(120, "--timeout", min=0, help="单个文件的处理时限（秒），0 为不限。"),
-        max_size: float = typer.Option(20, "--max-size", min=0.01, help="单个文件大小上限（MB），超过则拒收。"),
-        max_archive: float = typer.Option(200, "--max-archive-size", min=1,
-                                          help="单个压缩包解压后的总量上限（MB），超过则拒收。"),
-        max_inflated: float = typer.Option(1024, "--max-run-inflated", min=1,
-                                           help="一次回收从所有压缩包解压的总量上限（MB）。"),
-        draws: int = typer.Option(1000, "--draws", min=0, help="排名稳定性：对暂定权重随机扰动（±25%）的抽样次数，0 为不计算。"),
-        seed: int = typer.Option(2016, "--seed", help="排名稳定性抽样的随机种子（相同种子结果相同）。"),
-        previous: Optional[List[Path]] = typer.Option(None, "--previous", help="上一轮的 results.json（可多次给出，如省里的和秘书处的）：每市记录上一轮总分、名次和变动，逐项与上一轮数值比较。"),
-        mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
-        round_name: str = typer.Option("", "--round-name", help="本轮名称（写入 results.json 的 round_name；下一轮以本结果为 --previous 时显示）；不给时取 --province 配置中的 round_name。"),
-        imap: Optional[str] = IMAP_OPTION, imap_user: str = IMAP_USER_OPTION,
-        folder: Optional[List[str]] = FOLDER_OPTION, since: Optional[str] = SINCE_OPTION,
-        province: Optional[Path] = typer.Option(None, "--province", help="省级评价配置（YAML）：按其中的截止日期 deadline 判断逾期报送；不给时按各模板下发时的截止日期。"),
-    ) -> None:
-        """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
-        from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
-        from sceval.cli.rerun import remember
-        from sceval.ingest.batch import IngestOptions, ingest
-        from sceval.ledger.run_lock import RunStopped
-        from sceval.safety.preflight import Limits
-
-        loaded = load_catalog_or_exit(catalog)
-        city_roster = _load_roster(roster)
-        optional_catalog = _load_optional(optional, loaded)
-        feed = _load_central(central, loaded, city_roster)
-        earlier = load_previous_or_exit(previous, mapping, catalog)
-        config = _province(province)
-        _check_writable(out)
-        inputs = _with_mailbox(list(inputs or []), out, imap, imap_user, folder, since)
-        limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
-                        max_run_inflated=_bytes(max_inflated))
-        try:
-            run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
-                         roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
-                         limits=limits, feed_issues=feed.issues if feed else [],
-                         central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
-                         previous=earlier, deadline=config.deadline if config else "",
-                         round_name=round_name or _round_name(config, earlier)))
-        except RunStopped as stopped:
-            _fail(f"{stopped.code} {stopped}")
-        remember(ctx, out)  # for `sceval ledger invalidate --rerun`
-        print_run_table(run)
-        run_errors = _print_run_issues(run)
-        warn_if_provisional(loaded)
-        typer.echo(f"结果已写入 {run.results_path}")
-        if run.summary_path:
-            typer.echo(f"汇总表：{run.summary_path}")
-        if run.feedback_paths:
-            typer.echo(f"问题反馈表 {len(run.feedback_paths)} 份：{out / '反馈'}")
-        say_removed(run.removed_paths, out)
-        if run_errors or (feed is not None and feed.has_errors):
-            raise typer.Exit(EXIT_RUN_ERROR)
+    """Add this module's command to the app."""
+    app.command("ingest")(ingest_command)
 
 
 def say_removed(removed, out: Path) -> None:
