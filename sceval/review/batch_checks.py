@@ -85,7 +85,8 @@ def _outliers(entries: dict[str, dict], catalog: Catalog, optional: Catalog | No
         measured[code] = {}
         for scored in catalogs:
             measured[code].update(scoring.score_catalog(scored, scoring.ScoreInputs(values, bad, feed)).measured)
-    return find_outliers(measured, lambda city, sub: {"file": entries[city].get("file") or ""})
+    names = {sub.code: sub.name for c in (catalog, optional) if c for sub in c.sub_items()}  # as ingest names them
+    return find_outliers(measured, lambda city, sub: {"file": entries[city].get("file") or ""}, names)
 
 
 def _copies(entries: dict[str, dict], catalog: Catalog, optional: Catalog | None) -> dict[str, list]:

@@ -32,11 +32,13 @@ def ingested(tmp_path_factory):
 
 @pytest.fixture
 def out(ingested, tmp_path):
+    """The folder after the library's check_cases wrote cases.json into it (nothing rebuilt yet)."""
+    from sceval.cases import check_cases
+    from tests.sceval.ingest_helpers import zhejiang
+
     shutil.copytree(ingested, tmp_path / "out")
     case = good_case(title=TITLE).save(tmp_path / "案例" / "330100_杭州市.docx")
-    checked = CliRunner().invoke(app, ["cases", "check", str(case), "--roster", str(ROSTER_CSV),
-                                       "--out", str(tmp_path / "out")])
-    assert checked.exit_code == 0, checked.output
+    assert check_cases([case], zhejiang(), out_dir=tmp_path / "out").files
     return tmp_path / "out"
 
 
@@ -74,6 +76,18 @@ def test_the_next_rebuild_shows_the_cases_in_the_summary_and_its_embedded_result
     verdict = verify_folder(out)
     assert verdict.ok, [d.message() for d in verdict.disagreements]
     rescore_folder(out, out, draws=20)  # every later rebuild keeps them
+    assert _case_titles(out) == [TITLE]
+    verdict = verify_folder(out)
+    assert verdict.ok, [d.message() for d in verdict.disagreements]
+
+
+def test_cases_check_into_a_results_folder_brings_its_views_up_to_date(ingested, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(ingested, out)
+    case = good_case(title=TITLE).save(tmp_path / "案例" / "330100_杭州市.docx")
+    checked = CliRunner().invoke(app, ["cases", "check", str(case), "--roster", str(ROSTER_CSV), "--out", str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert "已按新的案例检查结果更新" in checked.output.replace("\n", "")
     assert _case_titles(out) == [TITLE]
     verdict = verify_folder(out)
     assert verdict.ok, [d.message() for d in verdict.disagreements]

@@ -273,7 +273,7 @@ def test_maturity_stages_count_the_cities_in_each_band(demo):
     assert [int(r[2]) for r in rows] == expected and sum(expected) == len(totals)
 
 
-def test_the_ledger_sentence_counts_every_submission_of_the_round(demo):
+def test_the_ledger_sentence_counts_every_submission_of_the_round(demo, tmp_path):
     import hashlib
     import sqlite3
 
@@ -283,7 +283,7 @@ def test_the_ledger_sentence_counts_every_submission_of_the_round(demo):
     run, results, _report = demo
     ledger = run.results.with_name(LEDGER_FILE)
     before = hashlib.sha256(ledger.read_bytes()).hexdigest()
-    report = ReadBack(write_report([run.results], out=run.results.with_name("again.docx")))
+    report = ReadBack(write_report([run.results], out=tmp_path / "again.docx"))
     assert hashlib.sha256(ledger.read_bytes()).hexdigest() == before  # read on a copy, never altered
     with sqlite3.connect(f"{ledger.as_uri()}?mode=ro", uri=True) as db:
         rows = db.execute("SELECT sha256, status, invalidated, received_at FROM submissions").fetchall()
