@@ -141,6 +141,9 @@ def _summary_line(issues: list[dict], src_name: str) -> str:
     # Only the secretariat's problems (八十分 in its file, a value it has not sent): nothing for the city.
     if issues and all(i["sheet"] == FEED_SHEET or i["code"].startswith("CENTRAL_") for i in issues):
         return head + "以上问题均在秘书处统一数据文件中，由秘书处更正，你市无需修改或重新报送。"
+    if issues and not any(i["severity"] == "error" for i in issues):  # warnings and notes: look, not resend
+        return head + ("没有必须更正的错误：请核实标黄的单元格（鼠标停留可看批注），确有填错的再更正后重新报送，"
+                       "核实无误则无需重新报送；点击“定位”可跳转到该单元格。")
     return head + "请在原文件中修改标红/标黄的单元格（鼠标停留可看批注）后重新报送；点击“定位”可跳转到该单元格。"
 
 

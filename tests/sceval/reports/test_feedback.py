@@ -150,3 +150,13 @@ def test_feedback_on_a_real_rendered_template(tmp_path):
     assert len(copy[SHEET_BASE].data_validations.dataValidation) == len(
         original[SHEET_BASE].data_validations.dataValidation)
     assert copy[LIST_SHEET]["H3"].hyperlink.location == f"'{sheet}'!{cell}"
+
+
+def test_a_list_of_warnings_only_asks_the_city_to_check_not_to_resend(tmp_path, city_file, issues):
+    """四川 round: a city with warnings only was told to correct and resend like one with errors."""
+    warnings = [i for i in issues if isinstance(i, dict) and i["severity"] in ("warning", "info")]
+    assert warnings
+    head = openpyxl.load_workbook(write_feedback(city_file, warnings, tmp_path / "w.xlsx"))[LIST_SHEET]["A1"].value
+    assert "无需重新报送" in head and "后重新报送；" not in head
+    errors = openpyxl.load_workbook(write_feedback(city_file, issues, tmp_path / "e.xlsx"))[LIST_SHEET]["A1"].value
+    assert "修改标红/标黄的单元格（鼠标停留可看批注）后重新报送" in errors
