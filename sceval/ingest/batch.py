@@ -170,13 +170,13 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
                                 run.issues)
     if options.round_name:
         run.results["round_name"] = options.round_name
-    from sceval.ingest.after_scoring import after_scoring  # adjustments, batch checks, ranks
-
-    after_scoring(run, options, out_dir / RESULTS_FILE)
-    if options.previous is not None:
+    if options.previous is not None:  # before the batch checks, which rescoring puts last: verify agrees
         from sceval.previous.compare import compare_with_previous
 
         compare_with_previous(run, options.previous, options.catalog)
+    from sceval.ingest.after_scoring import after_scoring  # adjustments, batch checks, ranks
+
+    after_scoring(run, options, out_dir / RESULTS_FILE)
 
 
 def _write_outputs(run: IngestRun, out_dir: Path, options: IngestOptions) -> None:
