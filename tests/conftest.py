@@ -65,3 +65,18 @@ def demo_round(tmp_path_factory):
     from sceval.demo.round import run_demo
 
     return run_demo(tmp_path_factory.mktemp("demo_round") / "out", jobs=1)
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (openssl), shared by the SMTP and IMAP TLS tests."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(folder / "key.pem"),
+                    "-out", str(folder / "cert.pem")], check=True, capture_output=True, timeout=60)
+    return folder / "cert.pem", folder / "key.pem"

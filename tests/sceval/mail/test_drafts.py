@@ -214,17 +214,6 @@ def test_the_authorisation_code_comes_from_the_environment(drafted, monkeypatch)
     assert logins == [(b"pg", b"code-123")]  # the code from the environment reached the server
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1 (openssl), for the TLS tests."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed")
-    folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(folder / "key.pem"),
-                    "-out", str(folder / "cert.pem")], check=True, capture_output=True, timeout=60)
-    return folder / "cert.pem", folder / "key.pem"
-
 
 @pytest.mark.parametrize("mode", ["starttls", "implicit"])
 def test_tls_is_verified_and_delivers(drafted, certificate, mode):

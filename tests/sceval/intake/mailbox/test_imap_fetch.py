@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
-import subprocess
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -191,17 +189,6 @@ def test_unsafe_login_on_select_says_to_enable_imap():
     problem = _select_problem("INBOX", "SELECT Unsafe Login. Please contact kefu@188.com for help")
     assert problem.code == "IMAP_UNSAFE_LOGIN" and "开启" in problem.message and "授权码" in problem.message
 
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1 (openssl), as in the SMTP tests."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed")
-    folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(folder / "key.pem"),
-                    "-out", str(folder / "cert.pem")], check=True, capture_output=True, timeout=60)
-    return folder / "cert.pem", folder / "key.pem"
 
 
 def test_starttls_is_used_and_verified(tmp_path, certificate):
