@@ -10,7 +10,6 @@ from pathlib import Path
 import yaml
 
 from sctemplates.issues import Issue, has_errors, issue
-from sctemplates.cells import cell_text
 from sctemplates.roster_files import MAX_ROWS, read_table  # noqa: F401 - MAX_ROWS for callers
 
 # Kinds of city that report straight to the national level and take no optional indicators.

@@ -31,7 +31,7 @@ from sceval.state.outputs import (
     ensure_space, no_space, roster_from_outcomes, space_needed, store_inputs,
 )
 from sceval.ingest.pool import frozen_heap, run_tasks
-from sceval.results.model import FileOutcome, build_results, now_iso, write_results
+from sceval.results.model import FileOutcome, build_results, now_iso
 from sceval.ledger.run_lock import WORK_DIR, RunFolder  # noqa: F401 - WORK_DIR for callers
 
 RESULTS_FILE = "results.json"
