@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from decimal import Decimal
 from typing import Iterator
@@ -134,6 +134,15 @@ class Catalog:
     # Edition rules beside the tree; neither changes what a cell means or scores (not fingerprinted).
     optional_rules: OptionalRules | None = None
     maturity_bands: tuple[MaturityBand, ...] = ()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        # The hash dataclass would compute walks the whole tree (~600 nodes); caches keyed by a
+        # catalog (one per city in a rescore) paid it on every call. Frozen: compute it once.
+        return hash(tuple(getattr(self, field.name) for field in fields(self)))
 
     def maturity_stage(self, total: Decimal | None) -> str:
         """The band whose [low, high) holds the total; the top band also holds its upper bound."""

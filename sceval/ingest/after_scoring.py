@@ -27,7 +27,8 @@ def after_scoring(run, options, previous: Path | None = None) -> None:
                                       only_adjusted=True, also=earlier)
         _notes_for_feedback(run)
     else:  # as every rescore does: outliers and copies from the values results.json keeps
-        refresh_batch_checks(run.results, options.catalog, options.optional)
+        measured = {o.sha256: o.result.measured for o in run.counted.values() if o.result}
+        refresh_batch_checks(run.results, options.catalog, options.optional, measured)
     add_rank_stability(run.results, options.catalog, options.draws, options.seed)
 
 

@@ -156,7 +156,6 @@ def _process(run: IngestRun, inputs, work_dir: Path, out_dir: Path, options: Ing
     run.counted = decision.counted
     _add_outliers(run.counted, options)
     _add_fraction_hints(run.counted, options)
-    _add_copies(run.counted, options)
     _central_pending(run.counted, options)
     run.issues += list(options.feed_issues) + _run_issues(options.catalog, options.optional)
     run.issues += unplaced_feed_issues(options.central_issues, run.counted)
@@ -244,18 +243,6 @@ def _add_fraction_hints(counted: dict[str, FileOutcome], options: IngestOptions)
         return {"file": counted[city].path, "sheet": sheet, "cell": cell}
 
     for code, found in batch_fraction_warnings(catalogs, returns, where).items():
-        counted[code].issues.extend(found)
-
-
-def _add_copies(counted: dict[str, FileOutcome], options: IngestOptions) -> None:
-    """INPUT_COPIED on both cities of every pair of returns with (nearly) the same numbers."""
-    from sceval.evaluate.copies import Return, find_copies, numeric_inputs
-
-    catalogs = [options.catalog] + ([options.optional] if options.optional else [])
-    names = [item.name for c in catalogs for _, _, item in c.inputs() if item.city_fills]
-    returns = [Return(code, o.city.name, o.path, numeric_inputs(o.result.inputs, names))
-               for code, o in counted.items() if o.result]
-    for code, found in find_copies(returns).items():
         counted[code].issues.extend(found)
 
 

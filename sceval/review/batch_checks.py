@@ -12,6 +12,8 @@ secretariat's cells are said once for the run (RUN_CENTRAL_MISSING), never on a 
 """
 from __future__ import annotations
 
+import functools
+
 from sctemplates.model import Catalog
 
 OUTLIER, COPIED, CENTRAL_MISSING = "OUTLIER", "INPUT_COPIED", "CENTRAL_MISSING"
@@ -19,15 +21,21 @@ BATCH_CODES = frozenset({OUTLIER, COPIED})
 LOCATION_KEYS = ("sheet", "cell")
 
 
-def refresh_batch_checks(results: dict, catalog: Catalog, optional: Catalog | None) -> None:
+def refresh_batch_checks(results: dict, catalog: Catalog, optional: Catalog | None,
+                         measured_by_file: dict[str, dict] | None = None) -> None:
     """Every scored city's batch warnings recomputed in place (each entry replaced by a copy, so
-    a caller's dicts are never changed)."""
+    a caller's dicts are never changed).
+
+    ``measured_by_file``: ingest's fractions achieved by file sha256, as its workers scored the
+    very values the entry keeps, under the same catalogs; used for an entry of that file with no
+    adjustment, instead of scoring it again (the serial part of an ingest). ``verify`` recomputes
+    without them, so a difference would show."""
     from sceval.review.rescore import central_given, scored_entries
 
     scored = scored_entries(results)
-    entries = {entry["code"]: entry for entry in scored}
+    entries = {entry["code"]: _Scored(entry, catalog, optional, measured_by_file or {}) for entry in scored}
     found = _outliers(entries, catalog, optional)
-    for code, more in _copies(entries, catalog, optional).items():
+    for code, more in _copies(entries).items():
         found.setdefault(code, []).extend(more)
     drop = BATCH_CODES | ({CENTRAL_MISSING} if not central_given(results) else frozenset())
     replaced = {id(entry): _with(entry, found.get(entry["code"], []), drop) for entry in scored}
@@ -59,43 +67,55 @@ def _placed(new, before: dict) -> dict:
     return found
 
 
-def _catalogs(entry: dict, catalog: Catalog, optional: Catalog | None) -> list[Catalog]:
-    return [catalog] + ([optional] if optional is not None and entry.get("optional_total") is not None else [])
+class _Scored:
+    """A scored entry with the catalogs and values it is scored with, worked out once for both
+    checks (turning every stored number into a Decimal is most of their cost)."""
+
+    def __init__(self, entry: dict, catalog: Catalog, optional: Catalog | None, measured_by_file: dict):
+        from sceval.review.rescore import values_of
+
+        uses_optional = optional is not None and entry.get("optional_total") is not None
+        self.entry = entry
+        self.catalogs = [catalog] + ([optional] if uses_optional else [])
+        adjusted = {a["input"]: a["adjusted"] for a in entry.get("adjustments") or []}
+        self.values, self.feed = values_of(entry, self.catalogs, adjusted)  # as read, adjustments in force
+        self.measured = None if adjusted else measured_by_file.get(entry.get("sha256"))
 
 
-def _values(entry: dict, catalogs: list[Catalog]) -> tuple[dict, dict]:
-    """(city values, feed values) the entry is scored with: as read, adjustments in force applied."""
-    from sceval.review.rescore import values_of
-
-    adjusted = {a["input"]: a["adjusted"] for a in entry.get("adjustments") or []}
-    return values_of(entry, catalogs, adjusted)
-
-
-def _outliers(entries: dict[str, dict], catalog: Catalog, optional: Catalog | None) -> dict[str, list]:
+def _outliers(entries: dict[str, _Scored], catalog: Catalog, optional: Catalog | None) -> dict[str, list]:
     """city code -> OUTLIER issues, from each sub-item's fraction achieved as scoring measures it."""
-    from sceval.evaluate import scoring
     from sceval.evaluate.outliers import find_outliers
 
-    measured = {}
-    for code, entry in entries.items():
-        catalogs = _catalogs(entry, catalog, optional)
-        values, feed = _values(entry, catalogs)
-        bad = frozenset(i["indicator"] for i in entry.get("issues") or []
-                        if i.get("severity") == "error" and i.get("indicator"))
-        measured[code] = {}
-        for scored in catalogs:
-            measured[code].update(scoring.score_catalog(scored, scoring.ScoreInputs(values, bad, feed)).measured)
+    measured = {code: city.measured if city.measured is not None else _measured(city)
+                for code, city in entries.items()}
     names = {sub.code: sub.name for c in (catalog, optional) if c for sub in c.sub_items()}  # as ingest names them
-    return find_outliers(measured, lambda city, sub: {"file": entries[city].get("file") or ""}, names)
+    return find_outliers(measured, lambda city, sub: {"file": entries[city].entry.get("file") or ""}, names)
 
 
-def _copies(entries: dict[str, dict], catalog: Catalog, optional: Catalog | None) -> dict[str, list]:
+def _measured(city: _Scored) -> dict:
+    """Each sub-item's fraction achieved, as scoring measures it from the values kept."""
+    from sceval.evaluate import scoring
+
+    bad = frozenset(i["indicator"] for i in city.entry.get("issues") or []
+                    if i.get("severity") == "error" and i.get("indicator"))
+    measured = {}
+    for scored in city.catalogs:
+        measured.update(scoring.score_catalog(scored, scoring.ScoreInputs(city.values, bad, city.feed)).measured)
+    return measured
+
+
+def _copies(entries: dict[str, _Scored]) -> dict[str, list]:
+    """city code -> INPUT_COPIED issues (the only place they are found: they name no cell)."""
     from sceval.evaluate.copies import Return, find_copies, numeric_inputs
 
     returns = []
-    for code, entry in entries.items():
-        catalogs = _catalogs(entry, catalog, optional)
-        names = [item.name for c in catalogs for _, _, item in c.inputs() if item.city_fills]
-        values, _feed = _values(entry, catalogs)
-        returns.append(Return(code, entry.get("name") or "", entry.get("file") or "", numeric_inputs(values, names)))
+    for code, city in entries.items():
+        names = _city_input_names(tuple(city.catalogs))
+        entry = city.entry
+        returns.append(Return(code, entry.get("name") or "", entry.get("file") or "", numeric_inputs(city.values, names)))
     return find_copies(returns)
+
+
+@functools.lru_cache(maxsize=8)
+def _city_input_names(catalogs: tuple[Catalog, ...]) -> list[str]:
+    return [item.name for c in catalogs for _, _, item in c.inputs() if item.city_fills]
