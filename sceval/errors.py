@@ -15,6 +15,7 @@ class ScevalError(Exception):
     """A stop with a Chinese message; exit 2: the input or the folder cannot be used as it is."""
 
     exit_code = 2
+    code = ""  # an issue code (sctemplates/issue_codes.yaml): the app says it before the message
 
 
 # The operating system's own words (strerror) are English on most machines an official uses.

@@ -26,10 +26,11 @@ class Loaded:
 
 
 class ResultsRefused(ScevalError):
-    """The inputs cannot be merged; ``issues`` say why (each a code and a Chinese message)."""
+    """The inputs cannot be merged; ``issues`` say why (each a code and a Chinese message), and
+    so does the message: every reason with its code, as the CLI says it."""
 
     def __init__(self, issues: list[Issue]):
-        super().__init__("\n".join(item.message for item in issues))
+        super().__init__("\n".join(f"{item.message}（{item.code}）" for item in issues))
         self.issues = issues
 
 
