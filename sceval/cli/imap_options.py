@@ -2,7 +2,8 @@
 
 The password (授权码) comes from the environment variable SCEVAL_IMAP_PASSWORD or an
 interactive prompt that does not echo it — never from the command line, where it would be kept
-in the shell history and shown in the process list. Every failure is exit 2 with a Chinese message.
+in the shell history and shown in the process list. Every failure is a ScevalError (ImapFailure or
+the CLI's own stop): exit 2 with its code and a Chinese message, said by the app.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import typer
 
 from sctemplates.display import neutral
 
-EXIT_CANNOT_FETCH = 2
+from sceval.cli.common import stop
+
 IMAP_OPTION = typer.Option(None, "--imap", help="IMAP 服务器（主机或主机:端口），如 imap.163.com、imap.qq.com、mail.单位.gov.cn；"
                                                 "端口 993 为 SSL，其他端口使用 STARTTLS。授权码从环境变量 SCEVAL_IMAP_PASSWORD 读取，未设置时提示输入。")
 IMAP_USER_OPTION = typer.Option("", "--imap-user", show_default=False, help="邮箱账号（完整邮箱地址）。")
@@ -24,29 +26,21 @@ SINCE_OPTION = typer.Option(None, "--since", help="只收取该日期（YYYY-MM-
 
 
 def fetch_or_exit(imap: str, user: str, folders: Optional[List[str]], since: Optional[str], out: Path):
-    """Fetch into the Maildir ``out`` with a progress bar; the FetchReport, or exit 2 in Chinese."""
-    from sceval.intake.mailbox.imap.connect import ImapFailure
+    """Fetch into the Maildir ``out`` with a progress bar; the FetchReport."""
     from sceval.intake.mailbox.imap.fetch import fetch_mail
 
-    try:
-        settings = _settings(imap, user)
-        with _progress_bar() as progress:
-            report = fetch_mail(settings, password_or_exit(), out, tuple(folders or ("INBOX",)),
-                                _since(since), progress=progress)
-    except ImapFailure as failure:
-        _fail(f"{failure.problem.code} {failure.problem.message}")
+    settings = _settings(imap, user)
+    with _progress_bar() as progress:  # ImapFailure: a ScevalError, said with its code by the app
+        report = fetch_mail(settings, password_or_exit(), out, tuple(folders or ("INBOX",)),
+                            _since(since), progress=progress)
     _say(report)
     return report
 
 
 def list_folders_or_exit(imap: str, user: str) -> None:
-    from sceval.intake.mailbox.imap.connect import ImapFailure
     from sceval.intake.mailbox.imap.fetch import list_folders
 
-    try:
-        names = list_folders(_settings(imap, user), password_or_exit())
-    except ImapFailure as failure:
-        _fail(f"{failure.problem.code} {failure.problem.message}")
+    names = list_folders(_settings(imap, user), password_or_exit())
     typer.echo(f"{imap} 中的文件夹（--folder 按此填写）：")
     for name in names:
         typer.echo(f"  {neutral(name)}")  # the server's names: bidi and control characters shown harmless
@@ -62,8 +56,8 @@ def password_or_exit() -> str:
         except typer.Abort:  # no terminal to ask on (input closed) or Ctrl-C: no code, exit 2 below
             password = ""
     if not password:
-        _fail(f"IMAP_NO_PASSWORD 没有授权码：请设置环境变量 {PASSWORD_VARIABLE}，或在提示时输入。"
-              "163/QQ 邮箱的授权码在网页版“设置 › POP3/SMTP/IMAP”中开启 IMAP 服务后获取")
+        stop(f"IMAP_NO_PASSWORD 没有授权码：请设置环境变量 {PASSWORD_VARIABLE}，或在提示时输入。"
+             "163/QQ 邮箱的授权码在网页版“设置 › POP3/SMTP/IMAP”中开启 IMAP 服务后获取")
     return password
 
 
@@ -71,7 +65,7 @@ def _settings(imap: str, user: str):
     from sceval.intake.mailbox.imap.connect import ImapSettings
 
     if not user:
-        _fail("IMAP_LOGIN 请用 --imap-user 指定邮箱账号（完整邮箱地址）")
+        stop("IMAP_LOGIN 请用 --imap-user 指定邮箱账号（完整邮箱地址）")
     return ImapSettings.parse(imap, user)
 
 
@@ -81,7 +75,7 @@ def _since(text: Optional[str]) -> Optional[date]:
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        _fail(f"--since 应为日期 YYYY-MM-DD（如 2016-12-01），而不是“{text}”")
+        stop(f"--since 应为日期 YYYY-MM-DD（如 2016-12-01），而不是“{text}”")
 
 
 class _progress_bar:
@@ -116,7 +110,3 @@ def _say(report) -> None:
                         f"{', '.join(map(str, folder.too_large[:10]))}）", fg="yellow", err=True)
     typer.echo(f"邮件已保存到 {report.maildir}（共新收取 {report.stored} 封）")
 
-
-def _fail(message: str) -> None:
-    typer.secho(message, fg="red", err=True)
-    raise typer.Exit(EXIT_CANNOT_FETCH)

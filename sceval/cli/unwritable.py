@@ -6,11 +6,9 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 
-import typer
-
 from sctemplates.display import one_line
 
-EXIT_CANNOT_RUN = 2
+from sceval.cli.common import stop
 
 
 @contextmanager
@@ -20,13 +18,8 @@ def exit_when_unwritable(what: str):
         yield
     except OSError as exc:
         place = one_line(str(exc.filename or what), 300)
-        _fail(f"无法写入{what}“{place}”（{exc.strerror or type(exc).__name__}）：请检查该位置是否存在、"
-              "是否有写权限，或用 --out 指定可写的位置。")
+        stop(f"无法写入{what}“{place}”（{exc.strerror or type(exc).__name__}）：请检查该位置是否存在、"
+             "是否有写权限，或用 --out 指定可写的位置。")
     except sqlite3.Error as exc:
-        _fail(f"无法写入{what}中的报送台账（{one_line(str(exc), 200)}）：该位置只读或台账被占用，"
-              "请用有写权限的账户运行，或把结果文件夹复制到可写的位置后再运行。")
-
-
-def _fail(message: str) -> None:
-    typer.secho(message, fg="red", err=True)
-    raise typer.Exit(EXIT_CANNOT_RUN)
+        stop(f"无法写入{what}中的报送台账（{one_line(str(exc), 200)}）：该位置只读或台账被占用，"
+             "请用有写权限的账户运行，或把结果文件夹复制到可写的位置后再运行。")

@@ -165,7 +165,7 @@ class ChineseGroup(TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except ScevalError as stop:  # the one place a command's stop is said (no handler per command)
-            typer.secho(str(stop), fg="red", err=True)
+            typer.secho(f"{stop.code} {stop}" if stop.code else str(stop), fg="red", err=True)
             sys.exit(stop.exit_code)
         except Exception as exc:  # noqa: BLE001 - only click's usage errors are handled here
             if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):

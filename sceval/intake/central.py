@@ -110,11 +110,14 @@ def _write_sheet(workbook, roster, columns: list[FeedColumn], catalog: Catalog) 
 # on that city's row, its points pending (待补分值) until the secretariat corrects it.
 
 class CentralUnusable(ScevalError):
-    """The feed file cannot be used at all; ``issue`` (CENTRAL_UNUSABLE) names the file and why."""
+    """The feed file cannot be used at all; ``issue`` (CENTRAL_UNUSABLE) names the file and why,
+    the message adds what to do."""
+
+    code = "CENTRAL_UNUSABLE"
 
     def __init__(self, path: Path, why: str):
-        self.issue = issue("CENTRAL_UNUSABLE", f"秘书处统一数据文件 {path.name} 无法使用：{why}", file=path.name)
-        super().__init__(self.issue.message)
+        self.issue = issue(self.code, f"秘书处统一数据文件 {path.name} 无法使用：{why}", file=path.name)
+        super().__init__(f"{self.issue.message}\n本次回收未进行：请修正或更换秘书处统一数据文件后重新运行。")
 
 
 @dataclass

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sctemplates.issues import Issue, count_by_severity
 
+from sceval.errors import ScevalError
 from sceval.ledger import ordering
 
 LEDGER_FILE = "ledger.sqlite"
@@ -59,6 +60,18 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE INDEX IF NOT EXISTS submissions_city ON submissions (city_code, received_at, seq);
 """
+
+
+class NoSuchSubmission(LookupError, ScevalError):
+    """No submission, or more than one, has the SHA-256 given (`sceval ledger invalidate/use`)."""
+
+    exit_code = 1  # nothing changed; the official retypes the SHA-256
+
+
+class CannotCount(ValueError, ScevalError):
+    """`sceval ledger use` of a submission that cannot count (invalidated, with errors, no city)."""
+
+    exit_code = 1
 
 
 def default_ledger_path(out_dir) -> Path:
@@ -279,11 +292,11 @@ class Ledger:
 
     def use(self, key: str, why: str) -> Submission:
         """Make one valid submission count for its city whatever the ordering rule says (the mirror
-        of invalidate); the latest such choice per city wins. ValueError for one that cannot count."""
+        of invalidate); the latest such choice per city wins. CannotCount for one that cannot count."""
         target = self.find(key)
         if not target.counts_as_valid:
             state = "已作废" if target.invalidated else "有错误、无法采用（或未识别城市）"
-            raise ValueError(f"报送“{target.file_name}”（SHA-256 {target.sha256[:12]}）{state}，不能指定为计入的报送。")
+            raise CannotCount(f"报送“{target.file_name}”（SHA-256 {target.sha256[:12]}）{state}，不能指定为计入的报送。")
         with self._transaction():
             self._db.execute("UPDATE submissions SET used = 1, used_why = ?, used_at = ? WHERE sha256 = ?",
                              (why, iso_time(), target.sha256))
@@ -306,11 +319,11 @@ class Ledger:
         return self._select("ORDER BY received_at, seq", light=light)
 
     def find(self, key: str) -> Submission:
-        """The submission whose sha256 is ``key`` or starts with it; LookupError otherwise."""
+        """The submission whose sha256 is ``key`` or starts with it; NoSuchSubmission otherwise."""
         key = key.strip().lower()
         found = self._select("WHERE substr(sha256, 1, ?) = ? ORDER BY seq", (len(key), key)) if key else []
         if len(found) != 1:
-            raise LookupError(f"台账中{'没有' if not found else '有多个'} SHA-256 以“{key}”开头的报送"
+            raise NoSuchSubmission(f"台账中{'没有' if not found else '有多个'} SHA-256 以“{key}”开头的报送"
                               f"{'' if not found else '，请多写几位'}。")
         return found[0]
 

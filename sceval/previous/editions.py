@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from sceval.errors import ScevalError
+from sceval.errors import ScevalError, unreadable_reason
 
 MAPPING_KEYS = {"from", "to", "codes", "inputs"}
 
@@ -79,7 +79,7 @@ def load_mapping(path) -> EditionMapping:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MappingError(f"版本对照文件 {path} 无法读取：{exc}") from None
+        raise MappingError(f"版本对照文件 {path} 无法读取：{unreadable_reason(exc) or exc}") from None
     if not isinstance(data, dict):
         raise MappingError(f"版本对照文件 {path}：顶层应为映射（from、to、codes、inputs）")
     unknown = sorted(set(data) - MAPPING_KEYS)

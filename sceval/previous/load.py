@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sctemplates.render.previous import PreviousCity, PreviousValues
 
-from sceval.errors import ScevalError
+from sceval.errors import ScevalError, unreadable_reason
 
 
 class PreviousError(ValueError, ScevalError):
@@ -54,7 +54,7 @@ def _read(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PreviousError(f"上一轮结果文件 {path} 无法读取：{exc}") from None
+        raise PreviousError(f"上一轮结果文件 {path} 无法读取：{unreadable_reason(exc)}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cities"), list):
         raise PreviousError(f"上一轮结果文件 {path} 不是 sceval 的 results.json（缺少 cities）")
     data["_path"] = str(path)

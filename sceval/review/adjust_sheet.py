@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sctemplates.atomic import atomic_path
 
+from sceval.errors import unreadable_reason
 from sceval.review.adjustments import AdjustmentProblem, Request
 
 SHEET = "审核调整"
@@ -61,7 +62,7 @@ def read_requests(path) -> list[Request]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same message
-        raise AdjustmentProblem(f"无法读取调整表 {path.name}（{exc}）") from exc
+        raise AdjustmentProblem(f"无法读取调整表 {path.name}（{unreadable_reason(exc) or exc}）") from exc
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         rows = sheet.iter_rows(values_only=True, max_row=MAX_ROWS)

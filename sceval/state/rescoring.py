@@ -24,11 +24,13 @@ class RescoreRun:
     views: object = None  # sceval.state.rebuild.Views: every file written and removed
 
 
-def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, seed: int = 2016,
+def rescore_folder(results_dir, out_dir, revised=None, draws: int = 1000, seed: int = 2016,
                    workbooks: bool = True, ledger=None, held: bool = False) -> RescoreRun:
     """Rescore ``results_dir``'s counted returns into ``out_dir`` (may be the same folder):
     results.json, the summary and the 变动对比 workbook, each written atomically, results.json
-    last. RescoreRefused when ``catalog_path``'s input contract differs (nothing written)."""
+    last. ``revised``: a catalog file or a loaded Catalog (`sceval rescore` loads its --catalog
+    as every command does); None keeps the one scored with. RescoreRefused when its input
+    contract differs (nothing written)."""
     from sctemplates.catalog import load_catalog
 
     from sceval.results.model import now_iso
@@ -36,7 +38,7 @@ def rescore_folder(results_dir, out_dir, catalog_path=None, draws: int = 1000, s
     results_dir, out_dir = Path(results_dir), Path(out_dir)
     before = read_results(results_dir)
     old = scored_with(before)
-    catalog = load_catalog(catalog_path) if catalog_path else old
+    catalog = load_catalog(revised) if isinstance(revised, (str, Path)) else (revised or old)
     revision = check_revision(catalog, old)
     optional = optional_of(before)
     adjustments = adjustments_for(results_dir, before, [catalog] + ([optional] if optional else []), ledger)

@@ -18,13 +18,9 @@ from typing import Optional
 import typer
 
 from sceval.cli.commands.ingest import say_removed
+from sceval.cli.common import load_file_or_exit, stop
 
 TEMPLATE_WORD = "template"
-
-
-def _fail(message: str) -> None:
-    typer.secho(message, fg="red", err=True)
-    raise typer.Exit(2)
 
 
 def _requests(city, name, value, why, role, by, source) -> list:
@@ -33,11 +29,11 @@ def _requests(city, name, value, why, role, by, source) -> list:
 
     if source is not None:
         if city or name or value:
-            _fail("--from 与命令行上的城市、输入项、调整值只能二选一")
-        return read_requests(source)
+            stop("--from 与命令行上的城市、输入项、调整值只能二选一")
+        return load_file_or_exit(read_requests, source, what="调整表")
     if not (city and name and value is not None):
-        _fail("请写明 城市 输入项 调整值（如 sceval adjust 城市代码 定义名称 调整值 --why 原因 --out 结果/），"
-              "或用 --from 调整.xlsx、--undo 编号")
+        stop("请写明 城市 输入项 调整值（如 sceval adjust 城市代码 定义名称 调整值 --why 原因 --out 结果/），"
+             "或用 --from 调整.xlsx、--undo 编号")
     return [Request(city, name, value, why, role, by)]
 
 
@@ -65,14 +61,12 @@ def _print_list(out: Path, ledger: Optional[Path]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sceval.review.adjustments import AdjustmentBook
     from sceval.ledger.ledger import default_ledger_path
 
     path = ledger or default_ledger_path(out)
     if not path.is_file():
-        _fail(f"尚无报送台账：{path} 不存在")
-    with AdjustmentBook(path) as book:
-        rows = book.rows()
+        stop(f"尚无报送台账：{path} 不存在")
+    rows = load_file_or_exit(_adjustment_rows, path, what="报送台账")
     undone = {row[7] for row in rows if row[7] is not None}
     table = Table(title=f"审核调整记录（{escape(str(path))}）")
     for header in ("编号", "城市", "输入项", "调整值", "原因", "调整人", "时间", "状态"):
@@ -81,6 +75,13 @@ def _print_list(out: Path, ledger: Optional[Path]) -> None:
         state = f"撤销第 {undoes} 号" if undoes is not None else ("已撤销" if number in undone else "有效")
         table.add_row(str(number), city, name, escape(value or ""), escape(why), escape(by), at, state)
     Console().print(table)
+
+
+def _adjustment_rows(ledger: Path) -> list:
+    from sceval.review.adjustments import AdjustmentBook
+
+    with AdjustmentBook(ledger) as book:
+        return book.rows()
 
 
 def adjust_command(
@@ -97,33 +98,28 @@ def adjust_command(
     listing: bool = typer.Option(False, "--list", help="列出台账中的全部调整与撤销记录（编号供 --undo 使用）。"),
 ) -> None:
     """审核调整：记录核实后的填报值（谁、何时、为何），并立即重新计分。"""
-    from sceval.review.adjustments import AdjustmentProblem
     from sceval.state.adjusting import record_adjustments, undo_adjustment
-    from sceval.review.rescore import RescoreProblem
-    from sceval.ledger.run_lock import RunStopped
 
     if city == TEMPLATE_WORD:
         from sceval.review.adjust_sheet import write_template
 
         if not name:
-            _fail("请写明调整表的保存路径，如 sceval adjust template 调整.xlsx")
+            stop("请写明调整表的保存路径，如 sceval adjust template 调整.xlsx")
         typer.echo(f"已生成调整表：{write_template(Path(name))}")
         return
     if out is None:
-        _fail("请用 --out 指定回收输出目录（results.json 所在的文件夹）")
+        stop("请用 --out 指定回收输出目录（results.json 所在的文件夹）")
     if listing:
         _print_list(out, ledger)
         return
     from sceval.cli.unwritable import exit_when_unwritable
 
-    try:
-        with exit_when_unwritable("输出目录"):  # a read-only results folder: exit 2, no traceback
-            if undo is not None:
-                recorded = undo_adjustment(out, undo, why, by, ledger)
-            else:
-                recorded = record_adjustments(out, _requests(city, name, value, why, role, by, source), ledger)
-    except (AdjustmentProblem, RescoreProblem, RunStopped) as problem:
-        _fail(str(problem))
+    # AdjustmentProblem, RescoreProblem, RunStopped: ScevalErrors, said once by the app (exit 2)
+    with exit_when_unwritable("输出目录"):  # a read-only results folder: exit 2, no traceback
+        if undo is not None:
+            recorded = undo_adjustment(out, undo, why, by, ledger)
+        else:
+            recorded = record_adjustments(out, _requests(city, name, value, why, role, by, source), ledger)
     _report(recorded)
 
 

@@ -24,14 +24,11 @@ def template_command(
     province: Optional[Path] = typer.Option(None, "--province", "-p", help="省级评价配置（YAML）。"),
 ) -> None:
     """为名单中的每个城市生成优秀实践案例模板（.docx，含编写大纲和填写说明）。"""
-    from sctemplates.province import load_province
-    from sctemplates.roster import load_roster
-
     from sceval.cases.template import write_case_templates
-    from sceval.cli.common import load_file_or_exit
+    from sceval.cli.common import load_province_or_exit, load_roster_or_exit
 
-    city_roster = load_file_or_exit(load_roster, roster)
-    config = load_file_or_exit(load_province, province)
+    city_roster = load_roster_or_exit(roster)
+    config = load_province_or_exit(province)
     paths = write_case_templates(city_roster, out, province=config)
     typer.echo(f"已生成 {len(paths)} 个案例模板，保存在 {out}")
 
@@ -43,13 +40,11 @@ def check_command(
     roster: Optional[Path] = typer.Option(None, "--roster", "-r", help="参评城市名单，用于识别案例所属城市。"),
 ) -> None:
     """检查案例文档：格式、所属城市、标题与章节、字数、图表数、数据来源、企业宣传用语。"""
-    from sctemplates.roster import load_roster
-
     from sceval.cases.check import check_cases
-    from sceval.cli.common import load_file_or_exit
+    from sceval.cli.common import load_roster_or_exit
     from sceval.cli.unwritable import exit_when_unwritable
 
-    city_roster = load_file_or_exit(load_roster, roster)
+    city_roster = load_roster_or_exit(roster)
     with exit_when_unwritable("输出目录"):
         report = check_cases(inputs, roster=city_roster, out_dir=out)
     if not report.files:
@@ -69,7 +64,7 @@ def _refresh_round_views(out: Path) -> None:
     try:
         if ensure_current(out):
             typer.echo(f"已按新的案例检查结果更新 {out} 中的汇总表等输出文件")
-    except StaleOutputs as stale:
+    except StaleOutputs as stale:  # kept: not a stop here — cases.json is written, the check succeeded
         typer.echo(str(stale))
 
 

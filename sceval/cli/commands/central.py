@@ -20,11 +20,10 @@ def template_command(
 ) -> None:
     """生成秘书处统一数据填报表：每个名单城市一行，每项非城市填报的数据一列（带数据验证）。"""
     from sceval.intake.central import feed_columns, write_central_template
-    from sceval.cli.common import load_catalog_or_exit
-    from sceval.cli.common import load_rosters_or_exit
+    from sceval.cli.common import load_catalog_or_exit, load_roster_or_exit
 
     loaded = load_catalog_or_exit(catalog)
-    (city_roster,) = load_rosters_or_exit([roster])
+    city_roster = load_roster_or_exit(roster)
     path = write_central_template(city_roster, out, loaded)
     count = len(feed_columns(loaded))
     typer.echo(f"已生成秘书处统一数据填报表：{path}（{len(city_roster.cities)} 个城市，{count} 项数据）")

@@ -15,18 +15,18 @@ def export_command(
                                                    "默认每个城市一行。"),
 ) -> None:
     """导出计分结果为一张表（CSV 或 Excel），供分析使用：每个城市一行，或加 --long 每个城市每项指标一行。"""
-    from sceval.cli.commands.summary import exit_refused, say_warnings
+    from sceval.cli.common import say_edited_numbers, stop
+    from sceval.cli.unwritable import exit_when_unwritable
     from sceval.export import SUFFIXES, export_results
-    from sceval.reports.summary.sources import ResultsRefused
 
     if out.suffix.lower() not in SUFFIXES:
-        typer.echo(f"输出文件 {out.name} 的扩展名应为 .csv 或 .xlsx", err=True)
-        raise typer.Exit(2)
-    try:
+        stop(f"输出文件 {out.name} 的扩展名应为 .csv 或 .xlsx")
+    # Not through load_file_or_exit: export_results reads the results itself (sources.load_sources,
+    # as summary does) and a file that cannot be used is its ResultsRefused, said by the app with
+    # every reason's code; an OSError here is from writing the table.
+    with exit_when_unwritable("导出文件"):
         done = export_results(list(results), out, long=long)
-    except ResultsRefused as refused:
-        exit_refused(refused)
-    say_warnings(done.issues)
+    say_edited_numbers(done.issues)
     typer.echo(f"已导出 {done.rows} 行：{done.path}")
 
 

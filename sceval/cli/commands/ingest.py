@@ -16,67 +16,25 @@ from typing import List, Optional
 
 import typer
 
-from sceval.cli.common import CATALOG_OPTION, load_file_or_exit
+from sceval.cli.common import CATALOG_OPTION, load_file_or_exit, stop
 from sceval.cli.imap_options import FOLDER_OPTION, IMAP_OPTION, IMAP_USER_OPTION, SINCE_OPTION
 
-EXIT_RUN_ERROR = 1
-EXIT_CANNOT_RUN = 2
+EXIT_RUN_ERROR = 1  # exit 2 (cannot run) is every ScevalError's, said by the app
 MAILDIR_NAME = "邮箱"  # --imap: where the mailbox is fetched to, inside --out
 RUN_LEVEL_SHOWN = ("RUN_OPTIONAL_MISSING", "RUN_CENTRAL_MISSING",
                    "RUN_OUT_INSIDE_INPUT", "RUN_OUTPUT_SKIPPED", "LEDGER_REBUILT", "RUN_STALE_REMOVED")  # said once, here, not per city
 
 
-def _fail(message: str) -> None:
-    typer.secho(message, fg="red", err=True)
-    raise typer.Exit(EXIT_CANNOT_RUN)
-
-
-def _load_roster(path: Optional[Path]):
-    from sctemplates.roster import load_roster
-
-    return load_file_or_exit(load_roster, path, what="城市名单")
-
-
-def _load_optional(path: Optional[Path], catalog):
-    from sctemplates.optional.definition import load_optional
-
-    return load_file_or_exit(load_optional, path, catalog, what="自选指标文件")
-
-
 def _load_central(path: Optional[Path], catalog, roster):
     """The central feed (sceval.intake.central.CentralFeed), or None; an unusable file stops the
-    run here, before any city is scored (exit 2, the file and why)."""
-    if path is None:
-        return None
-    if not path.is_file():
-        _fail(f"秘书处统一数据文件 {path} 不存在")
-    from sceval.intake.central import CentralUnusable, load_central
+    run here, before any city is scored (CentralUnusable, exit 2: the file and why)."""
+    from sceval.intake.central import load_central
 
-    try:
-        feed = load_central(path, catalog, roster)
-    except CentralUnusable as exc:
-        _fail(f"{exc}\n本次回收未进行：请修正或更换秘书处统一数据文件后重新运行。")
-    for item in feed.all_issues():
+    feed = load_file_or_exit(load_central, path, catalog, roster, what="秘书处统一数据文件")
+    for item in feed.all_issues() if feed else ():
         if item.severity != "info":
             typer.secho(f"{item.code} {item.message}", fg="red" if item.is_error else "yellow", err=True)
     return feed
-
-
-def load_previous_or_exit(paths, mapping: Optional[Path], catalog: Optional[Path]):
-    """The previous round (sceval.previous) with this catalog's year-on-year rules, or None;
-    an unreadable file is a Chinese message and exit 2 (shared with `sceval render`)."""
-    if not paths:
-        return None
-    from sceval.previous.editions import MappingError, load_mapping
-    from sceval.previous.load import PreviousError, load_previous
-    from sceval.previous.rules import year_on_year_rules
-
-    try:
-        earlier = load_previous(paths, load_mapping(mapping) if mapping else None)
-    except (PreviousError, MappingError) as exc:
-        _fail(str(exc))
-    earlier.rules = year_on_year_rules(catalog)
-    return earlier
 
 
 def _check_writable(out: Path) -> None:
@@ -86,7 +44,7 @@ def _check_writable(out: Path) -> None:
         probe.write_text("", encoding="utf-8")
         probe.unlink()
     except OSError as exc:
-        _fail(f"输出目录 {out} 不可写：{exc}")
+        stop(f"输出目录 {out} 不可写：{exc}")
 
 
 def print_run_table(run, console=None) -> None:
@@ -173,7 +131,7 @@ def _with_mailbox(inputs: list[Path], out: Path, imap, user: str, folders, since
     kept, so the next run fetches only what is new), which is then read like any saved mail."""
     if not imap:
         if not inputs:
-            _fail("请给出回收的文件、文件夹或保存的邮件，或用 --imap 直接从邮箱收取")
+            stop("请给出回收的文件、文件夹或保存的邮件，或用 --imap 直接从邮箱收取")
         return inputs
     from sceval.cli.imap_options import fetch_or_exit
 
@@ -183,13 +141,6 @@ def _round_name(config, earlier) -> str:
     "" (named by its date) when the configuration still carries the previous round's name."""
     name = config.round_name if config else ""
     return "" if earlier is not None and name in earlier.rounds else name
-
-
-def _province(path: Optional[Path]):
-    """The province configuration, or None without one (each template's own deadline is used)."""
-    from sctemplates.province import load_province
-
-    return load_file_or_exit(load_province, path, what="省级配置")
 
 
 def _bytes(megabytes: float) -> int:
@@ -238,31 +189,29 @@ def ingest_command(
     province: Optional[Path] = typer.Option(None, "--province", help="省级评价配置（YAML）：按其中的截止日期 deadline 判断逾期报送；不给时按各模板下发时的截止日期。"),
 ) -> None:
     """回收填报表：读取、识别、校验、计分，输出 results.json、汇总表和各市问题反馈表。"""
-    from sceval.cli.common import load_catalog_or_exit, warn_if_provisional
+    from sceval.cli.common import (load_catalog_or_exit, load_optional_or_exit, load_previous_or_exit,
+                                   load_province_or_exit, load_roster_or_exit, warn_if_provisional)
     from sceval.cli.rerun import remember
     from sceval.ingest.batch import IngestOptions, ingest
-    from sceval.ledger.run_lock import RunStopped
     from sceval.safety.preflight import Limits
 
     loaded = load_catalog_or_exit(catalog)
-    city_roster = _load_roster(roster)
-    optional_catalog = _load_optional(optional, loaded)
+    city_roster = load_roster_or_exit(roster)
+    optional_catalog = load_optional_or_exit(optional, loaded)
     feed = _load_central(central, loaded, city_roster)
     earlier = load_previous_or_exit(previous, mapping, catalog)
-    config = _province(province)
+    config = load_province_or_exit(province)  # without one, each template's own deadline is used
     _check_writable(out)
     inputs = _with_mailbox(list(inputs or []), out, imap, imap_user, folder, since)
     limits = Limits(max_bytes=_bytes(max_size), max_archive_inflated=_bytes(max_archive),
                     max_run_inflated=_bytes(max_inflated))
-    try:
-        run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
-                     roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
-                     limits=limits, feed_issues=feed.issues if feed else [],
-                     central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
-                     previous=earlier, deadline=config.deadline if config else "",
-                     round_name=round_name or _round_name(config, earlier)))
-    except RunStopped as stopped:
-        _fail(f"{stopped.code} {stopped}")
+    # RunStopped (output folder busy, ledger locked, disk full): a ScevalError, said with its code by the app
+    run = ingest(inputs, out, IngestOptions(loaded, central=feed and feed.values, optional=optional_catalog,
+                 roster=city_roster, jobs=jobs, ledger_path=ledger or _default_ledger(out), timeout=timeout,
+                 limits=limits, feed_issues=feed.issues if feed else [],
+                 central_issues=feed.city_issues if feed else {}, draws=draws, seed=seed,
+                 previous=earlier, deadline=config.deadline if config else "",
+                 round_name=round_name or _round_name(config, earlier)))
     remember(ctx, out)  # for `sceval ledger invalidate --rerun`
     print_run_table(run)
     run_errors = _print_run_issues(run)

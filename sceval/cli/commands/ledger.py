@@ -13,6 +13,8 @@ from typing import Optional
 
 import typer
 
+from sceval.cli.common import load_file_or_exit, stop
+
 LEDGER_OPTION = typer.Option(None, "--ledger", help="台账文件路径（默认 <输出目录>/ledger.sqlite）。")
 OUT_OPTION = typer.Option(None, "--out", "-o", help="回收输出目录（台账位于其中的 ledger.sqlite）。")
 # Without results.json in the folder there is nothing to rebuild: the ledger waits for ingest.
@@ -46,9 +48,8 @@ def _rebuild(folder: Path, ledger_path: Path) -> None:
 
     try:
         recount = rebuild_after_ledger_change(folder, ledger_path)
-    except (RescoreProblem, RunStopped) as problem:
-        typer.secho(f"台账已更改，但输出文件未能更新：{problem}", fg="red", err=True)
-        raise typer.Exit(2) from None
+    except (RescoreProblem, RunStopped) as problem:  # kept: the stop alone would not say the ledger did change
+        stop(f"台账已更改，但输出文件未能更新：{problem}", problem.exit_code)
     cities = "、".join(recount.switched) or "无城市"
     typer.echo(f"已按台账当前的计入报送重新计分（计入报送有变化的城市：{cities}），"
                f"并重新生成 results.json、汇总表和反馈表：{folder}")
@@ -58,28 +59,23 @@ def _rebuild(folder: Path, ledger_path: Path) -> None:
 
 
 def _ledger_path(ledger: Optional[Path], out: Optional[Path]) -> Path:
-    """The ledger file to open; exit with a Chinese message when there is none yet."""
+    """The ledger file to open; exit 1 with a Chinese message when there is none yet."""
     from sceval.ledger.ledger import default_ledger_path
 
     path = ledger or default_ledger_path(out or Path("."))
     if not path.is_file():
-        typer.secho(f"尚无报送台账：{path} 不存在。请先运行 sceval ingest，或用 --ledger/--out 指定。",
-                    fg="red", err=True)
-        raise typer.Exit(1)
+        stop(f"尚无报送台账：{path} 不存在。请先运行 sceval ingest，或用 --ledger/--out 指定。", 1)
     return path
 
 
 def _open(ledger: Optional[Path], out: Optional[Path]):
-    """The ledger through the same guard as ingest: busy, read-only or damaged is a Chinese message
-    and exit 2; a damaged one is kept aside and rebuilt from results.json, and that is said."""
-    from sceval.ledger.guard import LedgerProblem, open_ledger
+    """The ledger through the same guard as ingest: busy or read-only is LedgerProblem (exit 2,
+    said with its code by the app); a damaged one is kept aside and rebuilt from results.json,
+    and that is said."""
+    from sceval.ledger.guard import open_ledger
 
     path, notes = _ledger_path(ledger, out), []
-    try:
-        opened = open_ledger(path, path.parent / "results.json", notes)
-    except LedgerProblem as exc:
-        typer.secho(f"{exc.code}：{exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+    opened = load_file_or_exit(open_ledger, path, path.parent / "results.json", notes, what="报送台账")
     for note in notes:
         typer.secho(note.message, fg="yellow", err=True)
     return opened
@@ -177,27 +173,15 @@ def use_command(
 
 
 def _change(ctx: typer.Context, ledger: Optional[Path], out: Optional[Path], rerun: bool, change) -> None:
-    """Apply one ledger change (a SHA that fits no usable submission: exit 1), then rebuild the
-    views from it (or rerun ingest). A view that cannot be replaced stops before the ledger changes."""
-    _views_replaceable(out or _ledger_path(ledger, out).parent)
-    with _open(ledger, out) as opened:
-        try:
-            change(opened)
-        except (LookupError, ValueError) as exc:
-            typer.secho(str(exc), fg="red", err=True)
-            raise typer.Exit(1) from None
-    _after_change(ctx, rerun, _ledger_path(ledger, out), out)  # the ledger is closed: the rebuild opens it
-
-
-def _views_replaceable(folder: Path) -> None:
-    from sceval.state.commit import OutputsLocked
+    """Apply one ledger change (a SHA that fits no usable submission: exit 1, NoSuchSubmission or
+    CannotCount), then rebuild the views from it (or rerun ingest). A view that cannot be replaced
+    stops before the ledger changes (OutputsLocked, exit 2)."""
     from sceval.state.rebuild import check_views_replaceable
 
-    try:
-        check_views_replaceable(folder)
-    except OutputsLocked as problem:
-        typer.secho(str(problem), fg="red", err=True)
-        raise typer.Exit(2) from None
+    check_views_replaceable(out or _ledger_path(ledger, out).parent)
+    with _open(ledger, out) as opened:
+        change(opened)
+    _after_change(ctx, rerun, _ledger_path(ledger, out), out)  # the ledger is closed: the rebuild opens it
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,8 @@ from typing import List, Optional
 
 import typer
 
-from sceval.cli.common import CATALOG_OPTION, ROSTER_OPTION, load_catalog_or_exit, load_file_or_exit, load_rosters_or_exit
+from sceval.cli.common import (CATALOG_OPTION, ROSTER_OPTION, bring_views_current, load_catalog_or_exit,
+                               load_file_or_exit, load_province_or_exit, load_roster_or_exit, stop)
 from sceval.cli.imap_options import FOLDER_OPTION, IMAP_OPTION, IMAP_USER_OPTION, SINCE_OPTION
 
 mail_app = typer.Typer(help="邮件：各市的填报通知（附填报表）、催报、问题反馈，写成 .eml 草稿，可选经 SMTP 发送；从邮箱（IMAP）收取报送。",
@@ -28,16 +29,23 @@ def register(app: typer.Typer) -> None:
 
 
 def _province(path: Optional[Path], roster):
-    from sctemplates.province import default_province, load_province
+    from sctemplates.province import default_province
 
-    return default_province(roster) if path is None else load_file_or_exit(load_province, path)
+    return default_province(roster) if path is None else load_province_or_exit(path)
+
+
+def _results(out: Path) -> dict:
+    """results.json of an ingest's output folder."""
+    from sceval.mail.letters import read_results
+
+    return load_file_or_exit(read_results, out, what="计分结果文件")
 
 
 def _roster_or_results(roster_path: Optional[Path], results: dict):
     from sctemplates.roster import City, Roster
 
     if roster_path is not None:
-        return load_rosters_or_exit([roster_path])[0], True
+        return load_roster_or_exit(roster_path), True
     cities = tuple(City(c["code"], c["name"], c.get("kind", "")) for c in results["roster"])
     return Roster(results["province"]["code"], results["province"]["name"], cities), False
 
@@ -80,7 +88,7 @@ def drafts_command(
     """为每个城市生成一封附有其填报表的通知邮件草稿。"""
     from sceval.mail.letters import template_drafts
 
-    city_roster = load_rosters_or_exit([roster])[0]
+    city_roster = load_roster_or_exit(roster)
     config = _province(province, city_roster)
     problems = []
     found = template_drafts(city_roster, templates, config, load_catalog_or_exit(catalog).data_cutoff, problems)
@@ -95,9 +103,9 @@ def remind_command(
     smtp: Optional[str] = SMTP_OPTION, starttls: bool = STARTTLS_OPTION, smtp_user: str = USER_OPTION,
 ) -> None:
     """给未报送或报送未能采用的城市写催报邮件，说明缺什么、为什么。"""
-    from sceval.mail.letters import read_results, reminders
+    from sceval.mail.letters import reminders
 
-    results = read_results(out)
+    results = _results(out)
     city_roster, _ = _roster_or_results(roster, results)
     problems = []
     found = reminders(results, _province(province, city_roster), city_roster, problems)
@@ -112,10 +120,10 @@ def feedback_command(
     smtp: Optional[str] = SMTP_OPTION, starttls: bool = STARTTLS_OPTION, smtp_user: str = USER_OPTION,
 ) -> None:
     """给每个有问题反馈表的城市写邮件，附上反馈表，正文说明待更正的分值。"""
-    from sceval.mail.letters import feedback_letters, read_results
+    from sceval.mail.letters import feedback_letters
 
-    _current_or_exit(out)  # never mail a feedback workbook older than the results (sceval.state)
-    city_roster, _ = _roster_or_results(roster, read_results(out))
+    bring_views_current(out)  # never mail a feedback workbook older than the results (sceval.state)
+    city_roster, _ = _roster_or_results(roster, _results(out))
     problems = []
     found = feedback_letters(out, _province(province, city_roster), city_roster, problems)
     _finish(found, drafts or out / "邮件" / "反馈", "问题反馈", problems, smtp, starttls, smtp_user)
@@ -136,18 +144,5 @@ def fetch_command(
         list_folders_or_exit(imap, imap_user)
         return
     if out is None:
-        typer.secho("请用 --out 指定保存邮件的文件夹", fg="red", err=True)
-        raise typer.Exit(2)
+        stop("请用 --out 指定保存邮件的文件夹")
     fetch_or_exit(imap, imap_user, folder, since, out)
-def _current_or_exit(out: Path) -> None:
-    """The folder's views rebuilt when stale; exit 2 when only a new ingest can do it."""
-    from sceval.ledger.run_lock import RunStopped
-    from sceval.state.current import ensure_current
-
-    try:
-        reasons = ensure_current(out)
-    except RunStopped as stopped:
-        typer.secho(str(stopped), fg="red", err=True)
-        raise typer.Exit(2) from None
-    if reasons:
-        typer.echo(f"输出文件已按当前状态重新生成（{'；'.join(reasons)}）")

@@ -27,19 +27,14 @@ def render_command(
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="上一轮与本轮指标目录版本不同时的版本对照文件（YAML，见 sceval catalog diff）。"),
 ) -> None:
     """为名单中的每个城市生成填报模板（.xlsx）。"""
-    from sctemplates.optional.definition import load_optional
-    from sctemplates.province import load_province
-    from sctemplates.roster import load_roster
-
-    from sceval.cli.common import load_catalog_or_exit, load_file_or_exit, warn_if_provisional
+    from sceval.cli.common import (load_catalog_or_exit, load_optional_or_exit, load_previous_or_exit,
+                                   load_province_or_exit, load_roster_or_exit, warn_if_provisional)
 
     loaded = load_catalog_or_exit(catalog)
     warn_if_provisional(loaded)
-    city_roster = load_file_or_exit(load_roster, roster)
-    extra = load_file_or_exit(load_optional, optional, loaded)
-    config = load_file_or_exit(load_province, province)
-    from sceval.cli.commands.ingest import load_previous_or_exit
-
+    city_roster = load_roster_or_exit(roster)
+    extra = load_optional_or_exit(optional, loaded)
+    config = load_province_or_exit(province)
     earlier = load_previous_or_exit(previous, mapping, catalog)
     paths = _render_with_progress(loaded, city_roster, out, extra, config, deadline, force, jobs, earlier)
     typer.echo(f"已生成 {len(paths)} 个填报模板，保存在 {out}")

@@ -7,32 +7,19 @@ from typing import List, Optional
 
 import typer
 
-from sceval.cli.common import load_file_or_exit
+from sceval.cli.common import bring_views_current, load_file_or_exit, load_province_or_exit, load_results_or_exit
 
 
 def register(app: typer.Typer) -> None:
     app.command("report")(report_command)
 
 
-def _cases_or_exit(path: Optional[Path]) -> dict | None:
-    """cases.json of `sceval cases check`, or a Chinese message and exit code 2."""
-    if path is None:
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        typer.echo(f"无法读取优秀案例检查结果 {path}：{getattr(exc, 'strerror', None) or exc}", err=True)
-        raise typer.Exit(2) from None
+def _read_cases(path: Path) -> dict:
+    """cases.json of `sceval cases check`; ValueError when it is JSON of something else."""
+    data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
-        typer.echo(f"{path} 不是优秀案例检查结果（缺少 files）", err=True)
-        raise typer.Exit(2)
+        raise ValueError(f"{path} 不是优秀案例检查结果（缺少 files）")
     return data
-
-
-def _province_or_exit(path: Optional[Path]):
-    from sctemplates.province import load_province
-
-    return load_file_or_exit(load_province, path)
 
 
 def report_command(
@@ -43,21 +30,19 @@ def report_command(
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转换为 PDF（放在报告旁边）。"),
 ) -> None:
     """由计分结果生成新型智慧城市评价工作报告（附件4）初稿：组织概况、经验总结、优秀案例。"""
-    from sceval.cli.commands.summary import _load_results_or_exit
     from sceval.cli.unwritable import exit_when_unwritable
     from sceval.office import soffice
     from sceval.reports.report.writer import to_pdf, write_report
 
-    from sceval.cli.commands.mail import _current_or_exit
-
     for path in results:  # a results folder's views brought up to its state first (sceval.state)
-        _current_or_exit(path.parent)
-    loaded = _load_results_or_exit(list(results))  # the same checks as `sceval summary`
+        bring_views_current(path.parent)
+    loaded = load_results_or_exit(list(results))  # the same checks as `sceval summary`
     beside = results[0].with_name("cases.json")
     if cases is None and len(results) == 1 and beside.is_file():  # `sceval ingest` puts it there
         cases = beside
         typer.echo(f"使用计分结果旁的优秀案例检查结果：{beside}")
-    cases_data, config = _cases_or_exit(cases), _province_or_exit(province)
+    cases_data = load_file_or_exit(_read_cases, cases, what="优秀案例检查结果")
+    config = load_province_or_exit(province)
     with exit_when_unwritable("评价工作报告"):
         path = write_report(loaded, cases=cases_data, province=config, out=out)
     typer.echo(f"已生成评价工作报告：{path}")

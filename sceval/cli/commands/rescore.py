@@ -22,17 +22,14 @@ def rescore_command(
     ledger: Optional[Path] = typer.Option(None, "--ledger", help="审核调整所在的台账（默认为原目录下的 ledger.sqlite）。"),
 ) -> None:
     """按已回收的数据重新计分（可换用修订后的指标目录），输出 results.json、汇总表和变动对比表。"""
-    from sctemplates.catalog import CatalogError
-
+    from sceval.cli.common import load_catalog_or_exit
     from sceval.cli.unwritable import exit_when_unwritable
     from sceval.state.rescoring import rescore_folder
 
-    try:  # RescoreRefused, RescoreProblem, RunStopped: ScevalError, said once by the app (exit 2)
-        with exit_when_unwritable("输出目录"):
-            run = rescore_folder(results_dir, out, catalog, draws=draws, seed=seed, ledger=ledger)
-    except CatalogError as problem:  # sctemplates' own error (it never imports sceval)
-        typer.secho(str(problem), fg="red", err=True)
-        raise typer.Exit(2) from None
+    revised = load_catalog_or_exit(catalog) if catalog else None  # None: the catalog scored with
+    # RescoreRefused, RescoreProblem (no results.json), RunStopped: ScevalErrors, said by the app (exit 2)
+    with exit_when_unwritable("输出目录"):
+        run = rescore_folder(results_dir, out, revised, draws=draws, seed=seed, ledger=ledger)
     typer.echo("按修订后的计分规则重新计分。" if run.revision == "rules" else "按原计分规则重新计分（含审核调整）。")
     changed = sum(1 for old, new in _totals(run) if old != new)
     typer.echo(f"{len(_totals(run))} 个城市重新计分，{changed} 个总分有变动。")

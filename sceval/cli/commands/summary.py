@@ -7,32 +7,6 @@ from typing import List, Optional
 import typer
 
 
-def _load_results_or_exit(paths: list[Path]) -> list[dict]:
-    """The results of results.json files and summary workbooks (their embedded results), merged
-    as one list; a file that cannot be used, or two that overlap, is a message and exit 2."""
-    from sceval.reports.summary.sources import ResultsRefused, load_sources
-
-    try:
-        loaded = load_sources(paths)
-    except ResultsRefused as refused:
-        exit_refused(refused)
-    say_warnings(loaded.issues)
-    return loaded.results
-
-
-def exit_refused(refused) -> None:
-    """Each reason the inputs cannot be merged (sources.ResultsRefused), then exit 2."""
-    for item in refused.issues:
-        typer.echo(f"{item.message}（{item.code}）", err=True)
-    raise typer.Exit(2) from None
-
-
-def say_warnings(issues) -> None:
-    """Hand-edited visible numbers: said, and the embedded data used."""
-    for item in issues:
-        typer.echo(f"注意：{item.message}（{item.code}）", err=True)
-
-
 def summary_command(
     results: List[Path] = typer.Argument(..., help="一个或多个计分结果文件（results.json）或 sceval 生成的汇总表（.xlsx，"
                                                    "使用其中内嵌的计分结果），可以混合；多个即全国汇总。"),
@@ -42,10 +16,10 @@ def summary_command(
                                            "（早期版本的 results.json 未记录目录时使用内置 2016 版）。"),
 ) -> None:
     """由计分结果生成汇总工作簿（总览、各级得分、原始数据、问题清单、提交情况、得分明细、图表）。"""
-    from sceval.cli.common import load_catalog_or_exit, load_rosters_or_exit
+    from sceval.cli.common import load_catalog_or_exit, load_results_or_exit, load_rosters_or_exit
     from sceval.reports.summary.workbook import write_summary
 
-    loaded = _load_results_or_exit(list(results))
+    loaded = load_results_or_exit(list(results))
     rosters = load_rosters_or_exit(list(roster or []))
     scored = load_catalog_or_exit(catalog) if catalog else None  # else: the one in results.json
     path = write_summary(loaded if len(loaded) != 1 else loaded[0], out, rosters=rosters or None, catalog=scored)

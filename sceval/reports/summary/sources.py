@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sctemplates.issues import Issue, issue
 
-from sceval.errors import ScevalError
+from sceval.errors import ScevalError, unreadable_reason
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -26,10 +26,11 @@ class Loaded:
 
 
 class ResultsRefused(ScevalError):
-    """The inputs cannot be merged; ``issues`` say why (each a code and a Chinese message)."""
+    """The inputs cannot be merged; ``issues`` say why (each a code and a Chinese message), and
+    so does the message: every reason with its code, as the CLI says it."""
 
     def __init__(self, issues: list[Issue]):
-        super().__init__("\n".join(item.message for item in issues))
+        super().__init__("\n".join(f"{item.message}（{item.code}）" for item in issues))
         self.issues = issues
 
 
@@ -78,12 +79,8 @@ def _from_json(path: Path) -> tuple[list[dict], list[Issue]]:
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return [], [_unreadable(path, exc.strerror or str(exc))]
-    except UnicodeDecodeError:
-        return [], [_unreadable(path, "不是 UTF-8 编码的文本文件")]
-    except json.JSONDecodeError as exc:
-        return [], [_unreadable(path, f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）")]
+    except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON
+        return [], [_unreadable(path, unreadable_reason(exc) or str(exc))]
     if not isinstance(data, dict) or "cities" not in data:
         return [], [issue("MERGE_RESULTS_UNREADABLE", f"{path} 不是计分结果文件（缺少 cities）", file=str(path))]
     data.setdefault("cases", cases_beside(path))  # 优秀案例: the cases.json ingest left beside it

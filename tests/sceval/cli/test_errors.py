@@ -10,7 +10,9 @@ from sceval.cli.app import app
 from sceval.errors import ScevalError
 from sceval.intake.central import CentralUnusable
 from sceval.intake.mailbox.imap.connect import ImapFailure
+from sceval.cli.common import CommandStop
 from sceval.ledger.guard import LedgerProblem
+from sceval.ledger.ledger import CannotCount, NoSuchSubmission
 from sceval.ledger.run_lock import NoSpace, RunBusy, RunStopped
 from sceval.previous.editions import MappingError
 from sceval.previous.load import PreviousError
@@ -21,13 +23,28 @@ from sceval.state.commit import OutputsLocked
 from sceval.state.current import StaleOutputs
 
 STOPS = (RunStopped, NoSpace, RunBusy, LedgerProblem, OutputsLocked, StaleOutputs, RescoreRefused, RescoreProblem,
-         AdjustmentProblem, PreviousError, MappingError, CentralUnusable, ImapFailure, ResultsRefused)
+         AdjustmentProblem, PreviousError, MappingError, CentralUnusable, ImapFailure, ResultsRefused, CommandStop)
+NOTHING_CHANGED = (NoSuchSubmission, CannotCount)  # `sceval ledger invalidate/use`: exit 1, nothing changed
 
 
 @pytest.mark.parametrize("stop", STOPS, ids=lambda cls: cls.__name__)
 def test_every_stop_is_a_sceval_error_with_an_exit_code(stop):
     assert issubclass(stop, ScevalError)
     assert stop.exit_code == 2
+
+
+@pytest.mark.parametrize("stop", NOTHING_CHANGED, ids=lambda cls: cls.__name__)
+def test_a_ledger_choice_that_fits_nothing_is_a_sceval_error_with_exit_1(stop):
+    assert issubclass(stop, ScevalError) and stop.exit_code == 1
+
+
+def test_ledger_invalidate_of_an_unknown_sha_exits_1_said_once(tmp_path):
+    from sceval.ledger.ledger import Ledger
+
+    Ledger(tmp_path / "ledger.sqlite").close()
+    done = CliRunner().invoke(app, ["ledger", "invalidate", "abc123", "--why", "测试", "--out", str(tmp_path)])
+    assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.output
+    assert done.output.count("没有 SHA-256 以“abc123”开头的报送") == 1
 
 
 def test_verify_of_a_folder_without_results_exits_2_with_the_chinese_message_said_once(tmp_path):
@@ -59,5 +76,5 @@ def test_one_loader_says_a_broken_roster_the_same_way_in_every_command(tmp_path)
     for name, done in said.items():
         assert done.exit_code == 2, (name, done.output)
         assert "Traceback" not in done.output and isinstance(done.exception, SystemExit), (name, done.exception)
-    assert "城市名单" in said["ingest"].output and "名单.csv" in said["ingest"].output
+        assert "城市名单" in done.output and done.output.count("名单.csv") == 1, (name, done.output)
     assert not (tmp_path / "模板").exists() or not any((tmp_path / "模板").iterdir())

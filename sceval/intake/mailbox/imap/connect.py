@@ -35,6 +35,7 @@ class ImapFailure(RuntimeError, ScevalError):
     def __init__(self, problem: Issue):
         super().__init__(problem.message)
         self.problem = problem
+        self.code = problem.code  # said before the message (IMAP_LOGIN …), as the docs list them
 
 
 @dataclass(frozen=True)
