@@ -16,7 +16,7 @@ import yaml
 
 from sctemplates.catalog_files import WORKBOOK_SUFFIXES, CatalogError, Problem, is_workbook  # noqa: F401  (named here by callers)
 from sctemplates.methods import METHODS
-from sctemplates.strict_yaml import strict_load
+from sctemplates.strict_yaml import strict_load, yaml_reason
 from sctemplates.model import (
     Catalog, Choice, FirstLevel, Input, MaturityBand, OptionalRules, SecondLevel, SubItem, defined_name,
 )
@@ -84,7 +84,7 @@ def _yaml_mapping(text: str, source: str) -> dict:
     try:
         data = strict_load(text)  # no aliases, duplicate keys or huge ints (issue 21)
     except yaml.YAMLError as exc:
-        raise CatalogError(source, [f"YAML 语法错误：{exc}"]) from None
+        raise CatalogError(source, [yaml_reason(exc)]) from None
     if not isinstance(data, dict):
         raise CatalogError(source, ["顶层应为映射（edition、indicators 等）"])
     return data

@@ -115,7 +115,7 @@ def _bad(path: Path, message: str) -> Issue:
 def _read_yaml(path: Path) -> tuple[dict, Issue | None]:
     import yaml
 
-    from sctemplates.strict_yaml import MAX_YAML_BYTES, StrictYamlError, strict_load
+    from sctemplates.strict_yaml import MAX_YAML_BYTES, StrictYamlError, strict_load, yaml_reason
 
     if not path.is_file():
         return {}, _bad(path, "文件不存在")
@@ -125,8 +125,10 @@ def _read_yaml(path: Path) -> tuple[dict, Issue | None]:
         data = strict_load(raw.decode("utf-8"))
     except StrictYamlError as exc:
         return {}, _bad(path, exc.reason)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        return {}, _bad(path, f"不是有效的 UTF-8 YAML 文件（{type(exc).__name__}）")
+    except yaml.YAMLError as exc:
+        return {}, _bad(path, yaml_reason(exc))
+    except UnicodeDecodeError:
+        return {}, _bad(path, "不是 UTF-8 编码的文本文件（请在编辑器中另存为 UTF-8）")
     except OSError as exc:
         return {}, _bad(path, f"无法读取（{type(exc).__name__}）")
     if not isinstance(data, dict):

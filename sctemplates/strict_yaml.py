@@ -26,6 +26,17 @@ class StrictYamlError(yaml.YAMLError):
         self.reason = f"{reason}{where}"
 
 
+def yaml_reason(exc: yaml.YAMLError) -> str:
+    """A parser's error as a person can act on it: what, and where (line and column), in Chinese;
+    PyYAML's own English words only as the detail after it."""
+    if isinstance(exc, StrictYamlError):
+        return exc.reason
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"，位于第 {mark.line + 1} 行第 {mark.column + 1} 列附近" if mark is not None else ""
+    detail = getattr(exc, "problem", None) or type(exc).__name__
+    return f"YAML 格式错误{where}（缩进、冒号、括号或引号不配对；解析器说明：{detail}）"
+
+
 class StrictLoader(yaml.SafeLoader):
     """SafeLoader without aliases, duplicate keys, huge integers or impossible dates."""
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from sctemplates.strict_yaml import yaml_reason
 from sceval.errors import ScevalError, unreadable_reason
 
 MAPPING_KEYS = {"from", "to", "codes", "inputs"}
@@ -78,7 +79,9 @@ def load_mapping(path) -> EditionMapping:
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        raise MappingError(f"版本对照文件 {path} 无法读取：{yaml_reason(exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"版本对照文件 {path} 无法读取：{unreadable_reason(exc) or exc}") from None
     if not isinstance(data, dict):
         raise MappingError(f"版本对照文件 {path}：顶层应为映射（from、to、codes、inputs）")

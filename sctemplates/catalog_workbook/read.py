@@ -16,7 +16,7 @@ import yaml
 from sctemplates.catalog_files import CatalogError
 from sctemplates.catalog_workbook import extra
 from sctemplates.catalog_workbook import sheets as S
-from sctemplates.strict_yaml import strict_load
+from sctemplates.strict_yaml import strict_load, yaml_reason
 
 MAX_ROWS = 5_000  # rows read per sheet of a catalog workbook (the 2016 catalog: ~160 in 输入项)
 MAX_PART_BYTES = 16 * 1024 * 1024  # inflated XML of one part (5,000 rows: < 2 MB)
@@ -210,7 +210,7 @@ class _Assembler:
             try:
                 value = strict_load(str(row.values.get("value") or ""))  # no alias bombs in a cell
             except yaml.YAMLError as exc:
-                self.problems.append(f"{row.where('value')}：YAML 格式错误（{exc}）")
+                self.problems.append(f"{row.where('value')}：{yaml_reason(exc)}")
                 continue
             if key:
                 self.data[key] = value

@@ -179,6 +179,13 @@ def test_yaml_syntax_error_names_the_file():
     assert "bad.yaml" in str(caught.value) and "YAML" in caught.value.problems[0]
 
 
+def test_yaml_syntax_error_says_where_in_chinese():
+    """A person fixes the file in a text editor: the line and column, in Chinese, come first."""
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog("edition: x\nindicators: [\n  - a: b\n", source="bad.yaml")
+    assert caught.value.problems[0].startswith("YAML 格式错误，位于第 3 行第 3 列附近（")
+
+
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CatalogError) as caught:
         load_catalog(tmp_path / "none.yaml")
