@@ -21,5 +21,20 @@ def exit_when_unwritable(what: str):
         stop(f"无法写入{what}“{place}”（{exc.strerror or type(exc).__name__}）：请检查该位置是否存在、"
              "是否有写权限，或用 --out 指定可写的位置。")
     except sqlite3.Error as exc:
-        stop(f"无法写入{what}中的报送台账（{one_line(str(exc), 200)}）：该位置只读或台账被占用，"
-             "请用有写权限的账户运行，或把结果文件夹复制到可写的位置后再运行。")
+        stop(_ledger_message(exc, what))
+
+
+def _ledger_message(exc: sqlite3.Error, what: str) -> str:
+    """Busy, read-only and full said as such; a damaged ledger is not "read-only" (a 湖南 trial
+    with a broken ledger.sqlite was told to find an account with write permission)."""
+    from sceval.ledger.guard import ledger_problem
+
+    detail = one_line(str(exc), 200)
+    problem = ledger_problem(exc, what)
+    if problem is None:
+        return (f"{what}中的报送台账已损坏（{detail}），本次未作任何改动。请在同一输出目录重新运行 sceval ingest："
+                "损坏的台账会被移开，并按 results.json 重建，之后再执行本命令。")
+    if problem.code == "LEDGER_READONLY":
+        return (f"无法写入{what}中的报送台账（{detail}）：该位置只读，请用有写权限的账户运行，"
+                "或把结果文件夹复制到可写的位置后再运行。")
+    return str(problem)

@@ -52,3 +52,22 @@ def test_adjust_with_a_ledger_that_cannot_be_written(tmp_path):
                                       "--out", str(out), "--ledger", str(ledger)])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and ("无法写入" in result.output or "台账" in result.output)
+
+
+def test_adjust_with_a_damaged_ledger_says_damaged_and_how_to_rebuild(tmp_path):
+    """A 湖南 trial: a ledger.sqlite overwritten with garbage was reported as read-only."""
+    from sceval.ingest.batch import IngestOptions, ingest
+    from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
+
+    catalog, roster = base_catalog(), zhejiang()
+    city = roster.cities[0]
+    fill(render(catalog, city, roster, tmp_path / "t"), tmp_path / "in" / "hz.xlsx", valid_values(catalog))
+    out = tmp_path / "out"
+    ingest([tmp_path / "in"], out, IngestOptions(catalog=catalog, roster=roster, jobs=1, ledger_path=out / "ledger.sqlite",
+                                                 draws=0))
+    (out / "ledger.sqlite").write_bytes(b"not a database " * 400)
+    before = (out / "results.json").read_bytes()
+    result = CliRunner().invoke(app, ["adjust", city.code, "SC_L1P1_A1_NUM", "150", "--why", "电话核实", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "台账已损坏" in result.output and "sceval ingest" in result.output and "只读" not in result.output
+    assert (out / "results.json").read_bytes() == before
