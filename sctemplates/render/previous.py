@@ -25,6 +25,9 @@ class PreviousCity:
     scores: dict = field(default_factory=dict)  # first-level code -> Decimal
     inputs: dict = field(default_factory=dict)  # input name (current edition) -> JSON value
     status_label: str = ""  # the status in the summary's words (sceval.reports.status_words)
+    # input name -> (what the city reported, why the province changed it): ``inputs`` holds the
+    # value the round was scored with, so a reviewed value is said to be one (a comment on its cell)
+    adjusted: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,15 @@ class PreviousValues:
             return f"上一轮{self.city.status_label}" if self.city.status_label else NO_EARLIER
         value = self.city.inputs.get(name)
         return NOT_FILLED if value is None or value == "" else value
+
+    def note(self, name: str) -> str:
+        """Why the value shown is not what the city typed last round; "" when it is."""
+        if self.city is None or name not in self.city.adjusted or name not in self.input_names:
+            return ""
+        reported, why = self.city.adjusted[name]
+        shown = NOT_FILLED if reported is None or reported == "" else reported
+        return (f"上一轮本市填报 {shown}，经省级审核调整为 {self.city.inputs.get(name)}"
+                + (f"（原因：{why}）" if why else "") + "；上一轮按调整后的数值计分。")
 
     def heading(self) -> str:
         return f"上一轮填报值（{self.round_name}）" if self.round_name else "上一轮填报值"

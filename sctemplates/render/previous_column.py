@@ -35,6 +35,9 @@ def attach_previous_column(sheet: SheetContext, values: PreviousValues) -> None:
             sheet.worksheet.write_number(row, PREVIOUS_COL, shown, style)
         else:
             sheet.worksheet.write_string(row, PREVIOUS_COL, str(shown), style)
+        note = values.note(item.name)
+        if note:  # a reviewed value: the city must not take it for what it typed
+            sheet.worksheet.write_comment(row, PREVIOUS_COL, note, {"x_scale": 2, "y_scale": 1.5})
 
     sheet.previous = write
 

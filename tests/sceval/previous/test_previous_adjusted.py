@@ -42,7 +42,13 @@ def test_the_next_template_shows_the_adjusted_value_beside_the_input(first_round
                            previous=load_previous([first_round]).for_city(CITY.code))
     book = openpyxl.load_workbook(template)
     (sheet, where), = book.defined_names[DEN].destinations
-    assert book[SHEET_BASE].cell(book[sheet][where.replace("$", "")].row, PREVIOUS_COL + 1).value == 2000
+    beside = book[SHEET_BASE].cell(book[sheet][where.replace("$", "")].row, PREVIOUS_COL + 1)
+    assert beside.value == 2000
+    # the 湖南 trial: "上一轮填报值 900" where the city had typed 848 — the cell says it was reviewed
+    assert beside.comment is not None
+    assert beside.comment.text == "上一轮本市填报 20000000，经省级审核调整为 2000（原因：电话核实：单位填错）；上一轮按调整后的数值计分。"
+    unadjusted = book[SHEET_BASE].cell(book[sheet][where.replace("$", "")].row - 1, PREVIOUS_COL + 1)
+    assert unadjusted.value == 1500 and unadjusted.comment is None
 
 
 def test_an_honest_value_near_the_adjusted_one_is_no_year_on_year_jump(first_round, tmp_path):
@@ -53,3 +59,11 @@ def test_an_honest_value_near_the_adjusted_one_is_no_year_on_year_jump(first_rou
     city = next(c for c in run.results["cities"] if c["code"] == CITY.code)
     assert city["previous"]["total"] is not None
     assert [i for i in city["issues"] if i["code"].startswith("YOY_") and DEN in i["message"]] == []
+
+
+def test_an_adjustment_note_follows_a_renamed_input_but_not_a_merged_or_split_one():
+    from sceval.previous.load import _renamed_notes
+
+    notes = {"OLD_A": (1, "核实"), "OLD_B": (2, "核实"), "OLD_C": (3, "核实"), "SAME": (4, "核实")}
+    table = {"OLD_A": "NEW_A", "OLD_B": "MERGED", "OTHER": "MERGED", "OLD_C": ["PART_1", "PART_2"]}
+    assert _renamed_notes(notes, table) == {"NEW_A": (1, "核实"), "SAME": (4, "核实")}
