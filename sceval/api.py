@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Union
 
 from sceval.reports.summary.sources import ResultsRefused
@@ -39,18 +40,28 @@ class Round:
     sources: tuple[str, ...]  # the paths it was loaded from, as given
 
 
-def load_results(*paths: Union[str, Path]) -> Round:
-    """Load one or more results.json files or sceval summary workbooks as a Round."""
+def load_results(*paths: Union[str, Path, Iterable[Union[str, Path]]]) -> Round:
+    """Load one or more results.json files or sceval summary workbooks as a Round; a list of
+    paths (e.g. from ``glob``) is taken as its paths."""
     import pandas as pd
 
     from sceval.reports.tables import ISSUE_COLUMNS, SCORE_COLUMNS, city_rows, issue_rows, load_round, score_rows
 
+    paths = tuple(_flat(paths))
     if not paths:
         raise TypeError("load_results() 至少需要一个 results.json 或汇总表的路径")
     data, merge_issues = load_round(paths)
     return Round(cities=_frame(pd, city_rows(data)), scores=_frame(pd, score_rows(data), SCORE_COLUMNS),
                  issues=_frame(pd, issue_rows(data, merge_issues), ISSUE_COLUMNS),
                  sources=tuple(str(p) for p in paths))
+
+
+def _flat(paths) -> Iterable:
+    for path in paths:
+        if isinstance(path, (str, Path)) or not isinstance(path, Iterable):
+            yield path
+        else:
+            yield from path
 
 
 def _frame(pd, rows: list[dict], columns: tuple[str, ...] = ()) -> "pandas.DataFrame":

@@ -54,6 +54,15 @@ def test_the_national_view_of_a_results_json_and_a_summary_workbook(round_files)
     assert national.sources == (str(zj_json), str(js_book))
 
 
+def test_a_list_of_paths_is_the_same_as_the_paths(round_files):
+    """An analyst passes what glob gives: a list (the 湖南 trial got a TypeError traceback)."""
+    _, _, zj_json, _, js_book = round_files
+    listed = load_results([zj_json, js_book])
+    separate = load_results(zj_json, js_book)
+    assert listed.sources == separate.sources == (str(zj_json), str(js_book))
+    assert listed.cities.equals(separate.cities) and len(listed.cities) == 13
+
+
 def test_scores_hold_every_indicator_with_level_and_maximum(round_files):
     zhejiang, _, zj_json, _, _ = round_files
     scores = load_results(zj_json).scores
