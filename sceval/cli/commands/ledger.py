@@ -96,23 +96,19 @@ def submissions_table(ledger):
     """A rich table of every submission, oldest first."""
     from rich.table import Table
 
-    counting = {sub.sha256 for sub in ledger.counting().values()}
     from sceval.cli.console import shown
+    from sceval.ledger.ordering import shown_time  # Beijing time, as 判定依据 and every view show it
+
+    counting = {sub.sha256 for sub in ledger.counting().values()}
 
     table = Table(title=f"报送台账（{shown(ledger.path)}）")
-    for header in ("收到时间", "城市", "状态", "错误/警告/提示", "计入", "判定依据", "SHA-256", "文件"):
+    for header in ("收到时间（北京时间）", "城市", "状态", "错误/警告/提示", "计入", "判定依据", "SHA-256", "文件"):
         table.add_column(header)
     for sub in ledger.submissions():
-        table.add_row(_local(sub.received_at), shown(_city(sub)), _status(sub, sub.sha256 in counting),
+        table.add_row(shown_time(sub.received_at), shown(_city(sub)), _status(sub, sub.sha256 in counting),
                       f"{sub.errors}/{sub.warnings}/{sub.infos}",
                       "✓" if sub.sha256 in counting else "", _basis(sub), sub.sha256[:12], shown(sub.file_name))
     return table
-
-
-def _local(moment: str) -> str:
-    from datetime import datetime
-
-    return datetime.fromisoformat(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _city(sub) -> str:

@@ -190,6 +190,9 @@ def test_cli_lists_and_invalidates(tmp_path):
     listed = runner.invoke(app, ["ledger", "--out", str(out)], env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output
     assert "报送台账" in listed.output and "有效（已被替代）" in listed.output and "b.xlsx" in listed.output
+    # received 09:00 Beijing time, whatever the machine's zone (the 湖南 trial read 01:00 beside a
+    # 判定依据 of 09:00 for the same mail)
+    assert "收到时间（北京时间）" in listed.output and "2016-12-02 09:00" in listed.output
     done = runner.invoke(app, ["ledger", "invalidate", "bbbbbb", "--why", "填错", "--out", str(out)])
     assert done.exit_code == 0, done.output
     assert "已作废：b.xlsx" in done.output and "现计入：a.xlsx" in done.output
