@@ -292,14 +292,17 @@ class Ledger:
 
     def use(self, key: str, why: str) -> Submission:
         """Make one valid submission count for its city whatever the ordering rule says (the mirror
-        of invalidate); the latest such choice per city wins. CannotCount for one that cannot count."""
+        of invalidate); the latest such choice per city wins. One invalidated by mistake is
+        restored by it (the earlier reason stays in its note). CannotCount for one that cannot count."""
         target = self.find(key)
-        if not target.counts_as_valid:
-            state = "已作废" if target.invalidated else "有错误、无法采用（或未识别城市）"
-            raise CannotCount(f"报送“{target.file_name}”（SHA-256 {target.sha256[:12]}）{state}，不能指定为计入的报送。")
+        if not (target.status == "accepted" and target.city_code):
+            raise CannotCount(f"报送“{target.file_name}”（SHA-256 {target.sha256[:12]}）有错误、无法采用（或未识别城市），"
+                              "不能指定为计入的报送。")
+        if target.invalidated:
+            why = f"撤销作废（原作废原因：{target.invalidated_why or '未说明'}）：{why}"
         with self._transaction():
-            self._db.execute("UPDATE submissions SET used = 1, used_why = ?, used_at = ? WHERE sha256 = ?",
-                             (why, iso_time(), target.sha256))
+            self._db.execute("UPDATE submissions SET used = 1, used_why = ?, used_at = ?, invalidated = 0 "
+                             "WHERE sha256 = ?", (why, iso_time(), target.sha256))
         return self.find(target.sha256)
 
     def note_order(self) -> None:

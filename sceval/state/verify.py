@@ -31,7 +31,16 @@ class Verdict:
     def summary(self) -> str:
         if self.ok:
             return f"一致：{self.out_dir} 中的 {self.compared} 个输出文件与按当前状态重新计算的结果完全一致"
-        return f"不一致：{self.out_dir} 中有 {len(self.disagreements)} 处与按当前状态重新计算的结果不同"
+        said = f"不一致：{self.out_dir} 中有 {len(self.disagreements)} 处与按当前状态重新计算的结果不同"
+        reports = sorted({found.file for found in self.disagreements if found.file.endswith(".docx")})
+        if not reports:
+            return said
+        # the work report is a draft officials edit: never rebuilt by a state change, only by `report`
+        in_reports = sum(found.file in reports for found in self.disagreements)
+        where = "这些不同全部" if in_reports == len(self.disagreements) else f"其中 {in_reports} 处"
+        names = "、".join(Path(name).name for name in reports)
+        return (f"{said}\n{where}在评价工作报告（{names}）中：报告是按此前的结果生成的初稿，"
+                "调整、作废或重新计分后不会自动改写；请重新运行 sceval report 生成新的初稿（如已手工修改，请把修改誊到新稿）")
 
 
 def recompute(out_dir: Path, ledger=None) -> dict:

@@ -159,10 +159,11 @@ def use_command(
     out: Optional[Path] = OUT_OPTION,
     rerun: bool = RERUN_OPTION,
 ) -> None:
-    """指定某次报送为该城市计入的报送（不论各版本的时间先后）；与 invalidate 相对。"""
+    """指定某次报送为该城市计入的报送（不论各版本的时间先后；误作废的报送随即撤销作废）；与 invalidate 相对。"""
     def use(opened):
+        restored = opened.find(sha).invalidated
         target = opened.use(sha, why)
-        typer.echo(f"已指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
+        typer.echo(f"已{'撤销作废并' if restored else ''}指定：城市 {target.city_code} 计入 {target.file_name}（SHA-256 {target.sha256[:12]}），"
                    f"原因：{target.used_why}")
 
     _change(ctx, ledger, out, rerun, use)

@@ -29,6 +29,9 @@ def test_a_report_older_than_an_adjustment_is_named_by_verify_until_it_is_writte
     stale = [d for d in verdict.disagreements if d.file.endswith("评价工作报告.docx")]
     assert stale and all(d.where.startswith("表（") for d in stale)
     assert [d for d in verdict.disagreements if d not in stale] == []
+    # the last line says why and what to do, so an official does not take the round for broken
+    assert verdict.summary().splitlines()[1].startswith("这些不同全部在评价工作报告（评价工作报告.docx）中")
+    assert "sceval report" in verdict.summary()
     written = CliRunner().invoke(app, ["report", str(out / "results.json"), "--out", str(out / "评价工作报告.docx")])
     assert written.exit_code == 0, written.output
     assert verify_folder(out).ok

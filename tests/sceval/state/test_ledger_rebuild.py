@@ -141,3 +141,19 @@ def _shas(out) -> list[str]:
         shas = [s.sha256 for s in ledger.history(CITY.code)]
     assert len(shas) == 2
     return shas
+
+
+def test_an_invalidation_made_by_mistake_is_undone_by_use(out):
+    """The 湖南 trial: the corrected return was invalidated by mistake, and `ledger use` refused to
+    bring it back ("已作废，不能指定为计入的报送") although its help calls use invalidate's mirror."""
+    corrected = city_entry(out, CITY.code)
+    assert _ledger("invalidate", corrected["sha256"][:12], "--why", "误操作", "--out", str(out)).exit_code == 0
+    assert city_entry(out, CITY.code)["sha256"] != corrected["sha256"]
+    restored = _ledger("use", corrected["sha256"][:12], "--why", "作废有误，恢复更正版", "--out", str(out))
+    assert restored.exit_code == 0, restored.output
+    assert "已撤销作废" in restored.output
+    now = city_entry(out, CITY.code)
+    assert (now["sha256"], now["total"], now["status"]) == (corrected["sha256"], corrected["total"], corrected["status"])
+    [note] = [i["message"] for i in now["issues"] if i["code"] == "SUBMISSION_USED"]
+    assert "撤销作废（原作废原因：误操作）：作废有误，恢复更正版" in note
+    _assert_one_state(out)

@@ -143,7 +143,7 @@ class Round(RuleBasedStateMachine):
         (what `sceval ledger use/invalidate` does, sceval.state.recount)."""
         code = self._scored()[pick % len(self._scored())]
         with Ledger(self.out / "ledger.sqlite") as ledger:
-            history = [s for s in ledger.history(code) if s.status == "accepted" and not s.invalidated]
+            history = [s for s in ledger.history(code) if s.status == "accepted"]  # use restores an invalidated one
             if force_older and len(history) > 1:
                 ledger.use(history[0].sha256, "以首次报送为准")
             else:
