@@ -232,3 +232,16 @@ def test_exact_decimal_scores_given_to_the_writer_embed_as_numbers(tmp_path):
     results["cities"][0]["total"] = Decimal(str(results["cities"][0]["total"]))
     embedded = read_embedded(write_summary(results, tmp_path / "s.xlsx")).results[0]
     assert embedded["cities"][0]["total"] == float(results["cities"][0]["total"])
+
+
+def test_an_untouched_summary_with_a_city_reporting_to_the_nation_merges_without_warnings(tmp_path):
+    """The 湖南 trial merged the demo's 浙江 summary: 宁波's rank 直报国家 was said to differ from
+    the embedded 直报国家 ("可能被手工修改") — words compared as if they were numbers."""
+    results = make_results(province_code="330000", seed=5, n_roster=7, n_submitted=5)
+    apart = results["cities"][1]
+    apart["kind"] = "计划单列市"
+    next(c for c in results["roster"] if c["code"] == apart["code"])["kind"] = "计划单列市"
+    book = write_summary(results, tmp_path / "汇总_330000.xlsx")
+    shown = [row for row in openpyxl.load_workbook(book)["总览"].iter_rows(values_only=True) if apart["code"] in row]
+    assert shown and "直报国家" in shown[0]  # the words are on the sheet, and checked
+    assert load_sources([book]).issues == []
