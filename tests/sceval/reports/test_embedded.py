@@ -232,3 +232,22 @@ def test_exact_decimal_scores_given_to_the_writer_embed_as_numbers(tmp_path):
     results["cities"][0]["total"] = Decimal(str(results["cities"][0]["total"]))
     embedded = read_embedded(write_summary(results, tmp_path / "s.xlsx")).results[0]
     assert embedded["cities"][0]["total"] == float(results["cities"][0]["total"])
+
+
+def test_words_in_number_columns_are_not_taken_for_hand_edits(tmp_path):
+    """A 计划单列市's rank reads 直报国家 and refused optional indicators read 待补 x.xx: the words
+    the summary itself writes. Compared as numbers they were reported as hand edits (EMBED_VISIBLE_EDITED)
+    on every summary of such a province; a word changed by hand still is."""
+    results = make_results(province_code="330000", seed=3, n_roster=7, n_submitted=5)
+    apart, pending = results["cities"][1], results["cities"][2]
+    for entry in [apart] + [c for c in results["roster"] if c["code"] == apart["code"]]:
+        entry["kind"] = "计划单列市"
+    pending["optional_pending"] = 2.5
+    path = write_summary(results, tmp_path / "汇总.xlsx")
+    assert load_sources([path]).issues == []
+    book = openpyxl.load_workbook(path)
+    cell = next(c for row in book["总览"].iter_rows() for c in row if c.value == "直报国家")
+    cell.value = "1"
+    book.save(tmp_path / "改过.xlsx")
+    warnings = load_sources([tmp_path / "改过.xlsx"]).issues
+    assert [(w.code, w.cell) for w in warnings] == [("EMBED_VISIBLE_EDITED", cell.coordinate)]
