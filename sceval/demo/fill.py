@@ -131,8 +131,9 @@ def _fullwidth(text: str) -> str:
     return text.translate(str.maketrans("0123456789,.", "０１２３４５６７８９，．"))
 
 
-def write_fill(template: Path, out: Path, fill: CityFill) -> Path:
-    """Save a copy of ``template`` with ``fill`` written into its named cells."""
+def write_fill(template: Path, out: Path, fill: CityFill, saved_at: float | None = None) -> Path:
+    """Save a copy of ``template`` with ``fill`` written into its named cells; ``saved_at`` (POSIX
+    seconds): the save time its docProps/core.xml records, else this run's (openpyxl's)."""
     import openpyxl
 
     book = openpyxl.load_workbook(template)
@@ -146,7 +147,27 @@ def write_fill(template: Path, out: Path, fill: CityFill) -> Path:
                 cell.data_type = "s"  # text a city typed, not a formula
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
+    if saved_at is not None:
+        _set_saved_time(out, saved_at)
     return out
+
+
+def _set_saved_time(path: Path, saved_at: float) -> None:
+    """dcterms:modified as the filer's office suite would have written it. openpyxl stamps the
+    time of this run, years after the demo round's mail dates: a workbook saved after the mail
+    that carried it is a wrong clock (TIME_SAVED_AFTER_MAIL), not how a city returns its file."""
+    import re
+    import zipfile
+    from datetime import datetime, timezone
+
+    stamp = datetime.fromtimestamp(saved_at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", data)
+            target.writestr(info, data)
 
 
 def fill_central(path: Path, values: dict[str, dict[str, Decimal]]) -> Path:

@@ -38,6 +38,7 @@ SILENT_CITY = 8  # never replies
 CORRECTED_CITY = 6  # first return has an error, a corrected one follows a day later
 ZIPPED_CITIES = (0, 9)  # arrive together as one e-mail's zip of attachments
 BASE_TIME = 1482192000  # 2016-12-20 00:00 UTC: returns arrive before the 2016-12-30 deadline
+SAVED_BEFORE_SENDING = 20 * 60  # a filer saves the workbook, then mails it (seconds)
 
 
 @dataclass
@@ -155,8 +156,8 @@ def _one_city(run, index, city, template, inbox, catalog, optional) -> list[Path
 
 
 def _write_return(template: Path, path: Path, fill, hours: int) -> Path:
-    write_fill(template, path, fill)
     stamp = BASE_TIME + hours * 3600
+    write_fill(template, path, fill, saved_at=stamp - SAVED_BEFORE_SENDING)  # saved, then mailed
     os.utime(path, (stamp, stamp))  # received-at: when the e-mail arrived
     return path
 

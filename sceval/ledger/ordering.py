@@ -14,8 +14,12 @@ Two versions are compared on the first basis both have whose values differ (a ti
 填报日期 falls to the next basis). A time more than a day after the run, past year 9999 or
 unparsable is dropped before comparing (a warning, resp. an info), so it can never make a file
 outrank one whose times are sane; a file that lost a time to the future ranks below one that did
-not when no shared basis decides. When nothing decides, the later arrival (batch order, ledger
-sequence) is the newer, as before. A person can force the counted version (``sceval ledger use``).
+not when no shared basis decides. A mailed workbook cannot have been saved after its mail was
+sent: when its save time claims so (a clock is wrong: the PC's, its time zone, or the mail
+server's), the mail's time — the latest it can have been saved — stands in for it, with a
+warning, and the file's basis is named as the mail's time wherever it is shown. When nothing
+decides, the later arrival (batch order, ledger sequence) is the newer, as before. A person can
+force the counted version (``sceval ledger use``).
 
 Everything here is pure: times in, verdicts out.
 """
@@ -37,6 +41,12 @@ FUTURE = "future"  # key in a times dict: bases dropped for lying in the future
 # Key in a times dict: the file is a blank template (sceval.evaluate.intent) — never newer than a
 # filled return, whatever its times say (an untouched template keeps its render-time save stamp).
 BLANK = "blank"
+# Key in a times dict: the save time a mailed workbook claimed, later than its mail's Date; its
+# ``saved`` then holds the mail's time (see _saved_after_mail).
+SAVED_AFTER_MAIL = "saved_after_mail"
+# A filer's PC and a mail server keep their own clocks, a minute or two apart: a save time that
+# little after the mail is drift, not a wrong clock, and is kept.
+MAIL_CLOCK_SLACK = timedelta(minutes=5)
 BEIJING = timezone(timedelta(hours=8))
 FUTURE_SLACK = timedelta(days=1)
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -114,7 +124,25 @@ def sane_times(raw: dict, now: datetime, file: str = "") -> tuple[dict, list[Iss
             found.append(_future(file, basis, moment))
         else:
             times[basis] = _as_text(moment)
+    found += _saved_after_mail(times, file)
     return times, found
+
+
+def _saved_after_mail(times: dict, file: str) -> list[Issue]:
+    """TIME_SAVED_AFTER_MAIL, and the mail's time as the save time, when the workbook claims to
+    have been saved after the mail carrying it was sent: trusted as-is, a wrong clock would let
+    such a file outrank a later correction."""
+    if "saved" not in times or "message" not in times:
+        return []
+    claimed, sent = parse_moment(times["saved"], "saved"), parse_moment(times["message"], "message")
+    if claimed <= sent + MAIL_CLOCK_SLACK:
+        return []
+    times[SAVED_AFTER_MAIL], times["saved"] = times["saved"], times["message"]
+    mailed = shown_time(times["message"])
+    return [issue("TIME_SAVED_AFTER_MAIL",
+                  f"文件 {file} 的工作簿保存时间 {shown_time(times[SAVED_AFTER_MAIL])} 晚于发送它的邮件的发送时间 "
+                  f"{mailed}（北京时间）：文件不可能在邮件发出后才保存，应是填报电脑或邮件服务器的时钟（或时区）不准；"
+                  f"判断新旧版本时按邮件发送时间 {mailed} 计，不采用工作簿保存时间，请核实", file=file)]
 
 
 def _in_future(moment: datetime | date, now: datetime) -> bool:
@@ -186,7 +214,7 @@ def decided_basis(times: dict, verdicts: list[Verdict]) -> tuple[str, str]:
     used = {v.basis for v in verdicts if v.basis}
     for basis in BASES:
         if basis in used:
-            return basis, times.get(basis, "")
+            return shown_basis(basis, times), times.get(basis, "")
     if FUTURE in used:
         return FUTURE, ""
     return own_basis(times)
@@ -196,8 +224,14 @@ def own_basis(times: dict) -> tuple[str, str]:
     """A file's most trusted time: what it is judged on."""
     for basis in BASES:
         if basis in times:
-            return basis, times[basis]
+            return shown_basis(basis, times), times[basis]
     return "arrival", ""
+
+
+def shown_basis(basis: str, times: dict) -> str:
+    """The basis as recorded and shown: a save time replaced by the mail's time (SAVED_AFTER_MAIL)
+    is named the mail's time, so no view calls the mail's time the workbook's save time."""
+    return "message" if basis == "saved" and SAVED_AFTER_MAIL in times else basis
 
 
 def basis_text(basis: str, time: str) -> str:
@@ -211,7 +245,8 @@ def basis_text(basis: str, time: str) -> str:
 def reason(verdict: Verdict, newer_times: dict) -> str:
     """'按工作簿保存时间 2016-12-25 10:00 判定为更新的报送' for a message."""
     if verdict.basis in BASES:
-        return f"按{verdict.label} {shown_time(newer_times.get(verdict.basis, ''))} 判定为更新的报送"
+        label = LABELS[shown_basis(verdict.basis, newer_times)]
+        return f"按{label} {shown_time(newer_times.get(verdict.basis, ''))} 判定为更新的报送"
     if verdict.basis == "manual":
         return "已由人工指定计入的报送为准"
     if verdict.basis == FUTURE:
@@ -250,4 +285,6 @@ def place_of(choice: Choice, index: int, times: dict) -> tuple[str, str]:
     if index == choice.index:
         return choice.basis, choice.time
     basis = choice.verdicts[index].basis
-    return (basis, times.get(basis, "") if basis in BASES else "") if basis else ("arrival", "")
+    if basis in BASES:
+        return shown_basis(basis, times), times.get(basis, "")
+    return (basis, "") if basis else ("arrival", "")

@@ -1,4 +1,5 @@
-"""City status words (status_words.yaml), shared by the terminal, the summary and the feedback."""
+"""City status words (status_words.yaml), shared by the terminal, the summary and the feedback,
+and the mark of a total that includes review adjustments (the summary's 总览, the report)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,10 +9,14 @@ WORDS_FILE = Path(__file__).with_name("status_words.yaml")
 
 
 @lru_cache(maxsize=1)
-def _cities() -> dict[str, dict]:
+def _words() -> dict[str, dict]:
     import yaml
 
-    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))["cities"]
+    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+
+
+def _cities() -> dict[str, dict]:
+    return _words()["cities"]
 
 
 def city_status_labels() -> dict[str, str]:
@@ -25,3 +30,25 @@ def city_status_label(status: str) -> str:
 
 def statuses_to_chase() -> tuple[str, ...]:
     return tuple(status for status, entry in _cities().items() if entry.get("chase"))
+
+
+def adjusted_words() -> dict[str, str]:
+    """The words of the adjustment mark: column, cell, count_column, summary_note, report_note."""
+    return _words()["adjusted"]
+
+
+def adjusted_count(entry: dict) -> int:
+    """How many of the city's reported values the province's review changed: results.json's
+    cities[].adjustments holds those in force, one per value (an undone one is gone)."""
+    return len(entry.get("adjustments") or [])
+
+
+def adjusted_mark(entry: dict) -> str:
+    """'2 项' beside the total of a city with review adjustments; "" (blank, not 0) otherwise."""
+    count = adjusted_count(entry)
+    return adjusted_words()["cell"].format(count=count) if count else ""
+
+
+def adjusted_note(kind: str, cities: list[str]) -> str:
+    """The note under a table with marked cities (``kind``: summary or report); "" with none."""
+    return adjusted_words()[f"{kind}_note"].format(cities="、".join(cities)) if cities else ""

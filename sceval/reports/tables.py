@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from sceval.reports.status_words import adjusted_count, adjusted_words
 from sceval.reports.summary.columns import optional_columns
 from sceval.reports.summary.data import SEVERITY_LABELS, CityRow, SummaryData, to_decimal
 
@@ -48,7 +49,9 @@ def _city_row(row: CityRow, firsts, bounds: tuple) -> dict:
         found[f"{first.code} {first.name}"] = row.score(first.code)
     found.update({"自选指标得分": to_decimal(record.get("optional_total")),
                   "完整度（%）": to_decimal(record.get("completeness")),
-                  "待补分值": to_decimal(record.get("points_at_stake"))})
+                  "待补分值": to_decimal(record.get("points_at_stake")),
+                  # as 总览's 审核调整 mark: the total includes this many reviewed values; None when none
+                  adjusted_words()["count_column"]: adjusted_count(record) or None})
     return found
 
 

@@ -14,6 +14,7 @@ from sceval.reports.report.facts import ProvinceRound, ReportFacts, exact, feed_
 from sceval.reports.report.naming import file_label, reason_text, sent_day, sentence
 from sceval.reports.report.wording import (beijing_day, chinese_date, kind_counts, names, percent, points,
                                            weight)
+from sceval.reports.status_words import adjusted_mark, adjusted_note, adjusted_words
 
 FILE_STATUSES = ("counted", "superseded", "rejected", "duplicate", "invalidated")
 
@@ -77,8 +78,14 @@ def _cities(writer: Writer, facts: ReportFacts) -> None:
         return
     province = facts.provinces[0]
     rows = [[number, c.name, c.kind, status_label(c.status), chinese_date(beijing_day(_received(province, c))),
-             points(c.total)] for number, c in enumerate(cities, start=1)]
-    writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分"], rows, [2, 3, 3, 4, 5, 2])
+             points(c.total), adjusted_mark(c.entry)] for number, c in enumerate(cities, start=1)]
+    # The 审核调整 column is there for every round, so verify matches this table by its header
+    # whether or not a city was adjusted, and a stale mark (or a missing one) is a difference.
+    writer.table("参评城市及报送情况", ["序号", "城市", "类型", "报送状态", "报送日期", "总分", adjusted_words()["column"]],
+                 rows, [7, 11, 11, 14, 21, 9, 11])  # a date and a total on one line (checked in a PDF)
+    note = adjusted_note("report", [c.name for c in cities if adjusted_mark(c.entry)])
+    if note:
+        writer.paragraph(note)
     _apart(writer, province)
 
 

@@ -7,6 +7,7 @@ from sceval.reports.report import figures as fig
 from sceval.reports.report.document import Writer
 from sceval.reports.report.facts import CityRecord, ReportFacts, outline
 from sceval.reports.report.wording import names, percent, points, weight
+from sceval.reports.status_words import adjusted_mark, adjusted_note, adjusted_words
 
 
 def write_scores(writer: Writer, facts: ReportFacts) -> None:
@@ -45,8 +46,14 @@ def _totals(writer: Writer, facts: ReportFacts) -> None:
         rows = [[name, f"{weight(low)}–{weight(high)}", stages.count(name)] for name, low, high in facts.bands()]
         writer.table("各成熟度阶段城市数", ["成熟度阶段", "总分区间（分）", "城市数"], rows)
     writer.picture(charts.histogram_chart(fig.histogram([c.total for c in scored]), "城市总分分布"))
-    rows = [[rank, facts.city_label(c), points(c.total), facts.stage(c.total) or "—"] for rank, c in ranking(scored)]
-    writer.table("城市总分排名", ["排名", "城市", "总分", "成熟度阶段"], rows)
+    ranked = ranking(scored)
+    rows = [[rank, facts.city_label(c), points(c.total), facts.stage(c.total) or "—", adjusted_mark(c.entry)]
+            for rank, c in ranked]
+    writer.table("城市总分排名", ["排名", "城市", "总分", "成熟度阶段", adjusted_words()["column"]], rows, [2, 4, 2, 3, 3])
+    if facts.national:  # a province's report explained the mark under its table of cities (表1)
+        note = adjusted_note("report", [facts.city_label(c) for _, c in ranked if adjusted_mark(c.entry)])
+        if note:
+            writer.paragraph(note)
 
 
 def _rate_rows(found: list[fig.Rate]) -> list[list[str]]:

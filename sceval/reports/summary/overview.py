@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
+from sceval.reports.status_words import adjusted_mark, adjusted_note, adjusted_words
 from sceval.reports.summary.columns import first_columns
 from sceval.reports.summary.data import APART, STATUS_LABELS, CityRow, SummaryData, column_stats, to_decimal
 from sceval.reports.summary.style import (
@@ -19,7 +20,7 @@ class Field:
     header: str
     width: float
     get: Callable[[CityRow], object]
-    kind: str = "text"  # text | score | integer | percent
+    kind: str = "text"  # text | mark (text that must stand out) | score | integer | percent
     stats: bool = False  # statistics rows computed for this column
     maximum: Decimal | None = None  # the column's 满分: cells coloured by score ÷ this
 
@@ -46,6 +47,8 @@ def _fields(data: SummaryData) -> list[Field]:
         Field("类型", 9, lambda r: r.kind),
         Field("状态", 10, lambda r: r.status_label),
         Field("总分", 8, lambda r: r.total, "score", True, data.catalog.total_points),
+        # Beside the total: it includes review adjustments ("2 项"), so it is not the value as reported.
+        Field(adjusted_words()["column"], 9, lambda r: adjusted_mark(r.record), "mark"),
         Field("自选指标得分", 9, _optional_score, "score", True),
     ]
     for col in first_columns(data.catalog):
@@ -62,6 +65,9 @@ def _fields(data: SummaryData) -> list[Field]:
 
 
 def _write_cell(ws, row: int, col: int, field: Field, value, styles: Styles) -> None:
+    if field.kind == "mark":
+        write_text(ws, row, col, value, styles.mark)
+        return
     if field.kind == "text" or isinstance(value, str):  # a score's "待补", a rank's 直报国家: text
         write_text(ws, row, col, value, styles.text)
         return
@@ -127,8 +133,18 @@ def write_overview(workbook, data: SummaryData, styles: Styles, title: list) -> 
             _write_cell(ws, row, col, field, field.get(city), styles)
     _format_sheet(ws, fields, header_row, row, styles)
     after = _write_stats(ws, row + 2, fields, data, styles)
+    for offset, note in enumerate(_notes(data)):
+        write_text(ws, after + 1 + offset, 0, note, styles.text)
+    ws.activate()
+
+
+def _notes(data: SummaryData) -> list[str]:
+    """The notes under the table: cities reporting to the nation, totals with review adjustments."""
+    notes = []
     if data.apart:
         names = "、".join(f"{r.name}（{r.kind}）" for r in data.apart)
-        write_text(ws, after + 1, 0, f"说明：{names}直接向国家报送，列在表末（{APART}），不参与本省排名和"
-                                     "平均值、中位数、最高分、最低分的统计。", styles.text)
-    ws.activate()
+        notes.append(f"说明：{names}直接向国家报送，列在表末（{APART}），不参与本省排名和"
+                     "平均值、中位数、最高分、最低分的统计。")
+    marked = [f"{r.province_name}{r.name}" if data.national else r.name for r in data.rows if adjusted_mark(r.record)]
+    adjusted = adjusted_note("summary", marked)
+    return notes + ([adjusted] if adjusted else [])

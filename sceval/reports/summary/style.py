@@ -44,6 +44,7 @@ class Styles:
         self.stat_blank = add(dict(cell, bg_color=STAT_BG))
         self.missing_mark = add({"font_color": "#7F7F7F", "bg_color": "#EDEDED"})
         self.error_mark = add({"font_color": "#C00000", "bold": True})
+        self.mark = add(dict(cell, font_color="#C65911", bold=True, align="center"))  # a total's 审核调整
         self.rate_fills = [(low, add({"bg_color": colour})) for low, colour in RATE_FILLS]
 
 

@@ -64,7 +64,7 @@ def _edited_in_sheet(rows: list[list], sheet: str, columns, by_code: dict, where
 def _same(shown, expected) -> bool:
     if expected is None or expected == "":
         return shown in ("", None)
-    if isinstance(expected, str):  # a rank's 直报国家, a score's 待补: shown as the same words
+    if isinstance(expected, str):  # a word in a number column: the rank 直报国家, a score 待补 2.50
         return shown == expected
     try:
         return isinstance(shown, (int, float)) and not isinstance(shown, bool) and \

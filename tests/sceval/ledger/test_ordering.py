@@ -96,9 +96,9 @@ def test_future_and_unreadable_times_are_dropped_with_an_issue():
 
 
 def test_an_e_mail_date_in_rfc_2822_and_a_day_after_the_run_are_accepted():
-    times, found = ordering.sane_times({"message": "Tue, 27 Dec 2016 18:00:00 +0800",
+    times, found = ordering.sane_times({"message": "Thu, 29 Dec 2016 05:00:00 +0800",
                                         "saved": "2016-12-28T20:00:00Z"}, NOW)
-    assert found == [] and times == {"saved": "2016-12-28T20:00:00+00:00", "message": "2016-12-27T10:00:00+00:00"}
+    assert found == [] and times == {"saved": "2016-12-28T20:00:00+00:00", "message": "2016-12-28T21:00:00+00:00"}
 
 
 def test_newest_ties_go_to_the_later_arrival_and_forced_wins():

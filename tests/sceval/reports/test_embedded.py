@@ -234,14 +234,20 @@ def test_exact_decimal_scores_given_to_the_writer_embed_as_numbers(tmp_path):
     assert embedded["cities"][0]["total"] == float(results["cities"][0]["total"])
 
 
-def test_an_untouched_summary_with_a_city_reporting_to_the_nation_merges_without_warnings(tmp_path):
-    """The 湖南 trial merged the demo's 浙江 summary: 宁波's rank 直报国家 was said to differ from
-    the embedded 直报国家 ("可能被手工修改") — words compared as if they were numbers."""
-    results = make_results(province_code="330000", seed=5, n_roster=7, n_submitted=5)
-    apart = results["cities"][1]
-    apart["kind"] = "计划单列市"
-    next(c for c in results["roster"] if c["code"] == apart["code"])["kind"] = "计划单列市"
-    book = write_summary(results, tmp_path / "汇总_330000.xlsx")
-    shown = [row for row in openpyxl.load_workbook(book)["总览"].iter_rows(values_only=True) if apart["code"] in row]
-    assert shown and "直报国家" in shown[0]  # the words are on the sheet, and checked
-    assert load_sources([book]).issues == []
+def test_words_in_number_columns_are_not_taken_for_hand_edits(tmp_path):
+    """A 计划单列市's rank reads 直报国家 and refused optional indicators read 待补 x.xx: the words
+    the summary itself writes. Compared as numbers they were reported as hand edits (EMBED_VISIBLE_EDITED)
+    on every summary of such a province; a word changed by hand still is."""
+    results = make_results(province_code="330000", seed=3, n_roster=7, n_submitted=5)
+    apart, pending = results["cities"][1], results["cities"][2]
+    for entry in [apart] + [c for c in results["roster"] if c["code"] == apart["code"]]:
+        entry["kind"] = "计划单列市"
+    pending["optional_pending"] = 2.5
+    path = write_summary(results, tmp_path / "汇总.xlsx")
+    assert load_sources([path]).issues == []
+    book = openpyxl.load_workbook(path)
+    cell = next(c for row in book["总览"].iter_rows() for c in row if c.value == "直报国家")
+    cell.value = "1"
+    book.save(tmp_path / "改过.xlsx")
+    warnings = load_sources([tmp_path / "改过.xlsx"]).issues
+    assert [(w.code, w.cell) for w in warnings] == [("EMBED_VISIBLE_EDITED", cell.coordinate)]

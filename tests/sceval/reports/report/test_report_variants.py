@@ -77,7 +77,7 @@ def test_a_rejected_city_is_named_and_not_scored(tmp_path):
     city = next(c for c in results["cities"] if c["status"] == "rejected")
     assert f"1个城市的报送均无法采用（{city['name']}）" in report.paragraph("均无法采用")
     row = next(r for r in report.table("参评城市及报送情况") if r[1] == city["name"])
-    assert row[3:] == ["已报送但无法采用", "2016年12月22日", "—"]
+    assert row[3:] == ["已报送但无法采用", "2016年12月22日", "—", ""]  # no total, no 审核调整 mark
     quality = {r[0]: r[3] for r in report.table("数据质量问题（按问题代码）")}
     assert quality["FILE_LEGACY_XLS"] == "1"  # from the file, not again from the city's entry
     assert numbers_in(report.paragraph("列入评价名单的城市共"))[-1] == str(len(scored(_exact(results))))
@@ -236,3 +236,16 @@ def test_the_report_dates_a_return_by_the_time_it_carries_not_the_disk_time(tmp_
     report = _report(tmp_path, [results])
     shown = next(r for r in report.table("参评城市及报送情况") if r[1] == city["name"])
     assert shown[4] == "2016年12月18日"
+
+
+def test_the_national_ranking_marks_totals_with_review_adjustments(tmp_path):
+    """The national report's 表1 has no city totals: 城市总分排名 carries the 审核调整 mark and its note."""
+    pair = national_pair()
+    city = scored(pair[1])[0]
+    city["adjustments"] = [{"id": n, "input": name, "original": 1, "adjusted": 2, "why": "电话核实", "by": "省审核组",
+                            "at": "2016-12-26T02:00:00+00:00"} for n, name in enumerate(("SC_A_NUM", "SC_A_DEN"), 1)]
+    report = _report(tmp_path, pair)
+    label = f"{pair[1]['province']['name']}{city['name']}"
+    marks = {row[1]: row[4] for row in report.table("城市总分排名")}
+    assert marks.pop(label) == "2 项" and set(marks.values()) == {""}
+    assert f"（{label}）" in report.paragraph("注：“审核调整”列")
