@@ -19,10 +19,10 @@ from sceval.intake.central import SHEET as CENTRAL_SHEET
 from sceval.mail.address import you
 from sceval.mail.compose import Outgoing, attach, new_message, recipient
 from sceval.reports.feedback import sent_name
+from sceval.reports.status_words import statuses_to_remind
 
 FILL_RULE = "只填黄色单元格，保存为 .xlsx 报回"
 FEEDBACK_DIR = "反馈"
-REMIND_STATUSES = ("missing", "rejected")
 MAX_REASONS = 8  # a reminder names the first few reasons; the rest are in the feedback workbook
 
 
@@ -132,7 +132,7 @@ def reminders(results: dict, province: ProvinceConfig, roster: Roster | None = N
     cities = _cities(results, roster)
     found = []
     for entry in results["cities"]:
-        if entry["status"] not in REMIND_STATUSES or entry["code"] not in cities:
+        if entry["status"] not in statuses_to_remind() or entry["code"] not in cities:
             continue
         city = cities[entry["code"]]
         reasons = "\n".join(f"  - {reason}" for reason in reminder_reasons(results, entry, city))

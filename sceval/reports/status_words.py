@@ -1,4 +1,5 @@
-"""City status words (status_words.yaml), shared by the terminal, the summary and the feedback."""
+"""City status words (status_words.yaml), shared by the terminal, the summary and the feedback,
+and the rules that go with them: which statuses are scored, chased, reminded."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -25,3 +26,15 @@ def city_status_label(status: str) -> str:
 
 def statuses_to_chase() -> tuple[str, ...]:
     return tuple(status for status, entry in _cities().items() if entry.get("chase"))
+
+
+@lru_cache(maxsize=1)
+def scored_statuses() -> tuple[str, ...]:
+    """The statuses of cities with a total: rescored, ranked, in every statistic."""
+    return tuple(status for status, entry in _cities().items() if entry.get("scored"))
+
+
+def statuses_to_remind() -> tuple[str, ...]:
+    """Chased with nothing scored (missing, rejected): sceval mail remind writes to them."""
+    return tuple(s for s in statuses_to_chase() if s not in scored_statuses())
+

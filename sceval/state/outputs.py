@@ -34,7 +34,6 @@ def feedback_name(city: City) -> str:
 
 
 INPUTS_DIR = ".sceval-inputs"  # a copy of each return a feedback workbook may be made from
-SCORED = ("submitted", "corrected", "has_errors")
 
 
 # A return that `sceval ledger use/invalidate` may make count later (sceval.state.recount).
@@ -112,13 +111,14 @@ def _official_of(results: dict):
     one): its official scores, the values ingest read, and the secretariat's values."""
     from sceval.results.model import catalog_of
     from sceval.reports.feedback import CENTRAL_UNREADABLE, Official
+    from sceval.reports.status_words import scored_statuses
 
     catalog = catalog_of(results)
     central = [(i.name, i.label, (sub or second).code) for second, sub, i in catalog.inputs()
                if not i.city_fills] if catalog else []
 
     def official(entry: dict):
-        if entry.get("status") not in SCORED:
+        if entry.get("status") not in scored_statuses():
             return None
         inputs = entry.get("inputs") or {}
         # A feed cell the secretariat filled but nobody could read (八十分) was received: say so.

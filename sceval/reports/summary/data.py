@@ -13,7 +13,7 @@ from sctemplates.methods import round_score
 from sctemplates.model import Catalog
 from sctemplates.roster import reports_apart
 
-from sceval.reports.status_words import city_status_labels
+from sceval.reports.status_words import city_status_labels, scored_statuses
 
 STATUS_LABELS = city_status_labels()  # the words of sceval/reports/status_words.yaml
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -74,7 +74,7 @@ class CityRow:
 
     @property
     def scored(self) -> bool:
-        return self.status != "missing" and self.total is not None
+        return self.status in scored_statuses() and self.total is not None
 
     @property
     def issues(self) -> list[dict]:
