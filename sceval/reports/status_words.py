@@ -1,5 +1,5 @@
 """City status words (status_words.yaml), shared by the terminal, the summary and the feedback,
-and the rules that go with them: which statuses are scored, chased, reminded."""
+and the rules that go with them: which statuses are scored, chased, reminded, given feedback."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -35,6 +35,10 @@ def scored_statuses() -> tuple[str, ...]:
 
 
 def statuses_to_remind() -> tuple[str, ...]:
-    """Chased with nothing scored (missing, rejected): sceval mail remind writes to them."""
+    """Chased with nothing scored (missing, rejected, blank): sceval mail remind writes to them."""
     return tuple(s for s in statuses_to_chase() if s not in scored_statuses())
 
+
+def gets_feedback(status: str) -> bool:
+    """Whether a city of this status with issues gets a 问题反馈表 (and so a feedback e-mail)."""
+    return bool(_cities().get(status, {}).get("feedback", True))
