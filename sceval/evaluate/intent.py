@@ -36,8 +36,9 @@ def blank_template_issue(catalog: Catalog, parsed: dict[str, Parsed], file: str)
     if not is_blank(catalog, parsed):
         return None
     filled, total = filled_count(catalog, parsed), len(catalog.city_inputs())
-    return issue("BLANK_TEMPLATE", f"文件 {file} 是未填写数据的空白模板（{total} 项城市填报数据中填写了 {filled} 项）；"
-                                   "该市如另有已填报的报送，以已填报的为准，本文件不计入", file=file)
+    return issue("BLANK_TEMPLATE", f"文件 {file} 是未填写数据的空白模板（{total} 项城市填报数据中填写了 {filled} 项），"
+                                   "本文件不计分；该市另有已填报的报送时以已填报的为准，否则该市尚未报送填好的填报表，"
+                                   "请其填写后报送", file=file)
 
 
 # --- a fraction in a %-unit cell -------------------------------------------------------------

@@ -12,7 +12,8 @@ from sctemplates.roster import Roster
 
 from sceval.ledger import ordering
 from sceval.results.model import (
-    ACCEPTED, COUNTED, DUPLICATE, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome,
+    ACCEPTED, BLANK, COUNTED, DUPLICATE, EMPTY_CELL_CODES, INVALIDATED, REJECTED, SUPERSEDED, FileOutcome,
+    is_blank_return,
 )
 
 
@@ -46,18 +47,21 @@ class Decision:
 def choose_counted(outcomes: list[FileOutcome], ledger=None, roster: Roster | None = None) -> Decision:
     """The ledger (an open sceval.ledger.Ledger) decides when given; else the newest accepted file."""
     decision = _ledger_decision(ledger, outcomes, roster) if ledger is not None else _newest_accepted(outcomes)
-    _quiet_set_aside_blanks(outcomes)
+    _quiet_blanks(outcomes)
     return decision
 
 
-# What an empty template says about every empty cell: nothing the city must fix once its filled
-# return counts, so a blank template set aside keeps only its own row's words (BLANK_TEMPLATE, …).
-EMPTY_CELL_CODES = frozenset({"VAL_MISSING", "FILER_MISSING", "ATTEST_MISSING", "CENTRAL_MISSING"})
+def counted_status(issues) -> str:
+    """The files[] status of the return that stands for its city: "blank" when it is a blank
+    template (the city is then not scored, sceval.results.model.counted_entry), else "counted"."""
+    return BLANK if is_blank_return(issues) else COUNTED
 
 
-def _quiet_set_aside_blanks(outcomes: list[FileOutcome]) -> None:
+def _quiet_blanks(outcomes: list[FileOutcome]) -> None:
+    """A blank template, set aside or the city's only return, keeps only its own row's words
+    (EMPTY_CELL_CODES): the city must fill the template, not fix 80 cells one by one."""
     for outcome in outcomes:
-        if outcome.status == SUPERSEDED and outcome.times.get(ordering.BLANK):
+        if outcome.status in (SUPERSEDED, BLANK) and outcome.times.get(ordering.BLANK):
             outcome.issues = [i for i in outcome.issues if i.code not in EMPTY_CELL_CODES]
 
 
@@ -101,7 +105,7 @@ def _newest_accepted(outcomes: list[FileOutcome]) -> Decision:
     for code, files in _accepted_by_city(outcomes).items():
         choice = ordering.choose([f.times for f in files])
         chosen = decision.counted[code] = files[choice.index]
-        chosen.status = COUNTED
+        chosen.status = counted_status(chosen.issues)
         for index, older in enumerate(files):
             older.order_basis, older.order_time = ordering.place_of(choice, index, older.times)
             if older is not chosen:
@@ -169,7 +173,7 @@ def _apply_ledger_status(outcome: FileOutcome, counting: dict, invalidated: set,
     if outcome.sha256 in invalidated:
         outcome.status = INVALIDATED
     elif current is not None and current.sha256 == outcome.sha256:
-        outcome.status = COUNTED
+        outcome.status = counted_status(outcome.issues)
         if outcome.result is not None:  # else its stored results are used, as for an earlier run
             decision.counted[outcome.city.code] = outcome
     else:

@@ -25,7 +25,8 @@ BUSY_SECONDS = 10
 # sqlite3 primary result codes (sqlite_errorcode & 0xff)
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
-ACCEPTED_IN_RESULTS = ("counted", "superseded", "invalidated")
+ACCEPTED_IN_RESULTS = ("counted", "blank", "superseded", "invalidated")
+STANDS_FOR_CITY = ("counted", "blank")  # files[] statuses of the return a city's entry is made from
 
 
 class LedgerProblem(RunStopped):
@@ -143,7 +144,7 @@ def _submission(entry, counted: dict) -> Submission | None:
     if not isinstance(entry, dict) or not entry.get("sha256") or entry.get("status") == "duplicate":
         return None
     accepted = entry.get("status") in ACCEPTED_IN_RESULTS and bool(entry.get("city"))
-    city_entry = counted.get(entry["sha256"]) if entry.get("status") == "counted" else None
+    city_entry = counted.get(entry["sha256"]) if entry.get("status") in STANDS_FOR_CITY else None
     try:
         sub = Submission.from_dict({"sha256": entry["sha256"], "size": entry.get("size") or 0,
                                     "path": str(entry.get("path") or ""), "received_at": entry.get("received_at"),

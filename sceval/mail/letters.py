@@ -19,10 +19,10 @@ from sceval.intake.central import SHEET as CENTRAL_SHEET
 from sceval.mail.address import you
 from sceval.mail.compose import Outgoing, attach, new_message, recipient
 from sceval.reports.feedback import sent_name
+from sceval.reports.status_words import gets_feedback, statuses_to_remind
 
 FILL_RULE = "只填黄色单元格，保存为 .xlsx 报回"
 FEEDBACK_DIR = "反馈"
-REMIND_STATUSES = ("missing", "rejected")
 MAX_REASONS = 8  # a reminder names the first few reasons; the rest are in the feedback workbook
 
 
@@ -94,6 +94,8 @@ def reminder_reasons(results: dict, entry: dict, city: City | None = None) -> li
     if not rejected and entry.get("status") == "missing":
         return [f"尚未收到{addressed}的填报表。"]
     reasons = [_rejected_reason(row, addressed) for row in rejected]
+    if entry.get("status") == "blank":  # its empty cells are no errors to list: the template is to be filled
+        return [_blank_reason(entry, addressed)] + reasons
     errors = [i["message"] for i in entry.get("issues", []) if i["severity"] == "error"][:MAX_REASONS]
     return reasons + (["；".join(errors) + "。"] if errors and not rejected else [])
 
@@ -116,6 +118,18 @@ def _rejected_reason(row: dict, addressed: str) -> str:
     return "；".join(i["message"] for i in row["issues"][:MAX_REASONS]) + "。"  # MAIL_* rows say it all
 
 
+def _blank_reason(entry: dict, addressed: str) -> str:
+    """The city replied with the template it was sent, nothing filled in: the file is named (when,
+    from whom), so the city knows which letter is meant and that it has not reported yet."""
+    from sceval.ledger.ordering import shown_time
+
+    message = entry.get("message") or {}
+    when = shown_time(message.get("date") or entry.get("received_at") or "")
+    sender = f"，发件人 {message['from']}" if message.get("from") else ""
+    return (f"收到{addressed}报回的文件“{sent_name(entry['file'])}”（{when}{sender}），但这是下发的空白填报表，"
+            f"未填写数据，不能计分；{addressed}尚未报送填好的填报表。")
+
+
 def _link_reason(message: dict, addressed: str) -> str:
     """The city did send something (a 超大附件 / 网盘 link): ask for the file as an attachment."""
     links = "；".join(f"{link['service']}下载链接" + (f"（有效期：{link['expiry']}）" if link.get("expiry") else "")
@@ -132,12 +146,14 @@ def reminders(results: dict, province: ProvinceConfig, roster: Roster | None = N
     cities = _cities(results, roster)
     found = []
     for entry in results["cities"]:
-        if entry["status"] not in REMIND_STATUSES or entry["code"] not in cities:
+        if entry["status"] not in statuses_to_remind() or entry["code"] not in cities:
             continue
         city = cities[entry["code"]]
         reasons = "\n".join(f"  - {reason}" for reason in reminder_reasons(results, entry, city))
+        ask = (f"请在下发的填报表中填写数据（{FILL_RULE}），于 {province.deadline} 前回复本邮件报送。"
+               if entry["status"] == "blank" else f"请尽快将填报表（{FILL_RULE}）回复本邮件报送。")
         body = (f"{city.name}：\n\n{province.round_name}的报送截止日期为 {province.deadline}。截至目前：\n{reasons}\n\n"
-                f"请尽快将填报表（{FILL_RULE}）回复本邮件报送。\n\n{_signature(province)}\n")
+                f"{ask}\n\n{_signature(province)}\n")
         subject = f"【催报】{province.round_name}：请{city.name}尽快报送填报表"
         found.append(Outgoing(city.code, city.name,
                               new_message(province.sender(), _to(city, problems, "催报邮件"), subject, body)))
@@ -153,8 +169,8 @@ def feedback_letters(results_dir: Path, province: ProvinceConfig, roster: Roster
     found = []
     for entry in results["cities"]:
         workbook = Path(results_dir) / FEEDBACK_DIR / f"{entry['code']}_{entry['name']}_问题反馈.xlsx"
-        if entry["code"] not in cities or not workbook.is_file():
-            continue
+        if entry["code"] not in cities or not workbook.is_file() or not gets_feedback(entry["status"]):
+            continue  # a blank template's city is reminded instead (sceval mail remind): chased once
         city = cities[entry["code"]]
         message = new_message(province.sender(), _to(city, problems, "反馈邮件"),
                               f"【问题反馈】{province.round_name}：{city.name}填报表问题反馈",

@@ -16,9 +16,9 @@ from sctemplates.render.previous import PreviousCity
 from sceval.results.model import CITY_ISSUE_KEYS, json_number
 from sceval.previous.load import PreviousRound, round_name
 from sceval.previous.rules import year_on_year_rules
+from sceval.reports.status_words import scored_statuses
 
 YOY_CODES = ("YOY_JUMP", "YOY_SIGN", "YOY_EMPTIED")
-UNSCORED = ("missing", "rejected")
 
 
 def compare_with_previous(run, previous: PreviousRound, catalog) -> None:
@@ -34,7 +34,7 @@ def compare_with_previous(run, previous: PreviousRound, catalog) -> None:
         earlier = previous.cities.get(entry.get("code"))
         entry["previous"] = previous_field(earlier)
         entry["change"] = change(entry.get("total"), earlier)
-        if earlier is None or entry.get("status") in UNSCORED:
+        if earlier is None or entry.get("status") not in scored_statuses():
             continue
         found = year_on_year(entry.get("inputs") or {}, earlier, previous, labels, this_round,
                              _cells(run, entry, order), rules)

@@ -1,5 +1,6 @@
 """City status words (status_words.yaml), shared by the terminal, the summary and the feedback,
-and the mark of a total that includes review adjustments (the summary's 总览, the report)."""
+and the rules that go with them (which statuses are scored, chased, reminded, given
+feedback), and the mark of a total that includes review adjustments (the summary's 总览, the report)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -52,3 +53,19 @@ def adjusted_mark(entry: dict) -> str:
 def adjusted_note(kind: str, cities: list[str]) -> str:
     """The note under a table with marked cities (``kind``: summary or report); "" with none."""
     return adjusted_words()[f"{kind}_note"].format(cities="、".join(cities)) if cities else ""
+
+
+@lru_cache(maxsize=1)
+def scored_statuses() -> tuple[str, ...]:
+    """The statuses of cities with a total: rescored, ranked, in every statistic."""
+    return tuple(status for status, entry in _cities().items() if entry.get("scored"))
+
+
+def statuses_to_remind() -> tuple[str, ...]:
+    """Chased with nothing scored (missing, rejected, blank): sceval mail remind writes to them."""
+    return tuple(s for s in statuses_to_chase() if s not in scored_statuses())
+
+
+def gets_feedback(status: str) -> bool:
+    """Whether a city of this status with issues gets a 问题反馈表 (and so a feedback e-mail)."""
+    return bool(_cities().get(status, {}).get("feedback", True))

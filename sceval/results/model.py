@@ -9,13 +9,13 @@ results.json (UTF-8, keep this shape stable; scores are JSON numbers with 2 deci
      "roster": [{"code", "name", "kind"}],
      "generated_at": ISO-8601 UTC,
      "files": [{"path", "sha256", "size", "received_at",
-                "status": "counted" | "superseded" | "rejected" | "duplicate" | "invalidated",
+                "status": "counted" | "blank" | "superseded" | "rejected" | "duplicate" | "invalidated",
                 "city": code | null,
                 "order_basis": "saved" | "filed" | "message" | "member" | "mtime" | "manual" | "future" | "arrival",
                 "order_time": the file's own time on that basis (ISO; a day for "filed") | "",
                 "issues": [Issue.as_dict()]}],              # order_*: sceval.ledger.ordering
      "cities": [{"code", "name", "kind",
-                 "status": "submitted" | "has_errors" | "corrected" | "rejected" | "missing",
+                 "status": "submitted" | "has_errors" | "corrected" | "rejected" | "blank" | "missing",
                  "file", "sha256", "received_at",
                  "total", "optional_total",            # null when missing / no optional indicators
                  "scores": {"L1": …, "L1P1": …, "L1P1-A1": …, "ZX": …, "ZXP1-A1": …},
@@ -59,6 +59,13 @@ scores. A city whose counting file superseded an older accepted one is "correcte
 sent files but none could be used (all rejected: a .xls, a locked weight edited, …) is
 "rejected" (added in the second release): null scores like "missing", but "file", "sha256" and
 "received_at" name its newest rejected file and "issues" say why it could not be used.
+
+"blank" (cities[] and files[]): the return that stands for the city is a blank template
+(BLANK_TEMPLATE) — it replied with the template it was sent and nothing filled in. The city is
+not scored: null scores like "missing" (never ranked, in no statistic), but "file", "sha256",
+"received_at" and "message" name that file and "issues" keep BLANK_TEMPLATE and what else was
+said of it (not one VAL_MISSING per empty cell). Its files[] row is "blank", not "counted":
+nothing of it counts. A later filled return counts as usual; the blank is then "superseded".
 """
 from __future__ import annotations
 
@@ -76,7 +83,17 @@ from sctemplates.roster import City, Roster
 
 ACCEPTED, REJECTED = "accepted", "rejected"  # before the ledger decides
 COUNTED, SUPERSEDED, DUPLICATE, INVALIDATED = "counted", "superseded", "duplicate", "invalidated"
+BLANK = "blank"  # files[] and cities[]: the city's return is a blank template, so nothing counts
 CITY_ISSUE_KEYS = ("code", "severity", "sheet", "cell", "indicator", "message")
+BLANK_TEMPLATE = "BLANK_TEMPLATE"
+# What an empty template says about every empty cell: nothing the city must fix cell by cell —
+# it must fill the template — so a blank template keeps only its own words (BLANK_TEMPLATE, …).
+EMPTY_CELL_CODES = frozenset({"VAL_MISSING", "FILER_MISSING", "ATTEST_MISSING", "CENTRAL_MISSING"})
+
+
+def is_blank_return(issues) -> bool:
+    """Whether a return's issues (Issues or their dicts) say it is a blank template."""
+    return any((i.get("code") if isinstance(i, dict) else i.code) == BLANK_TEMPLATE for i in issues or ())
 
 
 @dataclass
@@ -194,7 +211,7 @@ def city_entry(city: City, outcome: FileOutcome | None, corrected: bool) -> dict
         return {**entry, **_missing_fields()}
     result = outcome.result
     status = "has_errors" if outcome.has_errors else ("corrected" if corrected else "submitted")
-    return {
+    return counted_entry({
         **entry, "status": status, "file": outcome.path, "sha256": outcome.sha256,
         "received_at": outcome.received_at, "total": json_number(result.total),
         "optional_total": json_number(result.optional_total),
@@ -206,7 +223,20 @@ def city_entry(city: City, outcome: FileOutcome | None, corrected: bool) -> dict
         "issues": [{k: getattr(i, k) for k in CITY_ISSUE_KEYS} for i in outcome.issues],
         **({"message": outcome.message} if outcome.message else {}),
         **({"optional_pending": json_number(result.optional_pending)} if result.optional_pending is not None else {}),
-    }
+    })
+
+
+def counted_entry(entry: dict) -> dict:
+    """The entry of a city's counted return; a blank template's becomes "blank": the file is named,
+    nothing is scored. Also for entries stored before this status (the ledger of an earlier run),
+    which were scored as "has_errors" with one error per empty cell."""
+    if entry.get("status") == BLANK or not is_blank_return(entry.get("issues")):
+        return entry
+    named = {key: entry.get(key) for key in ("file", "sha256", "received_at")}
+    issues = [i for i in entry.get("issues") or [] if i.get("code") not in EMPTY_CELL_CODES]
+    return {"code": entry["code"], "name": entry["name"], "kind": entry.get("kind", ""), **_missing_fields(),
+            "status": BLANK, **named, "issues": issues,
+            **({"message": entry["message"]} if entry.get("message") else {})}
 
 
 def rejected_entry(city: City, rejected: FileOutcome) -> dict:
@@ -271,7 +301,7 @@ def _city(city: City, counted: dict, corrected: set[str], earlier: dict[str, dic
     if city.code not in counted and city.code not in earlier and city.code in rejected:
         return rejected_entry(city, rejected[city.code])
     if city.code not in counted and city.code in earlier:
-        entry = _json_safe(earlier[city.code])
+        entry = counted_entry(_json_safe(earlier[city.code]))
         if city.code in corrected and entry.get("status") == "submitted":
             entry["status"] = "corrected"
         return entry

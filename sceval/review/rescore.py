@@ -30,12 +30,12 @@ from sctemplates.model import Catalog
 from sceval.evaluate import checks, scoring
 from sceval.evaluate.parse import FILLED, INVALID, Parsed
 from sceval.review import adjusted_completeness
+from sceval.reports.status_words import scored_statuses
 from sceval.results.model import CITY_ISSUE_KEYS, json_number, scored_with
 from sceval.errors import ScevalError
 
 RULE_CODES = frozenset({"VAL_OUT_OF_RANGE", "VAL_NOT_INTEGER", "RATIO_DEN_ZERO", "RATIO_NUM_GT_DEN"})
 VALUE_CODE_PREFIXES = ("VAL_", "RATIO_", "OUTLIER")  # set aside by an adjustment (OUTLIER judged the old value)
-SCORED_STATUSES = ("submitted", "corrected", "has_errors")
 RESULTS_FILE = "results.json"
 
 
@@ -182,7 +182,7 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
 def _status(before: str, issues: list[dict]) -> str:
     """As ingest decides it: any error makes has_errors; without, a corrected city stays corrected
     (a has_errors one whose errors an adjustment cleared shows as submitted)."""
-    if before not in SCORED_STATUSES:
+    if before not in scored_statuses():
         return before
     if any(i.get("severity") == "error" for i in issues):
         return "has_errors"
@@ -195,7 +195,7 @@ def central_given(results: dict) -> bool:
 
 
 def scored_entries(results: dict) -> list[dict]:
-    return [c for c in results.get("cities") or [] if c.get("status") in SCORED_STATUSES and c.get("scores")]
+    return [c for c in results.get("cities") or [] if c.get("status") in scored_statuses() and c.get("scores")]
 
 
 def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = None,

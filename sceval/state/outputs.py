@@ -34,11 +34,10 @@ def feedback_name(city: City) -> str:
 
 
 INPUTS_DIR = ".sceval-inputs"  # a copy of each return a feedback workbook may be made from
-SCORED = ("submitted", "corrected", "has_errors")
 
 
 # A return that `sceval ledger use/invalidate` may make count later (sceval.state.recount).
-MAY_COUNT = ("counted", "superseded")
+MAY_COUNT = ("counted", "blank", "superseded")
 
 
 def store_inputs(run, out_dir: Path) -> None:
@@ -62,11 +61,13 @@ def stored_input(out_dir: Path, sha256: str) -> Path | None:
 def feedback_jobs(results: dict, inputs_dir: Path, staging: Path) -> list[tuple]:
     """(source, issues, staged target, name shown, Official) of each city with issues whose
     return is stored: its counted file, or its newest rejected one."""
+    from sceval.reports.status_words import gets_feedback
+
     official = _official_of(results)
     jobs = []
     for entry in results.get("cities") or []:
         source = stored_input(inputs_dir, entry.get("sha256") or "")
-        if entry.get("issues") and source is not None:
+        if entry.get("issues") and source is not None and gets_feedback(entry.get("status") or "missing"):
             target = staging / FEEDBACK_DIR / feedback_name(City(entry["code"], entry["name"], entry.get("kind", "")))
             jobs.append((str(source), entry["issues"], target, entry.get("file") or "", official(entry)))
     return jobs
@@ -112,13 +113,14 @@ def _official_of(results: dict):
     one): its official scores, the values ingest read, and the secretariat's values."""
     from sceval.results.model import catalog_of
     from sceval.reports.feedback import CENTRAL_UNREADABLE, Official
+    from sceval.reports.status_words import scored_statuses
 
     catalog = catalog_of(results)
     central = [(i.name, i.label, (sub or second).code) for second, sub, i in catalog.inputs()
                if not i.city_fills] if catalog else []
 
     def official(entry: dict):
-        if entry.get("status") not in SCORED:
+        if entry.get("status") not in scored_statuses():
             return None
         inputs = entry.get("inputs") or {}
         # A feed cell the secretariat filled but nobody could read (八十分) was received: say so.

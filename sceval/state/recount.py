@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sceval.results.model import COUNTED, INVALIDATED, SUPERSEDED
+from sceval.results.model import BLANK, INVALIDATED, SUPERSEDED
 
 
 @dataclass
@@ -66,8 +66,8 @@ def _recount(results: dict, ledger) -> list[str]:
 
 
 def _switched(entry: dict, now) -> bool:
-    if now is None:  # nothing valid is left: only a counted city changes (it had a scored return)
-        return bool(entry.get("scores"))
+    if now is None:  # nothing valid is left: only a city with a counted return changes
+        return bool(entry.get("scores")) or entry.get("status") == BLANK
     return now.sha256 != entry.get("sha256") and bool(now.results)
 
 
@@ -77,11 +77,11 @@ def _entry_of(entry: dict, now, notes: dict, ledger) -> dict:
 
     from sceval.ledger import ordering
     from sceval.ledger.counting import _with_notes
-    from sceval.results.model import _json_safe, city_entry
+    from sceval.results.model import _json_safe, city_entry, counted_entry
 
     if now is None:
         return city_entry(City(entry["code"], entry["name"], entry.get("kind", "")), None, False)
-    new = _json_safe(_with_notes(now.results, notes.get(now.sha256, [])))
+    new = counted_entry(_json_safe(_with_notes(now.results, notes.get(now.sha256, []))))
     corrected = any(s.counts_as_valid and s.sha256 != now.sha256 and not s.order_times.get(ordering.BLANK)
                     for s in ledger.history(entry["code"]))
     if corrected and new.get("status") == "submitted":
@@ -91,13 +91,15 @@ def _entry_of(entry: dict, now, notes: dict, ledger) -> dict:
 
 def _mark_files(results: dict, before: str | None, now, ledger) -> None:
     """The rows of results.json's file list for the two submissions: what counts now."""
+    from sceval.ledger.counting import counted_status
+
     for row in results.get("files") or []:
         if row.get("sha256") not in {before, getattr(now, "sha256", None)} or not row.get("sha256"):
             continue
         recorded = ledger.get(row["sha256"])
         if recorded is None:
             continue
-        row["status"] = COUNTED if now is not None and row["sha256"] == now.sha256 else (
+        row["status"] = counted_status(now.issues) if now is not None and row["sha256"] == now.sha256 else (
             INVALIDATED if recorded.invalidated else SUPERSEDED)
         row["order_basis"], row["order_time"] = recorded.order_basis, recorded.order_time
 

@@ -128,6 +128,10 @@ def _status(sub, counts: bool) -> str:
         return "已作废"
     if sub.status == "rejected":
         return "无效"
+    from sceval.ledger.ordering import BLANK
+
+    if counts and sub.order_times.get(BLANK):  # the city's only return is a blank template: not scored
+        return "有效（空白模板，未计分）"
     return "有效" if counts else "有效（已被替代）"
 
 

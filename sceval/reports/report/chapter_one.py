@@ -17,6 +17,13 @@ from sceval.reports.report.wording import (beijing_day, chinese_date, kind_count
 from sceval.reports.status_words import adjusted_mark, adjusted_note, adjusted_words
 
 FILE_STATUSES = ("counted", "superseded", "rejected", "duplicate", "invalidated")
+BLANK = "blank"  # a blank template standing for its city: a column of its own only when there is one
+
+
+def _file_statuses(files: list[dict]) -> tuple[str, ...]:
+    if not any(f.get("status") == BLANK for f in files):
+        return FILE_STATUSES
+    return FILE_STATUSES[:1] + (BLANK,) + FILE_STATUSES[1:]
 
 
 def write_chapter_one(writer: Writer, facts: ReportFacts) -> None:
@@ -102,7 +109,7 @@ def _apart(writer: Writer, province) -> None:
 def _received(province: ProvinceRound, city) -> str | None:
     """When the counted file was sent (sceval.reports.report.naming.sent_day); for a city whose files
     were all unusable, the latest of them."""
-    counted = next((f for f in province.files if f.get("status") == "counted" and f.get("city") == city.code
+    counted = next((f for f in province.files if f.get("status") in ("counted", BLANK) and f.get("city") == city.code
                     and f.get("sha256") == city.entry.get("sha256")), None)
     filed = str((city.entry.get("filer") or {}).get(FILER_DATE) or "")
     if counted is not None or city.entry.get("received_at"):
@@ -144,8 +151,9 @@ def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> Non
     prefix = f"{province.name}：" if facts.national else ""
     status = Counter(f.get("status") for f in files)
     issued = len(province.cities) + len(province.apart)  # the roster's cities reporting to the nation got one too
+    blank = f"未填写数据的空白模板（该市没有已填报的报送，未计分）{status[BLANK]}份、" if status[BLANK] else ""
     writer.paragraph(f"{prefix}向名单中的{issued}个城市各下发填报模板1份，共{issued}份；"
-                     f"共收到报送文件{len(files)}份（压缩包中的文件逐个计），其中计入计分{status['counted']}份、"
+                     f"共收到报送文件{len(files)}份（压缩包中的文件逐个计），其中计入计分{status['counted']}份、{blank}"
                      f"被同一城市更正后的报送替代{status['superseded']}份、无法使用{status['rejected']}份、"
                      f"与已收到文件完全相同{status['duplicate']}份、人工作废{status['invalidated']}份。")
     if province.ledger is not None:
@@ -161,8 +169,9 @@ def _process(writer: Writer, facts: ReportFacts, province: ProvinceRound) -> Non
 def _ledger(writer: Writer, view, prefix: str) -> None:
     """The round across every ingest run, as the ledger recorded it (each file once)."""
     counts = view.statuses
+    blank = f"未填写数据的空白模板（未计分）{counts[BLANK]}份、" if counts[BLANK] else ""
     writer.paragraph(f"{prefix}报送台账记录了本轮历次回收收到的全部文件{view.submissions}份（同一文件只记一次），"
-                     f"其中计入计分{counts['counted']}份、被更正替代{counts['superseded']}份、"
+                     f"其中计入计分{counts['counted']}份、{blank}被更正替代{counts['superseded']}份、"
                      f"无法使用{counts['rejected']}份、人工作废{counts['invalidated']}份；"
                      f"最早于{chinese_date(beijing_day(view.first))}收到，最晚于{chinese_date(beijing_day(view.last))}收到。")
 
@@ -172,21 +181,25 @@ def _by_day(writer: Writer, files: list[dict]) -> None:
     for entry in files:
         day = beijing_day(entry.get("received_at"))
         days.setdefault(day, Counter())[entry.get("status")] += 1
-    labels = outline()["file_status"]
-    rows = [[chinese_date(day), sum(c.values()), *(c[s] for s in FILE_STATUSES)]
+    labels, statuses = outline()["file_status"], _file_statuses(files)
+    rows = [[chinese_date(day), sum(c.values()), *(c[s] for s in statuses)]
             for day, c in sorted(days.items(), key=lambda item: (item[0] is None, item[0] or 0))]
     if rows:
-        writer.table("按日期统计的报送文件（北京时间）", ["日期", "收到文件数", *(labels[s] for s in FILE_STATUSES)], rows,
-                     [4, 2, 2, 2, 2, 2, 2])
+        writer.table("按日期统计的报送文件（北京时间）", ["日期", "收到文件数", *(labels[s] for s in statuses)], rows,
+                     [4, 2] + [2] * len(statuses))
 
 
 def _outcomes(writer: Writer, province: ProvinceRound, prefix: str) -> None:
-    by_status = {s: [c.name for c in province.cities if c.status == s] for s in ("corrected", "rejected", "missing")}
+    by_status = {s: [c.name for c in province.cities if c.status == s]
+                 for s in ("corrected", "rejected", BLANK, "missing")}
     parts = []
     if by_status["corrected"]:
         parts.append(f"{len(by_status['corrected'])}个城市报送了更正版（{names(by_status['corrected'])}），按更正后的报送计分")
     if by_status["rejected"]:
         parts.append(f"{len(by_status['rejected'])}个城市的报送均无法采用（{names(by_status['rejected'])}）")
+    if by_status[BLANK]:
+        parts.append(f"{len(by_status[BLANK])}个城市只报回了未填写数据的空白模板（{names(by_status[BLANK])}），"
+                     "未计分，不参与排名和统计（请其填写后重新报送）")
     if by_status["missing"]:
         parts.append(f"{len(by_status['missing'])}个城市未报送（{names(by_status['missing'])}）")
     writer.paragraph(prefix + ("；".join(parts) if parts else "名单中的城市均已报送且可以采用") + "。")

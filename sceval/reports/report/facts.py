@@ -14,8 +14,9 @@ from pathlib import Path
 from sctemplates.methods import round_score
 from sctemplates.roster import reports_apart
 
+from sceval.reports.status_words import scored_statuses
+
 OUTLINE_FILE = Path(__file__).with_name("outline.yaml")
-SCORED_STATUSES = ("submitted", "has_errors", "corrected")
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +65,7 @@ class CityRecord:
 
     @property
     def scored(self) -> bool:
-        return self.status in SCORED_STATUSES and self.total is not None
+        return self.status in scored_statuses() and self.total is not None
 
     def score(self, code: str) -> Decimal | None:
         return exact((self.entry.get("scores") or {}).get(code))

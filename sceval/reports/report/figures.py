@@ -153,8 +153,8 @@ def _all_issues(facts: ReportFacts):
         for city in province.scored():
             for item in city.entry.get("issues") or []:
                 yield item.get("code", ""), (province.code, city.code)
-        for entry in province.files:
-            if entry.get("status") == "rejected":
+        for entry in province.files:  # a blank template standing for its city: said of the file, like a rejected one
+            if entry.get("status") in ("rejected", "blank"):
                 for item in entry.get("issues") or []:
                     yield item.get("code", ""), (province.code, entry.get("city") or entry.get("path"))
 

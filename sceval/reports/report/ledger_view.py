@@ -13,13 +13,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from sceval.ledger.ordering import BLANK
+
 LEDGER_FILE = "ledger.sqlite"
 
 
 @dataclass(frozen=True)
 class LedgerView:
     submissions: int
-    statuses: Counter  # counted | superseded | rejected | invalidated -> submissions
+    statuses: Counter  # counted | blank | superseded | rejected | invalidated -> submissions
     first: str  # received_at of the earliest and latest submission (ISO, UTC)
     last: str
 
@@ -57,4 +59,7 @@ def _status(sub, counting: set[str]) -> str:
         return "invalidated"
     if sub.status == "rejected":
         return "rejected"
-    return "counted" if sub.sha256 in counting else "superseded"
+    if sub.sha256 not in counting:
+        return "superseded"
+    # the city's return is a blank template (the mark that orders it, sceval.ledger.ordering): not scored
+    return "blank" if sub.order_times.get(BLANK) else "counted"

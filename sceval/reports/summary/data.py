@@ -13,12 +13,13 @@ from sctemplates.methods import round_score
 from sctemplates.model import Catalog
 from sctemplates.roster import reports_apart
 
-from sceval.reports.status_words import city_status_labels
+from sceval.reports.status_words import city_status_labels, scored_statuses
 
 STATUS_LABELS = city_status_labels()  # the words of sceval/reports/status_words.yaml
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 FILE_STATUS_LABELS = {
     "counted": "计入（该城市的有效报送）",
+    "blank": "不计分：未填写数据的空白模板（该市尚无已填报的报送）",
     "superseded": "不计入：已被该城市更新的报送替代",
     "rejected": "不计入：文件无法使用（见问题清单）",
     "duplicate": "不计入：与已收到的文件内容完全相同",
@@ -74,7 +75,7 @@ class CityRow:
 
     @property
     def scored(self) -> bool:
-        return self.status != "missing" and self.total is not None
+        return self.status in scored_statuses() and self.total is not None
 
     @property
     def issues(self) -> list[dict]:

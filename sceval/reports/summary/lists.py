@@ -174,9 +174,12 @@ def _submission_counts(data: SummaryData) -> str:
     total = len(data.rows)
     returned = sum(1 for r in data.rows if r.status != "missing")
     unusable = sum(1 for r in data.rows if r.status == "rejected")
+    blank = sum(1 for r in data.rows if r.status == "blank")
     multiple = sum(1 for p in data.provinces for r in data.rows if r.province_code == p.code
                    and sum(1 for f in p.files if f.get("city") == r.code) > 1)
-    return (f"名单城市 {total} 个：已报送 {returned} 个（其中已报送但无法采用 {unusable} 个），未报送 {total - returned} 个，"
+    blank_said = f"、仅报回未填写数据的空白模板 {blank} 个" if blank else ""
+    return (f"名单城市 {total} 个：已报送 {returned} 个（其中已报送但无法采用 {unusable} 个{blank_said}），"
+            f"未报送 {total - returned} 个，"
             f"多次报送 {multiple} 个（每个城市只计入一份报送，见“文件处理”列）" + _late_count(data))
 
 

@@ -94,10 +94,12 @@ def _write_stats(ws, row: int, fields: list[Field], data: SummaryData, styles: S
 
 
 def _mark_status(ws, first_row: int, last_row: int, col: int, styles: Styles) -> None:
-    """未报送 in grey, 有错误 and 已报送但无法采用 in red, so the cities to chase stand out."""
+    """未报送 and 仅报回空白模板 (nothing to score) in grey, 有错误 and 已报送但无法采用 in red, so the
+    cities to chase stand out."""
     if last_row < first_row:
         return
     marks = ((STATUS_LABELS["missing"], styles.missing_mark),
+             (STATUS_LABELS["blank"], styles.missing_mark),
              (STATUS_LABELS["has_errors"], styles.error_mark),
              (STATUS_LABELS["rejected"], styles.error_mark))
     for label, fmt in marks:

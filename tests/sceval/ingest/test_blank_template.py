@@ -68,12 +68,17 @@ def test_a_blank_template_arriving_after_the_filled_one_in_a_later_run_does_not_
     assert city["file"].endswith("填报表(1).xlsx") and city["total"] > 0
 
 
-def test_a_blank_template_alone_counts_and_says_so(template, tmp_path):
+def test_a_blank_template_alone_stands_for_the_city_but_is_not_scored(template, tmp_path):
+    """(Before: counted as has_errors with the secretariat's points and one error per empty cell.)
+    The whole story of such a city, view by view: tests/sceval/state/test_blank_only.py."""
     blank, _filled = blank_and_filled(template, tmp_path / "in")
     run = ingest([blank], tmp_path / "out", IngestOptions(CATALOG, roster=ROSTER, jobs=1, workbooks=False))
     files = by_name(run.results)
-    assert files["填报表.xlsx"]["status"] == "counted"
-    assert "BLANK_TEMPLATE" in [i["code"] for i in files["填报表.xlsx"]["issues"]]
+    assert files["填报表.xlsx"]["status"] == "blank"
+    assert [i["code"] for i in files["填报表.xlsx"]["issues"]] == ["BLANK_TEMPLATE"]
+    city = next(c for c in run.results["cities"] if c["code"] == CITY.code)
+    assert city["status"] == "blank" and city["total"] is None and city["rank"] is None
+    assert city["file"].endswith("填报表.xlsx") and [i["code"] for i in city["issues"]] == ["BLANK_TEMPLATE"]
 
 
 def test_one_filled_value_is_still_blank_but_a_real_return_is_not(template, tmp_path):
@@ -110,3 +115,23 @@ def test_the_report_says_the_blank_template_was_set_aside(template, tmp_path):
     out = write_report([json.loads(run.results_path.read_text(encoding="utf-8"))], out=tmp_path / "r.docx")
     text = "\n".join(p.text for p in docx.Document(out).paragraphs)
     assert f"有1份是未填写数据的空白模板（{CITY.name}）" in text
+
+
+def test_a_blank_template_counted_by_an_earlier_version_is_blank_when_read_back():
+    """A ledger written before the blank status holds such a city's entry as has_errors, with
+    the secretariat's points and one VAL_MISSING per empty cell: read back, it is blank."""
+    from sceval.results.model import counted_entry
+
+    stored = {"code": CITY.code, "name": CITY.name, "kind": CITY.kind, "status": "has_errors",
+              "file": "填报表.xlsx", "sha256": "ab" * 32, "received_at": "2016-12-20T02:00:00+00:00",
+              "total": 16.93, "scores": {"L8": 10.0}, "points_at_stake": 87.69, "completeness": 0,
+              "inputs": {"SC_L8_SURVEY": 80}, "issues": [
+                  {"code": "BLANK_TEMPLATE", "severity": "warning", "message": "空白模板"},
+                  {"code": "VAL_MISSING", "severity": "error", "message": "未填写"},
+                  {"code": "SUBMISSION_LATE", "severity": "warning", "message": "逾期 1 天"}]}
+    entry = counted_entry(stored)
+    assert entry["status"] == "blank" and entry["total"] is None and entry["scores"] is None
+    assert entry["points_at_stake"] is None and entry["inputs"] == {}
+    assert (entry["file"], entry["sha256"], entry["received_at"]) == (stored["file"], stored["sha256"], stored["received_at"])
+    assert [i["code"] for i in entry["issues"]] == ["BLANK_TEMPLATE", "SUBMISSION_LATE"]
+    assert counted_entry(entry) == entry

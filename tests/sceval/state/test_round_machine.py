@@ -2,7 +2,8 @@
 shows the same total and status per city.
 
 A hypothesis RuleBasedStateMachine over a three-city province: returns arrive as files and as
-e-mails (valid, with an error, unreadable, the same file again), a reviewer adjusts and undoes,
+e-mails (valid, with an error, unreadable, the same file again, the blank template it was sent),
+a reviewer adjusts and undoes,
 the ledger invalidates a submission or forces an older one (then ingest runs again, as
 ``--rerun`` does, or the views are rebuilt from the stored returns, as the ledger commands do), and the folder is rescored in place. Derandomized and bounded (a few dozen
 steps in all) so it runs in about a minute on two cores.
@@ -29,7 +30,7 @@ from tests.sceval.state.round_helpers import BLANK, CATALOG, CITIES, NUM, ROSTER
 from tests.sceval.state.test_views import _assert_views_agree
 
 SMALL = Roster(ROSTER.province_code, ROSTER.province_name, tuple(CITIES))
-KINDS = ("valid", "error", "unreadable", "again")
+KINDS = ("valid", "error", "unreadable", "again", "blank")
 _TEMPLATES: dict[str, Path] = {}
 
 
@@ -62,6 +63,9 @@ class Round(RuleBasedStateMachine):
             path.parent.mkdir(parents=True)
             path.write_bytes(b"not a workbook " * 10)
             return path
+        if kind == "blank":  # the template it was sent, untouched: never counts over a filled return
+            path.parent.mkdir(parents=True)
+            return Path(shutil.copyfile(_template(city, self.root / "templates"), path))
         values = valid_values(CATALOG) | {NUM: 800 + self.serial, "SC_L1P1_A1_DEN": 2000}
         if kind == "error":
             values[BLANK] = None
@@ -78,8 +82,9 @@ class Round(RuleBasedStateMachine):
 
     @initialize()
     def every_city_returns_once(self):
-        """A round starts with returns in (so every rule can run from the first step)."""
-        self._ingest(*(self._new_return(city, "valid").parent for city in CITIES))
+        """A round starts with returns in (so every rule can run from the first step); the last
+        city's is the blank template it was sent (a city not scored until it sends a filled one)."""
+        self._ingest(*(self._new_return(city, "blank" if city == CITIES[-1] else "valid").parent for city in CITIES))
 
     @rule(unreadable_city=st.sampled_from([None, *CITIES]))
     def the_secretariat_feed_arrives(self, unreadable_city):
