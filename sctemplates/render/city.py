@@ -81,15 +81,20 @@ def _fill(workbook, catalog, city, province, optional, deadline, passport, previ
     write_cover(context(SHEET_COVER), catalog, city, province, deadline, base, extra, provisional, previous)
     write_filer(context(SHEET_FILER), catalog, lists.attest)
     write_passport(workbook, sheets[SHEET_PASSPORT], passport)
-    _properties(workbook, catalog, city, province)
+    _properties(workbook, catalog, city, province, passport.generated_at)
 
 
 def _title(sheet_name: str, city: City, catalog: Catalog) -> str:
     return f"{city.name} {sheet_name}（满分{number(catalog.total_points)}分）"
 
 
-def _properties(workbook, catalog: Catalog, city: City, province) -> None:
+def _properties(workbook, catalog: Catalog, city: City, province, generated_at: str) -> None:
+    # The file's own save time is the render's (the passport's generated_at), not the clock's when
+    # given: an untouched template replied-all is ordered by when it was issued, never "after" the
+    # mail that carries it (TIME_SAVED_AFTER_MAIL), and a render is reproducible.
+    created = datetime.fromisoformat(generated_at).astimezone(timezone.utc).replace(tzinfo=None)
     workbook.set_properties({
+        "created": created,
         "title": f"{city.name} {catalog.title} 填报表",
         "subject": catalog.title,
         "company": str(getattr(province, "name", "")),

@@ -222,3 +222,12 @@ def test_direct_city_gets_no_optional_sheet(tmp_path, catalog, province, optiona
     assert layout.OPTIONAL_TOTAL_SCORE not in book.defined_names
     assert "SC_ZXP1_A1_NUM" not in book.defined_names
     assert passport_carriers(path)[0]["optional_fingerprint"] == ""
+
+
+def test_the_file_says_it_was_saved_when_it_was_rendered(book):
+    """An untouched template replied-all is ordered by when it was issued; stamped with the
+    clock instead, it read as saved after the mail carrying it (TIME_SAVED_AFTER_MAIL)."""
+    from datetime import datetime, timezone
+
+    issued = datetime.fromisoformat(GENERATED_AT).astimezone(timezone.utc).replace(tzinfo=None)
+    assert book.properties.created == issued and book.properties.modified == issued
