@@ -141,7 +141,8 @@ def _link_reason(message: dict, addressed: str) -> str:
 
 def reminders(results: dict, province: ProvinceConfig, roster: Roster | None = None,
               problems: list[Issue] | None = None) -> list[Outgoing]:
-    """To every city missing or whose return was rejected: what is missing and why."""
+    """To every city missing, whose return was rejected or that sent only its blank template: what
+    is missing and why."""
     problems = problems if problems is not None else []
     cities = _cities(results, roster)
     found = []

@@ -102,7 +102,7 @@ def remind_command(
     drafts: Optional[Path] = typer.Option(None, "--drafts", help="催报邮件的输出文件夹，默认 <输出目录>/邮件/催报。"),
     smtp: Optional[str] = SMTP_OPTION, starttls: bool = STARTTLS_OPTION, smtp_user: str = USER_OPTION,
 ) -> None:
-    """给未报送或报送未能采用的城市写催报邮件，说明缺什么、为什么。"""
+    """给未报送、报送未能采用或仅报回空白模板的城市写催报邮件，说明缺什么、为什么。"""
     from sceval.mail.letters import reminders
 
     results = _results(out)
