@@ -37,7 +37,8 @@ def test_report_into_an_unwritable_place(tmp_path):
     _assert_refused(result, "不是文件夹")
 
 
-def test_adjust_with_a_ledger_that_cannot_be_written(tmp_path):
+def _one_city_round(tmp_path):
+    """(the city, its results folder with a ledger): one valid return ingested."""
     from sceval.ingest.batch import IngestOptions, ingest
     from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
 
@@ -47,6 +48,11 @@ def test_adjust_with_a_ledger_that_cannot_be_written(tmp_path):
     out = tmp_path / "out"
     ingest([tmp_path / "in"], out, IngestOptions(catalog=catalog, roster=roster, jobs=1, ledger_path=out / "ledger.sqlite",
                                                  draws=0))
+    return city, out
+
+
+def test_adjust_with_a_ledger_that_cannot_be_written(tmp_path):
+    city, out = _one_city_round(tmp_path)
     ledger = _blocked(tmp_path) / "ledger.sqlite"
     result = CliRunner().invoke(app, ["adjust", city.code, "SC_L1P1_A1_NUM", "150", "--why", "电话核实",
                                       "--out", str(out), "--ledger", str(ledger)])
@@ -56,15 +62,7 @@ def test_adjust_with_a_ledger_that_cannot_be_written(tmp_path):
 
 def test_adjust_with_a_damaged_ledger_says_damaged_and_how_to_rebuild(tmp_path):
     """A 湖南 trial: a ledger.sqlite overwritten with garbage was reported as read-only."""
-    from sceval.ingest.batch import IngestOptions, ingest
-    from tests.sceval.ingest_helpers import base_catalog, fill, render, valid_values, zhejiang
-
-    catalog, roster = base_catalog(), zhejiang()
-    city = roster.cities[0]
-    fill(render(catalog, city, roster, tmp_path / "t"), tmp_path / "in" / "hz.xlsx", valid_values(catalog))
-    out = tmp_path / "out"
-    ingest([tmp_path / "in"], out, IngestOptions(catalog=catalog, roster=roster, jobs=1, ledger_path=out / "ledger.sqlite",
-                                                 draws=0))
+    city, out = _one_city_round(tmp_path)
     (out / "ledger.sqlite").write_bytes(b"not a database " * 400)
     before = (out / "results.json").read_bytes()
     result = CliRunner().invoke(app, ["adjust", city.code, "SC_L1P1_A1_NUM", "150", "--why", "电话核实", "--out", str(out)])

@@ -85,3 +85,12 @@ def digests(out: Path) -> dict[str, str]:
             found[str(path.relative_to(out))] = hashlib.sha256(path.read_bytes()).hexdigest()
     assert found
     return found
+
+
+def copied_folder(folder: Path, tmp_path: Path) -> Path:
+    """A copy of a shared results folder, for a test that changes it."""
+    import shutil
+
+    copy = tmp_path / "out"
+    shutil.copytree(folder, copy)
+    return copy

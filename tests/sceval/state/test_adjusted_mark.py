@@ -7,7 +7,6 @@ summary read back with openpyxl, the report with python-docx, the state checked 
 """
 from __future__ import annotations
 
-import shutil
 
 import openpyxl
 import pytest
@@ -18,7 +17,7 @@ from sceval.reports.report import write_report
 from sceval.review.adjustments import Request
 from sceval.state.adjusting import record_adjustments, undo_adjustment
 from sceval.state.verify import verify_folder
-from tests.sceval.state.round_helpers import CITIES, NUM, run_ingest, write_returns
+from tests.sceval.state.round_helpers import CITIES, NUM, copied_folder, run_ingest, write_returns
 
 DEN = "SC_L1P1_A1_DEN"
 REPORT = "评价工作报告.docx"
@@ -34,9 +33,7 @@ def ingested(tmp_path_factory):
 
 @pytest.fixture
 def out(ingested, tmp_path):
-    copy = tmp_path / "out"
-    shutil.copytree(ingested, copy)
-    return copy
+    return copied_folder(ingested, tmp_path)
 
 
 def overview(out) -> tuple[dict[str, object], list[str]]:

@@ -5,7 +5,6 @@ the CLI; every view (results.json, the summary's 总览, each feedback workbook)
 """
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -17,7 +16,7 @@ from sceval.ledger.run_lock import RunBusy, RunFolder
 from sceval.state.manifest import stale_reasons
 from sceval.state.verify import verify_folder
 from tests.sceval.state.round_helpers import (
-    CITIES, NUM, ROSTER, city_entry, digests, distinct_return, feedback_path, feedback_total, run_ingest,
+    CITIES, NUM, ROSTER, city_entry, copied_folder, digests, distinct_return, feedback_path, feedback_total, run_ingest,
     summary_rows, write_returns,
 )
 
@@ -40,9 +39,7 @@ def ingested(inputs, tmp_path_factory):
 
 @pytest.fixture
 def out(ingested, tmp_path):
-    copy = tmp_path / "out"
-    shutil.copytree(ingested, copy)
-    return copy
+    return copied_folder(ingested, tmp_path)
 
 
 def _assert_views_agree(out, roster=ROSTER):
