@@ -57,11 +57,11 @@ def feedback_path(out: Path, city) -> Path:
 
 
 def feedback_total(path: Path) -> str:
-    """The official 总分 the feedback workbook's 问题清单 shows."""
+    """The official 总分 the feedback workbook's 问题清单 shows (its label marked 含审核调整 when adjusted)."""
     book = openpyxl.load_workbook(path, read_only=True)
     rows = list(book["问题清单"].iter_rows(values_only=True))
     book.close()
-    shown = [row[6] for row in rows if len(row) > 6 and row[1] == "总分"]
+    shown = [row[6] for row in rows if len(row) > 6 and str(row[1] or "").startswith("总分")]
     assert len(shown) <= 1, rows
     return shown[0] if shown else None  # a rejected return has no official score
 

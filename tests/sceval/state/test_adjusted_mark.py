@@ -111,3 +111,25 @@ def test_the_analysts_tables_carry_the_count_from_results_and_from_the_summary(o
         counts = dict(zip(loaded.cities["城市代码"], loaded.cities["审核调整项数"]))
         assert counts[city.code] == 2 and counts[CITIES[1].code] is None, source
         assert "EMBED_VISIBLE_EDITED" not in set(loaded.issues["问题代码"])  # the mark is not a hand edit
+
+
+def test_the_city_is_told_its_total_includes_the_review_adjustment(out):
+    """The city reads its total in the feedback workbook and in the mail's body: both say the
+    province's review changed a value, as 总览 and the report do."""
+    import email
+    import email.policy
+
+    from sctemplates.province import default_province
+    from sceval.mail.letters import feedback_letters
+    from tests.sceval.state.round_helpers import ROSTER, feedback_path, feedback_total
+
+    city = CITIES[0]
+    record_adjustments(out, [Request(city.code, NUM, "1200", "电话核实")])
+    total = next(c for c in load_results(out / "results.json").cities.itertuples() if c.城市代码 == city.code).总分
+    book = openpyxl.load_workbook(feedback_path(out, city), read_only=True)
+    labels = [row[1] for row in book["问题清单"].iter_rows(values_only=True) if len(row) > 6 and row[6] == f"{total:.2f}"]
+    assert labels == ["总分（含审核调整 1 项）"] and feedback_total(feedback_path(out, city)) == f"{total:.2f}"
+    (letter,) = [o for o in feedback_letters(out, default_province(ROSTER), ROSTER) if o.city_code == city.code]
+    body = email.message_from_bytes(letter.message.as_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+    assert f"按目前报送的数据（含省级审核调整 1 项，见附件问题清单），你市得分 {total:.2f} 分" in body
+    assert_verifies(out)
