@@ -19,7 +19,7 @@ from sceval.intake.central import SHEET as CENTRAL_SHEET
 from sceval.mail.address import you
 from sceval.mail.compose import Outgoing, attach, new_message, recipient
 from sceval.reports.feedback import sent_name
-from sceval.reports.status_words import gets_feedback, statuses_to_remind
+from sceval.reports.status_words import adjusted_words_for, gets_feedback, statuses_to_remind
 
 FILL_RULE = "只填黄色单元格，保存为 .xlsx 报回"
 FEEDBACK_DIR = "反馈"
@@ -186,14 +186,6 @@ def _is_secretariats(item: dict) -> bool:
     return item["code"].startswith("CENTRAL_") or item.get("sheet") == CENTRAL_SHEET
 
 
-def _adjusted_words(entry: dict) -> str:
-    """'（含省级审核调整 1 项，见附件问题清单）' when the total includes review adjustments."""
-    from sceval.reports.status_words import adjusted_mark
-
-    mark = adjusted_mark(entry)
-    return f"（含省级审核调整 {mark}，见附件问题清单）" if mark else ""
-
-
 def _feedback_body(province: ProvinceConfig, city: City, entry: dict, attachment: str) -> str:
     counts = {"error": 0, "warning": 0}
     own = [item for item in entry.get("issues", []) if not _is_secretariats(item)]
@@ -203,7 +195,7 @@ def _feedback_body(province: ProvinceConfig, city: City, entry: dict, attachment
     stake = entry.get("points_at_stake")
     cause = "错误、漏填或秘书处统一数据待更正" if feed_errors else "错误或漏填"
     addressed = you(city.kind)
-    score = (f"按目前报送的数据{_adjusted_words(entry)}，{addressed}得分 {entry['total']:.2f} 分"
+    score = (f"按目前报送的数据{adjusted_words_for('letter', entry)}，{addressed}得分 {entry['total']:.2f} 分"
              if entry.get("total") is not None else "")
     if score and stake:  # nothing pending: no “0.00 分，更正后可以得到”
         score += f"；因{cause}暂未得到的分值为 {stake:.2f} 分，更正后可以得到"

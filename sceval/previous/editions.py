@@ -19,6 +19,7 @@ input they were part of. Merged numbers are added exactly (Decimal); a merged ch
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -48,6 +49,13 @@ class EditionMapping:
 
     def codes(self, scores: dict) -> dict:
         return _mapped(scores, self.code_map)
+
+    def renamed(self, values: dict) -> dict:
+        """Earlier values under the current names for inputs carried over one to one (kept or
+        renamed); none for an input merged from several or split: its value is not the one given."""
+        targets = Counter(t for old in {*self.input_map, *values} if isinstance(t := self.input_map.get(old, old), str))
+        return {target: value for old, value in values.items()
+                if isinstance(target := self.input_map.get(old, old), str) and targets[target] == 1}
 
     def split_sources(self) -> dict[str, str]:
         """Current input name -> the earlier input it was split from."""

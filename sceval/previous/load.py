@@ -93,21 +93,13 @@ def _city(entry: dict, name: str, first_levels: list[str], mapping) -> PreviousC
     firsts = {code: _decimal(scores[code]) for code in first_levels if scores.get(code) is not None}
     if mapping is not None:
         inputs, firsts = mapping.inputs(inputs), mapping.codes(firsts)
-        adjusted = _renamed_notes(adjusted, mapping.input_map)
+        adjusted = mapping.renamed(adjusted)
     from sceval.reports.status_words import city_status_label
 
     status = str(entry.get("status", ""))
     return PreviousCity(code=str(entry.get("code", "")), name=str(entry.get("name", "")), round=name,
                         status=status, total=_decimal(entry.get("total")), rank=entry.get("rank"),
                         scores=firsts, inputs=inputs, status_label=city_status_label(status), adjusted=adjusted)
-
-
-def _renamed_notes(adjusted: dict, input_map: dict) -> dict:
-    """The adjustment notes under the current names; none for an input merged from several
-    earlier ones or split (its value shown is not the one adjusted)."""
-    targets = [input_map.get(old, old) for old in input_map] + [name for name in adjusted if name not in input_map]
-    return {target: note for old, note in adjusted.items()
-            if isinstance(target := input_map.get(old, old), str) and targets.count(target) == 1}
 
 
 def _scored_with(results: dict):

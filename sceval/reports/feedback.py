@@ -257,20 +257,15 @@ def _score_text(value) -> str:
     return "（无）" if value is None else f"{value:.2f}" if _is_number(value) else str(value)
 
 
-def _total_label(official: Official) -> str:
-    """总分, marked when it includes review adjustments (as 总览 and the report mark it)."""
-    from sceval.reports.status_words import adjusted_mark
-
-    mark = adjusted_mark({"adjustments": official.adjustments})
-    return f"总分（含审核调整 {mark}）" if mark else "总分"
-
-
 def _write_official(ws, row: int, official: Official) -> None:
     """A labelled block under the list: the official score, and the secretariat's values."""
     from openpyxl.styles import Font
 
+    from sceval.reports.status_words import adjusted_words_for
+
     ws.cell(row, 1, "官方计分结果（以省级汇总的计分为准；本表封面的实时得分已按系统读取的数值重新计算）").font = Font(bold=True)
-    lines = [(_total_label(official), official.total), ("自选指标得分", official.optional_total)]
+    total = adjusted_words_for("feedback_total", {"adjustments": official.adjustments}) or "总分"  # marked as 总览 marks it
+    lines = [(total, official.total), ("自选指标得分", official.optional_total)]
     lines += [(f"秘书处统一提供：{label}", value) for _name, label, value in official.central]
     for offset, (label, value) in enumerate(lines, start=1):
         ws.cell(row + offset, 2, label).data_type = "s"

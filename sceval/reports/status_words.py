@@ -34,7 +34,8 @@ def statuses_to_chase() -> tuple[str, ...]:
 
 
 def adjusted_words() -> dict[str, str]:
-    """The words of the adjustment mark: column, cell, count_column, summary_note, report_note."""
+    """The words of the adjustment mark: column, cell, count_column, feedback_total, letter,
+    summary_note, report_note."""
     return _words()["adjusted"]
 
 
@@ -48,6 +49,12 @@ def adjusted_mark(entry: dict) -> str:
     """'2 项' beside the total of a city with review adjustments; "" (blank, not 0) otherwise."""
     count = adjusted_count(entry)
     return adjusted_words()["cell"].format(count=count) if count else ""
+
+
+def adjusted_words_for(kind: str, entry: dict) -> str:
+    """The city's own words of its adjusted total (``kind``: feedback_total or letter); "" with none."""
+    count = adjusted_count(entry)
+    return adjusted_words()[kind].format(count=count) if count else ""
 
 
 def adjusted_note(kind: str, cities: list[str]) -> str:

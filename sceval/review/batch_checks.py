@@ -12,8 +12,6 @@ secretariat's cells are said once for the run (RUN_CENTRAL_MISSING), never on a 
 """
 from __future__ import annotations
 
-import functools
-
 from sctemplates.model import Catalog
 
 OUTLIER, COPIED, CENTRAL_MISSING = "OUTLIER", "INPUT_COPIED", "CENTRAL_MISSING"
@@ -72,11 +70,10 @@ class _Scored:
     checks (turning every stored number into a Decimal is most of their cost)."""
 
     def __init__(self, entry: dict, catalog: Catalog, optional: Catalog | None, measured_by_file: dict):
-        from sceval.review.rescore import values_of
+        from sceval.review.rescore import catalogs_for, values_of
 
-        uses_optional = optional is not None and entry.get("optional_total") is not None
         self.entry = entry
-        self.catalogs = [catalog] + ([optional] if uses_optional else [])
+        self.catalogs = catalogs_for(entry, catalog, optional)
         adjusted = {a["input"]: a["adjusted"] for a in entry.get("adjustments") or []}
         self.values, self.feed = values_of(entry, self.catalogs, adjusted)  # as read, adjustments in force
         self.measured = None if adjusted else measured_by_file.get(entry.get("sha256"))
@@ -110,12 +107,7 @@ def _copies(entries: dict[str, _Scored]) -> dict[str, list]:
 
     returns = []
     for code, city in entries.items():
-        names = _city_input_names(tuple(city.catalogs))
+        names = [item.name for c in city.catalogs for _code, item in c.city_inputs()]  # cached per catalog
         entry = city.entry
         returns.append(Return(code, entry.get("name") or "", entry.get("file") or "", numeric_inputs(city.values, names)))
     return find_copies(returns)
-
-
-@functools.lru_cache(maxsize=8)
-def _city_input_names(catalogs: tuple[Catalog, ...]) -> list[str]:
-    return [item.name for c in catalogs for _, _, item in c.inputs() if item.city_fills]

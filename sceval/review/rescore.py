@@ -55,7 +55,7 @@ def check_revision(new: Catalog, old: Catalog) -> str:
     return kind
 
 
-def _catalogs_for(entry: dict, catalog: Catalog, optional: Catalog | None) -> list[Catalog]:
+def catalogs_for(entry: dict, catalog: Catalog, optional: Catalog | None) -> list[Catalog]:
     uses_optional = optional is not None and entry.get("optional_total") is not None
     return [catalog] + ([optional] if uses_optional else [])
 
@@ -149,7 +149,7 @@ def rescore_entry(entry: dict, catalog: Catalog, optional: Catalog | None = None
     a reviewer set (sceval.review.adjustments); ``notes``: issue dicts saying so; ``recheck``
     False: the checks' rules are those the entry was checked with (sceval.review.rescore.check_facts)."""
     adjusted = adjusted or {}
-    catalogs = _catalogs_for(entry, catalog, optional)
+    catalogs = catalogs_for(entry, catalog, optional)
     values, feed = _values(entry, catalogs, adjusted)
     issues, away = _kept_issues(entry, _cleared_indicators(catalogs, values, adjusted))
     rules = _rule_issues(catalogs, entry, values) if recheck or adjusted else _stored_rule_issues(entry)
@@ -221,7 +221,7 @@ def rescore_results(results: dict, catalog: Catalog, optional: Catalog | None = 
     for entry in results.get("cities") or []:
         mine = adjustments.get(entry.get("code"), [])
         if id(entry) in scored and (mine or not only_adjusted or entry.get("code") in also):
-            owners = input_owners(_catalogs_for(entry, catalog, optional))
+            owners = input_owners(catalogs_for(entry, catalog, optional))
             stale = [a for a in mine if a.sha256 and a.sha256 != entry.get("sha256")]
             mine = [a for a in mine if a.input in owners and a not in stale]
             notes = [adjustment_note(a, entry, owners) for a in mine] + [stale_note(a, entry) for a in stale]

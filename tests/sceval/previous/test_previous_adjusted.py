@@ -62,8 +62,8 @@ def test_an_honest_value_near_the_adjusted_one_is_no_year_on_year_jump(first_rou
 
 
 def test_an_adjustment_note_follows_a_renamed_input_but_not_a_merged_or_split_one():
-    from sceval.previous.load import _renamed_notes
+    from sceval.previous.editions import EditionMapping
 
     notes = {"OLD_A": (1, "核实"), "OLD_B": (2, "核实"), "OLD_C": (3, "核实"), "SAME": (4, "核实")}
     table = {"OLD_A": "NEW_A", "OLD_B": "MERGED", "OTHER": "MERGED", "OLD_C": ["PART_1", "PART_2"]}
-    assert _renamed_notes(notes, table) == {"NEW_A": (1, "核实"), "SAME": (4, "核实")}
+    assert EditionMapping(input_map=table).renamed(notes) == {"NEW_A": (1, "核实"), "SAME": (4, "核实")}
